@@ -1,0 +1,10 @@
+//! Kirjo's domain: pure types and rules, no I/O and no async.
+//!
+//! - [`register`]: the register description (rekisteriseloste) that the
+//!   configuration carries and that the system enforces.
+//! - [`hetu`]: the Finnish personal identity code (henkilötunnus).
+//! - [`calendar`]: Finnish public holidays and weekday counting.
+
+pub mod calendar;
+pub mod hetu;
+pub mod register;

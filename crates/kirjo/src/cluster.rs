@@ -1,0 +1,380 @@
+//! A PostgreSQL cluster that Kirjo sets up and owns, under its data directory.
+//!
+//! Layout under the data directory (`./var` by default):
+//!
+//! - `pgdata/`: the cluster, made by `initdb` on first start and reused after;
+//! - `run/`: the Unix socket, the only way in (no TCP port is opened);
+//! - `log/postgresql.log`: the server's own log.
+//!
+//! `initdb` and the server refuse to run as root. When Kirjo runs as root
+//! (as CI does), the cluster runs as the unprivileged system user `postgres`
+//! that Debian's package creates, through `runuser`. Access is by the socket
+//! alone, in a directory only the cluster's user (and root) can enter, so
+//! `trust` authentication on it admits nobody else.
+
+use sqlx::postgres::PgConnectOptions;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The Debian package that carries the server binaries.
+pub const SERVER_PACKAGE: &str = "postgresql";
+/// The user the cluster runs as when Kirjo runs as root.
+pub const CLUSTER_USER: &str = "postgres";
+/// The superuser `initdb` creates.
+const SUPERUSER: &str = "postgres";
+const PORT: u16 = 5432;
+/// The database Kirjo keeps its data in.
+pub const DATABASE: &str = "kirjo";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    #[error("PostgreSQL server is not installed (no initdb, pg_ctl and postgres in {looked}): install the Debian package `{SERVER_PACKAGE}` (apt-get install {SERVER_PACKAGE}), or give database.url")]
+    NotInstalled { looked: String },
+    #[error("data directory {dir} is not writable: {reason}")]
+    DataDir { dir: String, reason: String },
+    #[error("the PostgreSQL server runs as user `{CLUSTER_USER}`, who cannot reach {dir}: choose a data directory it can reach with --data-dir or KIRJO_DATA_DIR (for example under /var/lib/kirjo)")]
+    Unreachable { dir: String },
+    #[error("Kirjo runs as root, so the cluster must run as the system user `{CLUSTER_USER}`, which does not exist: install the Debian package `{SERVER_PACKAGE}`, which creates it")]
+    NoClusterUser,
+    #[error("the socket path {path} is longer than the 107 bytes a Unix socket allows: use a shorter data directory")]
+    SocketPathTooLong { path: String },
+    #[error("{what} failed: {detail} (server log: {log})")]
+    Command {
+        what: String,
+        detail: String,
+        log: String,
+    },
+}
+
+/// A cluster under a data directory; [`LocalCluster::start`] makes it run.
+#[derive(Debug, Clone)]
+pub struct LocalCluster {
+    pub bin_dir: PathBuf,
+    pub root: PathBuf,
+    pub pgdata: PathBuf,
+    pub socket_dir: PathBuf,
+    pub log_file: PathBuf,
+    run_as: Option<&'static str>,
+}
+
+/// Finds the server binaries: the configured directory, else PATH, else the
+/// newest `/usr/lib/postgresql/*/bin` (where Debian puts them).
+pub fn find_binaries(configured: Option<&Path>) -> Result<PathBuf, ClusterError> {
+    let has_all = |d: &Path| {
+        ["initdb", "pg_ctl", "postgres"]
+            .iter()
+            .all(|b| d.join(b).is_file())
+    };
+    if let Some(dir) = configured {
+        return if has_all(dir) {
+            Ok(dir.to_owned())
+        } else {
+            Err(ClusterError::NotInstalled {
+                looked: dir.display().to_string(),
+            })
+        };
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        if let Some(d) = std::env::split_paths(&path).find(|d| has_all(d)) {
+            return Ok(d);
+        }
+    }
+    let lib = PathBuf::from("/usr/lib/postgresql");
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir(&lib)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let v: u32 = e.file_name().to_str()?.parse().ok()?;
+            let bin = e.path().join("bin");
+            has_all(&bin).then_some((v, bin))
+        })
+        .collect();
+    versions.sort();
+    versions
+        .pop()
+        .map(|(_, bin)| bin)
+        .ok_or_else(|| ClusterError::NotInstalled {
+            looked: "PATH and /usr/lib/postgresql/*/bin".to_owned(),
+        })
+}
+
+fn is_root() -> bool {
+    // The effective uid, read from /proc so that no `unsafe` FFI is needed.
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(2).map(|euid| euid == "0"))
+        })
+        .unwrap_or(false)
+}
+
+fn user_exists(user: &str) -> bool {
+    Command::new("id")
+        .arg("-u")
+        .arg(user)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+impl LocalCluster {
+    /// Checks the binaries and the data directory, creating the directory
+    /// if needed. Does not start anything.
+    pub fn prepare(data_dir: &Path, bin_dir: Option<&Path>) -> Result<Self, ClusterError> {
+        let bin_dir = find_binaries(bin_dir)?;
+        let data_err = |reason: String| ClusterError::DataDir {
+            dir: data_dir.display().to_string(),
+            reason,
+        };
+        std::fs::create_dir_all(data_dir).map_err(|e| data_err(e.to_string()))?;
+        let probe = data_dir.join(".kirjo-write-probe");
+        std::fs::write(&probe, b"").map_err(|e| data_err(e.to_string()))?;
+        let _ = std::fs::remove_file(&probe);
+        let root = data_dir
+            .canonicalize()
+            .map_err(|e| data_err(e.to_string()))?;
+        let socket_dir = root.join("run");
+        let socket = socket_dir.join(format!(".s.PGSQL.{PORT}"));
+        if socket.as_os_str().len() > 107 {
+            return Err(ClusterError::SocketPathTooLong {
+                path: socket.display().to_string(),
+            });
+        }
+        let run_as = if is_root() {
+            if !user_exists(CLUSTER_USER) {
+                return Err(ClusterError::NoClusterUser);
+            }
+            Some(CLUSTER_USER)
+        } else {
+            None
+        };
+        let cluster = LocalCluster {
+            bin_dir,
+            pgdata: root.join("pgdata"),
+            log_file: root.join("log").join("postgresql.log"),
+            socket_dir,
+            root,
+            run_as,
+        };
+        cluster.prepare_dirs()?;
+        Ok(cluster)
+    }
+
+    fn prepare_dirs(&self) -> Result<(), ClusterError> {
+        let data_err = |reason: String| ClusterError::DataDir {
+            dir: self.root.display().to_string(),
+            reason,
+        };
+        let log_dir = self.root.join("log");
+        for dir in [&self.pgdata, &self.socket_dir, &log_dir] {
+            std::fs::create_dir_all(dir).map_err(|e| data_err(e.to_string()))?;
+            set_mode(dir, 0o700).map_err(|e| data_err(e.to_string()))?;
+        }
+        if let Some(user) = self.run_as {
+            let out = Command::new("chown")
+                .arg(format!("{user}:{user}"))
+                .arg(&self.pgdata)
+                .arg(&self.socket_dir)
+                .arg(&log_dir)
+                .output()
+                .map_err(|e| data_err(e.to_string()))?;
+            if !out.status.success() {
+                return Err(data_err(stderr_line(&out)));
+            }
+            let reachable = Command::new("runuser")
+                .args(["-u", user, "--", "test", "-w"])
+                .arg(&self.socket_dir)
+                .current_dir("/")
+                .status()
+                .map(|s| s.success())
+                .unwrap_or(false);
+            if !reachable {
+                return Err(ClusterError::Unreachable {
+                    dir: self.root.display().to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// A command for one of the server binaries, as the cluster's user.
+    fn pg(&self, program: &str) -> Command {
+        let exe = self.bin_dir.join(program);
+        let mut cmd = match self.run_as {
+            Some(user) => {
+                let mut c = Command::new("runuser");
+                c.args(["-u", user, "--"]).arg(exe);
+                c
+            }
+            None => Command::new(exe),
+        };
+        // Own process group: a Ctrl-C at the terminal reaches Kirjo, which
+        // then stops the cluster itself, in order.
+        cmd.current_dir("/").process_group(0);
+        cmd.env("LC_ALL", "C.UTF-8");
+        cmd
+    }
+
+    fn run(&self, what: &str, mut cmd: Command) -> Result<Output, ClusterError> {
+        let out = cmd.output().map_err(|e| ClusterError::Command {
+            what: what.to_owned(),
+            detail: e.to_string(),
+            log: self.log_file.display().to_string(),
+        })?;
+        if out.status.success() {
+            Ok(out)
+        } else {
+            Err(ClusterError::Command {
+                what: what.to_owned(),
+                detail: stderr_line(&out),
+                log: self.log_file.display().to_string(),
+            })
+        }
+    }
+
+    /// Whether `initdb` has run here.
+    pub fn is_initialised(&self) -> bool {
+        self.pgdata.join("PG_VERSION").is_file()
+    }
+
+    /// Runs `initdb` and writes the configuration: socket only, trust on it.
+    pub fn init(&self) -> Result<(), ClusterError> {
+        let mut cmd = self.pg("initdb");
+        cmd.arg("-D").arg(&self.pgdata).args([
+            "-U",
+            SUPERUSER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ]);
+        self.run("initdb", cmd)?;
+        let conf = format!(
+            "\n# Written by Kirjo: the cluster is reached by its Unix socket only.\n\
+             listen_addresses = ''\n\
+             port = {PORT}\n\
+             unix_socket_directories = '{}'\n\
+             unix_socket_permissions = 0700\n\
+             timezone = 'UTC'\n\
+             max_connections = 100\n",
+            self.socket_dir.display()
+        );
+        let hba = "# Written by Kirjo: local socket only, in a directory only the cluster's user can enter.\n\
+                   local all all trust\n";
+        self.write_as_cluster_user("postgresql.conf", &conf, true)?;
+        self.write_as_cluster_user("pg_hba.conf", hba, false)?;
+        Ok(())
+    }
+
+    fn write_as_cluster_user(
+        &self,
+        file: &str,
+        text: &str,
+        append: bool,
+    ) -> Result<(), ClusterError> {
+        let path = self.pgdata.join(file);
+        let err = |e: std::io::Error| ClusterError::DataDir {
+            dir: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        if append {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .map_err(err)?;
+            f.write_all(text.as_bytes()).map_err(err)?;
+        } else {
+            std::fs::write(&path, text).map_err(err)?;
+        }
+        // Root wrote it; the file already belonged to the cluster's user and
+        // keeps that owner when rewritten in place.
+        Ok(())
+    }
+
+    /// Whether a server is running on this cluster (perhaps left by a Kirjo
+    /// that was killed).
+    pub fn is_running(&self) -> bool {
+        let mut cmd = self.pg("pg_ctl");
+        cmd.arg("status").arg("-D").arg(&self.pgdata);
+        cmd.output().map(|o| o.status.success()).unwrap_or(false)
+    }
+
+    /// Initialises if needed and starts the server, or adopts one that is
+    /// already running. Returns whether `initdb` ran now.
+    pub fn start(&self) -> Result<bool, ClusterError> {
+        let initialised_now = if self.is_initialised() {
+            false
+        } else {
+            self.init()?;
+            true
+        };
+        if self.is_running() {
+            tracing::info!("local PostgreSQL already running; reusing it");
+            return Ok(initialised_now);
+        }
+        let mut cmd = self.pg("pg_ctl");
+        cmd.arg("start")
+            .arg("-D")
+            .arg(&self.pgdata)
+            .arg("-l")
+            .arg(&self.log_file)
+            .args(["-w", "-t", "60", "-s"]);
+        self.run("starting PostgreSQL", cmd)?;
+        tracing::info!(initialised_now, "local PostgreSQL started");
+        Ok(initialised_now)
+    }
+
+    /// Stops the server with a fast shutdown and waits until it is gone.
+    pub fn stop(&self) -> Result<(), ClusterError> {
+        if !self.is_running() {
+            return Ok(());
+        }
+        let mut cmd = self.pg("pg_ctl");
+        cmd.arg("stop")
+            .arg("-D")
+            .arg(&self.pgdata)
+            .args(["-m", "fast", "-w", "-t", "60", "-s"]);
+        self.run("stopping PostgreSQL", cmd)?;
+        tracing::info!("local PostgreSQL stopped");
+        Ok(())
+    }
+
+    /// Connection options for a role and database, over the socket.
+    pub fn options(&self, user: &str, database: &str) -> PgConnectOptions {
+        PgConnectOptions::new()
+            .host(&self.socket_dir.to_string_lossy())
+            .port(PORT)
+            .username(user)
+            .database(database)
+    }
+
+    pub fn superuser_options(&self) -> PgConnectOptions {
+        self.options(SUPERUSER, "postgres")
+    }
+}
+
+fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+fn stderr_line(out: &Output) -> String {
+    let text = String::from_utf8_lossy(&out.stderr);
+    let line = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" / ");
+    if line.is_empty() {
+        format!("exit status {}", out.status)
+    } else {
+        line
+    }
+}

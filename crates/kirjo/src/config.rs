@@ -1,0 +1,491 @@
+//! Configuration: one TOML file, then environment overrides, then flags.
+//!
+//! The file holds the server, database, storage and log settings and the
+//! register description (`[register]`, see `kirjo_domain::register`). Every
+//! error names the file, the line and the key, on one line.
+
+use kirjo_domain::register::RegisterDescription;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The demo configuration, built in so that `kirjo serve --demo` runs with
+/// no file at all.
+pub const DEMO_CONFIG: &str = include_str!("../../../config/demo.toml");
+pub const DEMO_CONFIG_NAME: &str = "config/demo.toml (built in)";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub server: ServerConfig,
+    #[serde(default)]
+    pub database: DatabaseConfig,
+    #[serde(default)]
+    pub storage: StorageConfig,
+    #[serde(default)]
+    pub log: LogConfig,
+    pub register: RegisterDescription,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to listen on. Default 127.0.0.1:8080.
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: default_listen(),
+        }
+    }
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// The owner's URL (runs migrations). Without it, Kirjo sets up and owns
+    /// a PostgreSQL cluster under `storage.data_dir`.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The runtime role's URL. Without it, the owner's connections switch to
+    /// the runtime role with `SET ROLE kirjo_app`.
+    #[serde(default)]
+    pub runtime_url: Option<String>,
+    /// Size of the runtime pool. Default 16.
+    #[serde(default)]
+    pub max_connections: Option<u32>,
+    /// Where the PostgreSQL server binaries are; default: PATH, then the
+    /// newest `/usr/lib/postgresql/*/bin`.
+    #[serde(default)]
+    pub postgres_bin_dir: Option<PathBuf>,
+}
+
+impl DatabaseConfig {
+    pub fn max_connections(&self) -> u32 {
+        self.max_connections.unwrap_or(16)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageConfig {
+    /// Kirjo's own files: the local cluster, its socket and log. Default `./var`.
+    #[serde(default = "default_data_dir")]
+    pub data_dir: PathBuf,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        Self {
+            data_dir: default_data_dir(),
+        }
+    }
+}
+
+fn default_data_dir() -> PathBuf {
+    PathBuf::from("./var")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// JSON when standard error is not a terminal, text when it is.
+    #[default]
+    Auto,
+    Json,
+    Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    #[serde(default)]
+    pub format: LogFormat,
+    /// A tracing filter: `info`, `warn`, `kirjo=debug,info`, ...
+    #[serde(default = "default_level")]
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Auto,
+            level: default_level(),
+        }
+    }
+}
+
+fn default_level() -> String {
+    "info".to_owned()
+}
+
+/// A configuration error, printed on one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The file, or `environment VARIABLE`.
+    pub source: String,
+    pub line: Option<usize>,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.source)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ": key `{key}`")?;
+        }
+        // Messages from the TOML parser may span lines; keep one.
+        let message = self
+            .message
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        write!(f, ": {message}")
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Where the configuration came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigSource {
+    File(PathBuf),
+    BuiltInDemo,
+}
+
+impl fmt::Display for ConfigSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::File(p) => write!(f, "{}", p.display()),
+            Self::BuiltInDemo => f.write_str(DEMO_CONFIG_NAME),
+        }
+    }
+}
+
+/// A loaded, validated configuration.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub config: Config,
+    pub source: ConfigSource,
+    /// Environment variables that overrode the file.
+    pub overrides: Vec<&'static str>,
+    /// Warnings of validation, each `key: message`.
+    pub warnings: Vec<String>,
+}
+
+/// Picks the file: the flag, then `KIRJO_CONFIG`, then `./kirjo.toml`; with
+/// none of them, the built-in demo configuration if `demo`, else an error.
+pub fn locate(
+    flag: Option<&Path>,
+    env: &dyn Fn(&str) -> Option<String>,
+    demo: bool,
+) -> Result<ConfigSource, ConfigError> {
+    if let Some(p) = flag {
+        return Ok(ConfigSource::File(p.to_owned()));
+    }
+    if let Some(p) = env("KIRJO_CONFIG").filter(|p| !p.is_empty()) {
+        return Ok(ConfigSource::File(PathBuf::from(p)));
+    }
+    let default = PathBuf::from("kirjo.toml");
+    if default.exists() {
+        return Ok(ConfigSource::File(default));
+    }
+    if demo {
+        return Ok(ConfigSource::BuiltInDemo);
+    }
+    Err(ConfigError {
+        source: "kirjo.toml".to_owned(),
+        line: None,
+        key: None,
+        message: "no configuration file: give --config FILE or KIRJO_CONFIG \
+                  (config/demo.toml is a complete example), or use --demo"
+            .to_owned(),
+    })
+}
+
+/// Reads, parses, overrides and validates.
+pub fn load(
+    source: ConfigSource,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Loaded, ConfigError> {
+    let name = source.to_string();
+    let text = match &source {
+        ConfigSource::BuiltInDemo => DEMO_CONFIG.to_owned(),
+        ConfigSource::File(p) => std::fs::read_to_string(p).map_err(|e| ConfigError {
+            source: name.clone(),
+            line: None,
+            key: None,
+            message: format!("cannot read the file: {e}"),
+        })?,
+    };
+    let mut config = parse(&name, &text)?;
+    let overrides = apply_env(&mut config, env)?;
+    let warnings = validate(&name, &text, &config)?;
+    Ok(Loaded {
+        config,
+        source,
+        overrides,
+        warnings,
+    })
+}
+
+/// Parses the TOML text into a [`Config`].
+pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
+    let de = toml::Deserializer::new(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let line = inner
+            .span()
+            .map(|s| line_of(text, s.start))
+            .or_else(|| locate_key(text, &path));
+        ConfigError {
+            source: name.to_owned(),
+            line,
+            key: (!path.is_empty() && path != ".").then_some(path),
+            message: inner.message().to_owned(),
+        }
+    })
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()
+        .iter()
+        .take(offset)
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// The line of a dotted key path such as `register.registers[0].id`: the
+/// deepest part of the path that exists in the file.
+pub fn locate_key(text: &str, path: &str) -> Option<usize> {
+    use toml_edit::{Item, Table, TableLike, Value};
+    #[derive(Clone, Copy)]
+    enum Node<'a> {
+        Item(&'a Item),
+        Table(&'a Table),
+        Value(&'a Value),
+    }
+    fn table_like(n: Node<'_>) -> Option<&dyn TableLike> {
+        match n {
+            Node::Item(i) => i.as_table_like(),
+            Node::Table(t) => Some(t),
+            Node::Value(v) => v.as_inline_table().map(|t| t as &dyn TableLike),
+        }
+    }
+    fn index(n: Node<'_>, i: usize) -> Option<Node<'_>> {
+        match n {
+            Node::Item(Item::ArrayOfTables(a)) => a.get(i).map(Node::Table),
+            Node::Item(Item::Value(Value::Array(a))) | Node::Value(Value::Array(a)) => {
+                a.get(i).map(Node::Value)
+            }
+            _ => None,
+        }
+    }
+    fn span(n: Node<'_>) -> Option<std::ops::Range<usize>> {
+        match n {
+            Node::Item(i) => i.span(),
+            Node::Table(t) => t.span(),
+            Node::Value(v) => v.span(),
+        }
+    }
+    let doc = toml_edit::ImDocument::parse(text).ok()?;
+    let mut node = Node::Item(doc.as_item());
+    let mut best = None;
+    'walk: for segment in path.split('.') {
+        let (key, indexes) = match segment.find('[') {
+            Some(i) => (&segment[..i], &segment[i..]),
+            None => (segment, ""),
+        };
+        if !key.is_empty() {
+            let Some((k, next)) = table_like(node).and_then(|t| t.get_key_value(key)) else {
+                break 'walk;
+            };
+            best = k.span().or_else(|| next.span()).or(best);
+            node = Node::Item(next);
+        }
+        for idx in indexes
+            .split(['[', ']'])
+            .filter_map(|s| s.parse::<usize>().ok())
+        {
+            let Some(next) = index(node, idx) else {
+                break 'walk;
+            };
+            best = span(next).or(best);
+            node = next;
+        }
+    }
+    best.map(|s| line_of(text, s.start))
+}
+
+fn apply_env(
+    config: &mut Config,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<&'static str>, ConfigError> {
+    let mut used = Vec::new();
+    let bad = |var: &str, message: String| ConfigError {
+        source: format!("environment {var}"),
+        line: None,
+        key: None,
+        message,
+    };
+    let get = |var: &'static str, used: &mut Vec<&'static str>| {
+        let v = env(var).filter(|v| !v.is_empty());
+        if v.is_some() {
+            used.push(var);
+        }
+        v
+    };
+    if let Some(v) = get("KIRJO_DATABASE_URL", &mut used).or_else(|| get("DATABASE_URL", &mut used))
+    {
+        config.database.url = Some(v);
+    }
+    if let Some(v) = get("KIRJO_DATABASE_RUNTIME_URL", &mut used) {
+        config.database.runtime_url = Some(v);
+    }
+    if let Some(v) = get("KIRJO_LISTEN", &mut used) {
+        config.server.listen = v.parse().map_err(|e| {
+            bad(
+                "KIRJO_LISTEN",
+                format!("`{v}` is not an address like 127.0.0.1:8080: {e}"),
+            )
+        })?;
+    }
+    if let Some(v) = get("KIRJO_DATA_DIR", &mut used) {
+        config.storage.data_dir = PathBuf::from(v);
+    }
+    if let Some(v) = get("KIRJO_POSTGRES_BIN_DIR", &mut used) {
+        config.database.postgres_bin_dir = Some(PathBuf::from(v));
+    }
+    if let Some(v) = get("KIRJO_LOG", &mut used) {
+        config.log.level = v;
+    }
+    if let Some(v) = get("KIRJO_LOG_FORMAT", &mut used) {
+        config.log.format = match v.as_str() {
+            "auto" => LogFormat::Auto,
+            "json" => LogFormat::Json,
+            "text" => LogFormat::Text,
+            _ => {
+                return Err(bad(
+                    "KIRJO_LOG_FORMAT",
+                    format!("`{v}` is not one of auto, json, text"),
+                ))
+            }
+        };
+    }
+    Ok(used)
+}
+
+/// Checks what parsing cannot; returns the warnings.
+fn validate(name: &str, text: &str, config: &Config) -> Result<Vec<String>, ConfigError> {
+    let err = |key: &str, message: String| ConfigError {
+        source: name.to_owned(),
+        line: locate_key(text, key),
+        key: Some(key.to_owned()),
+        message,
+    };
+    for (key, url) in [
+        ("database.url", &config.database.url),
+        ("database.runtime_url", &config.database.runtime_url),
+    ] {
+        if let Some(url) = url {
+            url.parse::<sqlx::postgres::PgConnectOptions>()
+                .map_err(|_| {
+                    err(
+                        key,
+                        format!(
+                            "`{}` is not a PostgreSQL URL (postgres://user@host/database)",
+                            mask_url(url)
+                        ),
+                    )
+                })?;
+        }
+    }
+    if config.database.runtime_url.is_some() && config.database.url.is_none() {
+        return Err(err(
+            "database.runtime_url",
+            "is given without database.url: give both, or neither for a local cluster".to_owned(),
+        ));
+    }
+    if let Some(n) = config.database.max_connections {
+        if !(1..=1000).contains(&n) {
+            return Err(err(
+                "database.max_connections",
+                format!("{n} is not between 1 and 1000"),
+            ));
+        }
+    }
+    if config.storage.data_dir.as_os_str().is_empty() {
+        return Err(err("storage.data_dir", "must not be empty".to_owned()));
+    }
+    if let Err(e) = tracing_subscriber::EnvFilter::try_new(&config.log.level) {
+        return Err(err(
+            "log.level",
+            format!("`{}` is not a log filter: {e}", config.log.level),
+        ));
+    }
+    let mut warnings = Vec::new();
+    for p in config.register.validate() {
+        let key = format!("register.{}", p.path);
+        if p.warning {
+            warnings.push(format!("{key}: {}", p.message));
+        } else {
+            return Err(err(&key, p.message));
+        }
+    }
+    Ok(warnings)
+}
+
+/// A URL with its password replaced by `***`, for printing.
+pub fn mask_url(url: &str) -> String {
+    let mut out = url.to_owned();
+    if let Some(scheme_end) = url.find("://") {
+        let rest = &url[scheme_end + 3..];
+        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        if let Some(at) = rest[..authority_end].rfind('@') {
+            if let Some(colon) = rest[..at].find(':') {
+                let start = scheme_end + 3 + colon + 1;
+                let end = scheme_end + 3 + at;
+                out.replace_range(start..end, "***");
+            }
+        }
+    }
+    if let Some(i) = out.find("password=") {
+        let start = i + "password=".len();
+        let end = out[start..].find('&').map_or(out.len(), |j| start + j);
+        out.replace_range(start..end, "***");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_passwords() {
+        assert_eq!(
+            mask_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(mask_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            mask_url("postgres://u@h/db?password=x&sslmode=require"),
+            "postgres://u@h/db?password=***&sslmode=require"
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! The `kirjo` binary's parts: configuration, the owned PostgreSQL cluster,
+//! start-up wiring, demo data and logging. Kept as a library so that tests
+//! can drive the same code the binary runs.
+
+pub mod cluster;
+pub mod config;
+pub mod demo;
+pub mod logging;
+pub mod serve;

@@ -1,0 +1,302 @@
+//! The PostgreSQL cluster Kirjo owns, and `kirjo serve` as a real process:
+//! first start, SIGTERM, reuse, and the one-line errors of a failed start.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{free_port, kirjo, run, stderr, temp_dir};
+use kirjo::cluster::LocalCluster;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+#[tokio::test]
+async fn the_cluster_is_made_once_reached_by_socket_only_and_stopped() {
+    let dir = temp_dir("life");
+    let cluster = LocalCluster::prepare(&dir, None).unwrap();
+    assert!(!cluster.is_initialised());
+    assert!(cluster.start().unwrap(), "first start runs initdb");
+    assert!(cluster.is_running());
+    {
+        let mut conn = kirjo_store::bootstrap::connect_once(&cluster.superuser_options())
+            .await
+            .unwrap();
+        let listen: String = sqlx::query_scalar("SHOW listen_addresses")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(listen, "", "no TCP port is opened");
+        let socket_perm: String = sqlx::query_scalar("SHOW unix_socket_permissions")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(socket_perm, "0700");
+        sqlx::Connection::close(conn).await.unwrap();
+    }
+    cluster.stop().unwrap();
+    assert!(!cluster.is_running());
+    assert!(!cluster.pgdata.join("postmaster.pid").exists());
+    // Second start reuses the data; stopping twice is harmless.
+    assert!(
+        !cluster.start().unwrap(),
+        "second start does not run initdb"
+    );
+    cluster.stop().unwrap();
+    cluster.stop().unwrap();
+}
+
+/// A `kirjo` process and what it printed.
+struct Running {
+    child: Child,
+    stdout: mpsc::Receiver<String>,
+    stderr: std::thread::JoinHandle<String>,
+    seen: Vec<String>,
+}
+
+fn spawn(cmd: &mut std::process::Command) -> Running {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let stderr = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    Running {
+        child,
+        stdout: rx,
+        stderr,
+        seen: Vec::new(),
+    }
+}
+
+impl Running {
+    fn wait_for_line(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        while Instant::now() < deadline {
+            if let Ok(line) = self.stdout.recv_timeout(Duration::from_millis(200)) {
+                self.seen.push(line.clone());
+                if line.contains(needle) {
+                    return line;
+                }
+            }
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!(
+                    "kirjo exited with {status} before printing {needle:?}; printed {:?}",
+                    self.seen
+                );
+            }
+        }
+        panic!(
+            "kirjo did not print {needle:?} in time; printed {:?}",
+            self.seen
+        );
+    }
+
+    fn terminate(mut self) -> (std::process::ExitStatus, String) {
+        let pid = self.child.id().to_string();
+        assert!(std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                while let Ok(line) = self.stdout.try_recv() {
+                    self.seen.push(line);
+                }
+                return (status, self.stderr.join().unwrap());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "kirjo did not stop after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// A plain HTTP/1.1 GET over TCP.
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let status = text.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn serve_demo(dir: &std::path::Path, port: u16) -> Running {
+    spawn(
+        kirjo()
+            .args(["serve", "--demo", "--config"])
+            .arg(common::demo_config())
+            .arg("--data-dir")
+            .arg(dir)
+            .args(["--listen", &format!("127.0.0.1:{port}")]),
+    )
+}
+
+#[tokio::test]
+async fn serve_stops_on_sigterm_and_the_next_start_reuses_the_data() {
+    let dir = temp_dir("serve");
+    let port = free_port();
+
+    // First start: a new cluster, the demo data, ready.
+    let mut first = serve_demo(&dir, port);
+    first.wait_for_line("Kirjo is ready");
+    assert!(
+        first
+            .seen
+            .iter()
+            .any(|l| l.contains("part `foundation` loaded now")),
+        "{:?}",
+        first.seen
+    );
+    let (status, body) = get(port, "/health/ready");
+    assert_eq!(status, 200, "{body}");
+    // Identity codes in a path or query must not reach the application log.
+    assert_eq!(get(port, "/clients/010101-900R?hetu=010101-900R").0, 404);
+    let (exit, log) = first.terminate();
+    assert!(exit.success(), "exit {exit}: {log}");
+    assert!(!log.contains("900R"), "an identity code reached the log");
+    for line in log.lines() {
+        serde_json::from_str::<serde_json::Value>(line)
+            .unwrap_or_else(|e| panic!("log line is not JSON ({e}): {line}"));
+    }
+    assert!(log.contains("local PostgreSQL stopped"), "{log}");
+
+    // Nothing is left running.
+    let cluster = LocalCluster::prepare(&dir, None).unwrap();
+    assert!(
+        !cluster.is_running(),
+        "PostgreSQL still running after SIGTERM"
+    );
+    assert!(!cluster.pgdata.join("postmaster.pid").exists());
+    let initialised = std::fs::metadata(cluster.pgdata.join("PG_VERSION"))
+        .unwrap()
+        .modified()
+        .unwrap();
+
+    // Second start: the same cluster, the demo data not loaded again.
+    let mut second = serve_demo(&dir, port);
+    second.wait_for_line("Kirjo is ready");
+    assert!(
+        second
+            .seen
+            .iter()
+            .any(|l| l.contains("part `foundation` was loaded before")),
+        "{:?}",
+        second.seen
+    );
+    {
+        let mut conn = kirjo_store::bootstrap::connect_once(&cluster.options("postgres", "kirjo"))
+            .await
+            .unwrap();
+        let loads: i64 = sqlx::query_scalar("SELECT count(*) FROM demo_load")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(loads, 1);
+        let tasks: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM service_task WHERE in_configuration")
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+        assert_eq!(tasks, 9);
+        sqlx::Connection::close(conn).await.unwrap();
+    }
+    assert_eq!(get(port, "/health/ready").0, 200);
+    let (exit, log) = second.terminate();
+    assert!(exit.success(), "{log}");
+    assert!(!cluster.is_running());
+    let again = std::fs::metadata(cluster.pgdata.join("PG_VERSION"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(initialised, again, "initdb ran again");
+}
+
+#[test]
+fn a_port_in_use_is_one_clear_line_and_starts_nothing() {
+    let dir = temp_dir("port");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let out = run(kirjo()
+        .args(["serve", "--config"])
+        .arg(common::demo_config())
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["--listen", &format!("127.0.0.1:{port}")]));
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("kirjo:")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].contains("already in use"), "{err}");
+    assert!(
+        !dir.join("pgdata").exists(),
+        "a cluster was set up although the port was taken"
+    );
+}
+
+#[test]
+fn an_unwritable_data_directory_is_one_clear_line() {
+    let base = temp_dir("unwritable");
+    let file = base.join("a-file");
+    std::fs::write(&file, "not a directory").unwrap();
+    let out = run(kirjo()
+        .args(["serve", "--config"])
+        .arg(common::demo_config())
+        .arg("--data-dir")
+        .arg(file.join("var"))
+        .args(["--listen", &format!("127.0.0.1:{}", free_port())]));
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("kirjo:")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].contains("data directory"), "{err}");
+    assert!(lines[0].contains("not writable"), "{err}");
+}
+
+#[test]
+fn missing_postgresql_names_the_package() {
+    let dir = temp_dir("nopg");
+    let empty = temp_dir("emptybin");
+    let out = run(kirjo()
+        .args(["serve", "--config"])
+        .arg(common::demo_config())
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["--listen", &format!("127.0.0.1:{}", free_port())])
+        .env("KIRJO_POSTGRES_BIN_DIR", &empty));
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("kirjo:")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].contains("PostgreSQL server is not installed"),
+        "{err}"
+    );
+    assert!(lines[0].contains("apt-get install postgresql"), "{err}");
+}

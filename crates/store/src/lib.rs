@@ -1,0 +1,38 @@
+//! Kirjo's PostgreSQL storage.
+//!
+//! Two database roles: the owner ([`OWNER_ROLE`] by default) runs migrations and
+//! owns the schema; the runtime role [`RUNTIME_ROLE`] is what request
+//! handlers use, with only the grants each migration gives it.
+
+pub mod bootstrap;
+pub mod demo;
+pub mod health;
+pub mod migrate;
+pub mod register;
+
+pub use sqlx::PgPool;
+
+/// The role that owns the schema and runs migrations in a cluster Kirjo sets up.
+pub const OWNER_ROLE: &str = "kirjo_owner";
+/// The role request handlers run as. Migrations grant to it by this name.
+pub const RUNTIME_ROLE: &str = "kirjo_app";
+
+/// Errors of the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration {version} ({name}) was changed after it was applied: the database has checksum {applied}, this Kirjo has {embedded}")]
+    MigrationChanged {
+        version: i32,
+        name: String,
+        applied: String,
+        embedded: String,
+    },
+    #[error("the database has migration {version} that this Kirjo does not know: it was migrated by a newer Kirjo")]
+    DatabaseNewer { version: i32 },
+    #[error("{0}")]
+    Setup(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,185 @@
+//! Schema migrations, embedded in the binary and applied in order at start.
+//!
+//! Each migration runs in its own transaction under an advisory lock, so two
+//! Kirjo processes starting at once do not race. An applied migration whose
+//! text has since changed is an error, never silently skipped.
+
+use crate::{Result, StoreError};
+use sha2::{Digest, Sha256};
+use sqlx::{PgPool, Row};
+
+/// One migration: its version, name and SQL.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: i32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+impl Migration {
+    pub fn checksum(&self) -> String {
+        hex::encode(Sha256::digest(self.sql.as_bytes()))
+    }
+}
+
+/// Every migration, in order. A test checks that this list and the files in
+/// `crates/store/migrations/` agree.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "0001_foundation",
+    sql: include_str!("../migrations/0001_foundation.sql"),
+}];
+
+/// A fingerprint of all migrations, used to name test templates.
+pub fn fingerprint() -> String {
+    let mut h = Sha256::new();
+    for m in MIGRATIONS {
+        h.update(m.version.to_be_bytes());
+        h.update(m.checksum().as_bytes());
+    }
+    hex::encode(&h.finalize()[..8])
+}
+
+const LOCK_KEY: i64 = 0x6b69_726a_6f5f_6d69; // "kirjo_mi"
+
+/// What [`migrate`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationReport {
+    pub applied_now: Vec<i32>,
+    pub already_applied: usize,
+}
+
+const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS kirjo_migrations (
+    version     integer PRIMARY KEY,
+    name        text NOT NULL,
+    checksum    text NOT NULL,
+    applied_at  timestamptz NOT NULL DEFAULT now()
+)";
+
+/// Applies every pending migration. Must be called with the owner role.
+pub async fn migrate(owner: &PgPool) -> Result<MigrationReport> {
+    let mut conn = owner.acquire().await?;
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(LOCK_KEY)
+        .execute(&mut *conn)
+        .await?;
+    let result = migrate_locked(&mut conn).await;
+    let unlock = sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(LOCK_KEY)
+        .execute(&mut *conn)
+        .await;
+    let report = result?;
+    unlock?;
+    Ok(report)
+}
+
+async fn migrate_locked(conn: &mut sqlx::PgConnection) -> Result<MigrationReport> {
+    sqlx::query(CREATE_TABLE).execute(&mut *conn).await?;
+    sqlx::query(&format!(
+        "GRANT SELECT ON kirjo_migrations TO {}",
+        crate::RUNTIME_ROLE
+    ))
+    .execute(&mut *conn)
+    .await?;
+    let applied = applied(&mut *conn).await?;
+    check_applied(&applied)?;
+    let mut report = MigrationReport {
+        applied_now: Vec::new(),
+        already_applied: applied.len(),
+    };
+    for m in MIGRATIONS {
+        if applied.iter().any(|a| a.version == m.version) {
+            continue;
+        }
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        sqlx::raw_sql(m.sql).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO kirjo_migrations (version, name, checksum) VALUES ($1, $2, $3)")
+            .bind(m.version)
+            .bind(m.name)
+            .bind(m.checksum())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(version = m.version, name = m.name, "migration applied");
+        report.applied_now.push(m.version);
+    }
+    Ok(report)
+}
+
+/// A migration recorded in the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub version: i32,
+    pub name: String,
+    pub checksum: String,
+}
+
+async fn applied(conn: &mut sqlx::PgConnection) -> Result<Vec<Applied>> {
+    let rows = sqlx::query("SELECT version, name, checksum FROM kirjo_migrations ORDER BY version")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Applied {
+                version: r.try_get("version")?,
+                name: r.try_get("name")?,
+                checksum: r.try_get("checksum")?,
+            })
+        })
+        .collect()
+}
+
+fn check_applied(applied: &[Applied]) -> Result<()> {
+    for a in applied {
+        match MIGRATIONS.iter().find(|m| m.version == a.version) {
+            None => return Err(StoreError::DatabaseNewer { version: a.version }),
+            Some(m) if m.checksum() != a.checksum => {
+                return Err(StoreError::MigrationChanged {
+                    version: a.version,
+                    name: a.name.clone(),
+                    applied: a.checksum.clone(),
+                    embedded: m.checksum(),
+                })
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// The state of the schema compared with this binary's migrations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemaState {
+    Current { version: i32 },
+    Pending { missing: Vec<i32> },
+    Mismatch(String),
+}
+
+/// Reads the schema state; works with the runtime role.
+pub async fn schema_state(pool: &PgPool) -> Result<SchemaState> {
+    let mut conn = pool.acquire().await?;
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass('kirjo_migrations') IS NOT NULL")
+        .fetch_one(&mut *conn)
+        .await?;
+    if !exists {
+        return Ok(SchemaState::Pending {
+            missing: MIGRATIONS.iter().map(|m| m.version).collect(),
+        });
+    }
+    let applied = applied(&mut conn).await?;
+    if let Err(e) = check_applied(&applied) {
+        return Ok(SchemaState::Mismatch(e.to_string()));
+    }
+    let missing: Vec<i32> = MIGRATIONS
+        .iter()
+        .filter(|m| !applied.iter().any(|a| a.version == m.version))
+        .map(|m| m.version)
+        .collect();
+    if missing.is_empty() {
+        Ok(SchemaState::Current {
+            version: MIGRATIONS.last().map_or(0, |m| m.version),
+        })
+    } else {
+        Ok(SchemaState::Pending { missing })
+    }
+}
