@@ -26,6 +26,25 @@ enum Command {
     Demo(ServeArgs),
     /// Apply pending migrations and exit.
     Migrate(ServeArgs),
+    /// Check personal identity codes (henkilötunnus): one line per code;
+    /// exit status 0 only if all are valid.
+    Hetu {
+        #[arg(required = true, value_name = "CODE")]
+        codes: Vec<String>,
+    },
+    /// Print the date N weekdays after DATE (ISO dates; the start day is not
+    /// counted; weekends and Finnish public holidays are skipped).
+    Weekdays {
+        #[arg(value_name = "DATE")]
+        date: String,
+        #[arg(value_name = "N")]
+        n: u32,
+    },
+    /// Print a year's Finnish public holidays with their Finnish names.
+    Holidays {
+        #[arg(value_name = "YEAR")]
+        year: i32,
+    },
     /// Configuration commands.
     Config {
         #[command(subcommand)]
@@ -56,7 +75,7 @@ enum ConfigCommand {
     },
 }
 
-const EXIT_CONFIG: u8 = 2;
+const EXIT_BAD_INPUT: u8 = 2;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -71,6 +90,17 @@ pub fn main() -> ExitCode {
             }
             Err(e) => fail_config(&e),
         },
+        Command::Hetu { codes } => {
+            let (out, all_valid) = kirjo::tools::hetu(&codes);
+            print!("{out}");
+            if all_valid {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Command::Weekdays { date, n } => print_or_fail(kirjo::tools::weekdays(&date, n)),
+        Command::Holidays { year } => print_or_fail(kirjo::tools::holidays_of(year)),
         Command::Serve(args) => run_server(cli.config, &env, args, false, false),
         Command::Demo(args) => run_server(cli.config, &env, args, true, false),
         Command::Migrate(args) => run_server(cli.config, &env, args, false, true),
@@ -96,9 +126,22 @@ fn load(
     Ok(loaded)
 }
 
+fn print_or_fail(result: Result<String, String>) -> ExitCode {
+    match result {
+        Ok(out) => {
+            println!("{}", out.trim_end());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kirjo: error: {e}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}
+
 fn fail_config(e: &config::ConfigError) -> ExitCode {
     eprintln!("kirjo: configuration error: {e}");
-    ExitCode::from(EXIT_CONFIG)
+    ExitCode::from(EXIT_BAD_INPUT)
 }
 
 fn run_server(

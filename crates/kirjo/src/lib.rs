@@ -7,3 +7,4 @@ pub mod config;
 pub mod demo;
 pub mod logging;
 pub mod serve;
+pub mod tools;
