@@ -30,6 +30,22 @@ pub struct RegisterDescription {
     #[serde(default = "SupervisoryAuthority::data_protection_ombudsman")]
     pub supervisory_authority: SupervisoryAuthority,
     pub registers: Vec<Register>,
+    /// Purposes a user may state to open a client outside their own client
+    /// relationships ("another proper connection", rule 1), where the
+    /// sub-register allows it. Such access is logged with the purpose and
+    /// flagged for review.
+    #[serde(default)]
+    pub access_purposes: Vec<AccessPurpose>,
+}
+
+/// A purpose for access outside one's client relationships.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessPurpose {
+    pub id: String,
+    pub name_fi: String,
+    pub name_sv: String,
+    pub name_en: String,
 }
 
 /// Rekisterinpitäjä, e.g. "Perusturvalautakunta, Huittisten kaupunki".
@@ -166,6 +182,10 @@ pub struct SubRegister {
     pub name_fi: String,
     pub name_sv: String,
     pub name_en: String,
+    /// Whether a user may open a client of this service area outside their
+    /// relationships by stating a configured purpose.
+    #[serde(default)]
+    pub allow_outside_access: bool,
     pub service_tasks: Vec<ServiceTask>,
 }
 
@@ -354,6 +374,20 @@ impl RegisterDescription {
                     }
                 }
             }
+        }
+        let mut purpose_ids = BTreeSet::new();
+        for (i, a) in self.access_purposes.iter().enumerate() {
+            let at = format!("access_purposes[{i}]");
+            p.id(&format!("{at}.id"), &a.id, &mut purpose_ids);
+            p.names(&at, &a.name_fi, &a.name_sv, &a.name_en);
+        }
+        if self.access_purposes.is_empty()
+            && self.sub_registers().any(|(_, s)| s.allow_outside_access)
+        {
+            p.error(
+                "access_purposes",
+                "a sub-register allows access outside relationships, so at least one purpose is needed",
+            );
         }
         p.0
     }

@@ -50,6 +50,46 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// The use log and the disclosure log: verify, seal, export checkpoints,
+    /// make a signing key.
+    Audit {
+        /// Use the built-in demo configuration when no file is given.
+        #[arg(long, global = true)]
+        demo: bool,
+        /// Data directory (overrides storage.data_dir and KIRJO_DATA_DIR).
+        #[arg(long, global = true, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check every log row, seal and signed checkpoint; seals nothing. Prints
+    /// a summary and the first problem. Exit status 0 if the log holds, 1 if
+    /// it does not, 3 if it could not be checked.
+    Verify {
+        /// Checkpoints exported earlier by `kirjo audit checkpoints` (JSON
+        /// lines): the database must still hold each of them unchanged.
+        #[arg(long, value_name = "FILE")]
+        checkpoints: Option<PathBuf>,
+        /// Verify with this public key (64 hex characters) instead of the
+        /// one derived from audit.signing_key_file.
+        #[arg(long, value_name = "HEX")]
+        public_key: Option<String>,
+    },
+    /// Seal the committed, unsealed rows now (one batch per log).
+    Seal,
+    /// Print every signed checkpoint as a JSON line, to keep outside the
+    /// database host.
+    Checkpoints,
+    /// Write a new signing key to FILE (mode 0600; an existing file is never
+    /// overwritten) and print its key id and public key.
+    Keygen {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -76,6 +116,8 @@ enum ConfigCommand {
 }
 
 const EXIT_BAD_INPUT: u8 = 2;
+/// `kirjo audit verify` could not check the log (database, key, file).
+const EXIT_UNCHECKED: u8 = 3;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -104,6 +146,20 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => run_server(cli.config, &env, args, false, false),
         Command::Demo(args) => run_server(cli.config, &env, args, true, false),
         Command::Migrate(args) => run_server(cli.config, &env, args, false, true),
+        Command::Audit {
+            demo,
+            data_dir,
+            command,
+        } => run_audit(
+            cli.config,
+            &env,
+            ServeArgs {
+                demo,
+                listen: None,
+                data_dir,
+            },
+            command,
+        ),
     }
 }
 
@@ -188,6 +244,153 @@ fn run_server(
     }
 }
 
+fn run_audit(
+    flag: Option<PathBuf>,
+    env: &dyn Fn(&str) -> Option<String>,
+    args: ServeArgs,
+    command: AuditCommand,
+) -> ExitCode {
+    use kirjo_store::audit;
+    if let AuditCommand::Keygen { file } = &command {
+        return match audit::generate_key_file(file) {
+            Ok(key) => {
+                println!(
+                    "New audit signing key in {}: key id {}, public key {}",
+                    file.display(),
+                    key.key_id(),
+                    key.verifying_key().to_hex()
+                );
+                println!(
+                    "Keep a copy of the file outside the database host, readable only by Kirjo."
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("kirjo: error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let loaded = match load(flag, env, args.demo, Some(&args)) {
+        Ok(l) => l,
+        Err(e) => return fail_config(&e),
+    };
+    kirjo::logging::init(&loaded.config.log);
+    let failure = if matches!(command, AuditCommand::Verify { .. }) {
+        ExitCode::from(EXIT_UNCHECKED)
+    } else {
+        ExitCode::FAILURE
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kirjo: error: cannot start the async runtime: {e}");
+            return failure;
+        }
+    };
+    match runtime.block_on(audit_command(&loaded, command)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("kirjo: error: {e:#}");
+            failure
+        }
+    }
+}
+
+async fn audit_command(loaded: &Loaded, command: AuditCommand) -> anyhow::Result<ExitCode> {
+    use kirjo_store::audit;
+    let cfg = &loaded.config;
+    let key_file = cfg.audit.signing_key_file(&cfg.storage);
+    // Read the key and the exported checkpoints before touching the database.
+    let mut verifying = None;
+    let mut signing = None;
+    let mut exported = None;
+    match &command {
+        AuditCommand::Verify {
+            checkpoints,
+            public_key,
+        } => {
+            verifying = Some(match public_key {
+                Some(hex) => audit::VerifyingKey::from_hex(hex)?,
+                None => audit::SigningKey::load(&key_file)?.verifying_key(),
+            });
+            exported = checkpoints.as_deref().map(read_checkpoints).transpose()?;
+        }
+        AuditCommand::Seal => signing = Some(audit::SigningKey::load(&key_file)?),
+        AuditCommand::Checkpoints | AuditCommand::Keygen { .. } => {}
+    }
+    // A local cluster that is already running (a Kirjo serving) is left running.
+    let was_running = cfg.database.url.is_none()
+        && kirjo::cluster::LocalCluster::prepare(
+            &cfg.storage.data_dir,
+            cfg.database.postgres_bin_dir.as_deref(),
+        )
+        .is_ok_and(|c| c.is_running());
+    let mut db = kirjo::serve::open_database(loaded).await?;
+    let result = async {
+        let mut out = std::io::stdout().lock();
+        if let Some(key) = &verifying {
+            let report = audit::verify(&db.runtime, key, exported.as_deref()).await?;
+            writeln!(out, "{report} (key {})", key.key_id())?;
+            if let Some(p) = &report.first_problem {
+                writeln!(out, "first problem: {p}")?;
+            }
+            return Ok(if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            });
+        }
+        if let Some(key) = &signing {
+            let r = audit::seal_once(&db.runtime, key).await?;
+            writeln!(
+                out,
+                "Sealed {} use-log rows and {} disclosure-log rows ({} late) with key {}.",
+                r.use_log,
+                r.disclosure_log,
+                r.late,
+                key.key_id()
+            )?;
+        } else {
+            for c in audit::checkpoints(&db.runtime).await? {
+                writeln!(out, "{}", serde_json::to_string(&c)?)?;
+            }
+        }
+        out.flush()?;
+        anyhow::Ok(ExitCode::SUCCESS)
+    }
+    .await;
+    if was_running {
+        db.cluster = None;
+    }
+    let closed = db.close().await;
+    let code = result?;
+    closed?;
+    Ok(code)
+}
+
+/// Reads exported checkpoints: one JSON object a line; errors name the line.
+fn read_checkpoints(path: &std::path::Path) -> anyhow::Result<Vec<kirjo_store::audit::Checkpoint>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| {
+                anyhow::anyhow!(
+                    "{}:{}: not a checkpoint from `kirjo audit checkpoints`: {e}",
+                    path.display(),
+                    i + 1
+                )
+            })
+        })
+        .collect()
+}
+
 fn print_config(loaded: &Loaded) {
     let c = &loaded.config;
     let mut o = std::io::stdout().lock();
@@ -229,6 +432,24 @@ fn print_config(loaded: &Loaded) {
             c.database.max_connections()
         )?;
         writeln!(o, "storage.data_dir = {}", c.storage.data_dir.display())?;
+        let key_file = c.audit.signing_key_file(&c.storage);
+        let key_state = if key_file.is_file() {
+            "present"
+        } else if c.database.url.is_none() {
+            "missing: made at the first start"
+        } else {
+            "missing: make it with `kirjo audit keygen`"
+        };
+        writeln!(
+            o,
+            "audit.signing_key_file = {} ({key_state})",
+            key_file.display()
+        )?;
+        writeln!(
+            o,
+            "audit.seal_interval_ms = {}",
+            c.audit.seal_interval().as_millis()
+        )?;
         writeln!(
             o,
             "log.format = {:?}, log.level = {}",

@@ -26,6 +26,8 @@ pub struct Config {
     pub storage: StorageConfig,
     #[serde(default)]
     pub log: LogConfig,
+    #[serde(default)]
+    pub audit: AuditConfig,
     pub register: RegisterDescription,
 }
 
@@ -93,6 +95,39 @@ impl Default for StorageConfig {
 
 fn default_data_dir() -> PathBuf {
     PathBuf::from("./var")
+}
+
+/// The use log and disclosure log sealer (see `kirjo_store::audit`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditConfig {
+    /// The Ed25519 signing key of the seals: a file holding the 32-byte seed
+    /// as 64 hex characters, outside the database (`kirjo audit keygen FILE`
+    /// makes one). Default `<storage.data_dir>/audit-signing.key`.
+    #[serde(default)]
+    pub signing_key_file: Option<PathBuf>,
+    /// How often committed log rows are sealed, in milliseconds
+    /// (100..=60000). Default 1000.
+    #[serde(default)]
+    pub seal_interval_ms: Option<u64>,
+}
+
+impl AuditConfig {
+    pub const DEFAULT_SEAL_INTERVAL_MS: u64 = 1000;
+
+    /// The key file in force.
+    pub fn signing_key_file(&self, storage: &StorageConfig) -> PathBuf {
+        self.signing_key_file
+            .clone()
+            .unwrap_or_else(|| storage.data_dir.join("audit-signing.key"))
+    }
+
+    pub fn seal_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(
+            self.seal_interval_ms
+                .unwrap_or(Self::DEFAULT_SEAL_INTERVAL_MS),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -371,6 +406,9 @@ fn apply_env(
     if let Some(v) = get("KIRJO_POSTGRES_BIN_DIR", &mut used) {
         config.database.postgres_bin_dir = Some(PathBuf::from(v));
     }
+    if let Some(v) = get("KIRJO_AUDIT_SIGNING_KEY_FILE", &mut used) {
+        config.audit.signing_key_file = Some(PathBuf::from(v));
+    }
     if let Some(v) = get("KIRJO_LOG", &mut used) {
         config.log.level = v;
     }
@@ -431,6 +469,25 @@ fn validate(name: &str, text: &str, config: &Config) -> Result<Vec<String>, Conf
     }
     if config.storage.data_dir.as_os_str().is_empty() {
         return Err(err("storage.data_dir", "must not be empty".to_owned()));
+    }
+    if config
+        .audit
+        .signing_key_file
+        .as_ref()
+        .is_some_and(|p| p.as_os_str().is_empty())
+    {
+        return Err(err(
+            "audit.signing_key_file",
+            "must not be empty (leave it out for <storage.data_dir>/audit-signing.key)".to_owned(),
+        ));
+    }
+    if let Some(ms) = config.audit.seal_interval_ms {
+        if !(100..=60_000).contains(&ms) {
+            return Err(err(
+                "audit.seal_interval_ms",
+                format!("{ms} is not between 100 and 60000"),
+            ));
+        }
     }
     if let Err(e) = tracing_subscriber::EnvFilter::try_new(&config.log.level) {
         return Err(err(

@@ -1,8 +1,17 @@
-//! Demo data for an imaginary municipality. Each part is loaded once, in
-//! one transaction with its `demo_load` row, so a second run changes nothing.
-//! Later capabilities add their parts here.
+//! Demo data for the imaginary municipality of Harjuniemi. Each part is
+//! loaded once, in one transaction with its `demo_load` row, so a second run
+//! changes nothing. Later capabilities add their parts here.
+//!
+//! Everything is synthetic: identity codes use the temporary individual
+//! numbers 900-999 only.
 
+use chrono::{Datelike, Days, NaiveDate, Utc};
+use kirjo_domain::hetu::{CenturySign, PersonalIdentityCode};
 use kirjo_store::{demo, PgPool};
+use sqlx::{PgConnection, Row};
+
+/// The password every demo user signs in with (printed at start).
+pub const DEMO_PASSWORD: &str = "harjuniemi-demo-2026";
 
 /// What loading did, for the message printed at start.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,8 +20,80 @@ pub struct DemoReport {
     pub already_loaded: Vec<&'static str>,
 }
 
+/// A demo user and what they show.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoUser {
+    pub username: &'static str,
+    pub name: &'static str,
+    pub title: &'static str,
+    pub shows: &'static str,
+}
+
+pub const USERS: &[DemoUser] = &[
+    DemoUser {
+        username: "aino.paakayttaja",
+        name: "Aino Pääkäyttäjä",
+        title: "pääkäyttäjä",
+        shows: "main administrator: approves rights, reads no client data",
+    },
+    DemoUser {
+        username: "sanna.tietosuoja",
+        name: "Sanna Suoja",
+        title: "tietosuojavastaava",
+        shows: "data protection officer: log extracts and flags",
+    },
+    DemoUser {
+        username: "leena.esihenkilo",
+        name: "Leena Lahtinen",
+        title: "johtava sosiaalityöntekijä",
+        shows: "supervisor of families with children",
+    },
+    DemoUser {
+        username: "matti.esihenkilo",
+        name: "Matti Mattila",
+        title: "aikuissosiaalityön johtaja",
+        shows: "supervisor of adult services",
+    },
+    DemoUser {
+        username: "sari.sosiaalityontekija",
+        name: "Sari Saarinen",
+        title: "sosiaalityöntekijä",
+        shows: "child welfare worker, responsible for the Mäkinen children",
+    },
+    DemoUser {
+        username: "outi.sijainen",
+        name: "Outi Ojala",
+        title: "sosiaalityöntekijä (sijainen)",
+        shows: "substitute whose rights end by themselves in 30 days",
+    },
+    DemoUser {
+        username: "pekka.sosiaaliohjaaja",
+        name: "Pekka Peltonen",
+        title: "sosiaaliohjaaja",
+        shows: "adult services worker; may open others with a stated purpose",
+    },
+    DemoUser {
+        username: "kaisa.kirjaamo",
+        name: "Kaisa Kirjanen",
+        title: "toimistosihteeri",
+        shows: "registry clerk: basic data in adult services",
+    },
+    DemoUser {
+        username: "tuomas.tukiperhe",
+        name: "Tuomas Tukinen",
+        title: "perhetyöntekijä (Tukiperhepalvelu Oy)",
+        shows: "outsourced provider: only the commissioned child",
+    },
+    DemoUser {
+        username: "uuno.uusi",
+        name: "Uuno Uusitalo",
+        title: "sosiaaliohjaaja",
+        shows: "new user who has not accepted the user commitment: denied everything",
+    },
+];
+
 /// The parts, in loading order.
-const PARTS: &[&str] = &["foundation"];
+const PARTS: &[&str] = &["foundation", "organisation"];
 
 pub async fn load(owner: &PgPool) -> anyhow::Result<DemoReport> {
     let mut report = DemoReport {
@@ -25,9 +106,12 @@ pub async fn load(owner: &PgPool) -> anyhow::Result<DemoReport> {
             continue;
         }
         let mut tx = owner.begin().await?;
-        // The foundation part has no rows of its own: the register structure
-        // comes from the configuration at every start. Later parts insert
-        // their staff, people and documents here, in this transaction.
+        match *part {
+            // The register structure comes from the configuration at every start.
+            "foundation" => {}
+            "organisation" => organisation(&mut tx).await?,
+            _ => {}
+        }
         if demo::mark_loaded(&mut tx, part).await? {
             tx.commit().await?;
             report.loaded_now.push(part);
@@ -37,4 +121,351 @@ pub async fn load(owner: &PgPool) -> anyhow::Result<DemoReport> {
         }
     }
     Ok(report)
+}
+
+fn code(y: i32, m: u32, d: u32, n: u16) -> anyhow::Result<String> {
+    let date = NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("bad demo date"))?;
+    let sign = if y >= 2000 {
+        CenturySign::A
+    } else {
+        CenturySign::Minus
+    };
+    Ok(PersonalIdentityCode::from_parts(date, sign, n)?
+        .as_str()
+        .to_owned())
+}
+
+async fn id_of(conn: &mut PgConnection, username: &str) -> anyhow::Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM staff_user WHERE username = $1")
+            .bind(username)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+type GrantRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<NaiveDate>,
+);
+type RelationshipRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    Option<(NaiveDate, &'static str)>,
+);
+
+/// Staff, units, a provider, people and relationships that exercise each
+/// rule of the gate.
+async fn organisation(tx: &mut PgConnection) -> anyhow::Result<()> {
+    let hash = {
+        let pw = DEMO_PASSWORD.to_owned();
+        tokio::task::spawn_blocking(move || kirjo_web::auth::hash_password(&pw))
+            .await?
+            .map_err(|e| anyhow::anyhow!(e))?
+    };
+    let today = Utc::now().date_naive();
+    let year_ago = today - Days::new(365);
+    sqlx::raw_sql(
+        "INSERT INTO provider (id, name, business_id) VALUES ('tukiperhepalvelu', 'Tukiperhepalvelu Oy', '7654321-2');
+         INSERT INTO unit (id, name_fi, name_sv, name_en, provider_id) VALUES
+           ('hallinto', 'Perusturvan hallinto', 'Grundtrygghetens förvaltning', 'Basic services administration', NULL),
+           ('aikuisyksikko', 'Aikuissosiaalityön yksikkö', 'Enheten för socialt arbete för vuxna', 'Adult social work unit', NULL),
+           ('perheyksikko', 'Lapsiperheiden palvelujen yksikkö', 'Enheten för tjänster för barnfamiljer', 'Family services unit', NULL),
+           ('tukiperhe_oy', 'Tukiperhepalvelu Oy', 'Tukiperhepalvelu Ab', 'Tukiperhepalvelu Ltd', 'tukiperhepalvelu');",
+    )
+    .execute(&mut *tx)
+    .await?;
+    for u in USERS {
+        let provider = (u.username == "tuomas.tukiperhe").then_some("tukiperhepalvelu");
+        sqlx::query(
+            "INSERT INTO staff_user (username, name, title, user_groups, provider_id, password_hash)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(u.username)
+        .bind(u.name)
+        .bind(u.title)
+        .bind(vec![u.title.to_owned()])
+        .bind(provider)
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let admin = id_of(tx, "aino.paakayttaja").await?;
+    // The first administrator and the DPO are made at installation.
+    for (user, role) in [
+        ("aino.paakayttaja", "main_administrator"),
+        ("sanna.tietosuoja", "data_protection_officer"),
+    ] {
+        let uid = id_of(tx, user).await?;
+        sqlx::query("INSERT INTO role_grant (user_id, role, unit_id, valid_from) VALUES ($1, $2, 'hallinto', $3)")
+            .bind(uid)
+            .bind(role)
+            .bind(year_ago)
+            .execute(&mut *tx)
+            .await?;
+    }
+    // Supervisors: installed too, as the first people who can propose.
+    for (user, unit, area) in [
+        ("leena.esihenkilo", "perheyksikko", "lapsiperheet"),
+        ("matti.esihenkilo", "aikuisyksikko", "aikuiset"),
+    ] {
+        let uid = id_of(tx, user).await?;
+        sqlx::query(
+            "INSERT INTO role_grant (user_id, role, unit_id, sub_register_id, valid_from)
+             VALUES ($1, 'unit_supervisor', $2, $3, $4)",
+        )
+        .bind(uid)
+        .bind(unit)
+        .bind(area)
+        .bind(year_ago)
+        .execute(&mut *tx)
+        .await?;
+    }
+    // Everyone else by proposal and approval, as rule 2 requires.
+    let substitute_until = today + Days::new(30);
+    // (user, role, unit, service area, proposer, valid until)
+    let grants: [GrantRow; 6] = [
+        (
+            "sari.sosiaalityontekija",
+            "client_worker",
+            "perheyksikko",
+            "lapsiperheet",
+            "leena.esihenkilo",
+            None,
+        ),
+        (
+            "outi.sijainen",
+            "client_worker",
+            "perheyksikko",
+            "lapsiperheet",
+            "leena.esihenkilo",
+            Some(substitute_until),
+        ),
+        (
+            "pekka.sosiaaliohjaaja",
+            "client_worker",
+            "aikuisyksikko",
+            "aikuiset",
+            "matti.esihenkilo",
+            None,
+        ),
+        (
+            "kaisa.kirjaamo",
+            "registry_clerk",
+            "aikuisyksikko",
+            "aikuiset",
+            "matti.esihenkilo",
+            None,
+        ),
+        (
+            "tuomas.tukiperhe",
+            "provider_worker",
+            "tukiperhe_oy",
+            "lapsiperheet",
+            "leena.esihenkilo",
+            None,
+        ),
+        (
+            "uuno.uusi",
+            "client_worker",
+            "aikuisyksikko",
+            "aikuiset",
+            "matti.esihenkilo",
+            None,
+        ),
+    ];
+    for (user, role, unit, area, proposer, until) in grants {
+        let uid = id_of(tx, user).await?;
+        let by = id_of(tx, proposer).await?;
+        let reason = if until.is_some() {
+            "sijaisuus"
+        } else {
+            "työtehtävät"
+        };
+        let proposal: i64 = sqlx::query_scalar(
+            "INSERT INTO rights_proposal (kind, user_id, role, unit_id, sub_register_id, valid_from, valid_until, reason, proposed_by)
+             VALUES ('grant', $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(uid)
+        .bind(role)
+        .bind(unit)
+        .bind(area)
+        .bind(year_ago)
+        .bind(until)
+        .bind(reason)
+        .bind(by)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO rights_decision (proposal_id, approved, reason, decided_by) VALUES ($1, true, 'hyväksytty', $2)")
+            .bind(proposal)
+            .bind(admin)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO role_grant (user_id, role, unit_id, sub_register_id, valid_from, valid_until, proposal_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(uid)
+        .bind(role)
+        .bind(unit)
+        .bind(area)
+        .bind(year_ago)
+        .bind(until)
+        .bind(proposal)
+        .execute(&mut *tx)
+        .await?;
+    }
+    // Everyone but the new user has accepted the current commitment.
+    sqlx::query(
+        "INSERT INTO commitment_acceptance (user_id, version)
+         SELECT id, (SELECT max(version) FROM user_commitment) FROM staff_user WHERE username <> 'uuno.uusi'",
+    )
+    .execute(&mut *tx)
+    .await?;
+
+    // People: a family with children, an adult client, a former client and
+    // someone with no client relationship at all.
+    let y = today.year();
+    let people = [
+        (
+            "makinen_lapsi1",
+            code(y - 9, 3, 14, 902)?,
+            "Eetu Juhani",
+            "Mäkinen",
+            (y - 9, 3, 14),
+        ),
+        (
+            "makinen_lapsi2",
+            code(y - 6, 11, 2, 904)?,
+            "Ella Maria",
+            "Mäkinen",
+            (y - 6, 11, 2),
+        ),
+        (
+            "makinen_aiti",
+            code(1988, 5, 21, 906)?,
+            "Minna Kaarina",
+            "Mäkinen",
+            (1988, 5, 21),
+        ),
+        (
+            "makinen_isa",
+            code(1986, 8, 30, 907)?,
+            "Jari Tapani",
+            "Mäkinen",
+            (1986, 8, 30),
+        ),
+        (
+            "virtanen",
+            code(1975, 1, 9, 911)?,
+            "Kalle Olavi",
+            "Virtanen",
+            (1975, 1, 9),
+        ),
+        (
+            "korhonen",
+            code(1961, 12, 24, 913)?,
+            "Liisa Annikki",
+            "Korhonen",
+            (1961, 12, 24),
+        ),
+        (
+            "nieminen",
+            code(1993, 7, 4, 915)?,
+            "Timo Antero",
+            "Nieminen",
+            (1993, 7, 4),
+        ),
+    ];
+    let mut ids = std::collections::HashMap::new();
+    for (key, hetu, first, last, (by, bm, bd)) in &people {
+        let birth = NaiveDate::from_ymd_opt(*by, *bm, *bd)
+            .ok_or_else(|| anyhow::anyhow!("bad demo date"))?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO person (register_id, identity_code, first_names, surname, birth_date)
+             VALUES ('sosiaalihuolto', $1, $2, $3, $4) RETURNING id",
+        )
+        .bind(hetu)
+        .bind(first)
+        .bind(last)
+        .bind(birth)
+        .fetch_one(&mut *tx)
+        .await?;
+        ids.insert(*key, id);
+    }
+    let sari = id_of(tx, "sari.sosiaalityontekija").await?;
+    let outi = id_of(tx, "outi.sijainen").await?;
+    let pekka = id_of(tx, "pekka.sosiaaliohjaaja").await?;
+    // (client, service area, unit, responsible worker, ended on with reason)
+    let rels: [RelationshipRow; 4] = [
+        ("makinen_lapsi1", "lapsiperheet", "perheyksikko", sari, None),
+        ("makinen_lapsi2", "lapsiperheet", "perheyksikko", sari, None),
+        ("virtanen", "aikuiset", "aikuisyksikko", pekka, None),
+        (
+            "korhonen",
+            "aikuiset",
+            "aikuisyksikko",
+            pekka,
+            Some((today - Days::new(60), "palvelutarve päättynyt")),
+        ),
+    ];
+    for (who, area, unit, responsible, ended) in rels {
+        let client = ids
+            .get(who)
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("demo person"))?;
+        let row = sqlx::query(
+            "INSERT INTO client_relationship (client_id, register_id, sub_register_id, unit_id, started_on,
+                                              ended_on, end_reason, responsible_worker_id)
+             VALUES ($1, 'sosiaalihuolto', $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(client)
+        .bind(area)
+        .bind(unit)
+        .bind(year_ago)
+        .bind(ended.map(|e| e.0))
+        .bind(ended.map(|e| e.1))
+        .bind(responsible)
+        .fetch_one(&mut *tx)
+        .await?;
+        let rel: i64 = row.try_get("id")?;
+        let mut team = vec![responsible];
+        if area == "lapsiperheet" && who == "makinen_lapsi1" {
+            team.push(outi);
+        }
+        for member in team {
+            sqlx::query(
+                "INSERT INTO relationship_team_member (relationship_id, client_id, user_id, valid_from, valid_until)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(rel)
+            .bind(client)
+            .bind(member)
+            .bind(year_ago)
+            .bind((member == outi).then_some(substitute_until))
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    // The older Mäkinen child is commissioned to the support-family provider.
+    let child = ids
+        .get("makinen_lapsi1")
+        .copied()
+        .ok_or_else(|| anyhow::anyhow!("demo person"))?;
+    sqlx::query(
+        "INSERT INTO commission (client_id, register_id, provider_id, sub_register_id, valid_from, valid_until)
+         VALUES ($1, 'sosiaalihuolto', 'tukiperhepalvelu', 'lapsiperheet', $2, $3)",
+    )
+    .bind(child)
+    .bind(year_ago)
+    .bind(today + Days::new(180))
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }

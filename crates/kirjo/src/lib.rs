@@ -3,6 +3,7 @@
 //! can drive the same code the binary runs.
 
 pub mod cluster;
+pub mod commitment;
 pub mod config;
 pub mod demo;
 pub mod logging;

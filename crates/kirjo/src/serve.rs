@@ -143,6 +143,9 @@ async fn finish_opening(db: Database, loaded: &Loaded) -> anyhow::Result<Databas
             "schema migrated"
         );
         register::sync(&db.owner, &loaded.config.register).await?;
+        let (fi, sv, en) = crate::commitment::TEXTS;
+        kirjo_store::staff::publish_commitment(&db.owner, crate::commitment::VERSION, fi, sv, en)
+            .await?;
         anyhow::Ok(())
     }
     .await;
@@ -222,9 +225,87 @@ pub async fn serve(loaded: Loaded, demo: bool) -> anyhow::Result<()> {
         }
     };
 
+    let key = match audit_signing_key(&loaded, &db).await {
+        Ok(k) => k,
+        Err(e) => {
+            db.close().await.ok();
+            return Err(e);
+        }
+    };
+    // The sealer runs on the runtime pool. It stops once the server has
+    // finished the requests in flight at the shutdown signal, and seals once
+    // more, so that their log rows are sealed before the database closes.
+    let (stop_sealer, sealer_stop) = tokio::sync::oneshot::channel::<()>();
+    let sealer = tokio::spawn(kirjo_store::audit::run_sealer(
+        db.runtime.clone(),
+        key,
+        loaded.config.audit.seal_interval(),
+        async move {
+            let _ = sealer_stop.await;
+        },
+    ));
+
+    // The monitor raises the automatic flags from the sealed log.
+    let (stop_monitor, monitor_stop) = tokio::sync::oneshot::channel::<()>();
+    let monitor = tokio::spawn(kirjo_store::monitoring::run_monitor(
+        db.runtime.clone(),
+        kirjo_store::monitoring::MonitorSettings::default(),
+        std::time::Duration::from_secs(5),
+        async move {
+            let _ = monitor_stop.await;
+        },
+    ));
+
     let result = run_server(&loaded, &db, listener, addr, demo, shutdown).await;
+    let _ = stop_monitor.send(());
+    let _ = monitor.await;
+    let _ = stop_sealer.send(());
+    if let Err(e) = sealer.await {
+        tracing::error!(error = %e, "the audit sealer task failed");
+    }
     let closed = db.close().await;
     result.and(closed)
+}
+
+/// Loads the audit signing key. With Kirjo's own cluster a missing key is
+/// made (and a warning logged); with an external database it is an error.
+pub async fn audit_signing_key(
+    loaded: &Loaded,
+    db: &Database,
+) -> anyhow::Result<kirjo_store::audit::SigningKey> {
+    use kirjo_store::audit;
+    let cfg = &loaded.config;
+    let path = cfg.audit.signing_key_file(&cfg.storage);
+    let key = if path.exists() {
+        audit::SigningKey::load(&path)?
+    } else if db.cluster.is_some() {
+        let key = audit::generate_key_file(&path)?;
+        tracing::warn!(
+            file = %path.display(),
+            key_id = key.key_id(),
+            "there was no audit signing key, so a new one was made: keep a copy of it outside the database host"
+        );
+        key
+    } else {
+        anyhow::bail!(
+            "the audit signing key file {} does not exist: make one with `kirjo audit keygen {}` \
+             (and keep a copy outside the database host), or point audit.signing_key_file or \
+             KIRJO_AUDIT_SIGNING_KEY_FILE at the existing one",
+            path.display(),
+            path.display()
+        );
+    };
+    if let Some(last) = audit::last_key_id(&db.runtime).await? {
+        if last != key.key_id() {
+            tracing::warn!(
+                previous_key_id = %last,
+                key_id = key.key_id(),
+                "the audit log was last sealed with another key: verifying the older batches needs that key's public half"
+            );
+        }
+    }
+    tracing::info!(key_id = key.key_id(), file = %path.display(), "audit signing key loaded");
+    Ok(key)
 }
 
 async fn run_server(
@@ -258,8 +339,12 @@ async fn run_server(
         )?;
         writeln!(
             out,
-            "Sign-in: Kirjo has no user accounts yet; personal accounts and sign-in come with the staff web UI."
+            "Sign in: POST /api/session with {{\"username\": ..., \"password\": \"{}\"}} (every demo user has this password):",
+            crate::demo::DEMO_PASSWORD
         )?;
+        for u in crate::demo::USERS {
+            writeln!(out, "  {:<26} {}", u.username, u.shows)?;
+        }
     }
     tracing::info!(database = %db.description, "database ready");
     writeln!(
@@ -268,13 +353,30 @@ async fn run_server(
     )?;
     out.flush()?;
 
-    let app = kirjo_web::router(kirjo_web::AppState::new(db.runtime.clone()));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            let sig = shutdown.wait().await;
-            tracing::info!(signal = sig, "shutting down: finishing requests in flight");
-        })
-        .await?;
+    let state = kirjo_web::AppState::new(db.runtime.clone()).with_gate(gate_settings(loaded));
+    let app = kirjo_web::router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let sig = shutdown.wait().await;
+        tracing::info!(signal = sig, "shutting down: finishing requests in flight");
+    })
+    .await?;
     tracing::info!("server stopped");
     Ok(())
+}
+
+/// What the gate needs of the configuration.
+pub fn gate_settings(loaded: &Loaded) -> kirjo_store::gate::GateSettings {
+    let r = &loaded.config.register;
+    kirjo_store::gate::GateSettings {
+        outside_access_areas: r
+            .sub_registers()
+            .filter(|(_, s)| s.allow_outside_access)
+            .map(|(_, s)| s.id.clone())
+            .collect(),
+        purposes: r.access_purposes.iter().map(|p| p.id.clone()).collect(),
+    }
 }

@@ -4,11 +4,17 @@
 //! owns the schema; the runtime role [`RUNTIME_ROLE`] is what request
 //! handlers use, with only the grants each migration gives it.
 
+pub mod audit;
 pub mod bootstrap;
+pub mod clients;
 pub mod demo;
+pub mod extract;
+pub mod gate;
 pub mod health;
 pub mod migrate;
+pub mod monitoring;
 pub mod register;
+pub mod staff;
 
 pub use sqlx::PgPool;
 
@@ -33,6 +39,23 @@ pub enum StoreError {
     DatabaseNewer { version: i32 },
     #[error("{0}")]
     Setup(String),
+}
+
+impl StoreError {
+    /// The kind of error, for application logs: never a message that could
+    /// quote data.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StoreError::Database(sqlx::Error::Database(_)) => "database",
+            StoreError::Database(sqlx::Error::PoolTimedOut) => "pool_timed_out",
+            StoreError::Database(sqlx::Error::PoolClosed) => "pool_closed",
+            StoreError::Database(sqlx::Error::Io(_)) => "io",
+            StoreError::Database(_) => "database_other",
+            StoreError::MigrationChanged { .. } => "migration_changed",
+            StoreError::DatabaseNewer { .. } => "database_newer",
+            StoreError::Setup(_) => "setup",
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

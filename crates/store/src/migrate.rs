@@ -24,11 +24,23 @@ impl Migration {
 
 /// Every migration, in order. A test checks that this list and the files in
 /// `crates/store/migrations/` agree.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_foundation",
-    sql: include_str!("../migrations/0001_foundation.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_foundation",
+        sql: include_str!("../migrations/0001_foundation.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_audit_log",
+        sql: include_str!("../migrations/0002_audit_log.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "0003_staff_and_gate",
+        sql: include_str!("../migrations/0003_staff_and_gate.sql"),
+    },
+];
 
 /// A fingerprint of all migrations, used to name test templates.
 pub fn fingerprint() -> String {

@@ -5,19 +5,43 @@
 //! `/metrics`, and is logged with its route template only: a raw path or
 //! query may hold an identity code, so it never reaches the application log.
 
+pub mod api;
+pub mod auth;
 pub mod metrics;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
+use kirjo_store::gate::{GateError, GateSettings};
 use kirjo_store::health::{readiness, Readiness};
 use kirjo_store::PgPool;
 use metrics::Metrics;
 use std::sync::Arc;
 use std::time::Instant;
+
+/// Session limits.
+#[derive(Debug, Clone)]
+pub struct SessionSettings {
+    /// Idle timeout; 30 minutes by default.
+    pub idle_secs: i64,
+    /// Absolute limit from sign-in; 12 hours by default.
+    pub absolute_secs: i64,
+    /// Mark cookies `Secure` (when served over TLS).
+    pub secure_cookies: bool,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        Self {
+            idle_secs: 30 * 60,
+            absolute_secs: 12 * 60 * 60,
+            secure_cookies: false,
+        }
+    }
+}
 
 /// What handlers share.
 #[derive(Clone)]
@@ -25,6 +49,8 @@ pub struct AppState {
     /// Connections as the runtime role.
     pub db: PgPool,
     pub metrics: Arc<Metrics>,
+    pub gate: Arc<GateSettings>,
+    pub sessions: Arc<SessionSettings>,
 }
 
 impl AppState {
@@ -32,7 +58,121 @@ impl AppState {
         Self {
             db,
             metrics: Arc::new(Metrics::default()),
+            gate: Arc::new(GateSettings::default()),
+            sessions: Arc::new(SessionSettings::default()),
         }
+    }
+
+    pub fn with_gate(mut self, gate: GateSettings) -> Self {
+        self.gate = Arc::new(gate);
+        self
+    }
+
+    pub fn with_sessions(mut self, sessions: SessionSettings) -> Self {
+        self.sessions = Arc::new(sessions);
+        self
+    }
+}
+
+/// The id of the request, in the response header, the log line and the use log.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestId(pub uuid::Uuid);
+
+/// An error answer of the API: a status and a message for the user. The
+/// message never carries data from the database.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+        }
+    }
+    pub fn unauthenticated() -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            message: "sign in first".to_owned(),
+        }
+    }
+    pub fn bad_credentials() -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            message: "wrong username or password".to_owned(),
+        }
+    }
+    pub fn not_found() -> Self {
+        Self {
+            status: StatusCode::NOT_FOUND,
+            message: "not found".to_owned(),
+        }
+    }
+    pub fn internal(what: &str) -> Self {
+        tracing::error!(what, "internal error");
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: "internal error".to_owned(),
+        }
+    }
+    pub fn from_store(e: kirjo_store::StoreError) -> Self {
+        match e {
+            kirjo_store::StoreError::Setup(m) => Self::bad_request(m),
+            kirjo_store::StoreError::Database(e) => {
+                // Only the kind and code: a database message may quote data.
+                let code = match &e {
+                    sqlx::Error::Database(d) => d.code().map(|c| c.to_string()).unwrap_or_default(),
+                    _ => String::new(),
+                };
+                tracing::error!(kind = %error_kind(&e), code = %code, "database error");
+                Self {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    message: "internal error".to_owned(),
+                }
+            }
+            other => {
+                tracing::error!(kind = "store", "storage error");
+                let _ = other;
+                Self {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    message: "internal error".to_owned(),
+                }
+            }
+        }
+    }
+    pub fn from_gate(e: GateError) -> Self {
+        match e {
+            GateError::Denied { explanation } => Self {
+                status: StatusCode::FORBIDDEN,
+                message: explanation,
+            },
+            GateError::NoSuchClient => Self::not_found(),
+            GateError::Store(s) => Self::from_store(s),
+        }
+    }
+}
+
+fn error_kind(e: &sqlx::Error) -> &'static str {
+    match e {
+        sqlx::Error::Database(_) => "database",
+        sqlx::Error::PoolTimedOut => "pool_timed_out",
+        sqlx::Error::PoolClosed => "pool_closed",
+        sqlx::Error::Io(_) => "io",
+        sqlx::Error::RowNotFound => "row_not_found",
+        _ => "other",
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(serde_json::json!({ "error": self.message })),
+        )
+            .into_response()
     }
 }
 
@@ -43,15 +183,74 @@ pub fn router(state: AppState) -> Router {
         .route("/health/live", get(live))
         .route("/health/ready", get(ready))
         .route("/metrics", get(metrics_page))
+        .route("/api/session", post(auth::sign_in).delete(auth::sign_out))
+        .route("/api/me", get(api::me))
+        .route("/api/me/commitment", post(api::accept_commitment))
+        .route("/api/me/trail", get(api::my_trail))
+        .route("/api/clients", get(api::search))
+        .route("/api/clients/{id}", get(api::client))
+        .route("/api/clients/{id}/log", get(api::client_log))
+        .route(
+            "/api/rights/proposals",
+            get(api::proposals).post(api::propose),
+        )
+        .route("/api/rights/proposals/{id}/decision", post(api::decide))
+        .route("/api/users/{id}/end-duties", post(api::end_duties))
+        .route("/api/monitoring/flags", get(api::flags))
+        .route("/api/monitoring/flags/{id}/review", post(api::review_flag))
+        .route("/api/monitoring/samples", post(api::draw_sample))
+        .route(
+            "/api/monitoring/samples/{id}/reviews",
+            post(api::review_sample),
+        )
         .fallback(not_found)
+        .layer(middleware::from_fn(csrf_guard))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
 
+/// State-changing requests must come from Kirjo's own pages or an API
+/// client, never from a form on another site: they must be JSON (a
+/// cross-site form cannot send that without a CORS preflight, which Kirjo
+/// never grants) and, where the browser says where they come from, from
+/// this host. The session cookie is `SameSite=Strict` besides.
+async fn csrf_guard(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let changes_state =
+        !(method == Method::GET || method == Method::HEAD || method == Method::OPTIONS);
+    if changes_state {
+        let headers = request.headers();
+        let json = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        let bodyless = method == Method::DELETE;
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+        let same_origin = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+            None => true,
+            Some(origin) => host.is_some_and(|h| {
+                origin
+                    .strip_prefix("http://")
+                    .or_else(|| origin.strip_prefix("https://"))
+                    == Some(h)
+            }),
+        };
+        if !(json || bodyless) || !same_origin {
+            return ApiError {
+                status: StatusCode::FORBIDDEN,
+                message: "cross-site or non-JSON request refused".to_owned(),
+            }
+            .into_response();
+        }
+    }
+    next.run(request).await
+}
+
 /// Request id, metrics and the log line, around every request.
-async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
+async fn observe(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4();
+    request.extensions_mut().insert(RequestId(request_id));
     let method = request.method().clone();
     let route = request
         .extensions()

@@ -1,0 +1,245 @@
+//! Gate throughput against the raw PostgreSQL floor, in one run.
+//!
+//! 32 concurrent sessions each read one client record (basic data and client
+//! relationships) in a transaction, as fast as they can:
+//!
+//! - floor: the same two data queries, with no gate and no sealing;
+//! - gated: through `gate::enter` (load the actor and the client's
+//!   relationships, decide, insert the use-log row) and `Guarded::finish`,
+//!   with the audit sealer running every second.
+//!
+//! Run with `./scripts/bench` (it starts a PostgreSQL with durable,
+//! default settings and exports DATABASE_URL). Not a test: nothing here
+//! can fail a build; the figures go to docs/benchmarks.md.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout
+)]
+
+use kirjo::config::{self, ConfigSource};
+use kirjo_access::Action;
+use kirjo_store::gate::{enter, Caller, Request};
+use kirjo_store::{clients, register, staff, PgPool};
+use kirjo_testkit::TestDb;
+use std::time::{Duration, Instant};
+
+const SESSIONS: usize = 32;
+const CLIENTS: i64 = 2000;
+
+fn env_secs() -> u64 {
+    std::env::var("KIRJO_BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10)
+}
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+struct Outcome {
+    ops: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Outcome {
+    fn per_sec(&self) -> f64 {
+        self.ops as f64 / self.elapsed.as_secs_f64()
+    }
+    fn pct(&self, p: f64) -> f64 {
+        let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies
+            .get(i)
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    }
+}
+
+async fn run<F, Fut>(secs: u64, ids: &[i64], f: F) -> Outcome
+where
+    F: Fn(i64) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let start = Instant::now();
+    let end = start + Duration::from_secs(secs);
+    let mut tasks = Vec::new();
+    for s in 0..SESSIONS {
+        let f = f.clone();
+        let ids = ids.to_vec();
+        tasks.push(tokio::spawn(async move {
+            let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (s as u64 + 1));
+            let mut lat = Vec::new();
+            while Instant::now() < end {
+                let id = ids[(rng.next() % ids.len() as u64) as usize];
+                let t = Instant::now();
+                f(id).await;
+                lat.push(t.elapsed());
+            }
+            lat
+        }));
+    }
+    let mut latencies = Vec::new();
+    for t in tasks {
+        latencies.extend(t.await.unwrap());
+    }
+    let elapsed = start.elapsed();
+    latencies.sort();
+    Outcome {
+        ops: latencies.len(),
+        elapsed,
+        latencies,
+    }
+}
+
+async fn setup() -> (TestDb, kirjo_store::gate::GateSettings, i64, Vec<i64>) {
+    let db = TestDb::new().await;
+    let loaded = config::load(ConfigSource::BuiltInDemo, &|_| None).unwrap();
+    register::sync(&db.owner, &loaded.config.register)
+        .await
+        .unwrap();
+    let (fi, sv, en) = kirjo::commitment::TEXTS;
+    staff::publish_commitment(&db.owner, kirjo::commitment::VERSION, fi, sv, en)
+        .await
+        .unwrap();
+    kirjo::demo::load(&db.owner).await.unwrap();
+    let sari: i64 =
+        sqlx::query_scalar("SELECT id FROM staff_user WHERE username = 'sari.sosiaalityontekija'")
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    // A synthetic caseload: CLIENTS people, each in a relationship whose
+    // responsible worker is the benchmark's user (no identity codes needed).
+    sqlx::query(
+        "WITH p AS (
+            INSERT INTO person (register_id, first_names, surname, birth_date)
+            SELECT 'sosiaalihuolto', 'Testi ' || g, 'Asiakas', date '2010-01-01' + (g % 3000)::int
+            FROM generate_series(1, $1) g RETURNING id)
+         INSERT INTO client_relationship (client_id, register_id, sub_register_id, unit_id, started_on, responsible_worker_id)
+         SELECT id, 'sosiaalihuolto', 'lapsiperheet', 'perheyksikko', date '2025-01-01', $2 FROM p",
+    )
+    .bind(CLIENTS)
+    .bind(sari)
+    .execute(&db.owner)
+    .await
+    .unwrap();
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM person WHERE surname = 'Asiakas'")
+        .fetch_all(&db.owner)
+        .await
+        .unwrap();
+    sqlx::query("ANALYZE").execute(&db.owner).await.unwrap();
+    (db, kirjo::serve::gate_settings(&loaded), sari, ids)
+}
+
+async fn floor(pool: PgPool, id: i64) {
+    let mut tx = pool.begin().await.unwrap();
+    let _: (i64, String, String) =
+        sqlx::query_as("SELECT id, first_names, surname FROM person WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    let _: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT r.id, u.name FROM client_relationship r JOIN staff_user u ON u.id = r.responsible_worker_id
+         WHERE r.client_id = $1 ORDER BY r.started_on DESC, r.id",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::main]
+async fn main() {
+    let secs = env_secs();
+    let (db, settings, sari, ids) = setup().await;
+    // The runtime pool of the test database, sized for the sessions.
+    let pool =
+        kirjo_store::bootstrap::pool(db.admin_options.clone(), SESSIONS as u32, Some("kirjo_app"))
+            .await
+            .unwrap();
+
+    let p = pool.clone();
+    let raw = run(secs, &ids, move |id| floor(p.clone(), id)).await;
+
+    let key = kirjo_store::audit::SigningKey::from_seed(&[7u8; 32]);
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let sealer = tokio::spawn(kirjo_store::audit::run_sealer(
+        pool.clone(),
+        key,
+        Duration::from_secs(1),
+        async {
+            let _ = stop_rx.await;
+        },
+    ));
+    let p = pool.clone();
+    let s = std::sync::Arc::new(settings);
+    let gated = run(secs, &ids, move |id| {
+        let p = p.clone();
+        let s = s.clone();
+        async move {
+            let caller = Caller {
+                user_id: sari,
+                request_id: uuid::Uuid::new_v4(),
+                source_address: None,
+            };
+            let mut g = enter(
+                &p,
+                &caller,
+                &s,
+                &Request {
+                    action: Action::ViewBasicData,
+                    client_id: Some(id),
+                    data: "basic_data",
+                    purpose: None,
+                },
+            )
+            .await
+            .unwrap();
+            let pending = clients::basic_data(&mut g).await.unwrap();
+            let data = g.finish(pending).await.unwrap();
+            assert!(data.is_some());
+        }
+    })
+    .await;
+    let _ = stop_tx.send(());
+    sealer.await.unwrap();
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM use_log")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let state = kirjo_store::audit::seal_state(&pool).await.unwrap();
+
+    println!("| run | reads/s | p50 ms | p95 ms | p99 ms |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    for (name, o) in [
+        ("floor: same reads, no gate, no sealing", &raw),
+        ("gated: decision + use-log row + sealer", &gated),
+    ] {
+        println!(
+            "| {name} | {:.0} | {:.2} | {:.2} | {:.2} |",
+            o.per_sec(),
+            o.pct(0.5),
+            o.pct(0.95),
+            o.pct(0.99)
+        );
+    }
+    println!();
+    println!(
+        "gated / floor = {:.0}% ({} sessions, {} s each, {} clients; {} use-log rows written, unsealed after the final seal: {:?})",
+        100.0 * gated.per_sec() / raw.per_sec(),
+        SESSIONS,
+        secs,
+        ids.len(),
+        rows,
+        state
+    );
+}

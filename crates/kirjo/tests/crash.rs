@@ -1,0 +1,150 @@
+//! A Kirjo process killed with SIGKILL in the middle of requests leaves no
+//! access without its use-log row: every response that carried client data
+//! has a committed row with the same request id.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{free_port, kirjo, temp_dir};
+use kirjo::cluster::LocalCluster;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// One HTTP/1.1 exchange; `None` when the server is gone.
+fn exchange(port: u16, request: &str) -> Option<(u16, String, String)> {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    s.write_all(request.as_bytes()).ok()?;
+    let mut text = String::new();
+    s.read_to_string(&mut text).ok()?;
+    let status = text.split_whitespace().nth(1)?.parse().ok()?;
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    Some((status, head.to_owned(), body.to_owned()))
+}
+
+fn header(head: &str, name: &str) -> Option<String> {
+    head.lines()
+        .filter_map(|l| l.split_once(':'))
+        .find(|(n, _)| n.trim().eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim().to_owned())
+}
+
+#[tokio::test]
+async fn sigkill_mid_requests_leaves_no_access_without_its_row() {
+    let dir = temp_dir("crash");
+    let port = free_port();
+    let mut child = kirjo()
+        .args(["serve", "--demo", "--config"])
+        .arg(common::demo_config())
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(out).lines();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        assert!(Instant::now() < deadline, "kirjo did not start");
+        match lines.next() {
+            Some(Ok(l)) if l.contains("Kirjo is ready") => break,
+            Some(_) => {}
+            None => panic!("kirjo exited before it was ready"),
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+
+    let cluster = LocalCluster::prepare(&dir, None).unwrap();
+    let su = kirjo_store::bootstrap::connect_once(&cluster.options("postgres", "kirjo"))
+        .await
+        .unwrap();
+    let mut su = su;
+    let client: i64 = sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE 'Eetu%'")
+        .fetch_one(&mut su)
+        .await
+        .unwrap();
+
+    let body = format!(
+        r#"{{"username":"sari.sosiaalityontekija","password":"{}"}}"#,
+        kirjo::demo::DEMO_PASSWORD
+    );
+    let (status, head, _) = exchange(
+        port,
+        &format!(
+            "POST /api/session HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+    .unwrap();
+    assert_eq!(status, 200);
+    let cookie = header(&head, "set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    // Eight clients read the record as fast as they can.
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut workers = Vec::new();
+    for _ in 0..8 {
+        let cookie = cookie.clone();
+        let stop = stop.clone();
+        workers.push(std::thread::spawn(move || {
+            let mut served = Vec::new();
+            let request = format!(
+                "GET /api/clients/{client} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: {cookie}\r\n\r\n"
+            );
+            while !stop.load(Ordering::Relaxed) {
+                match exchange(port, &request) {
+                    Some((200, head, body)) if body.contains("Mäkinen") => {
+                        served.push(header(&head, "x-request-id").unwrap());
+                    }
+                    Some((status, _, _)) => assert_eq!(status, 200, "unexpected status"),
+                    None => break,
+                }
+            }
+            served
+        }));
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    stop.store(true, Ordering::Relaxed);
+    let served: Vec<String> = workers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
+    assert!(
+        served.len() > 20,
+        "the load did not run: {} responses",
+        served.len()
+    );
+
+    // The cluster outlived the killed process; every served response has its row.
+    let logged: Vec<String> = sqlx::query_scalar(
+        "SELECT request_id::text FROM use_log WHERE client_id = $1 AND allowed AND action = 'view_basic_data'",
+    )
+    .bind(client)
+    .fetch_all(&mut su)
+    .await
+    .unwrap();
+    let logged: std::collections::HashSet<String> = logged.into_iter().collect();
+    let missing: Vec<&String> = served.iter().filter(|id| !logged.contains(*id)).collect();
+    assert!(
+        missing.is_empty(),
+        "{} of {} responses have no use-log row",
+        missing.len(),
+        served.len()
+    );
+    sqlx::Connection::close(su).await.unwrap();
+    cluster.stop().unwrap();
+    assert!(!cluster.is_running());
+}

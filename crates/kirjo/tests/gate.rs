@@ -1,0 +1,678 @@
+//! The gate over the demo organisation, against a real PostgreSQL: a table
+//! of who may do what to whom, the decision for every cell, the SQL list
+//! filter agreeing with it, and the API obeying it over real HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use kirjo::config::{self, ConfigSource};
+use kirjo_access::Action;
+use kirjo_store::gate::{enter, Caller, GateError, GateSettings, Request};
+use kirjo_store::{clients, register, staff};
+use kirjo_testkit::{http_with, HttpResponse, TestDb};
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
+
+async fn demo_db() -> (TestDb, GateSettings) {
+    let db = TestDb::new().await;
+    let loaded = config::load(ConfigSource::BuiltInDemo, &|_| None).unwrap();
+    register::sync(&db.owner, &loaded.config.register)
+        .await
+        .unwrap();
+    let (fi, sv, en) = kirjo::commitment::TEXTS;
+    staff::publish_commitment(&db.owner, kirjo::commitment::VERSION, fi, sv, en)
+        .await
+        .unwrap();
+    kirjo::demo::load(&db.owner).await.unwrap();
+    (db, kirjo::serve::gate_settings(&loaded))
+}
+
+async fn user_id(db: &TestDb, username: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM staff_user WHERE username = $1")
+        .bind(username)
+        .fetch_one(&db.runtime)
+        .await
+        .unwrap()
+}
+
+async fn person_id(db: &TestDb, first: &str, surname: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE $1 || '%' AND surname = $2")
+        .bind(first)
+        .bind(surname)
+        .fetch_one(&db.runtime)
+        .await
+        .unwrap()
+}
+
+fn caller(user_id: i64) -> Caller {
+    Caller {
+        user_id,
+        request_id: uuid::Uuid::new_v4(),
+        source_address: None,
+    }
+}
+
+const CLIENT_ACTIONS: [Action; 10] = [
+    Action::ViewBasicData,
+    Action::ViewSensitiveData,
+    Action::ViewDocument,
+    Action::WriteDocument,
+    Action::CorrectEntry,
+    Action::Print,
+    Action::Export,
+    Action::Disclose,
+    Action::RevealProtectedAddress,
+    Action::ViewLogExtract,
+];
+
+const WORKER: &[Action] = &[
+    Action::ViewBasicData,
+    Action::ViewSensitiveData,
+    Action::ViewDocument,
+    Action::WriteDocument,
+    Action::CorrectEntry,
+    Action::Print,
+    Action::Export,
+    Action::Disclose,
+    Action::RevealProtectedAddress,
+];
+const SUPERVISOR: &[Action] = &[Action::ViewBasicData, Action::ViewDocument, Action::Print];
+const CLERK: &[Action] = &[Action::ViewBasicData];
+const PROVIDER: &[Action] = &[
+    Action::ViewBasicData,
+    Action::ViewDocument,
+    Action::WriteDocument,
+];
+const DPO: &[Action] = &[Action::ViewLogExtract];
+
+/// The demo's clients by a short key.
+const CLIENTS: [(&str, &str, &str); 7] = [
+    ("lapsi1", "Eetu", "Mäkinen"),
+    ("lapsi2", "Ella", "Mäkinen"),
+    ("aiti", "Minna", "Mäkinen"),
+    ("isa", "Jari", "Mäkinen"),
+    ("virtanen", "Kalle", "Virtanen"),
+    ("korhonen", "Liisa", "Korhonen"),
+    ("nieminen", "Timo", "Nieminen"),
+];
+
+/// Who may do what to whom in the demo organisation, with no stated purpose.
+/// Unlisted pairs: nothing.
+fn expected() -> BTreeMap<(&'static str, &'static str), &'static [Action]> {
+    let mut t: BTreeMap<(&str, &str), &[Action]> = BTreeMap::new();
+    // The responsible worker of both Mäkinen children.
+    t.insert(("sari.sosiaalityontekija", "lapsi1"), WORKER);
+    t.insert(("sari.sosiaalityontekija", "lapsi2"), WORKER);
+    // The substitute is on the older child's team only.
+    t.insert(("outi.sijainen", "lapsi1"), WORKER);
+    // Supervisors see their unit's current clients, not their sensitive data.
+    t.insert(("leena.esihenkilo", "lapsi1"), SUPERVISOR);
+    t.insert(("leena.esihenkilo", "lapsi2"), SUPERVISOR);
+    t.insert(("matti.esihenkilo", "virtanen"), SUPERVISOR);
+    // Adult services: the current client; the ended relationship gives nothing.
+    t.insert(("pekka.sosiaaliohjaaja", "virtanen"), WORKER);
+    t.insert(("kaisa.kirjaamo", "virtanen"), CLERK);
+    // The provider sees only the child commissioned to it.
+    t.insert(("tuomas.tukiperhe", "lapsi1"), PROVIDER);
+    // The DPO makes log extracts of anyone, and reads no records.
+    for (c, _, _) in CLIENTS {
+        t.insert(("sanna.tietosuoja", c), DPO);
+    }
+    // aino.paakayttaja (administrator) and uuno.uusi (commitment not
+    // accepted): nothing at all.
+    t
+}
+
+async fn allowed(
+    db: &TestDb,
+    settings: &GateSettings,
+    user: i64,
+    client: i64,
+    action: Action,
+) -> bool {
+    match enter(
+        &db.runtime,
+        &caller(user),
+        settings,
+        &Request {
+            action,
+            client_id: Some(client),
+            data: "table test",
+            purpose: None,
+        },
+    )
+    .await
+    {
+        Ok(_) => true, // dropped: rolled back with its row
+        Err(GateError::Denied { .. }) => false,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[tokio::test]
+async fn every_role_and_situation_of_the_demo_organisation() {
+    let (db, settings) = demo_db().await;
+    let table = expected();
+    let mut clients = BTreeMap::new();
+    for (key, first, last) in CLIENTS {
+        clients.insert(key, person_id(&db, first, last).await);
+    }
+    let mut failures = Vec::new();
+    for u in kirjo::demo::USERS {
+        let uid = user_id(&db, u.username).await;
+        let mut visible_by_decision = BTreeSet::new();
+        for (key, cid) in &clients {
+            let want: BTreeSet<Action> = table
+                .get(&(u.username, *key))
+                .map(|a| a.iter().copied().collect())
+                .unwrap_or_default();
+            for action in CLIENT_ACTIONS {
+                let got = allowed(&db, &settings, uid, *cid, action).await;
+                if got != want.contains(&action) {
+                    failures.push(format!("{} {action} {key}: got {got}", u.username));
+                }
+                if action == Action::ViewBasicData && got {
+                    visible_by_decision.insert(*cid);
+                }
+            }
+        }
+        // The SQL filter that list queries use says the same.
+        let by_sql: BTreeSet<i64> = clients::visible_ids(&db.runtime, uid)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+        if by_sql != visible_by_decision {
+            failures.push(format!(
+                "{}: SQL filter {by_sql:?} but decisions {visible_by_decision:?}",
+                u.username
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    // Denied attempts were logged and committed; allowed ones were rolled
+    // back here (never finished), so they left no row.
+    let denied: i64 = sqlx::query_scalar("SELECT count(*) FROM use_log WHERE NOT allowed")
+        .fetch_one(&db.runtime)
+        .await
+        .unwrap();
+    let allowed_rows: i64 = sqlx::query_scalar("SELECT count(*) FROM use_log WHERE allowed")
+        .fetch_one(&db.runtime)
+        .await
+        .unwrap();
+    let cells = (kirjo::demo::USERS.len() * CLIENTS.len() * CLIENT_ACTIONS.len()) as i64;
+    let allowed_cells: i64 = expected().values().map(|a| a.len() as i64).sum();
+    assert_eq!(denied, cells - allowed_cells);
+    assert_eq!(allowed_rows, 0, "a rolled-back access left its row");
+}
+
+#[tokio::test]
+async fn rights_end_by_themselves_on_the_date_set() {
+    let (db, settings) = demo_db().await;
+    let outi = user_id(&db, "outi.sijainen").await;
+    let child = person_id(&db, "Eetu", "Mäkinen").await;
+    assert!(allowed(&db, &settings, outi, child, Action::ViewDocument).await);
+    // The end date passes: nothing else happens, the right is gone.
+    sqlx::query("UPDATE role_grant SET valid_until = kirjo_today() - 1 WHERE user_id = $1")
+        .bind(outi)
+        .execute(&db.superuser().await)
+        .await
+        .unwrap();
+    assert!(!allowed(&db, &settings, outi, child, Action::ViewDocument).await);
+}
+
+#[tokio::test]
+async fn a_new_commitment_version_must_be_accepted_again() {
+    let (db, settings) = demo_db().await;
+    let sari = user_id(&db, "sari.sosiaalityontekija").await;
+    let child = person_id(&db, "Eetu", "Mäkinen").await;
+    assert!(allowed(&db, &settings, sari, child, Action::ViewBasicData).await);
+    staff::publish_commitment(&db.owner, 2, "uusi", "ny", "new")
+        .await
+        .unwrap();
+    assert!(!allowed(&db, &settings, sari, child, Action::ViewBasicData).await);
+    assert!(
+        !staff::accept_commitment(&db.runtime, sari, 1)
+            .await
+            .unwrap(),
+        "an old version is refused"
+    );
+    assert!(staff::accept_commitment(&db.runtime, sari, 2)
+        .await
+        .unwrap());
+    assert!(allowed(&db, &settings, sari, child, Action::ViewBasicData).await);
+}
+
+#[tokio::test]
+async fn a_stated_purpose_opens_a_client_outside_relationships_and_is_flagged() {
+    let (db, settings) = demo_db().await;
+    let pekka = user_id(&db, "pekka.sosiaaliohjaaja").await;
+    let nieminen = person_id(&db, "Timo", "Nieminen").await;
+    let child = person_id(&db, "Eetu", "Mäkinen").await;
+    let purpose = kirjo_access::StatedPurpose {
+        purpose_id: "urgent_matter".into(),
+        text: "asiakas soitti, oma työntekijä lomalla".into(),
+    };
+    let req = |client| Request {
+        action: Action::ViewBasicData,
+        client_id: Some(client),
+        data: "basic_data",
+        purpose: Some(&purpose),
+    };
+    let mut g = enter(&db.runtime, &caller(pekka), &settings, &req(nieminen))
+        .await
+        .unwrap();
+    assert!(g.access.decision().flag_for_review);
+    let pending = clients::basic_data(&mut g).await.unwrap();
+    let (person, _) = g.finish(pending).await.unwrap().unwrap();
+    assert_eq!(person.surname, "Nieminen");
+    let (purpose_logged, flags): (Option<String>, i64) = sqlx::query_as(
+        "SELECT l.purpose, (SELECT count(*) FROM access_flag f WHERE f.use_log_id = l.id)
+         FROM use_log l WHERE l.client_id = $1 AND l.allowed",
+    )
+    .bind(nieminen)
+    .fetch_one(&db.runtime)
+    .await
+    .unwrap();
+    assert_eq!(
+        purpose_logged.as_deref(),
+        Some("urgent_matter: asiakas soitti, oma työntekijä lomalla")
+    );
+    assert_eq!(flags, 1);
+    // A child-welfare client is not opened by a purpose from adult services.
+    assert!(matches!(
+        enter(&db.runtime, &caller(pekka), &settings, &req(child)).await,
+        Err(GateError::Denied { .. })
+    ));
+}
+
+#[tokio::test]
+async fn rights_change_only_by_proposal_and_approval() {
+    let (db, settings) = demo_db().await;
+    let matti = user_id(&db, "matti.esihenkilo").await;
+    let leena = user_id(&db, "leena.esihenkilo").await;
+    let aino = user_id(&db, "aino.paakayttaja").await;
+    let uuno = user_id(&db, "uuno.uusi").await;
+    let virtanen = person_id(&db, "Kalle", "Virtanen").await;
+    let kaisa = user_id(&db, "kaisa.kirjaamo").await;
+    let today = chrono::Utc::now().date_naive();
+    let proposal = staff::Proposal {
+        kind: staff::ProposalKind::Grant,
+        user_id: kaisa,
+        role: kirjo_access::Role::RegistryClerk,
+        unit: "aikuisyksikko".into(),
+        service_area: Some("aikuiset".into()),
+        valid_from: today,
+        valid_until: None,
+        target_grant_id: None,
+        reason: "kirjaamotehtävät".into(),
+    };
+    // A supervisor of another unit, a worker and the administrator cannot propose here.
+    for who in [leena, uuno, aino] {
+        assert!(matches!(
+            staff::propose(&db.runtime, &caller(who), &settings, &proposal).await,
+            Err(GateError::Denied { .. })
+        ));
+    }
+    let id = staff::propose(&db.runtime, &caller(matti), &settings, &proposal)
+        .await
+        .unwrap();
+    // Only the main administrator decides; the proposer never.
+    assert!(matches!(
+        staff::decide(&db.runtime, &caller(matti), &settings, id, true, "ok").await,
+        Err(GateError::Denied { .. })
+    ));
+    let grant = staff::decide(
+        &db.runtime,
+        &caller(aino),
+        &settings,
+        id,
+        true,
+        "hyväksytty",
+    )
+    .await
+    .unwrap();
+    assert!(grant.is_some());
+    assert!(
+        staff::decide(&db.runtime, &caller(aino), &settings, id, true, "again")
+            .await
+            .is_err()
+    );
+    // Remove the clerk's original grant: propose, approve, and it is gone.
+    let original: i64 = sqlx::query_scalar(
+        "SELECT id FROM role_grant WHERE user_id = $1 AND ended_at IS NULL ORDER BY id LIMIT 1",
+    )
+    .bind(kaisa)
+    .fetch_one(&db.runtime)
+    .await
+    .unwrap();
+    let remove = staff::Proposal {
+        kind: staff::ProposalKind::Remove,
+        target_grant_id: Some(original),
+        reason: "tehtävä päättyy".into(),
+        ..proposal.clone()
+    };
+    let rid = staff::propose(&db.runtime, &caller(matti), &settings, &remove)
+        .await
+        .unwrap();
+    assert!(
+        allowed(&db, &settings, kaisa, virtanen, Action::ViewBasicData).await,
+        "not yet approved"
+    );
+    staff::decide(
+        &db.runtime,
+        &caller(aino),
+        &settings,
+        rid,
+        true,
+        "hyväksytty",
+    )
+    .await
+    .unwrap();
+    let open: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM role_grant WHERE user_id = $1 AND ended_at IS NULL",
+    )
+    .bind(kaisa)
+    .fetch_one(&db.runtime)
+    .await
+    .unwrap();
+    assert_eq!(open, 1, "the new grant stays, the removed one ended");
+    // The history keeps who proposed and who approved, when and why.
+    let history = staff::proposals(&db.runtime, &caller(aino), &settings)
+        .await
+        .unwrap();
+    let p = history.iter().find(|p| p.id == rid).unwrap();
+    assert_eq!(
+        (p.proposed_by, p.decided_by, p.approved),
+        (matti, Some(aino), Some(true))
+    );
+}
+
+async fn serve(db: &TestDb, settings: GateSettings) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = kirjo_web::router(kirjo_web::AppState::new(db.runtime.clone()).with_gate(settings));
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    addr
+}
+
+async fn sign_in(addr: SocketAddr, username: &str) -> String {
+    let body = format!(
+        r#"{{"username":"{username}","password":"{}"}}"#,
+        kirjo::demo::DEMO_PASSWORD
+    );
+    let r = http_with(
+        addr,
+        "POST",
+        "/api/session",
+        &[("content-type", "application/json")],
+        Some(&body),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{username}: {}", r.body);
+    let cookie = r.header("set-cookie").unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn get(addr: SocketAddr, cookie: &str, path: &str) -> HttpResponse {
+    http_with(addr, "GET", path, &[("cookie", cookie)], None).await
+}
+
+#[tokio::test]
+async fn the_api_obeys_the_table_for_records_and_lists() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let table = expected();
+    let mut ids = BTreeMap::new();
+    for (key, first, last) in CLIENTS {
+        ids.insert(key, person_id(&db, first, last).await);
+    }
+    for u in kirjo::demo::USERS {
+        let cookie = sign_in(addr, u.username).await;
+        for (key, id) in &ids {
+            let may = table
+                .get(&(u.username, *key))
+                .is_some_and(|a| a.contains(&Action::ViewBasicData));
+            let r = get(addr, &cookie, &format!("/api/clients/{id}")).await;
+            assert_eq!(
+                r.status,
+                if may { 200 } else { 403 },
+                "{} {key}: {}",
+                u.username,
+                r.body
+            );
+        }
+        // A list never holds a person the user may not see.
+        let r = get(addr, &cookie, "/api/clients?name=m%C3%A4kinen").await;
+        let want: BTreeSet<i64> = ids
+            .iter()
+            .filter(|(k, _)| k.starts_with("lapsi") || **k == "aiti" || **k == "isa")
+            .filter(|(k, _)| {
+                table
+                    .get(&(u.username, **k))
+                    .is_some_and(|a| a.contains(&Action::ViewBasicData))
+            })
+            .map(|(_, id)| *id)
+            .collect();
+        if r.status == 200 {
+            let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            let got: BTreeSet<i64> = v["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].as_i64().unwrap())
+                .collect();
+            assert_eq!(got, want, "{}", u.username);
+        } else {
+            assert_eq!(r.status, 403, "{}: {}", u.username, r.body);
+            assert!(want.is_empty());
+        }
+    }
+    // Without a session: 401, and the cookie is required, not a user id in the request.
+    let r = http_with(
+        addr,
+        "GET",
+        &format!("/api/clients/{}", ids["lapsi1"]),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 401);
+}
+
+#[tokio::test]
+async fn a_clients_log_extract_lists_every_access_to_them_and_nothing_else() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let child = person_id(&db, "Eetu", "Mäkinen").await;
+    let sibling = person_id(&db, "Ella", "Mäkinen").await;
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let outi = sign_in(addr, "outi.sijainen").await;
+    for _ in 0..3 {
+        assert_eq!(
+            get(addr, &sari, &format!("/api/clients/{child}"))
+                .await
+                .status,
+            200
+        );
+    }
+    assert_eq!(
+        get(addr, &outi, &format!("/api/clients/{child}"))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        get(addr, &sari, &format!("/api/clients/{sibling}"))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        get(addr, &outi, &format!("/api/clients/{sibling}"))
+            .await
+            .status,
+        403
+    );
+
+    // Only the DPO makes extracts.
+    assert_eq!(
+        get(addr, &sari, &format!("/api/clients/{child}/log"))
+            .await
+            .status,
+        403
+    );
+    let dpo = sign_in(addr, "sanna.tietosuoja").await;
+    let r = get(addr, &dpo, &format!("/api/clients/{child}/log")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let uses = v["uses"].as_array().unwrap();
+    let by = |name: &str, action: &str| {
+        uses.iter()
+            .filter(|u| u["user_name"] == name && u["action"] == action)
+            .count()
+    };
+    assert_eq!(by("Sari Saarinen", "view_basic_data"), 3);
+    assert_eq!(by("Outi Ojala", "view_basic_data"), 1);
+    assert_eq!(
+        by("Sanna Suoja", "view_log_extract"),
+        1,
+        "making the extract is itself logged"
+    );
+    assert!(
+        uses.iter().all(|u| u["client_id"] == child),
+        "another client's row in the extract"
+    );
+    assert_eq!(uses.len(), 5);
+    // The same as CSV.
+    let csv = get(addr, &dpo, &format!("/api/clients/{child}/log?format=csv")).await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert_eq!(
+        csv.body.lines().count(),
+        1 + 6,
+        "header and six uses: {}",
+        csv.body
+    );
+    // The user's own trail.
+    let trail = get(addr, &outi, "/api/me/trail").await;
+    let v: serde_json::Value = serde_json::from_str(&trail.body).unwrap();
+    let actions: Vec<&str> = v["uses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["sign_in", "view_basic_data", "view_basic_data"],
+        "{}",
+        trail.body
+    );
+}
+
+#[tokio::test]
+async fn sessions_sign_out_and_revocation() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings.clone()).await;
+    let child = person_id(&db, "Eetu", "Mäkinen").await;
+    // A wrong password and an unknown account look the same, and are logged.
+    for (user, pw) in [
+        ("sari.sosiaalityontekija", "wrong"),
+        ("nobody.here", "wrong"),
+    ] {
+        let body = format!(r#"{{"username":"{user}","password":"{pw}"}}"#);
+        let r = http_with(
+            addr,
+            "POST",
+            "/api/session",
+            &[("content-type", "application/json")],
+            Some(&body),
+        )
+        .await;
+        assert_eq!(r.status, 401);
+        assert!(r.body.contains("wrong username or password"));
+    }
+    let failed: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM use_log WHERE action = 'sign_in' AND NOT allowed")
+            .fetch_one(&db.runtime)
+            .await
+            .unwrap();
+    assert_eq!(failed, 2);
+    // A forged cross-site POST is refused before anything happens.
+    let forged = http_with(
+        addr,
+        "POST",
+        "/api/session",
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("origin", "http://evil.example"),
+        ],
+        Some("username=sari.sosiaalityontekija&password=x"),
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+
+    let outi = sign_in(addr, "outi.sijainen").await;
+    assert_eq!(
+        get(addr, &outi, &format!("/api/clients/{child}"))
+            .await
+            .status,
+        200
+    );
+    let me = get(addr, &outi, "/api/me").await;
+    assert!(me.body.contains("client_worker"), "{}", me.body);
+    // Duties end: the open session is refused on the next request.
+    let aino = sign_in(addr, "aino.paakayttaja").await;
+    let outi_id = user_id(&db, "outi.sijainen").await;
+    let r = http_with(
+        addr,
+        "POST",
+        &format!("/api/users/{outi_id}/end-duties"),
+        &[("cookie", &aino), ("content-type", "application/json")],
+        Some(r#"{"reason":"sijaisuus päättyi"}"#),
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(
+        get(addr, &outi, &format!("/api/clients/{child}"))
+            .await
+            .status,
+        401
+    );
+    // Sign-out ends the session.
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let r = http_with(addr, "DELETE", "/api/session", &[("cookie", &sari)], None).await;
+    assert_eq!(r.status, 204);
+    assert_eq!(get(addr, &sari, "/api/me").await.status, 401);
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let (db, settings) = demo_db().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = kirjo_web::router(
+        kirjo_web::AppState::new(db.runtime.clone())
+            .with_gate(settings)
+            .with_sessions(kirjo_web::SessionSettings {
+                idle_secs: 1,
+                ..Default::default()
+            }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let c = sign_in(addr, "sari.sosiaalityontekija").await;
+    assert_eq!(get(addr, &c, "/api/me").await.status, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(get(addr, &c, "/api/me").await.status, 401);
+}

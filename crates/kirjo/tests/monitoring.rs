@@ -1,0 +1,253 @@
+//! Monitoring: automatic flags from the sealed use log, the DPO's and the
+//! supervisor's open lists, reviews, and random samples per unit.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use kirjo::config::{self, ConfigSource};
+use kirjo_access::{Action, StatedPurpose};
+use kirjo_store::gate::{enter, Caller, GateError, GateSettings, Request};
+use kirjo_store::monitoring::{self, MonitorSettings, Outcome};
+use kirjo_store::{audit, clients, register, staff};
+use kirjo_testkit::TestDb;
+
+async fn demo_db() -> (TestDb, GateSettings) {
+    let db = TestDb::new().await;
+    let loaded = config::load(ConfigSource::BuiltInDemo, &|_| None).unwrap();
+    register::sync(&db.owner, &loaded.config.register)
+        .await
+        .unwrap();
+    let (fi, sv, en) = kirjo::commitment::TEXTS;
+    staff::publish_commitment(&db.owner, kirjo::commitment::VERSION, fi, sv, en)
+        .await
+        .unwrap();
+    kirjo::demo::load(&db.owner).await.unwrap();
+    (db, kirjo::serve::gate_settings(&loaded))
+}
+
+async fn uid(db: &TestDb, username: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM staff_user WHERE username = $1")
+        .bind(username)
+        .fetch_one(&db.runtime)
+        .await
+        .unwrap()
+}
+
+async fn pid(db: &TestDb, first: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE $1 || '%'")
+        .bind(first)
+        .fetch_one(&db.runtime)
+        .await
+        .unwrap()
+}
+
+fn caller(user_id: i64) -> Caller {
+    Caller {
+        user_id,
+        request_id: uuid::Uuid::new_v4(),
+        source_address: None,
+    }
+}
+
+async fn read(
+    db: &TestDb,
+    s: &GateSettings,
+    user: i64,
+    client: i64,
+    purpose: Option<&StatedPurpose>,
+) {
+    let mut g = enter(
+        &db.runtime,
+        &caller(user),
+        s,
+        &Request {
+            action: Action::ViewBasicData,
+            client_id: Some(client),
+            data: "basic_data",
+            purpose,
+        },
+    )
+    .await
+    .unwrap();
+    let p = clients::basic_data(&mut g).await.unwrap();
+    g.finish(p).await.unwrap();
+}
+
+#[tokio::test]
+async fn flags_are_raised_from_the_sealed_log_listed_and_reviewed() {
+    let (db, s) = demo_db().await;
+    let sari = uid(&db, "sari.sosiaalityontekija").await;
+    let pekka = uid(&db, "pekka.sosiaaliohjaaja").await;
+    let leena = uid(&db, "leena.esihenkilo").await;
+    let matti = uid(&db, "matti.esihenkilo").await;
+    let dpo = uid(&db, "sanna.tietosuoja").await;
+    let (eetu, ella, timo) = (
+        pid(&db, "Eetu").await,
+        pid(&db, "Ella").await,
+        pid(&db, "Timo").await,
+    );
+    read(&db, &s, sari, eetu, None).await;
+    read(&db, &s, sari, ella, None).await;
+    let purpose = StatedPurpose {
+        purpose_id: "urgent_matter".into(),
+        text: "kiireellinen".into(),
+    };
+    read(&db, &s, pekka, timo, Some(&purpose)).await;
+
+    // Nothing is scanned before it is sealed.
+    let strict = MonitorSettings {
+        working_hours: (25, 25), // every hour is outside these
+        clients_per_hour: 1,
+    };
+    assert_eq!(monitoring::scan(&db.runtime, &strict).await.unwrap(), 0);
+    let key = audit::SigningKey::from_seed(&[3u8; 32]);
+    audit::seal_once(&db.runtime, &key).await.unwrap();
+    let raised = monitoring::scan(&db.runtime, &strict).await.unwrap();
+    // Three accesses outside hours, and Sari's second client crosses one per hour.
+    assert_eq!(raised, 4);
+    assert_eq!(
+        monitoring::scan(&db.runtime, &strict).await.unwrap(),
+        0,
+        "a rescan raises nothing again"
+    );
+
+    let kinds = |flags: &[monitoring::Flag]| {
+        let mut k: Vec<String> = flags
+            .iter()
+            .map(|f| format!("{}:{}", f.user_name, f.kind))
+            .collect();
+        k.sort();
+        k
+    };
+    let all = monitoring::open_flags(&db.runtime, &caller(dpo), &s)
+        .await
+        .unwrap();
+    assert_eq!(
+        kinds(&all),
+        [
+            "Pekka Peltonen:outside_relationship",
+            "Pekka Peltonen:outside_working_hours",
+            "Sari Saarinen:many_clients_in_hour",
+            "Sari Saarinen:outside_working_hours",
+            "Sari Saarinen:outside_working_hours",
+        ]
+    );
+    // A supervisor sees the flags of their own unit only.
+    let families = monitoring::open_flags(&db.runtime, &caller(leena), &s)
+        .await
+        .unwrap();
+    assert!(families.iter().all(|f| f.user_name == "Sari Saarinen") && families.len() == 3);
+    // A worker sees none.
+    assert!(matches!(
+        monitoring::open_flags(&db.runtime, &caller(sari), &s).await,
+        Err(GateError::Denied { .. })
+    ));
+    // Reviewing closes a flag, once; the other unit's supervisor cannot.
+    let flag = families[0].id;
+    assert!(matches!(
+        monitoring::review_flag(
+            &db.runtime,
+            &caller(matti),
+            &s,
+            flag,
+            Outcome::Justified,
+            "ok"
+        )
+        .await,
+        Err(GateError::Denied { .. })
+    ));
+    monitoring::review_flag(
+        &db.runtime,
+        &caller(leena),
+        &s,
+        flag,
+        Outcome::Justified,
+        "oma asiakas",
+    )
+    .await
+    .unwrap();
+    assert!(monitoring::review_flag(
+        &db.runtime,
+        &caller(dpo),
+        &s,
+        flag,
+        Outcome::Justified,
+        "again"
+    )
+    .await
+    .is_err());
+    assert_eq!(
+        monitoring::open_flags(&db.runtime, &caller(dpo), &s)
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+}
+
+#[tokio::test]
+async fn a_sample_holds_only_the_units_accesses_and_takes_reviews() {
+    let (db, s) = demo_db().await;
+    let sari = uid(&db, "sari.sosiaalityontekija").await;
+    let pekka = uid(&db, "pekka.sosiaaliohjaaja").await;
+    let leena = uid(&db, "leena.esihenkilo").await;
+    let matti = uid(&db, "matti.esihenkilo").await;
+    let (eetu, kalle) = (pid(&db, "Eetu").await, pid(&db, "Kalle").await);
+    for _ in 0..5 {
+        read(&db, &s, sari, eetu, None).await;
+        read(&db, &s, pekka, kalle, None).await;
+    }
+    let now = chrono::Utc::now();
+    let from = now - chrono::Duration::hours(1);
+    let to = now + chrono::Duration::minutes(1);
+    assert!(matches!(
+        monitoring::draw_sample(&db.runtime, &caller(matti), &s, "perheyksikko", from, to, 3).await,
+        Err(GateError::Denied { .. })
+    ));
+    let (id, items) =
+        monitoring::draw_sample(&db.runtime, &caller(leena), &s, "perheyksikko", from, to, 3)
+            .await
+            .unwrap();
+    assert_eq!(items.len(), 3);
+    assert!(
+        items.iter().all(|i| i.user_id == Some(sari)),
+        "another unit's access in the sample"
+    );
+    monitoring::review_sample_item(
+        &db.runtime,
+        &caller(leena),
+        &s,
+        id,
+        items[0].use_log_id,
+        Outcome::Justified,
+        "asiakastyö",
+    )
+    .await
+    .unwrap();
+    // Not twice, and not an access outside the sample.
+    assert!(monitoring::review_sample_item(
+        &db.runtime,
+        &caller(leena),
+        &s,
+        id,
+        items[0].use_log_id,
+        Outcome::Justified,
+        "x"
+    )
+    .await
+    .is_err());
+    let outside: i64 = sqlx::query_scalar("SELECT id FROM use_log WHERE user_id = $1 LIMIT 1")
+        .bind(pekka)
+        .fetch_one(&db.runtime)
+        .await
+        .unwrap();
+    assert!(monitoring::review_sample_item(
+        &db.runtime,
+        &caller(leena),
+        &s,
+        id,
+        outside,
+        Outcome::Justified,
+        "x"
+    )
+    .await
+    .is_err());
+}

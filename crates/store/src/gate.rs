@@ -1,0 +1,591 @@
+//! The one gate: decide, record, do, in one transaction.
+//!
+//! [`enter`] opens a transaction, loads the facts the decision needs (the
+//! actor's roles in force today, the client's relationships and commissions),
+//! decides with `kirjo_access`, and writes the use-log row with the decision
+//! and its explanation. A denied attempt is committed with its row and
+//! returned as [`GateError::Denied`]. An allowed one returns a [`Guarded`]
+//! transaction carrying an [`Access`] proof that only this module can make;
+//! store functions that touch client data take it. What they read comes back
+//! as [`Pending`], which opens only through [`Guarded::finish`], which
+//! commits: a response can therefore not carry client data whose use-log row
+//! did not commit, and a rolled-back access leaves no row.
+//!
+//! List queries filter in SQL with [`visible_clients_predicate`], which states
+//! the same rules for `ViewBasicData`; a test compares it with [`enter`]'s
+//! decision for every demo user and client.
+
+use crate::audit::{record_use, UseEntry};
+use crate::{Result, StoreError};
+use kirjo_access::{
+    decide_general, decide_on_client, AccessSettings, Action, Actor, ClientFacts, CommissionFact,
+    Decision, RelationshipFact, Role, RoleInForce, StatedPurpose,
+};
+use sqlx::{PgConnection, PgPool, Postgres, Row, Transaction};
+
+/// Who is asking, from the session: never from the request body.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: i64,
+    pub request_id: uuid::Uuid,
+    pub source_address: Option<String>,
+}
+
+/// Why the gate said no, or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GateError {
+    #[error("{explanation}")]
+    Denied { explanation: String },
+    #[error("no such client")]
+    NoSuchClient,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for GateError {
+    fn from(e: sqlx::Error) -> Self {
+        GateError::Store(StoreError::Database(e))
+    }
+}
+
+// Only this module can make a `Seal`, and so an `Access`.
+#[derive(Debug)]
+struct Seal;
+
+/// Proof that the gate allowed `action` on `client_id` for `user_id` and
+/// that the use-log row is in the same transaction.
+#[derive(Debug)]
+pub struct Access {
+    client_id: Option<i64>,
+    user_id: i64,
+    action: Action,
+    use_log_id: i64,
+    decision: Decision,
+    _seal: Seal,
+}
+
+impl Access {
+    pub fn client_id(&self) -> Option<i64> {
+        self.client_id
+    }
+    pub fn user_id(&self) -> i64 {
+        self.user_id
+    }
+    pub fn action(&self) -> Action {
+        self.action
+    }
+    pub fn use_log_id(&self) -> i64 {
+        self.use_log_id
+    }
+    pub fn decision(&self) -> &Decision {
+        &self.decision
+    }
+}
+
+/// A value read or written under an [`Access`]; see [`Guarded::finish`].
+#[derive(Debug)]
+#[must_use = "client data opens only through Guarded::finish, which commits its use-log row"]
+pub struct Pending<T>(T);
+
+impl<T> Pending<T> {
+    pub(crate) fn new(value: T) -> Self {
+        Self(value)
+    }
+}
+
+/// An open transaction with an allowed decision in it.
+pub struct Guarded {
+    tx: Transaction<'static, Postgres>,
+    pub access: Access,
+}
+
+impl Guarded {
+    /// The connection, for store functions; they also take `&self.access`.
+    pub fn parts(&mut self) -> (&mut PgConnection, &Access) {
+        (&mut self.tx, &self.access)
+    }
+
+    /// Commits the access with its use-log row and opens the value.
+    pub async fn finish<T>(self, value: Pending<T>) -> Result<T> {
+        self.tx.commit().await?;
+        Ok(value.0)
+    }
+}
+
+/// What the configuration says about access outside relationships.
+#[derive(Debug, Clone, Default)]
+pub struct GateSettings {
+    /// Service areas (sub-register ids) that allow opening a client outside
+    /// one's relationships with a stated purpose.
+    pub outside_access_areas: Vec<String>,
+    /// The configured purposes (ids).
+    pub purposes: Vec<String>,
+}
+
+impl AccessSettings for GateSettings {
+    fn outside_access_allowed(&self, service_area: &str) -> bool {
+        self.outside_access_areas.iter().any(|a| a == service_area)
+    }
+    fn is_configured_purpose(&self, purpose_id: &str) -> bool {
+        self.purposes.iter().any(|p| p == purpose_id)
+    }
+}
+
+/// The actor as the gate sees them, today.
+pub async fn load_actor(conn: &mut PgConnection, user_id: i64) -> Result<Option<Actor>> {
+    let Some(row) = sqlx::query(
+        "SELECT u.name, u.provider_id,
+                (u.duties_ended_at IS NOT NULL AND u.duties_ended_at <= now()) AS ended,
+                EXISTS (SELECT 1 FROM commitment_acceptance a
+                        WHERE a.user_id = u.id
+                          AND a.version = (SELECT max(version) FROM user_commitment)) AS accepted
+         FROM staff_user u WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let grants = sqlx::query(
+        "SELECT id, role, unit_id, sub_register_id FROM role_grant
+         WHERE user_id = $1 AND ended_at IS NULL
+           AND valid_from <= kirjo_today() AND (valid_until IS NULL OR kirjo_today() <= valid_until)
+         ORDER BY id",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let ended: bool = row.try_get("ended")?;
+    let mut roles = Vec::new();
+    if !ended {
+        for g in grants {
+            let role: String = g.try_get("role")?;
+            if let Some(role) = Role::parse(&role) {
+                roles.push(RoleInForce {
+                    grant_id: g.try_get("id")?,
+                    role,
+                    unit: g.try_get("unit_id")?,
+                    service_area: g.try_get("sub_register_id")?,
+                });
+            }
+        }
+    }
+    Ok(Some(Actor {
+        user_id,
+        name: row.try_get("name")?,
+        roles,
+        provider: row.try_get("provider_id")?,
+        commitment_accepted: row.try_get("accepted")?,
+        duties_ended: ended,
+    }))
+}
+
+/// The client's relationships and commissions, as seen by `user_id`, and
+/// the register the client is in.
+pub async fn load_client(
+    conn: &mut PgConnection,
+    client_id: i64,
+    user_id: i64,
+) -> Result<Option<(ClientFacts, String)>> {
+    let Some(register_id) =
+        sqlx::query_scalar::<_, String>("SELECT register_id FROM person WHERE id = $1")
+            .bind(client_id)
+            .fetch_optional(&mut *conn)
+            .await?
+    else {
+        return Ok(None);
+    };
+    let rels = sqlx::query(
+        "SELECT r.id, r.unit_id, r.sub_register_id,
+                (r.started_on <= kirjo_today() AND (r.ended_on IS NULL OR kirjo_today() <= r.ended_on)) AS active,
+                r.responsible_worker_id = $2 AS responsible,
+                EXISTS (SELECT 1 FROM relationship_team_member t
+                        WHERE t.relationship_id = r.id AND t.user_id = $2
+                          AND t.valid_from <= kirjo_today()
+                          AND (t.valid_until IS NULL OR kirjo_today() <= t.valid_until)) AS on_team
+         FROM client_relationship r WHERE r.client_id = $1 ORDER BY r.id",
+    )
+    .bind(client_id)
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let comms = sqlx::query(
+        "SELECT id, provider_id, sub_register_id,
+                (valid_from <= kirjo_today() AND (valid_until IS NULL OR kirjo_today() <= valid_until)) AS active
+         FROM commission WHERE client_id = $1 ORDER BY id",
+    )
+    .bind(client_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut facts = ClientFacts {
+        client_id,
+        ..ClientFacts::default()
+    };
+    for r in rels {
+        facts.relationships.push(RelationshipFact {
+            id: r.try_get("id")?,
+            unit: r.try_get("unit_id")?,
+            service_area: r.try_get("sub_register_id")?,
+            active: r.try_get("active")?,
+            actor_responsible: r.try_get("responsible")?,
+            actor_on_team: r.try_get("on_team")?,
+        });
+    }
+    for c in comms {
+        facts.commissions.push(CommissionFact {
+            id: c.try_get("id")?,
+            provider: c.try_get("provider_id")?,
+            service_area: c.try_get("sub_register_id")?,
+            active: c.try_get("active")?,
+        });
+    }
+    Ok(Some((facts, register_id)))
+}
+
+type GrantRow = (i64, String, String, Option<String>);
+type RelationshipRow = (i64, String, String, bool, bool, bool);
+type CommissionRow = (i64, String, String, bool);
+
+/// The actor and, when asked, the client, in one round trip: what
+/// [`load_actor`] and [`load_client`] read, as one query. The client part is
+/// `None` when no client was asked, `Some(None)` when it does not exist.
+#[allow(clippy::type_complexity)]
+pub async fn load_facts(
+    conn: &mut PgConnection,
+    user_id: i64,
+    client_id: Option<i64>,
+) -> Result<Option<(Actor, Option<Option<(ClientFacts, String)>>)>> {
+    let Some(row) = sqlx::query(
+        "SELECT u.name, u.provider_id,
+                (u.duties_ended_at IS NOT NULL AND u.duties_ended_at <= now()) AS ended,
+                EXISTS (SELECT 1 FROM commitment_acceptance a
+                        WHERE a.user_id = u.id
+                          AND a.version = (SELECT max(version) FROM user_commitment)) AS accepted,
+                (SELECT coalesce(json_agg(json_build_array(g.id, g.role, g.unit_id, g.sub_register_id)
+                                          ORDER BY g.id), '[]'::json)
+                 FROM role_grant g
+                 WHERE g.user_id = u.id AND g.ended_at IS NULL AND g.valid_from <= d.today
+                   AND (g.valid_until IS NULL OR d.today <= g.valid_until)) AS grants,
+                p.register_id AS client_register,
+                (SELECT coalesce(json_agg(json_build_array(
+                            r.id, r.unit_id, r.sub_register_id,
+                            (r.started_on <= d.today AND (r.ended_on IS NULL OR d.today <= r.ended_on)),
+                            r.responsible_worker_id = u.id,
+                            EXISTS (SELECT 1 FROM relationship_team_member t
+                                    WHERE t.relationship_id = r.id AND t.user_id = u.id
+                                      AND t.valid_from <= d.today
+                                      AND (t.valid_until IS NULL OR d.today <= t.valid_until)))
+                          ORDER BY r.id), '[]'::json)
+                 FROM client_relationship r WHERE r.client_id = p.id) AS rels,
+                (SELECT coalesce(json_agg(json_build_array(
+                            c.id, c.provider_id, c.sub_register_id,
+                            (c.valid_from <= d.today AND (c.valid_until IS NULL OR d.today <= c.valid_until)))
+                          ORDER BY c.id), '[]'::json)
+                 FROM commission c WHERE c.client_id = p.id) AS comms
+         FROM staff_user u
+         CROSS JOIN (SELECT kirjo_today() AS today) d
+         LEFT JOIN person p ON p.id = $2
+         WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .bind(client_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let ended: bool = row.try_get("ended")?;
+    let grants: sqlx::types::Json<Vec<GrantRow>> = row.try_get("grants")?;
+    let roles = if ended {
+        Vec::new()
+    } else {
+        grants
+            .0
+            .into_iter()
+            .filter_map(|(grant_id, role, unit, service_area)| {
+                Role::parse(&role).map(|role| RoleInForce {
+                    grant_id,
+                    role,
+                    unit,
+                    service_area,
+                })
+            })
+            .collect()
+    };
+    let actor = Actor {
+        user_id,
+        name: row.try_get("name")?,
+        roles,
+        provider: row.try_get("provider_id")?,
+        commitment_accepted: row.try_get("accepted")?,
+        duties_ended: ended,
+    };
+    let client = match client_id {
+        None => None,
+        Some(client_id) => {
+            let register: Option<String> = row.try_get("client_register")?;
+            match register {
+                None => Some(None),
+                Some(register_id) => {
+                    let rels: sqlx::types::Json<Vec<RelationshipRow>> = row.try_get("rels")?;
+                    let comms: sqlx::types::Json<Vec<CommissionRow>> = row.try_get("comms")?;
+                    let facts = ClientFacts {
+                        client_id,
+                        relationships: rels
+                            .0
+                            .into_iter()
+                            .map(|(id, unit, service_area, active, responsible, on_team)| {
+                                RelationshipFact {
+                                    id,
+                                    unit,
+                                    service_area,
+                                    active,
+                                    actor_responsible: responsible,
+                                    actor_on_team: on_team,
+                                }
+                            })
+                            .collect(),
+                        commissions: comms
+                            .0
+                            .into_iter()
+                            .map(|(id, provider, service_area, active)| CommissionFact {
+                                id,
+                                provider,
+                                service_area,
+                                active,
+                            })
+                            .collect(),
+                    };
+                    Some(Some((facts, register_id)))
+                }
+            }
+        }
+    };
+    Ok(Some((actor, client)))
+}
+
+/// What is being asked.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub action: Action,
+    /// The client, for actions on a client.
+    pub client_id: Option<i64>,
+    /// What data, for the use log: `basic_data`, `document:42`, `search`, ...
+    pub data: &'a str,
+    /// A purpose stated for access outside a relationship.
+    pub purpose: Option<&'a StatedPurpose>,
+}
+
+/// Decides, records, and on allow returns the open transaction with proof.
+pub async fn enter(
+    pool: &PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    request: &Request<'_>,
+) -> std::result::Result<Guarded, GateError> {
+    let mut tx = pool.begin().await?;
+    let facts = load_facts(&mut tx, caller.user_id, request.client_id).await?;
+    let (actor, mut client) = match facts {
+        Some((actor, client)) => (Some(actor), client),
+        None => (None, None),
+    };
+    let (decision, register_id, actor_name) = match &actor {
+        None => (
+            Decision {
+                allowed: false,
+                rule: kirjo_access::Rule::NoMatchingRight,
+                explanation: "denied: no such user".to_owned(),
+                flag_for_review: false,
+                service_area: None,
+            },
+            None,
+            String::from("(unknown)"),
+        ),
+        Some(actor) => match request.client_id {
+            Some(_) => {
+                let Some((facts, register_id)) = client.take().flatten() else {
+                    // Record the attempt on a client that does not exist too.
+                    let d = decide_general(actor, request.action);
+                    let explanation = if d.allowed {
+                        "no such client".to_owned()
+                    } else {
+                        d.explanation
+                    };
+                    record(
+                        &mut tx,
+                        caller,
+                        &actor.name,
+                        None,
+                        request,
+                        false,
+                        &explanation,
+                        None,
+                    )
+                    .await?;
+                    tx.commit().await?;
+                    return Err(GateError::NoSuchClient);
+                };
+                let d = decide_on_client(actor, request.action, &facts, request.purpose, settings);
+                (d, Some(register_id), actor.name.clone())
+            }
+            None => (
+                decide_general(actor, request.action),
+                None,
+                actor.name.clone(),
+            ),
+        },
+    };
+    let purpose = match (request.purpose, &decision) {
+        (Some(p), d) if d.flag_for_review => format!("{}: {}", p.purpose_id, p.text),
+        (_, d) => match &d.service_area {
+            Some(area) => format!("client work in {area}"),
+            None => request.action.as_str().to_owned(),
+        },
+    };
+    let use_log_id = record(
+        &mut tx,
+        caller,
+        &actor_name,
+        register_id.as_deref(),
+        request,
+        decision.allowed,
+        &decision.explanation,
+        Some(&purpose),
+    )
+    .await?;
+    if !decision.allowed {
+        tx.commit().await?;
+        return Err(GateError::Denied {
+            explanation: decision.explanation,
+        });
+    }
+    if decision.flag_for_review {
+        sqlx::query(
+            "INSERT INTO access_flag (use_log_id, kind, client_id, user_id, unit_id)
+             VALUES ($1, 'outside_relationship', $2, $3,
+                     (SELECT unit_id FROM role_grant WHERE user_id = $3 AND sub_register_id = $4
+                      ORDER BY id LIMIT 1))",
+        )
+        .bind(use_log_id)
+        .bind(request.client_id)
+        .bind(caller.user_id)
+        .bind(&decision.service_area)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(Guarded {
+        tx,
+        access: Access {
+            client_id: request.client_id,
+            user_id: caller.user_id,
+            action: request.action,
+            use_log_id,
+            decision,
+            _seal: Seal,
+        },
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    user_name: &str,
+    register_id: Option<&str>,
+    request: &Request<'_>,
+    allowed: bool,
+    explanation: &str,
+    purpose: Option<&str>,
+) -> Result<i64> {
+    record_use(
+        conn,
+        &UseEntry {
+            request_id: Some(caller.request_id),
+            user_id: Some(caller.user_id),
+            user_name,
+            register_id,
+            client_id: request.client_id,
+            action: request.action.as_str(),
+            data: request.data,
+            purpose,
+            allowed,
+            explanation,
+            source_address: caller.source_address.as_deref(),
+        },
+    )
+    .await
+}
+
+/// The SQL form of the `ViewBasicData` rules: true for a person `p` that
+/// user `$n` may see. `n` is the bind position of the user id. Known
+/// exception to per-client queries: this runs across clients by design.
+pub fn visible_clients_predicate(n: usize) -> String {
+    let today = "kirjo_today()";
+    let in_force = |a: &str| {
+        format!(
+            "{a}.valid_from <= {today} AND ({a}.valid_until IS NULL OR {today} <= {a}.valid_until)"
+        )
+    };
+    format!(
+        "(EXISTS (SELECT 1 FROM staff_user u
+                  WHERE u.id = ${n} AND (u.duties_ended_at IS NULL OR u.duties_ended_at > now())
+                    AND EXISTS (SELECT 1 FROM commitment_acceptance a WHERE a.user_id = u.id
+                                AND a.version = (SELECT max(version) FROM user_commitment)))
+          AND (EXISTS (SELECT 1 FROM client_relationship r
+                       JOIN role_grant g ON g.unit_id = r.unit_id AND g.sub_register_id = r.sub_register_id
+                       WHERE r.client_id = p.id
+                         AND r.started_on <= {today} AND (r.ended_on IS NULL OR {today} <= r.ended_on)
+                         AND g.user_id = ${n} AND g.ended_at IS NULL AND {g}
+                         AND (g.role IN ('unit_supervisor', 'registry_clerk')
+                              OR (g.role = 'client_worker'
+                                  AND (r.responsible_worker_id = ${n}
+                                       OR EXISTS (SELECT 1 FROM relationship_team_member t
+                                                  WHERE t.relationship_id = r.id AND t.user_id = ${n}
+                                                    AND {t})))))
+               OR EXISTS (SELECT 1 FROM commission c
+                          JOIN staff_user cu ON cu.id = ${n} AND cu.provider_id = c.provider_id
+                          JOIN role_grant g ON g.user_id = ${n} AND g.role = 'provider_worker'
+                                           AND g.sub_register_id = c.sub_register_id
+                                           AND g.ended_at IS NULL AND {g}
+                          WHERE c.client_id = p.id AND {c})))",
+        g = in_force("g"),
+        t = in_force("t"),
+        c = in_force("c"),
+    )
+}
+
+/// Records a use that needs no client decision but must be in the log
+/// (sign-in, sign-out, failed sign-in), in its own transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_event(
+    pool: &PgPool,
+    request_id: uuid::Uuid,
+    user_id: Option<i64>,
+    user_name: &str,
+    action: &str,
+    allowed: bool,
+    explanation: &str,
+    source_address: Option<&str>,
+) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    record_use(
+        &mut tx,
+        &UseEntry {
+            request_id: Some(request_id),
+            user_id,
+            user_name,
+            register_id: None,
+            client_id: None,
+            action,
+            data: "session",
+            purpose: None,
+            allowed,
+            explanation,
+            source_address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

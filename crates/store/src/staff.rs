@@ -1,0 +1,512 @@
+//! Staff, rights and sessions.
+//!
+//! Rights change only by a unit supervisor's proposal that the main
+//! administrator approves (rule 2); both steps, with who, when and why, are
+//! kept. A user whose duties end loses every right and session at once.
+
+use crate::gate::{enter, Caller, GateError, GateSettings, Request};
+use crate::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use kirjo_access::{Action, Role};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::{PgPool, Row};
+
+/// The kinds of proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalKind {
+    Grant,
+    Change,
+    Remove,
+}
+
+impl ProposalKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Grant => "grant",
+            Self::Change => "change",
+            Self::Remove => "remove",
+        }
+    }
+}
+
+/// A supervisor's proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub kind: ProposalKind,
+    pub user_id: i64,
+    pub role: Role,
+    pub unit: String,
+    pub service_area: Option<String>,
+    pub valid_from: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+    /// For change and remove.
+    pub target_grant_id: Option<i64>,
+    pub reason: String,
+}
+
+/// Errors that are the caller's to fix.
+fn invalid(msg: impl Into<String>) -> GateError {
+    GateError::Store(crate::StoreError::Setup(msg.into()))
+}
+
+/// A unit supervisor proposes; only for their own unit.
+pub async fn propose(
+    pool: &PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    p: &Proposal,
+) -> std::result::Result<i64, GateError> {
+    if p.reason.trim().is_empty() {
+        return Err(invalid("a proposal needs a reason"));
+    }
+    if p.role.needs_service_area() != p.service_area.is_some() {
+        return Err(invalid(format!(
+            "role {} {} a service area",
+            p.role,
+            if p.role.needs_service_area() {
+                "needs"
+            } else {
+                "takes no"
+            }
+        )));
+    }
+    if (p.kind == ProposalKind::Grant) != p.target_grant_id.is_none() {
+        return Err(invalid(
+            "change and remove name the grant; grant names none",
+        ));
+    }
+    if p.valid_until.is_some_and(|u| u < p.valid_from) {
+        return Err(invalid("valid_until is before valid_from"));
+    }
+    let mut g = enter(
+        pool,
+        caller,
+        settings,
+        &Request {
+            action: Action::ProposeRights,
+            client_id: None,
+            data: &format!("rights proposal for user {}", p.user_id),
+            purpose: None,
+        },
+    )
+    .await?;
+    let (conn, _) = g.parts();
+    let own_unit: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM role_grant WHERE user_id = $1 AND role = 'unit_supervisor'
+                        AND unit_id = $2 AND ended_at IS NULL AND valid_from <= kirjo_today()
+                        AND (valid_until IS NULL OR kirjo_today() <= valid_until))",
+    )
+    .bind(caller.user_id)
+    .bind(&p.unit)
+    .fetch_one(&mut *conn)
+    .await?;
+    if !own_unit {
+        return Err(GateError::Denied {
+            explanation: format!(
+                "denied: the proposer is not a supervisor of unit {}",
+                p.unit
+            ),
+        });
+    }
+    if let Some(target) = p.target_grant_id {
+        let matches: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM role_grant WHERE id = $1 AND user_id = $2 AND unit_id = $3 AND ended_at IS NULL)",
+        )
+        .bind(target)
+        .bind(p.user_id)
+        .bind(&p.unit)
+        .fetch_one(&mut *conn)
+        .await?;
+        if !matches {
+            return Err(invalid(format!(
+                "grant {target} is not an open grant of that user in that unit"
+            )));
+        }
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO rights_proposal (kind, user_id, role, unit_id, sub_register_id, valid_from,
+                                      valid_until, target_grant_id, reason, proposed_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(p.kind.as_str())
+    .bind(p.user_id)
+    .bind(p.role.as_str())
+    .bind(&p.unit)
+    .bind(&p.service_area)
+    .bind(p.valid_from)
+    .bind(p.valid_until)
+    .bind(p.target_grant_id)
+    .bind(&p.reason)
+    .bind(caller.user_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(g.finish(crate::gate::Pending::new(id)).await?)
+}
+
+/// The main administrator approves or rejects. Approval takes effect in
+/// the same transaction; the proposer cannot approve their own proposal.
+pub async fn decide(
+    pool: &PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    proposal_id: i64,
+    approve: bool,
+    reason: &str,
+) -> std::result::Result<Option<i64>, GateError> {
+    if reason.trim().is_empty() {
+        return Err(invalid("a decision needs a reason"));
+    }
+    let mut g = enter(
+        pool,
+        caller,
+        settings,
+        &Request {
+            action: Action::ApproveRights,
+            client_id: None,
+            data: &format!("rights proposal {proposal_id}"),
+            purpose: None,
+        },
+    )
+    .await?;
+    let (conn, _) = g.parts();
+    let Some(p) = sqlx::query(
+        "SELECT p.kind, p.user_id, p.role, p.unit_id, p.sub_register_id, p.valid_from, p.valid_until,
+                p.target_grant_id, p.proposed_by, d.proposal_id IS NOT NULL AS decided
+         FROM rights_proposal p LEFT JOIN rights_decision d ON d.proposal_id = p.id
+         WHERE p.id = $1",
+    )
+    .bind(proposal_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Err(invalid(format!("no proposal {proposal_id}")));
+    };
+    if p.try_get::<bool, _>("decided")? {
+        return Err(invalid(format!(
+            "proposal {proposal_id} is already decided"
+        )));
+    }
+    if p.try_get::<i64, _>("proposed_by")? == caller.user_id {
+        return Err(GateError::Denied {
+            explanation: "denied: a proposal is approved by someone other than its proposer"
+                .to_owned(),
+        });
+    }
+    // The primary key makes a concurrent second decision fail here.
+    let inserted = sqlx::query(
+        "INSERT INTO rights_decision (proposal_id, approved, reason, decided_by) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(proposal_id)
+    .bind(approve)
+    .bind(reason)
+    .bind(caller.user_id)
+    .execute(&mut *conn)
+    .await;
+    if let Err(sqlx::Error::Database(d)) = &inserted {
+        if d.code().as_deref() == Some("23505") {
+            return Err(invalid(format!(
+                "proposal {proposal_id} is already decided"
+            )));
+        }
+    }
+    inserted?;
+    let mut new_grant = None;
+    if approve {
+        let kind: String = p.try_get("kind")?;
+        if kind == "change" || kind == "remove" {
+            sqlx::query("UPDATE role_grant SET ended_at = now(), ended_by_proposal_id = $2 WHERE id = $1 AND ended_at IS NULL")
+                .bind(p.try_get::<Option<i64>, _>("target_grant_id")?)
+                .bind(proposal_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        if kind == "grant" || kind == "change" {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO role_grant (user_id, role, unit_id, sub_register_id, valid_from, valid_until, proposal_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(p.try_get::<i64, _>("user_id")?)
+            .bind(p.try_get::<String, _>("role")?)
+            .bind(p.try_get::<String, _>("unit_id")?)
+            .bind(p.try_get::<Option<String>, _>("sub_register_id")?)
+            .bind(p.try_get::<NaiveDate, _>("valid_from")?)
+            .bind(p.try_get::<Option<NaiveDate>, _>("valid_until")?)
+            .bind(proposal_id)
+            .fetch_one(&mut *conn)
+            .await?;
+            new_grant = Some(id);
+        }
+    }
+    Ok(g.finish(crate::gate::Pending::new(new_grant)).await?)
+}
+
+/// A proposal with its decision, for listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposalRow {
+    pub id: i64,
+    pub kind: String,
+    pub user_id: i64,
+    pub role: String,
+    pub unit: String,
+    pub service_area: Option<String>,
+    pub valid_from: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+    pub reason: String,
+    pub proposed_by: i64,
+    pub proposed_at: DateTime<Utc>,
+    pub approved: Option<bool>,
+    pub decided_by: Option<i64>,
+    pub decision_reason: Option<String>,
+}
+
+pub async fn proposals(
+    pool: &PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+) -> std::result::Result<Vec<ProposalRow>, GateError> {
+    let mut g = enter(
+        pool,
+        caller,
+        settings,
+        &Request {
+            action: Action::ViewRights,
+            client_id: None,
+            data: "rights proposals",
+            purpose: None,
+        },
+    )
+    .await?;
+    let (conn, _) = g.parts();
+    let rows = sqlx::query(
+        "SELECT p.id, p.kind, p.user_id, p.role, p.unit_id, p.sub_register_id, p.valid_from, p.valid_until,
+                p.reason, p.proposed_by, p.proposed_at, d.approved, d.decided_by, d.reason AS decision_reason
+         FROM rights_proposal p LEFT JOIN rights_decision d ON d.proposal_id = p.id
+         ORDER BY p.id DESC LIMIT 500",
+    )
+    .fetch_all(conn)
+    .await?;
+    let list = rows
+        .iter()
+        .map(|r| {
+            Ok(ProposalRow {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                user_id: r.try_get("user_id")?,
+                role: r.try_get("role")?,
+                unit: r.try_get("unit_id")?,
+                service_area: r.try_get("sub_register_id")?,
+                valid_from: r.try_get("valid_from")?,
+                valid_until: r.try_get("valid_until")?,
+                reason: r.try_get("reason")?,
+                proposed_by: r.try_get("proposed_by")?,
+                proposed_at: r.try_get("proposed_at")?,
+                approved: r.try_get("approved")?,
+                decided_by: r.try_get("decided_by")?,
+                decision_reason: r.try_get("decision_reason")?,
+            })
+        })
+        .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
+    Ok(g.finish(crate::gate::Pending::new(list)).await?)
+}
+
+/// The current user commitment (käyttäjäsitoumus), if any is published.
+pub async fn current_commitment(pool: &PgPool) -> Result<Option<(i32, String, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT version, text_fi, text_sv, text_en FROM user_commitment ORDER BY version DESC LIMIT 1",
+    )
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Accepts the given version, which must be the current one.
+pub async fn accept_commitment(pool: &PgPool, user_id: i64, version: i32) -> Result<bool> {
+    let current: Option<i32> = sqlx::query_scalar("SELECT max(version) FROM user_commitment")
+        .fetch_one(pool)
+        .await?;
+    if current != Some(version) {
+        return Ok(false);
+    }
+    sqlx::query("INSERT INTO commitment_acceptance (user_id, version) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(user_id)
+        .bind(version)
+        .execute(pool)
+        .await?;
+    Ok(true)
+}
+
+/// Publishes a commitment version (owner role, at start or by an operator).
+pub async fn publish_commitment(
+    owner: &PgPool,
+    version: i32,
+    fi: &str,
+    sv: &str,
+    en: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO user_commitment (version, text_fi, text_sv, text_en) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (version) DO NOTHING",
+    )
+    .bind(version)
+    .bind(fi)
+    .bind(sv)
+    .bind(en)
+    .execute(owner)
+    .await?;
+    Ok(())
+}
+
+/// What sign-in needs of an account.
+#[derive(Debug, Clone)]
+pub struct SignInAccount {
+    pub id: i64,
+    pub name: String,
+    pub password_hash: Option<String>,
+    pub duties_ended: bool,
+}
+
+pub async fn account_by_username(pool: &PgPool, username: &str) -> Result<Option<SignInAccount>> {
+    let row = sqlx::query(
+        "SELECT id, name, password_hash, (duties_ended_at IS NOT NULL AND duties_ended_at <= now()) AS ended
+         FROM staff_user WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| {
+        Ok(SignInAccount {
+            id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            password_hash: r.try_get("password_hash")?,
+            duties_ended: r.try_get("ended")?,
+        })
+    })
+    .transpose()
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Starts a session; `token` is the random secret the cookie carries.
+pub async fn create_session(
+    pool: &PgPool,
+    user_id: i64,
+    token: &str,
+    absolute_secs: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO staff_session (token_hash, user_id, expires_at)
+         VALUES ($1, $2, now() + make_interval(secs => $3))",
+    )
+    .bind(token_hash(token))
+    .bind(user_id)
+    .bind(absolute_secs as f64)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The session's user, if the session is open, not idle too long, not past
+/// its absolute limit, and the user's duties have not ended. Touches it.
+pub async fn resolve_session(pool: &PgPool, token: &str, idle_secs: i64) -> Result<Option<i64>> {
+    // The idle check reads the previous last_seen_at, then touches it.
+    let row: Option<(i64, bool)> = sqlx::query_as(
+        "WITH old AS (
+             SELECT s.user_id,
+                    (s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2)
+                     AND (u.duties_ended_at IS NULL OR u.duties_ended_at > now())) AS ok
+             FROM staff_session s JOIN staff_user u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.ended_at IS NULL),
+         touched AS (
+             UPDATE staff_session SET last_seen_at = now()
+             WHERE token_hash = $1 AND (SELECT ok FROM old))
+         SELECT user_id, ok FROM old",
+    )
+    .bind(token_hash(token))
+    .bind(idle_secs as f64)
+    .fetch_optional(pool)
+    .await?;
+    match row {
+        Some((user, true)) => Ok(Some(user)),
+        Some((_, false)) => {
+            end_session(pool, token, "expired").await?;
+            Ok(None)
+        }
+        None => Ok(None),
+    }
+}
+
+pub async fn end_session(pool: &PgPool, token: &str, reason: &str) -> Result<()> {
+    sqlx::query("UPDATE staff_session SET ended_at = now(), end_reason = $2 WHERE token_hash = $1 AND ended_at IS NULL")
+        .bind(token_hash(token))
+        .bind(reason)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user (rights ended, or an administrator's act).
+pub async fn end_user_sessions(pool: &PgPool, user_id: i64, reason: &str) -> Result<u64> {
+    Ok(sqlx::query("UPDATE staff_session SET ended_at = now(), end_reason = $2 WHERE user_id = $1 AND ended_at IS NULL")
+        .bind(user_id)
+        .bind(reason)
+        .execute(pool)
+        .await?
+        .rows_affected())
+}
+
+/// The user's own roles in force, for their start page.
+pub async fn my_roles(pool: &PgPool, user_id: i64) -> Result<Option<kirjo_access::Actor>> {
+    let mut conn = pool.acquire().await?;
+    crate::gate::load_actor(&mut conn, user_id).await
+}
+
+/// The user's duties have ended: every right and every session ends now.
+/// Done by the main administrator (`ApproveRights`), with a reason.
+pub async fn end_duties(
+    pool: &PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    user_id: i64,
+    reason: &str,
+) -> std::result::Result<(), GateError> {
+    if reason.trim().is_empty() {
+        return Err(invalid("ending duties needs a reason"));
+    }
+    let mut g = enter(
+        pool,
+        caller,
+        settings,
+        &Request {
+            action: Action::ApproveRights,
+            client_id: None,
+            data: &format!("end duties of user {user_id}: {reason}"),
+            purpose: None,
+        },
+    )
+    .await?;
+    let (conn, _) = g.parts();
+    let n = sqlx::query(
+        "UPDATE staff_user SET duties_ended_at = now() WHERE id = $1 AND duties_ended_at IS NULL",
+    )
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(invalid(format!(
+            "user {user_id} does not exist or their duties already ended"
+        )));
+    }
+    sqlx::query("UPDATE role_grant SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE staff_session SET ended_at = now(), end_reason = 'duties ended' WHERE user_id = $1 AND ended_at IS NULL")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(g.finish(crate::gate::Pending::new(())).await?)
+}

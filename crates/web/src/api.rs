@@ -1,0 +1,449 @@
+//! The JSON API. Every route maps to exactly one [`Action`] (see
+//! [`ROUTES`]), or to none where it touches no client or administrative
+//! data (health, signing in and out, the user's own page); a test checks
+//! that the router and this table agree.
+
+use crate::auth::SignedIn;
+use crate::{ApiError, AppState};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use kirjo_access::{Action, StatedPurpose};
+use kirjo_store::gate::{enter, Request};
+use kirjo_store::staff::{self, Proposal};
+use kirjo_store::{clients, extract, monitoring};
+use serde::Deserialize;
+
+/// Method, path template and the action it maps to.
+pub const ROUTES: &[(&str, &str, Option<Action>)] = &[
+    ("POST", "/api/session", None),
+    ("DELETE", "/api/session", None),
+    ("GET", "/api/me", None),
+    ("POST", "/api/me/commitment", None),
+    ("GET", "/api/me/trail", None),
+    ("GET", "/api/clients", Some(Action::Search)),
+    ("GET", "/api/clients/{id}", Some(Action::ViewBasicData)),
+    ("GET", "/api/clients/{id}/log", Some(Action::ViewLogExtract)),
+    ("GET", "/api/rights/proposals", Some(Action::ViewRights)),
+    ("POST", "/api/rights/proposals", Some(Action::ProposeRights)),
+    (
+        "POST",
+        "/api/rights/proposals/{id}/decision",
+        Some(Action::ApproveRights),
+    ),
+    (
+        "POST",
+        "/api/users/{id}/end-duties",
+        Some(Action::ApproveRights),
+    ),
+    (
+        "GET",
+        "/api/monitoring/flags",
+        Some(Action::ReviewMonitoring),
+    ),
+    (
+        "POST",
+        "/api/monitoring/flags/{id}/review",
+        Some(Action::ReviewMonitoring),
+    ),
+    (
+        "POST",
+        "/api/monitoring/samples",
+        Some(Action::ReviewMonitoring),
+    ),
+    (
+        "POST",
+        "/api/monitoring/samples/{id}/reviews",
+        Some(Action::ReviewMonitoring),
+    ),
+];
+
+/// `GET /api/me`: who I am, my roles in force, and whether I must accept
+/// the user commitment first.
+pub async fn me(State(state): State<AppState>, me: SignedIn) -> Result<Response, ApiError> {
+    let actor = staff::my_roles(&state.db, me.caller.user_id)
+        .await
+        .map_err(ApiError::from_store)?
+        .ok_or_else(ApiError::unauthenticated)?;
+    let commitment = staff::current_commitment(&state.db)
+        .await
+        .map_err(ApiError::from_store)?;
+    let roles: Vec<_> = actor
+        .roles
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "grant_id": r.grant_id, "role": r.role, "unit": r.unit, "service_area": r.service_area
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({
+        "user_id": actor.user_id,
+        "name": actor.name,
+        "roles": roles,
+        "provider": actor.provider,
+        "commitment_accepted": actor.commitment_accepted,
+        "commitment": commitment.map(|(v, fi, sv, en)| serde_json::json!({"version": v, "fi": fi, "sv": sv, "en": en})),
+    }))
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Accept {
+    pub version: i32,
+}
+
+/// `POST /api/me/commitment`: accept the current user commitment.
+pub async fn accept_commitment(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Json(body): Json<Accept>,
+) -> Result<Response, ApiError> {
+    let ok = staff::accept_commitment(&state.db, me.caller.user_id, body.version)
+        .await
+        .map_err(ApiError::from_store)?;
+    if ok {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::bad_request(format!(
+            "version {} is not the current user commitment",
+            body.version
+        )))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Period {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+impl Period {
+    /// By default the last two years, as 703/2023 §11 gives.
+    fn range(&self) -> Result<(DateTime<Utc>, DateTime<Utc>), ApiError> {
+        // Without an end, up to now, including the row of this very request.
+        let to = self.to.unwrap_or_else(|| Utc::now() + Duration::minutes(1));
+        let from = self.from.unwrap_or(to - Duration::days(2 * 365 + 1));
+        if from > to {
+            return Err(ApiError::bad_request("`from` is after `to`"));
+        }
+        Ok((from, to))
+    }
+    fn csv(&self) -> Result<bool, ApiError> {
+        match self.format.as_deref() {
+            None | Some("json") => Ok(false),
+            Some("csv") => Ok(true),
+            Some(other) => Err(ApiError::bad_request(format!(
+                "format `{other}` is not json or csv"
+            ))),
+        }
+    }
+}
+
+fn csv_response(body: String, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /api/me/trail`: the user's own trail.
+pub async fn my_trail(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(period): Query<Period>,
+) -> Result<Response, ApiError> {
+    let (from, to) = period.range()?;
+    let csv = period.csv()?;
+    let rows = extract::own_trail(&state.db, me.caller.user_id, from, to)
+        .await
+        .map_err(ApiError::from_store)?;
+    if csv {
+        return Ok(csv_response(extract::uses_csv(&rows), "trail.csv"));
+    }
+    Ok(Json(serde_json::json!({ "from": from, "to": to, "uses": rows })).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SearchQuery {
+    pub identity_code: Option<String>,
+    pub name: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// `GET /api/clients`: search (Action::Search), results filtered in SQL.
+pub async fn search(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(q): Query<SearchQuery>,
+) -> Result<Response, ApiError> {
+    let non_empty = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let criteria = clients::Criteria {
+        identity_code: non_empty(q.identity_code),
+        name: non_empty(q.name),
+        birth_date: q.birth_date,
+        limit: q.limit.unwrap_or(50),
+        offset: q.offset.unwrap_or(0),
+    };
+    if criteria.identity_code.is_none() && criteria.name.is_none() && criteria.birth_date.is_none()
+    {
+        return Err(ApiError::bad_request(
+            "give an identity code, a name or a birth date",
+        ));
+    }
+    if let Some(code) = &criteria.identity_code {
+        kirjo_domain::hetu::PersonalIdentityCode::parse(code)
+            .map_err(|e| ApiError::bad_request(format!("identity code: {e}")))?;
+    }
+    let hits = clients::search(&state.db, &me.caller, &state.gate, &criteria)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok(Json(serde_json::json!({ "results": hits })).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PurposeQuery {
+    /// A configured purpose, for access outside one's relationships.
+    pub purpose: Option<String>,
+    pub purpose_text: Option<String>,
+}
+
+/// `GET /api/clients/{id}`: basic data (Action::ViewBasicData).
+pub async fn client(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Query(q): Query<PurposeQuery>,
+) -> Result<Response, ApiError> {
+    let purpose = q.purpose.map(|purpose_id| StatedPurpose {
+        purpose_id,
+        text: q.purpose_text.unwrap_or_default(),
+    });
+    let mut g = enter(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        &Request {
+            action: Action::ViewBasicData,
+            client_id: Some(id),
+            data: "basic_data",
+            purpose: purpose.as_ref(),
+        },
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    let explanation = g.access.decision().explanation.clone();
+    let pending = clients::basic_data(&mut g)
+        .await
+        .map_err(ApiError::from_store)?;
+    let data = g.finish(pending).await.map_err(ApiError::from_store)?;
+    let Some((person, relationships)) = data else {
+        return Err(ApiError::not_found());
+    };
+    Ok(Json(serde_json::json!({
+        "person": person,
+        "relationships": relationships,
+        "access": explanation,
+    }))
+    .into_response())
+}
+
+/// `GET /api/clients/{id}/log`: the client's log extract (Action::ViewLogExtract).
+pub async fn client_log(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Query(period): Query<Period>,
+) -> Result<Response, ApiError> {
+    let (from, to) = period.range()?;
+    let csv = period.csv()?;
+    let data = format!("log extract {} .. {}", from.to_rfc3339(), to.to_rfc3339());
+    let mut g = enter(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        &Request {
+            action: Action::ViewLogExtract,
+            client_id: Some(id),
+            data: &data,
+            purpose: None,
+        },
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    let pending = extract::client_extract(&mut g, from, to)
+        .await
+        .map_err(ApiError::from_store)?;
+    let extract = g
+        .finish(pending)
+        .await
+        .map_err(ApiError::from_store)?
+        .ok_or_else(ApiError::not_found)?;
+    if csv {
+        return Ok(csv_response(
+            extract::uses_csv(&extract.uses),
+            &format!("client-{id}-log.csv"),
+        ));
+    }
+    Ok(Json(extract).into_response())
+}
+
+/// `GET /api/rights/proposals` (Action::ViewRights).
+pub async fn proposals(State(state): State<AppState>, me: SignedIn) -> Result<Response, ApiError> {
+    let list = staff::proposals(&state.db, &me.caller, &state.gate)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok(Json(serde_json::json!({ "proposals": list })).into_response())
+}
+
+/// `POST /api/rights/proposals` (Action::ProposeRights).
+pub async fn propose(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Json(p): Json<Proposal>,
+) -> Result<Response, ApiError> {
+    let id = staff::propose(&state.db, &me.caller, &state.gate, &p)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DecisionBody {
+    pub approve: bool,
+    pub reason: String,
+}
+
+/// `POST /api/rights/proposals/{id}/decision` (Action::ApproveRights).
+pub async fn decide(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Json(d): Json<DecisionBody>,
+) -> Result<Response, ApiError> {
+    let grant = staff::decide(&state.db, &me.caller, &state.gate, id, d.approve, &d.reason)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok(
+        Json(serde_json::json!({ "proposal": id, "approved": d.approve, "grant_id": grant }))
+            .into_response(),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Reason {
+    pub reason: String,
+}
+
+/// `POST /api/users/{id}/end-duties` (Action::ApproveRights).
+pub async fn end_duties(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Json(r): Json<Reason>,
+) -> Result<Response, ApiError> {
+    staff::end_duties(&state.db, &me.caller, &state.gate, id, &r.reason)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /api/monitoring/flags` (Action::ReviewMonitoring): open flags.
+pub async fn flags(State(state): State<AppState>, me: SignedIn) -> Result<Response, ApiError> {
+    let list = monitoring::open_flags(&state.db, &me.caller, &state.gate)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok(Json(serde_json::json!({ "flags": list })).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReviewBody {
+    pub outcome: monitoring::Outcome,
+    pub note: String,
+}
+
+/// `POST /api/monitoring/flags/{id}/review` (Action::ReviewMonitoring).
+pub async fn review_flag(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Json(r): Json<ReviewBody>,
+) -> Result<Response, ApiError> {
+    monitoring::review_flag(&state.db, &me.caller, &state.gate, id, r.outcome, &r.note)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SampleBody {
+    pub unit: String,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub size: i64,
+}
+
+/// `POST /api/monitoring/samples` (Action::ReviewMonitoring): draw a random sample.
+pub async fn draw_sample(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Json(b): Json<SampleBody>,
+) -> Result<Response, ApiError> {
+    let (id, items) = monitoring::draw_sample(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        &b.unit,
+        b.from,
+        b.to,
+        b.size,
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "id": id, "items": items })),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SampleReviewBody {
+    pub use_log_id: i64,
+    pub outcome: monitoring::Outcome,
+    pub note: String,
+}
+
+/// `POST /api/monitoring/samples/{id}/reviews` (Action::ReviewMonitoring).
+pub async fn review_sample(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Json(r): Json<SampleReviewBody>,
+) -> Result<Response, ApiError> {
+    monitoring::review_sample_item(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        id,
+        r.use_log_id,
+        r.outcome,
+        &r.note,
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

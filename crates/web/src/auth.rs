@@ -1,0 +1,279 @@
+//! Sign-in with a personal account, and server-side sessions.
+//!
+//! Passwords are hashed with Argon2id. Sessions live in PostgreSQL (so they
+//! can be revoked), the cookie carries a random token of which only a hash is
+//! stored, and it is `HttpOnly`, `SameSite=Strict` and `Secure` when served
+//! over TLS. Every sign-in, failure and sign-out goes to the use log. An
+//! unknown account costs the same hashing work as a known one, so timing
+//! does not reveal which accounts exist.
+
+use crate::{ApiError, AppState, RequestId};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kirjo_store::gate::{record_event, Caller};
+use kirjo_store::staff;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+pub const COOKIE: &str = "kirjo_session";
+
+/// Hashes a password with Argon2id and a random salt.
+pub fn hash_password(password: &str) -> Result<String, String> {
+    let mut salt = [0u8; 16];
+    getrandom::getrandom(&mut salt).map_err(|e| e.to_string())?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash of nothing anyone knows, verified when the account is unknown.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$a2lyam8tZHVtbXktc2FsdA$0B7lUM1qAPaxNmN3O3OnV9Gm2/w3P7rkcVyT8cRFnJg";
+
+fn new_token() -> Result<String, ApiError> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).map_err(|_| ApiError::internal("no randomness"))?;
+    Ok(hex::encode(bytes))
+}
+
+fn source(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
+fn token_from(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The signed-in user of a request, as the gate's caller.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub caller: Caller,
+    pub token: String,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = token_from(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
+        let user_id = staff::resolve_session(&state.db, &token, state.sessions.idle_secs)
+            .await
+            .map_err(ApiError::from_store)?
+            .ok_or_else(ApiError::unauthenticated)?;
+        let request_id = parts
+            .extensions
+            .get::<RequestId>()
+            .map_or_else(uuid::Uuid::new_v4, |r| r.0);
+        Ok(SignedIn {
+            caller: Caller {
+                user_id,
+                request_id,
+                source_address: source(parts),
+            },
+            token,
+        })
+    }
+}
+
+/// Where the request came from and its id, for routes without a session.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub request_id: uuid::Uuid,
+    pub source_address: Option<String>,
+}
+
+impl FromRequestParts<AppState> for Origin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Origin {
+            request_id: parts
+                .extensions
+                .get::<RequestId>()
+                .map_or_else(uuid::Uuid::new_v4, |r| r.0),
+            source_address: source(parts),
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignIn {
+    pub username: String,
+    pub password: String,
+}
+
+fn cookie(state: &AppState, token: &str, max_age: i64) -> Result<HeaderValue, ApiError> {
+    let secure = if state.sessions.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .map_err(|_| ApiError::internal("cookie"))
+}
+
+/// `POST /api/session`: sign in.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    origin: Origin,
+    Json(body): Json<SignIn>,
+) -> Result<Response, ApiError> {
+    let account = staff::account_by_username(&state.db, &body.username)
+        .await
+        .map_err(ApiError::from_store)?;
+    let password = body.password.clone();
+    let hash = account
+        .as_ref()
+        .and_then(|a| a.password_hash.clone())
+        .unwrap_or_else(|| DUMMY_HASH.to_owned());
+    // Argon2 is deliberately slow: keep it off the async workers.
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    let src = origin.source_address.as_deref();
+    match account {
+        Some(a) if ok && !a.duties_ended => {
+            let token = new_token()?;
+            staff::create_session(&state.db, a.id, &token, state.sessions.absolute_secs)
+                .await
+                .map_err(ApiError::from_store)?;
+            record_event(
+                &state.db,
+                origin.request_id,
+                Some(a.id),
+                &a.name,
+                "sign_in",
+                true,
+                "signed in with password",
+                src,
+            )
+            .await
+            .map_err(ApiError::from_store)?;
+            let mut response = (
+                StatusCode::OK,
+                Json(serde_json::json!({ "user_id": a.id, "name": a.name })),
+            )
+                .into_response();
+            response.headers_mut().insert(
+                header::SET_COOKIE,
+                cookie(&state, &token, state.sessions.absolute_secs)?,
+            );
+            Ok(response)
+        }
+        Some(a) => {
+            let why = if a.duties_ended {
+                "denied: duties ended"
+            } else {
+                "denied: wrong password"
+            };
+            record_event(
+                &state.db,
+                origin.request_id,
+                Some(a.id),
+                &a.name,
+                "sign_in",
+                false,
+                why,
+                src,
+            )
+            .await
+            .map_err(ApiError::from_store)?;
+            Err(ApiError::bad_credentials())
+        }
+        None => {
+            // The attempted name is kept in the use log only, never in
+            // application logs.
+            let who = format!("(unknown account {})", body.username);
+            record_event(
+                &state.db,
+                origin.request_id,
+                None,
+                &who,
+                "sign_in",
+                false,
+                "denied: unknown account",
+                src,
+            )
+            .await
+            .map_err(ApiError::from_store)?;
+            Err(ApiError::bad_credentials())
+        }
+    }
+}
+
+/// `DELETE /api/session`: sign out.
+pub async fn sign_out(State(state): State<AppState>, me: SignedIn) -> Result<Response, ApiError> {
+    staff::end_session(&state.db, &me.token, "signed out")
+        .await
+        .map_err(ApiError::from_store)?;
+    let name = staff::my_roles(&state.db, me.caller.user_id)
+        .await
+        .map_err(ApiError::from_store)?
+        .map_or_else(String::new, |a| a.name);
+    record_event(
+        &state.db,
+        me.caller.request_id,
+        Some(me.caller.user_id),
+        &name,
+        "sign_out",
+        true,
+        "signed out",
+        me.caller.source_address.as_deref(),
+    )
+    .await
+    .map_err(ApiError::from_store)?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookie(&state, "", 0)?);
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_and_the_dummy_matches_nothing_plausible() {
+        let h = hash_password("pitkä ja hyvä salasana").unwrap_or_default();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("pitkä ja hyvä salasana", &h));
+        assert!(!verify_password("väärä", &h));
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+        assert!(!verify_password("", DUMMY_HASH));
+    }
+}
