@@ -95,6 +95,18 @@ pub const USERS: &[DemoUser] = &[
 /// The parts, in loading order.
 const PARTS: &[&str] = &["foundation", "organisation"];
 
+/// Prepares a database as `kirjo serve` does and loads the demo data into
+/// it; returns the gate settings of the configuration. For tests and
+/// benchmarks, which get a fresh database each.
+pub async fn install(
+    owner: &PgPool,
+    loaded: &crate::config::Loaded,
+) -> anyhow::Result<kirjo_store::gate::GateSettings> {
+    crate::serve::prepare(owner, loaded).await?;
+    load(owner).await?;
+    Ok(crate::serve::gate_settings(loaded))
+}
+
 pub async fn load(owner: &PgPool) -> anyhow::Result<DemoReport> {
     let mut report = DemoReport {
         loaded_now: Vec::new(),

@@ -142,10 +142,7 @@ async fn finish_opening(db: Database, loaded: &Loaded) -> anyhow::Result<Databas
             already_applied = report.already_applied,
             "schema migrated"
         );
-        register::sync(&db.owner, &loaded.config.register).await?;
-        let (fi, sv, en) = crate::commitment::TEXTS;
-        kirjo_store::staff::publish_commitment(&db.owner, crate::commitment::VERSION, fi, sv, en)
-            .await?;
+        prepare(&db.owner, loaded).await?;
         anyhow::Ok(())
     }
     .await;
@@ -379,4 +376,13 @@ pub fn gate_settings(loaded: &Loaded) -> kirjo_store::gate::GateSettings {
             .collect(),
         purposes: r.access_purposes.iter().map(|p| p.id.clone()).collect(),
     }
+}
+
+/// What every start writes with the owner role: the register structure of
+/// the configuration and the current user commitment.
+pub async fn prepare(owner: &kirjo_store::PgPool, loaded: &Loaded) -> anyhow::Result<()> {
+    register::sync(owner, &loaded.config.register).await?;
+    let (fi, sv, en) = crate::commitment::TEXTS;
+    kirjo_store::staff::publish_commitment(owner, crate::commitment::VERSION, fi, sv, en).await?;
+    Ok(())
 }

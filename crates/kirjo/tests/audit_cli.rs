@@ -4,91 +4,11 @@
 
 mod common;
 
-use common::{free_port, kirjo, run, stdout, temp_dir};
+use common::{free_port, kirjo, run, serve_demo, stdout, temp_dir};
 use kirjo::cluster::LocalCluster;
 use sqlx::Connection;
-use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Child, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
-
-struct Running {
-    child: Child,
-    stdout: mpsc::Receiver<String>,
-    stderr: std::thread::JoinHandle<String>,
-}
-
-fn serve_demo(dir: &Path, port: u16) -> Running {
-    let mut child = kirjo()
-        .args(["serve", "--demo", "--config"])
-        .arg(common::demo_config())
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["--listen", &format!("127.0.0.1:{port}")])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let stderr = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    Running {
-        child,
-        stdout: rx,
-        stderr,
-    }
-}
-
-impl Running {
-    fn wait_until_ready(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(90);
-        let mut seen = Vec::new();
-        while Instant::now() < deadline {
-            if let Ok(line) = self.stdout.recv_timeout(Duration::from_millis(200)) {
-                if line.contains("Kirjo is ready") {
-                    return;
-                }
-                seen.push(line);
-            }
-            if let Some(status) = self.child.try_wait().unwrap() {
-                panic!("kirjo exited with {status} before it was ready; printed {seen:?}");
-            }
-        }
-        panic!("kirjo was not ready in time; printed {seen:?}");
-    }
-
-    fn terminate(mut self) -> (std::process::ExitStatus, String) {
-        let pid = self.child.id().to_string();
-        assert!(std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success());
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return (status, self.stderr.join().unwrap());
-            }
-            assert!(
-                Instant::now() < deadline,
-                "kirjo did not stop after SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
 
 fn audit(dir: &Path, args: &[&str]) -> std::process::Output {
     run(kirjo()
@@ -121,7 +41,7 @@ async fn the_server_seals_and_verify_names_a_changed_row() {
     let dir = temp_dir("audit");
     let port = free_port();
     let mut server = serve_demo(&dir, port);
-    server.wait_until_ready();
+    server.wait_for_line("Kirjo is ready");
 
     // The key was made at the first start, readable by its owner only.
     let key_file = dir.join("audit-signing.key");

@@ -4,12 +4,9 @@
 
 mod common;
 
-use common::{free_port, kirjo, run, stderr, temp_dir};
+use common::{free_port, kirjo, run, serve_demo, stderr, temp_dir};
 use kirjo::cluster::LocalCluster;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::io::{Read, Write};
 
 #[tokio::test]
 async fn the_cluster_is_made_once_reached_by_socket_only_and_stopped() {
@@ -46,89 +43,6 @@ async fn the_cluster_is_made_once_reached_by_socket_only_and_stopped() {
     cluster.stop().unwrap();
 }
 
-/// A `kirjo` process and what it printed.
-struct Running {
-    child: Child,
-    stdout: mpsc::Receiver<String>,
-    stderr: std::thread::JoinHandle<String>,
-    seen: Vec<String>,
-}
-
-fn spawn(cmd: &mut std::process::Command) -> Running {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let stderr = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    Running {
-        child,
-        stdout: rx,
-        stderr,
-        seen: Vec::new(),
-    }
-}
-
-impl Running {
-    fn wait_for_line(&mut self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(90);
-        while Instant::now() < deadline {
-            if let Ok(line) = self.stdout.recv_timeout(Duration::from_millis(200)) {
-                self.seen.push(line.clone());
-                if line.contains(needle) {
-                    return line;
-                }
-            }
-            if let Some(status) = self.child.try_wait().unwrap() {
-                panic!(
-                    "kirjo exited with {status} before printing {needle:?}; printed {:?}",
-                    self.seen
-                );
-            }
-        }
-        panic!(
-            "kirjo did not print {needle:?} in time; printed {:?}",
-            self.seen
-        );
-    }
-
-    fn terminate(mut self) -> (std::process::ExitStatus, String) {
-        let pid = self.child.id().to_string();
-        assert!(std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success());
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                while let Ok(line) = self.stdout.try_recv() {
-                    self.seen.push(line);
-                }
-                return (status, self.stderr.join().unwrap());
-            }
-            assert!(
-                Instant::now() < deadline,
-                "kirjo did not stop after SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
 /// A plain HTTP/1.1 GET over TCP.
 fn get(port: u16, path: &str) -> (u16, String) {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -145,17 +59,6 @@ fn get(port: u16, path: &str) -> (u16, String) {
         .map(|(_, b)| b.to_owned())
         .unwrap_or_default();
     (status, body)
-}
-
-fn serve_demo(dir: &std::path::Path, port: u16) -> Running {
-    spawn(
-        kirjo()
-            .args(["serve", "--demo", "--config"])
-            .arg(common::demo_config())
-            .arg("--data-dir")
-            .arg(dir)
-            .args(["--listen", &format!("127.0.0.1:{port}")]),
-    )
 }
 
 #[tokio::test]

@@ -3,27 +3,16 @@
 //! filter agreeing with it, and the API obeying it over real HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use kirjo::config::{self, ConfigSource};
+mod common;
+
+use common::demo_db;
+
 use kirjo_access::Action;
 use kirjo_store::gate::{enter, Caller, GateError, GateSettings, Request};
-use kirjo_store::{clients, register, staff};
+use kirjo_store::{clients, staff};
 use kirjo_testkit::{http_with, HttpResponse, TestDb};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
-
-async fn demo_db() -> (TestDb, GateSettings) {
-    let db = TestDb::new().await;
-    let loaded = config::load(ConfigSource::BuiltInDemo, &|_| None).unwrap();
-    register::sync(&db.owner, &loaded.config.register)
-        .await
-        .unwrap();
-    let (fi, sv, en) = kirjo::commitment::TEXTS;
-    staff::publish_commitment(&db.owner, kirjo::commitment::VERSION, fi, sv, en)
-        .await
-        .unwrap();
-    kirjo::demo::load(&db.owner).await.unwrap();
-    (db, kirjo::serve::gate_settings(&loaded))
-}
 
 async fn user_id(db: &TestDb, username: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM staff_user WHERE username = $1")

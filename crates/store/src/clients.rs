@@ -2,7 +2,7 @@
 //! returns client data takes the gate's proof and returns [`Pending`].
 
 use crate::gate::{
-    enter, visible_clients_predicate, Caller, GateError, GateSettings, Guarded, Pending, Request,
+    enter_general, visible_clients_predicate, Caller, GateError, GateSettings, Guarded, Pending,
 };
 use crate::Result;
 use chrono::NaiveDate;
@@ -122,18 +122,7 @@ pub async fn search(
     if let Some(d) = &criteria.birth_date {
         what.push_str(&format!(" birth_date={d}"));
     }
-    let mut g = enter(
-        pool,
-        caller,
-        settings,
-        &Request {
-            action: Action::Search,
-            client_id: None,
-            data: &what,
-            purpose: None,
-        },
-    )
-    .await?;
+    let mut g = enter_general(pool, caller, settings, Action::Search, &what).await?;
     let rows = {
         let (conn, access) = g.parts();
         let sql = format!(

@@ -1,7 +1,7 @@
 //! Monitoring: flagged accesses for review. The data protection officer
 //! sees every open flag; a unit supervisor those of their units.
 
-use crate::gate::{enter, Caller, GateError, GateSettings, Pending, Request};
+use crate::gate::{enter_general, Caller, GateError, GateSettings, Pending};
 use chrono::{DateTime, Utc};
 use kirjo_access::Action;
 use serde::Serialize;
@@ -26,16 +26,12 @@ pub async fn open_flags(
     caller: &Caller,
     settings: &GateSettings,
 ) -> Result<Vec<Flag>, GateError> {
-    let mut g = enter(
+    let mut g = enter_general(
         pool,
         caller,
         settings,
-        &Request {
-            action: Action::ReviewMonitoring,
-            client_id: None,
-            data: "open flags",
-            purpose: None,
-        },
+        Action::ReviewMonitoring,
+        "open flags",
     )
     .await?;
     let (conn, access) = g.parts();
@@ -268,16 +264,12 @@ pub async fn draw_sample(
             "a sample needs a period (from before to) and a size of 1-500".to_owned(),
         )));
     }
-    let mut g = enter(
+    let mut g = enter_general(
         pool,
         caller,
         settings,
-        &Request {
-            action: Action::ReviewMonitoring,
-            client_id: None,
-            data: &format!("monitoring sample of unit {unit}"),
-            purpose: None,
-        },
+        Action::ReviewMonitoring,
+        &format!("monitoring sample of unit {unit}"),
     )
     .await?;
     let (conn, access) = g.parts();
@@ -362,16 +354,12 @@ pub async fn review_sample_item(
     outcome: Outcome,
     note: &str,
 ) -> Result<(), GateError> {
-    let mut g = enter(
+    let mut g = enter_general(
         pool,
         caller,
         settings,
-        &Request {
-            action: Action::ReviewMonitoring,
-            client_id: None,
-            data: &format!("review of sample {sample_id} access {use_log_id}"),
-            purpose: None,
-        },
+        Action::ReviewMonitoring,
+        &format!("review of sample {sample_id} access {use_log_id}"),
     )
     .await?;
     let (conn, access) = g.parts();
@@ -422,16 +410,12 @@ pub async fn review_flag(
     outcome: Outcome,
     note: &str,
 ) -> Result<(), GateError> {
-    let mut g = enter(
+    let mut g = enter_general(
         pool,
         caller,
         settings,
-        &Request {
-            action: Action::ReviewMonitoring,
-            client_id: None,
-            data: &format!("review of flag {flag_id}"),
-            purpose: None,
-        },
+        Action::ReviewMonitoring,
+        &format!("review of flag {flag_id}"),
     )
     .await?;
     let (conn, access) = g.parts();

@@ -4,7 +4,7 @@
 //! administrator approves (rule 2); both steps, with who, when and why, are
 //! kept. A user whose duties end loses every right and session at once.
 
-use crate::gate::{enter, Caller, GateError, GateSettings, Request};
+use crate::gate::{enter_general, Caller, GateError, GateSettings};
 use crate::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use kirjo_access::{Action, Role};
@@ -80,16 +80,12 @@ pub async fn propose(
     if p.valid_until.is_some_and(|u| u < p.valid_from) {
         return Err(invalid("valid_until is before valid_from"));
     }
-    let mut g = enter(
+    let mut g = enter_general(
         pool,
         caller,
         settings,
-        &Request {
-            action: Action::ProposeRights,
-            client_id: None,
-            data: &format!("rights proposal for user {}", p.user_id),
-            purpose: None,
-        },
+        Action::ProposeRights,
+        &format!("rights proposal for user {}", p.user_id),
     )
     .await?;
     let (conn, _) = g.parts();
@@ -158,16 +154,12 @@ pub async fn decide(
     if reason.trim().is_empty() {
         return Err(invalid("a decision needs a reason"));
     }
-    let mut g = enter(
+    let mut g = enter_general(
         pool,
         caller,
         settings,
-        &Request {
-            action: Action::ApproveRights,
-            client_id: None,
-            data: &format!("rights proposal {proposal_id}"),
-            purpose: None,
-        },
+        Action::ApproveRights,
+        &format!("rights proposal {proposal_id}"),
     )
     .await?;
     let (conn, _) = g.parts();
@@ -266,16 +258,12 @@ pub async fn proposals(
     caller: &Caller,
     settings: &GateSettings,
 ) -> std::result::Result<Vec<ProposalRow>, GateError> {
-    let mut g = enter(
+    let mut g = enter_general(
         pool,
         caller,
         settings,
-        &Request {
-            action: Action::ViewRights,
-            client_id: None,
-            data: "rights proposals",
-            purpose: None,
-        },
+        Action::ViewRights,
+        "rights proposals",
     )
     .await?;
     let (conn, _) = g.parts();
@@ -475,16 +463,12 @@ pub async fn end_duties(
     if reason.trim().is_empty() {
         return Err(invalid("ending duties needs a reason"));
     }
-    let mut g = enter(
+    let mut g = enter_general(
         pool,
         caller,
         settings,
-        &Request {
-            action: Action::ApproveRights,
-            client_id: None,
-            data: &format!("end duties of user {user_id}: {reason}"),
-            purpose: None,
-        },
+        Action::ApproveRights,
+        &format!("end duties of user {user_id}: {reason}"),
     )
     .await?;
     let (conn, _) = g.parts();

@@ -320,12 +320,32 @@ async fn metrics_page(State(state): State<AppState>) -> Response {
         idle: u32::try_from(state.db.num_idle()).unwrap_or(u32::MAX),
         max: state.db.options().get_max_connections(),
     };
+    let mut body = state.metrics.render(&pool);
+    // The window between commit and seal: how many rows wait, and how long
+    // the oldest has waited.
+    if let Ok(seal) = kirjo_store::audit::seal_state(&state.db).await {
+        body.push_str("# HELP kirjo_audit_unsealed_rows Committed log rows not yet sealed.\n");
+        body.push_str("# TYPE kirjo_audit_unsealed_rows gauge\n");
+        body.push_str(
+            "# HELP kirjo_audit_oldest_unsealed_seconds Age of the oldest unsealed log row.\n",
+        );
+        body.push_str("# TYPE kirjo_audit_oldest_unsealed_seconds gauge\n");
+        for (log, s) in [
+            ("use_log", &seal.use_log),
+            ("disclosure_log", &seal.disclosure_log),
+        ] {
+            body.push_str(&format!(
+                "kirjo_audit_unsealed_rows{{log=\"{log}\"}} {}\nkirjo_audit_oldest_unsealed_seconds{{log=\"{log}\"}} {}\n",
+                s.unsealed_rows, s.oldest_unsealed_seconds
+            ));
+        }
+    }
     (
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(&pool),
+        body,
     )
         .into_response()
 }

@@ -101,6 +101,15 @@ async fn metrics_count_requests_per_route_template() {
     assert!(m
         .body
         .contains(r#"kirjo_db_pool_connections{state="idle"}"#));
+    assert!(
+        m.body
+            .contains(r#"kirjo_audit_unsealed_rows{log="use_log"} 0"#),
+        "{}",
+        m.body
+    );
+    assert!(m
+        .body
+        .contains(r#"kirjo_audit_oldest_unsealed_seconds{log="disclosure_log"}"#));
 }
 
 #[tokio::test]

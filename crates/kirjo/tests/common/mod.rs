@@ -1,9 +1,12 @@
 //! Helpers for the binary's tests.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 /// A fresh directory under the system temp dir (short, so the socket path fits).
 pub fn temp_dir(tag: &str) -> PathBuf {
@@ -64,4 +67,107 @@ pub fn demo_config() -> PathBuf {
         env!("CARGO_MANIFEST_DIR"),
         "/../../config/demo.toml"
     ))
+}
+
+/// A fresh database with the demo organisation, and its gate settings.
+pub async fn demo_db() -> (kirjo_testkit::TestDb, kirjo_store::gate::GateSettings) {
+    let db = kirjo_testkit::TestDb::new().await;
+    let loaded = kirjo::config::load(kirjo::config::ConfigSource::BuiltInDemo, &|_| None).unwrap();
+    let settings = kirjo::demo::install(&db.owner, &loaded).await.unwrap();
+    (db, settings)
+}
+
+/// A `kirjo` process and what it printed.
+pub struct Running {
+    pub child: Child,
+    pub stdout: mpsc::Receiver<String>,
+    pub stderr: std::thread::JoinHandle<String>,
+    pub seen: Vec<String>,
+}
+
+pub fn spawn(cmd: &mut std::process::Command) -> Running {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let stderr = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    Running {
+        child,
+        stdout: rx,
+        stderr,
+        seen: Vec::new(),
+    }
+}
+
+impl Running {
+    pub fn wait_for_line(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        while Instant::now() < deadline {
+            if let Ok(line) = self.stdout.recv_timeout(Duration::from_millis(200)) {
+                self.seen.push(line.clone());
+                if line.contains(needle) {
+                    return line;
+                }
+            }
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!(
+                    "kirjo exited with {status} before printing {needle:?}; printed {:?}",
+                    self.seen
+                );
+            }
+        }
+        panic!(
+            "kirjo did not print {needle:?} in time; printed {:?}",
+            self.seen
+        );
+    }
+
+    pub fn terminate(mut self) -> (std::process::ExitStatus, String) {
+        let pid = self.child.id().to_string();
+        assert!(std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                while let Ok(line) = self.stdout.try_recv() {
+                    self.seen.push(line);
+                }
+                return (status, self.stderr.join().unwrap());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "kirjo did not stop after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// `kirjo serve --demo` on a data directory and port.
+pub fn serve_demo(dir: &std::path::Path, port: u16) -> Running {
+    spawn(
+        kirjo()
+            .args(["serve", "--demo", "--config"])
+            .arg(demo_config())
+            .arg("--data-dir")
+            .arg(dir)
+            .args(["--listen", &format!("127.0.0.1:{port}")]),
+    )
 }
