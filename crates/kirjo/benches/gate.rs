@@ -222,6 +222,7 @@ async fn gated_read(
             client_id: Some(id),
             data: "basic_data",
             purpose: None,
+            reason: None,
         },
     )
     .await

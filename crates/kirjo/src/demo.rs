@@ -93,7 +93,7 @@ pub const USERS: &[DemoUser] = &[
 ];
 
 /// The parts, in loading order.
-const PARTS: &[&str] = &["foundation", "organisation"];
+const PARTS: &[&str] = &["foundation", "organisation", "registry"];
 
 /// Prepares a database as `kirjo serve` does and loads the demo data into
 /// it; returns the gate settings of the configuration. For tests and
@@ -122,6 +122,7 @@ pub async fn load(owner: &PgPool) -> anyhow::Result<DemoReport> {
             // The register structure comes from the configuration at every start.
             "foundation" => {}
             "organisation" => organisation(&mut tx).await?,
+            "registry" => registry(&mut tx).await?,
             _ => {}
         }
         if demo::mark_loaded(&mut tx, part).await? {
@@ -477,6 +478,125 @@ async fn organisation(tx: &mut PgConnection) -> anyhow::Result<()> {
     .bind(child)
     .bind(year_ago)
     .bind(today + Days::new(180))
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Addresses, contacts, custody, a turvakielto, a deceased person and a
+/// person with a legal representative, for the people of the organisation
+/// part (and two more).
+async fn registry(tx: &mut PgConnection) -> anyhow::Result<()> {
+    let today = Utc::now().date_naive();
+    let id = |first: &'static str| {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM person WHERE first_names LIKE $1 || '%'")
+            .bind(first)
+    };
+    let eetu = id("Eetu").fetch_one(&mut *tx).await?;
+    let ella = id("Ella").fetch_one(&mut *tx).await?;
+    let minna = id("Minna").fetch_one(&mut *tx).await?;
+    let jari = id("Jari").fetch_one(&mut *tx).await?;
+    let kalle = id("Kalle").fetch_one(&mut *tx).await?;
+    let liisa = id("Liisa").fetch_one(&mut *tx).await?;
+    let timo = id("Timo").fetch_one(&mut *tx).await?;
+    // Languages, citizenship, home municipality (a code of the shipped list).
+    sqlx::query(
+        "UPDATE person SET mother_tongue = 'fi', service_language = 'fi', citizenship = '{FI}',
+                home_municipality = '091' WHERE register_id = 'sosiaalihuolto'",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE person SET calling_name = 'Kalle', occupation = 'varastotyöntekijä' WHERE id = $1",
+    )
+    .bind(kalle)
+    .execute(&mut *tx)
+    .await?;
+    // Minna and the children live at a protected address (turvakielto from
+    // the population register); Jari lives elsewhere and has no custody.
+    for (who, street, postal) in [
+        (minna, "Suojatie 1 A 2", "00990"),
+        (eetu, "Suojatie 1 A 2", "00990"),
+        (ella, "Suojatie 1 A 2", "00990"),
+        (jari, "Esimerkkikatu 5 B 12", "00980"),
+        (kalle, "Rantapolku 3", "00970"),
+        (liisa, "Koivukuja 8", "00960"),
+        (timo, "Asematie 14 C 7", "00950"),
+    ] {
+        sqlx::query(
+            "INSERT INTO person_address (person_id, kind, street, postal_code, post_office, municipality, valid_from, source)
+             VALUES ($1, 'permanent', $2, $3, 'HARJUNIEMI', '091', $4, 'vtj')",
+        )
+        .bind(who)
+        .bind(street)
+        .bind(postal)
+        .bind(today - Days::new(400))
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (who, kind, value) in [
+        (minna, "phone", "+358 40 000 9906"),
+        (jari, "phone", "+358 40 000 9907"),
+        (kalle, "phone", "+358 40 000 9911"),
+        (kalle, "email", "kalle.virtanen@example.invalid"),
+    ] {
+        sqlx::query("INSERT INTO person_contact (person_id, kind, value, source) VALUES ($1, $2, $3, 'client')")
+            .bind(who)
+            .bind(kind)
+            .bind(value)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("INSERT INTO turvakielto (person_id, valid_from, source) VALUES ($1, $2, 'vtj')")
+        .bind(minna)
+        .bind(today - Days::new(200))
+        .execute(&mut *tx)
+        .await?;
+    // Family: Minna has custody of both children, Jari a right of access;
+    // they live in one household with their mother (which the turvakielto covers).
+    for child in [eetu, ella] {
+        for (related, kind, access) in [
+            (minna, "guardian", None),
+            (jari, "parent_without_custody", Some(true)),
+            (minna, "household_member", None),
+        ] {
+            sqlx::query(
+                "INSERT INTO person_relation (person_id, related_id, kind, right_of_access, valid_from, source)
+                 VALUES ($1, $2, $3, $4, $5, 'vtj')",
+            )
+            .bind(child)
+            .bind(related)
+            .bind(kind)
+            .bind(access)
+            .bind(today - Days::new(400))
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    // Liisa Korhonen has a legal representative (edunvalvoja) for her finances.
+    let representative: i64 = sqlx::query_scalar(
+        "INSERT INTO person (register_id, identity_code, first_names, surname, birth_date, home_municipality)
+         VALUES ('sosiaalihuolto', $1, 'Helena', 'Edunvalvoja', '1970-02-02', '091') RETURNING id",
+    )
+    .bind(code(1970, 2, 2, 918)?)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO person_relation (person_id, related_id, kind, scope, valid_from, source)
+         VALUES ($1, $2, 'legal_representative', 'taloudelliset asiat', $3, 'vtj')",
+    )
+    .bind(liisa)
+    .bind(representative)
+    .bind(today - Days::new(300))
+    .execute(&mut *tx)
+    .await?;
+    // A deceased former client.
+    sqlx::query(
+        "INSERT INTO person (register_id, identity_code, first_names, surname, birth_date, died_on, home_municipality)
+         VALUES ('sosiaalihuolto', $1, 'Aarne Ilmari', 'Mäkelä', '1938-06-11', $2, '091')",
+    )
+    .bind(code(1938, 6, 11, 921)?)
+    .bind(today - Days::new(90))
     .execute(&mut *tx)
     .await?;
     Ok(())

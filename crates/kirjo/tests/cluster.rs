@@ -121,12 +121,12 @@ async fn serve_stops_on_sigterm_and_the_next_start_reuses_the_data() {
             .fetch_one(&mut conn)
             .await
             .unwrap();
-        assert_eq!(loads, 2, "foundation and organisation, each once");
+        assert_eq!(loads, 3, "foundation, organisation and registry, each once");
         let people: i64 = sqlx::query_scalar("SELECT count(*) FROM person")
             .fetch_one(&mut conn)
             .await
             .unwrap();
-        assert_eq!(people, 7, "the demo people were loaded twice");
+        assert_eq!(people, 9, "the demo people were loaded twice");
         let tasks: i64 =
             sqlx::query_scalar("SELECT count(*) FROM service_task WHERE in_configuration")
                 .fetch_one(&mut conn)

@@ -126,6 +126,8 @@ async fn allowed(
             client_id: Some(client),
             data: "table test",
             purpose: None,
+            reason: (action == Action::RevealProtectedAddress)
+                .then_some("osoite tarvitaan kotikäyntiä varten"),
         },
     )
     .await
@@ -246,6 +248,7 @@ async fn a_stated_purpose_opens_a_client_outside_relationships_and_is_flagged() 
         client_id: Some(client),
         data: "basic_data",
         purpose: Some(&purpose),
+        reason: None,
     };
     let mut g = enter(&db.runtime, &caller(pekka), &settings, &req(nieminen))
         .await

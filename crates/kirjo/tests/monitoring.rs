@@ -72,6 +72,7 @@ async fn read(
             client_id: Some(client),
             data: "basic_data",
             purpose,
+            reason: None,
         },
     )
     .await

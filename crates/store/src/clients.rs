@@ -10,7 +10,9 @@ use kirjo_access::Action;
 use serde::Serialize;
 use sqlx::{PgPool, Row};
 
-/// Basic data (perustiedot) of a person.
+/// Basic data (perustiedot) of a person. Under turvakielto the address,
+/// home municipality and contact data are left out (`protected` says so);
+/// [`protected_contact`] reveals them, with a reason, under its own action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PersonBasic {
     pub id: i64,
@@ -18,7 +20,123 @@ pub struct PersonBasic {
     pub identity_code: Option<String>,
     pub first_names: String,
     pub surname: String,
+    pub calling_name: Option<String>,
     pub birth_date: NaiveDate,
+    pub died_on: Option<NaiveDate>,
+    pub mother_tongue: Option<String>,
+    pub service_language: Option<String>,
+    pub citizenship: Vec<String>,
+    pub occupation: Option<String>,
+    pub workplace: Option<String>,
+    /// Turvakielto of the person, or of a household member it covers.
+    pub protected: bool,
+    pub contact: Option<ContactData>,
+    pub relations: Vec<Relation>,
+}
+
+/// Where a person lives and how to reach them: hidden under turvakielto.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContactData {
+    pub home_municipality: Option<String>,
+    pub addresses: Vec<Address>,
+    pub phones: Vec<String>,
+    pub emails: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Address {
+    pub kind: String,
+    pub street: String,
+    pub postal_code: Option<String>,
+    pub post_office: Option<String>,
+    pub municipality: Option<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub source: String,
+}
+
+/// A family member or representative, in force today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Relation {
+    pub kind: String,
+    pub person_id: i64,
+    pub name: String,
+    pub scope: Option<String>,
+    pub right_of_access: Option<bool>,
+    pub source: String,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+}
+
+/// Whether a person's contact data are protected today: their own
+/// turvakielto, or one of a household member whom it covers.
+const PROTECTED_SQL: &str = "EXISTS (SELECT 1 FROM turvakielto t
+        WHERE t.valid_from <= kirjo_today() AND (t.valid_until IS NULL OR kirjo_today() <= t.valid_until)
+          AND (t.person_id = $1 OR t.person_id IN (
+                SELECT CASE WHEN r.person_id = $1 THEN r.related_id ELSE r.person_id END
+                FROM person_relation r
+                WHERE r.kind = 'household_member' AND (r.person_id = $1 OR r.related_id = $1)
+                  AND (r.valid_from IS NULL OR r.valid_from <= kirjo_today())
+                  AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until))))";
+
+async fn contact_data(conn: &mut sqlx::PgConnection, id: i64) -> Result<ContactData> {
+    let home: Option<String> =
+        sqlx::query_scalar("SELECT home_municipality FROM person WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let addresses = sqlx::query(
+        "SELECT kind, street, postal_code, post_office, municipality, valid_from, valid_until, source
+         FROM person_address WHERE person_id = $1
+           AND (valid_until IS NULL OR kirjo_today() <= valid_until)
+         ORDER BY kind, valid_from DESC NULLS LAST, id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Address {
+            kind: r.try_get("kind")?,
+            street: r.try_get("street")?,
+            postal_code: r.try_get("postal_code")?,
+            post_office: r.try_get("post_office")?,
+            municipality: r.try_get("municipality")?,
+            valid_from: r.try_get("valid_from")?,
+            valid_until: r.try_get("valid_until")?,
+            source: r.try_get("source")?,
+        })
+    })
+    .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
+    let contacts: Vec<(String, String)> =
+        sqlx::query_as("SELECT kind, value FROM person_contact WHERE person_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let pick = |k: &str| {
+        contacts
+            .iter()
+            .filter(|(kind, _)| kind == k)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    Ok(ContactData {
+        home_municipality: home,
+        addresses,
+        phones: pick("phone"),
+        emails: pick("email"),
+    })
+}
+
+/// The protected contact data, revealed. Needs `RevealProtectedAddress`,
+/// which the gate grants only with a stated reason, kept in the use log.
+/// Never for anything that leaves the system.
+pub async fn protected_contact(g: &mut Guarded) -> Result<Pending<Option<ContactData>>> {
+    let (conn, access) = g.parts();
+    let (Action::RevealProtectedAddress, Some(id)) = (access.action(), access.client_id()) else {
+        return Ok(Pending::new(None));
+    };
+    Ok(Pending::new(Some(contact_data(conn, id).await?)))
 }
 
 /// A client relationship as shown on the client's page.
@@ -44,14 +162,47 @@ pub async fn basic_data(
     let Some(client_id) = access.client_id() else {
         return Ok(Pending::new(None));
     };
-    let person = sqlx::query(
-        "SELECT id, register_id, identity_code, first_names, surname, birth_date FROM person WHERE id = $1",
-    )
+    let person = sqlx::query(&format!(
+        "SELECT id, register_id, identity_code, first_names, surname, calling_name, birth_date, died_on,
+                mother_tongue, service_language, citizenship, occupation, workplace,
+                {PROTECTED_SQL} AS protected
+         FROM person WHERE id = $1"
+    ))
     .bind(client_id)
     .fetch_optional(&mut *conn)
     .await?;
     let Some(p) = person else {
         return Ok(Pending::new(None));
+    };
+    let protected: bool = p.try_get("protected")?;
+    let relations = sqlx::query(
+        "SELECT r.kind, o.id, o.first_names || ' ' || o.surname AS name, r.scope, r.right_of_access,
+                r.source, r.valid_from, r.valid_until
+         FROM person_relation r JOIN person o ON o.id = r.related_id
+         WHERE r.person_id = $1 AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until)
+         ORDER BY r.kind, o.surname, o.first_names",
+    )
+    .bind(client_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Relation {
+            kind: r.try_get("kind")?,
+            person_id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            scope: r.try_get("scope")?,
+            right_of_access: r.try_get("right_of_access")?,
+            source: r.try_get("source")?,
+            valid_from: r.try_get("valid_from")?,
+            valid_until: r.try_get("valid_until")?,
+        })
+    })
+    .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
+    let contact = if protected {
+        None
+    } else {
+        Some(contact_data(&mut *conn, client_id).await?)
     };
     let person = PersonBasic {
         id: p.try_get("id")?,
@@ -59,7 +210,17 @@ pub async fn basic_data(
         identity_code: p.try_get("identity_code")?,
         first_names: p.try_get("first_names")?,
         surname: p.try_get("surname")?,
+        calling_name: p.try_get("calling_name")?,
         birth_date: p.try_get("birth_date")?,
+        died_on: p.try_get("died_on")?,
+        mother_tongue: p.try_get("mother_tongue")?,
+        service_language: p.try_get("service_language")?,
+        citizenship: p.try_get("citizenship")?,
+        occupation: p.try_get("occupation")?,
+        workplace: p.try_get("workplace")?,
+        protected,
+        contact,
+        relations,
     };
     let rels = sqlx::query(
         "SELECT r.id, r.sub_register_id, r.unit_id, r.started_on, r.ended_on, r.end_reason, u.name
@@ -128,10 +289,12 @@ pub async fn search(
         let sql = format!(
             "SELECT p.id, p.first_names, p.surname, p.birth_date FROM person p
              WHERE ($2::text IS NULL OR p.identity_code = $2)
-               AND ($3::text IS NULL OR p.surname ILIKE $3 || '%' OR p.first_names ILIKE $3 || '%')
+               AND ($3::text IS NULL OR kirjo_fold($3) <% kirjo_fold(p.surname || ' ' || p.first_names))
                AND ($4::date IS NULL OR p.birth_date = $4)
                AND {}
-             ORDER BY p.surname, p.first_names, p.id
+             ORDER BY CASE WHEN $3::text IS NULL THEN 0
+                           ELSE word_similarity(kirjo_fold($3), kirjo_fold(p.surname || ' ' || p.first_names)) END DESC,
+                      p.surname, p.first_names, p.id
              LIMIT $5 OFFSET $6",
             visible_clients_predicate(1)
         );

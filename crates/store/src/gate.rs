@@ -419,6 +419,9 @@ pub struct Request<'a> {
     pub data: &'a str,
     /// A purpose stated for access outside a relationship.
     pub purpose: Option<&'a StatedPurpose>,
+    /// The user's reason, where the action needs one (revealing a protected
+    /// address): kept in the use log as the purpose.
+    pub reason: Option<&'a str>,
 }
 
 /// Decides, records, and on allow returns the open transaction with proof.
@@ -480,9 +483,24 @@ pub async fn enter(
             ),
         },
     };
-    let purpose = match (request.purpose, &decision) {
-        (Some(p), d) if d.flag_for_review => format!("{}: {}", p.purpose_id, p.text),
-        (_, d) => match &d.service_area {
+    let decision = match (request.action, request.reason.map(str::trim)) {
+        (Action::RevealProtectedAddress, None | Some("")) if decision.allowed => Decision {
+            allowed: false,
+            rule: kirjo_access::Rule::NoMatchingRight,
+            explanation: "denied: revealing a protected address needs a stated reason".to_owned(),
+            flag_for_review: false,
+            service_area: None,
+        },
+        _ => decision,
+    };
+    let purpose = match (
+        request.reason.map(str::trim).filter(|r| !r.is_empty()),
+        request.purpose,
+        &decision,
+    ) {
+        (Some(reason), _, _) => reason.to_owned(),
+        (None, Some(p), d) if d.flag_for_review => format!("{}: {}", p.purpose_id, p.text),
+        (None, _, d) => match &d.service_area {
             Some(area) => format!("client work in {area}"),
             None => request.action.as_str().to_owned(),
         },
@@ -549,6 +567,7 @@ pub async fn enter_general(
             client_id: None,
             data,
             purpose: None,
+            reason: None,
         },
     )
     .await

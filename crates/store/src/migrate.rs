@@ -40,6 +40,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_staff_and_gate",
         sql: include_str!("../migrations/0003_staff_and_gate.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_registry",
+        sql: include_str!("../migrations/0004_registry.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.

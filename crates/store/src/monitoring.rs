@@ -97,9 +97,9 @@ const SCAN_LOCK: i64 = 0x6b69_726a_6f5f_6d6f; // "kirjo_mo"
 /// outside working hours, unusually many clients in an hour, and access to a
 /// person with the user's own surname. Returns how many flags it raised.
 ///
-/// Not yet raised here, because the registry does not hold the data yet:
-/// access to a person with turvakielto, to one's own family members, and the
-/// address half of "same surname and address".
+/// Also access to a person with turvakielto. Not yet raised, because Kirjo
+/// does not link staff accounts to people yet: access to one's own family
+/// members, and the address half of "same surname and address".
 pub async fn scan(pool: &PgPool, settings: &MonitorSettings) -> crate::Result<usize> {
     let mut tx = pool.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -123,6 +123,10 @@ pub async fn scan(pool: &PgPool, settings: &MonitorSettings) -> crate::Result<us
         "SELECT l.id, l.user_id, l.client_id,
                 (l.logged_at AT TIME ZONE 'Europe/Helsinki') AS local_time,
                 p.surname AS client_surname, u.name AS staff_name,
+                EXISTS (SELECT 1 FROM turvakielto t WHERE t.person_id = l.client_id
+                          AND t.valid_from <= (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date
+                          AND (t.valid_until IS NULL
+                               OR (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date <= t.valid_until)) AS protected,
                 (SELECT count(DISTINCT l2.client_id) FROM use_log l2
                   WHERE l2.user_id = l.user_id AND l2.allowed AND l2.client_id IS NOT NULL
                     AND l2.logged_at > l.logged_at - interval '1 hour' AND l2.logged_at <= l.logged_at) AS clients_hour,
@@ -156,6 +160,9 @@ pub async fn scan(pool: &PgPool, settings: &MonitorSettings) -> crate::Result<us
         }
         if r.try_get::<i64, _>("clients_hour")? > settings.clients_per_hour {
             kinds.push("many_clients_in_hour");
+        }
+        if r.try_get::<bool, _>("protected")? {
+            kinds.push("turvakielto");
         }
         let client_surname: Option<String> = r.try_get("client_surname")?;
         let staff_name: Option<String> = r.try_get("staff_name")?;

@@ -26,6 +26,11 @@ pub const ROUTES: &[(&str, &str, Option<Action>)] = &[
     ("GET", "/api/clients", Some(Action::Search)),
     ("GET", "/api/clients/{id}", Some(Action::ViewBasicData)),
     ("GET", "/api/clients/{id}/log", Some(Action::ViewLogExtract)),
+    (
+        "GET",
+        "/api/clients/{id}/protected-contact",
+        Some(Action::RevealProtectedAddress),
+    ),
     ("GET", "/api/rights/proposals", Some(Action::ViewRights)),
     ("POST", "/api/rights/proposals", Some(Action::ProposeRights)),
     (
@@ -241,6 +246,7 @@ pub async fn client(
             client_id: Some(id),
             data: "basic_data",
             purpose: purpose.as_ref(),
+            reason: None,
         },
     )
     .await
@@ -280,6 +286,7 @@ pub async fn client_log(
             client_id: Some(id),
             data: &data,
             purpose: None,
+            reason: None,
         },
     )
     .await
@@ -446,4 +453,49 @@ pub async fn review_sample(
     .await
     .map_err(ApiError::from_gate)?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReasonQuery {
+    pub reason: Option<String>,
+}
+
+/// `GET /api/clients/{id}/protected-contact?reason=...`
+/// (Action::RevealProtectedAddress): the address and contact data of a
+/// person under turvakielto. The reason is required and kept in the use log.
+pub async fn protected_contact(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Query(q): Query<ReasonQuery>,
+) -> Result<Response, ApiError> {
+    let reason = q.reason.unwrap_or_default();
+    if reason.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            "state the reason for revealing a protected address (reason=...)",
+        ));
+    }
+    let mut g = enter(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        &Request {
+            action: Action::RevealProtectedAddress,
+            client_id: Some(id),
+            data: "protected contact data",
+            purpose: None,
+            reason: Some(&reason),
+        },
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    let pending = clients::protected_contact(&mut g)
+        .await
+        .map_err(ApiError::from_store)?;
+    let contact = g
+        .finish(pending)
+        .await
+        .map_err(ApiError::from_store)?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(contact).into_response())
 }

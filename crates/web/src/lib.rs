@@ -191,6 +191,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/clients/{id}", get(api::client))
         .route("/api/clients/{id}/log", get(api::client_log))
         .route(
+            "/api/clients/{id}/protected-contact",
+            get(api::protected_contact),
+        )
+        .route(
             "/api/rights/proposals",
             get(api::proposals).post(api::propose),
         )
