@@ -72,7 +72,13 @@ async fn name_search_forgives_case_accents_and_typos_but_not_access() {
     let addr = serve(&db, settings).await;
     let sari = sign_in(addr, "sari.sosiaalityontekija").await;
     let children = ["Eetu Juhani Mäkinen", "Ella Maria Mäkinen"];
-    for q in ["makinen", "Makkinen", "M%C3%84KINEN", "m%C3%A4ki", "m%C3%A4kkinen"] {
+    for q in [
+        "makinen",
+        "Makkinen",
+        "M%C3%84KINEN",
+        "m%C3%A4ki",
+        "m%C3%A4kkinen",
+    ] {
         let r = get(addr, &sari, &format!("/api/clients?name={q}")).await;
         assert_eq!(r.status, 200, "{q}: {}", r.body);
         let mut got = names(&r);

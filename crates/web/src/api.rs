@@ -18,6 +18,7 @@ use serde::Deserialize;
 
 /// Method, path template and the action it maps to.
 pub const ROUTES: &[(&str, &str, Option<Action>)] = &[
+    ("GET", "/api/openapi.json", None),
     ("POST", "/api/session", None),
     ("DELETE", "/api/session", None),
     ("GET", "/api/me", None),
@@ -498,4 +499,9 @@ pub async fn protected_contact(
         .map_err(ApiError::from_store)?
         .ok_or_else(ApiError::not_found)?;
     Ok(Json(contact).into_response())
+}
+
+/// `GET /api/openapi.json`: the description of this API.
+pub async fn openapi() -> Response {
+    Json(crate::openapi::document()).into_response()
 }

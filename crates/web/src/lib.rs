@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 pub mod metrics;
+pub mod openapi;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -183,6 +184,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health/live", get(live))
         .route("/health/ready", get(ready))
         .route("/metrics", get(metrics_page))
+        .route("/api/openapi.json", get(api::openapi))
         .route("/api/session", post(auth::sign_in).delete(auth::sign_out))
         .route("/api/me", get(api::me))
         .route("/api/me/commitment", post(api::accept_commitment))

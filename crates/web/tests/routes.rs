@@ -54,8 +54,8 @@ async fn every_listed_route_exists_and_needs_a_session() {
     let app = kirjo_web::router(kirjo_web::AppState::new(db.runtime.clone()));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     for (method, path, _) in ROUTES {
-        if *path == "/api/session" && *method == "POST" {
-            continue; // signing in is how one gets a session
+        if (*path == "/api/session" && *method == "POST") || *path == "/api/openapi.json" {
+            continue; // signing in is how one gets a session; the description is public
         }
         let concrete = path.replace("{id}", "1");
         let r = http_with(
@@ -68,4 +68,52 @@ async fn every_listed_route_exists_and_needs_a_session() {
         .await;
         assert_eq!(r.status, 401, "{method} {path}: {}", r.body);
     }
+}
+
+#[test]
+fn the_openapi_document_describes_every_route_and_nothing_else() {
+    use kirjo_web::openapi::{document, OPERATIONS};
+    let described: BTreeSet<(String, String)> = OPERATIONS
+        .iter()
+        .map(|o| (o.method.to_owned(), o.path.to_owned()))
+        .collect();
+    let routed: BTreeSet<(String, String)> = ROUTES
+        .iter()
+        .map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    assert_eq!(described, routed);
+    for op in OPERATIONS {
+        if let Some(body) = op.body {
+            let schema: serde_json::Value = serde_json::from_str(body)
+                .unwrap_or_else(|e| panic!("{} {}: {e}", op.method, op.path));
+            assert_eq!(schema["type"], "object");
+        }
+        // Path parameters are declared for every {name} in the path.
+        for name in op
+            .path
+            .split('{')
+            .skip(1)
+            .map(|s| s.split('}').next().unwrap())
+        {
+            assert!(
+                op.params.iter().any(|p| p.0 == name),
+                "{} lacks path parameter {name}",
+                op.path
+            );
+        }
+    }
+    let doc = document();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let (method, path, action) = ROUTES
+        .iter()
+        .find(|(_, p, a)| p.contains("protected") && a.is_some())
+        .unwrap();
+    assert_eq!(
+        doc["paths"][*path][method.to_lowercase()]["x-kirjo-action"],
+        action.unwrap().as_str()
+    );
+    assert!(doc["paths"]["/api/session"]["post"]
+        .get("security")
+        .is_none());
+    assert!(doc["paths"]["/api/clients"]["get"]["security"].is_array());
 }

@@ -1,0 +1,292 @@
+//! The OpenAPI 3.1 description of the JSON API, served at
+//! `/api/openapi.json`. Built from [`OPERATIONS`], which a test keeps in step
+//! with the router's route table ([`crate::api::ROUTES`]): every route is
+//! described, and each description names the gate action it maps to.
+
+use crate::api::ROUTES;
+use serde_json::{json, Map, Value};
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy)]
+pub enum In {
+    Path,
+    Query,
+}
+
+/// One parameter: name, place, JSON Schema type (and format), required, meaning.
+#[derive(Debug, Clone, Copy)]
+pub struct Param(
+    pub &'static str,
+    pub In,
+    pub &'static str,
+    pub bool,
+    pub &'static str,
+);
+
+/// One operation of the API.
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub params: &'static [Param],
+    /// The request body's JSON Schema, as JSON text.
+    pub body: Option<&'static str>,
+    /// What a successful answer is.
+    pub returns: &'static str,
+}
+
+const ID: Param = Param("id", In::Path, "integer", true, "The id.");
+const PERIOD: [Param; 3] = [
+    Param(
+        "from",
+        In::Query,
+        "date-time",
+        false,
+        "Start of the period (default: two years before `to`).",
+    ),
+    Param(
+        "to",
+        In::Query,
+        "date-time",
+        false,
+        "End of the period (default: now).",
+    ),
+    Param(
+        "format",
+        In::Query,
+        "string",
+        false,
+        "`json` (default) or `csv`.",
+    ),
+];
+
+pub const OPERATIONS: &[Operation] = &[
+    Operation {
+        method: "GET",
+        path: "/api/openapi.json",
+        summary: "This description of the API.",
+        params: &[],
+        body: None,
+        returns: "The OpenAPI 3.1 document.",
+    },
+    Operation {
+        method: "POST",
+        path: "/api/session",
+        summary: "Sign in with a personal account; sets the session cookie.",
+        params: &[],
+        body: Some(r#"{"type":"object","required":["username","password"],"properties":{"username":{"type":"string"},"password":{"type":"string"}}}"#),
+        returns: "The user's id and name.",
+    },
+    Operation {
+        method: "DELETE",
+        path: "/api/session",
+        summary: "Sign out: the session ends.",
+        params: &[],
+        body: None,
+        returns: "No content.",
+    },
+    Operation {
+        method: "GET",
+        path: "/api/me",
+        summary: "The signed-in user: roles in force, and the user commitment to accept.",
+        params: &[],
+        body: None,
+        returns: "The user, roles, and the current user commitment.",
+    },
+    Operation {
+        method: "POST",
+        path: "/api/me/commitment",
+        summary: "Accept the current version of the confidentiality and user commitment (käyttäjäsitoumus).",
+        params: &[],
+        body: Some(r#"{"type":"object","required":["version"],"properties":{"version":{"type":"integer"}}}"#),
+        returns: "No content.",
+    },
+    Operation {
+        method: "GET",
+        path: "/api/me/trail",
+        summary: "The user's own trail in the use log.",
+        params: &PERIOD,
+        body: None,
+        returns: "Uses, as JSON or CSV.",
+    },
+    Operation {
+        method: "GET",
+        path: "/api/clients",
+        summary: "Search people: identity code (exact), name (case, accents and typos forgiven), birth date. Only people the user may see; the search is logged.",
+        params: &[
+            Param("identity_code", In::Query, "string", false, "Henkilötunnus, exactly."),
+            Param("name", In::Query, "string", false, "Any part of the name."),
+            Param("birth_date", In::Query, "date", false, "ISO date."),
+            Param("limit", In::Query, "integer", false, "1-200, default 50."),
+            Param("offset", In::Query, "integer", false, "Default 0."),
+        ],
+        body: None,
+        returns: "Matches, best first.",
+    },
+    Operation {
+        method: "GET",
+        path: "/api/clients/{id}",
+        summary: "A client's basic data, family and representatives, and client relationships. Under turvakielto the contact data are left out.",
+        params: &[
+            ID,
+            Param("purpose", In::Query, "string", false, "A configured purpose, to open a client outside one's relationships."),
+            Param("purpose_text", In::Query, "string", false, "The user's own words for that purpose."),
+        ],
+        body: None,
+        returns: "The person, relationships, and why access was allowed.",
+    },
+    Operation {
+        method: "GET",
+        path: "/api/clients/{id}/log",
+        summary: "The client's log extract (703/2023 §11): who used their data, when, what and why, and disclosures.",
+        params: &[ID, PERIOD[0], PERIOD[1], PERIOD[2]],
+        body: None,
+        returns: "Uses and disclosures, as JSON or CSV.",
+    },
+    Operation {
+        method: "GET",
+        path: "/api/clients/{id}/protected-contact",
+        summary: "Reveal the address and contact data of a person under turvakielto; the reason is required and logged.",
+        params: &[ID, Param("reason", In::Query, "string", true, "Why the address is needed.")],
+        body: None,
+        returns: "The contact data.",
+    },
+    Operation {
+        method: "GET",
+        path: "/api/rights/proposals",
+        summary: "Rights proposals with their decisions.",
+        params: &[],
+        body: None,
+        returns: "Proposals, newest first.",
+    },
+    Operation {
+        method: "POST",
+        path: "/api/rights/proposals",
+        summary: "A unit supervisor proposes to grant, change or remove a right in their unit.",
+        params: &[],
+        body: Some(r#"{"type":"object","required":["kind","user_id","role","unit","valid_from","reason"],"properties":{"kind":{"enum":["grant","change","remove"]},"user_id":{"type":"integer"},"role":{"enum":["client_worker","unit_supervisor","registry_clerk","main_administrator","data_protection_officer","provider_worker"]},"unit":{"type":"string"},"service_area":{"type":["string","null"]},"valid_from":{"type":"string","format":"date"},"valid_until":{"type":["string","null"],"format":"date"},"target_grant_id":{"type":["integer","null"]},"reason":{"type":"string"}}}"#),
+        returns: "The proposal's id.",
+    },
+    Operation {
+        method: "POST",
+        path: "/api/rights/proposals/{id}/decision",
+        summary: "The main administrator approves or rejects a proposal; approval takes effect at once.",
+        params: &[ID],
+        body: Some(r#"{"type":"object","required":["approve","reason"],"properties":{"approve":{"type":"boolean"},"reason":{"type":"string"}}}"#),
+        returns: "The decision and the grant it made.",
+    },
+    Operation {
+        method: "POST",
+        path: "/api/users/{id}/end-duties",
+        summary: "A user's duties have ended: every right and session ends now.",
+        params: &[ID],
+        body: Some(r#"{"type":"object","required":["reason"],"properties":{"reason":{"type":"string"}}}"#),
+        returns: "No content.",
+    },
+    Operation {
+        method: "GET",
+        path: "/api/monitoring/flags",
+        summary: "Open monitoring flags: all for the data protection officer, the unit's for a supervisor.",
+        params: &[],
+        body: None,
+        returns: "Flags, oldest first.",
+    },
+    Operation {
+        method: "POST",
+        path: "/api/monitoring/flags/{id}/review",
+        summary: "Record the outcome of reviewing a flag.",
+        params: &[ID],
+        body: Some(r#"{"type":"object","required":["outcome","note"],"properties":{"outcome":{"enum":["justified","misuse_suspected","needs_investigation"]},"note":{"type":"string"}}}"#),
+        returns: "No content.",
+    },
+    Operation {
+        method: "POST",
+        path: "/api/monitoring/samples",
+        summary: "Draw a random sample of a unit's accesses in a period for review.",
+        params: &[],
+        body: Some(r#"{"type":"object","required":["unit","from","to","size"],"properties":{"unit":{"type":"string"},"from":{"type":"string","format":"date-time"},"to":{"type":"string","format":"date-time"},"size":{"type":"integer","minimum":1,"maximum":500}}}"#),
+        returns: "The sample's id and accesses.",
+    },
+    Operation {
+        method: "POST",
+        path: "/api/monitoring/samples/{id}/reviews",
+        summary: "Record the outcome of reviewing one sampled access.",
+        params: &[ID],
+        body: Some(r#"{"type":"object","required":["use_log_id","outcome","note"],"properties":{"use_log_id":{"type":"integer"},"outcome":{"enum":["justified","misuse_suspected","needs_investigation"]},"note":{"type":"string"}}}"#),
+        returns: "No content.",
+    },
+];
+
+fn schema_of(kind: &str) -> Value {
+    match kind {
+        "date" | "date-time" => json!({ "type": "string", "format": kind }),
+        other => json!({ "type": other }),
+    }
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for op in OPERATIONS {
+        let action = ROUTES
+            .iter()
+            .find(|(m, p, _)| *m == op.method && *p == op.path)
+            .and_then(|(_, _, a)| *a);
+        let params: Vec<Value> = op
+            .params
+            .iter()
+            .map(|Param(name, place, kind, required, what)| {
+                json!({
+                    "name": name,
+                    "in": match place { In::Path => "path", In::Query => "query" },
+                    "required": required,
+                    "description": what,
+                    "schema": schema_of(kind),
+                })
+            })
+            .collect();
+        let mut operation = json!({
+            "summary": op.summary,
+            "x-kirjo-action": action.map(|a| a.as_str()),
+            "parameters": params,
+            "responses": {
+                "200": { "description": op.returns },
+                "400": { "description": "Bad input, with a message saying what is wrong." },
+                "401": { "description": "Not signed in, or the session has ended." },
+                "403": { "description": "The gate denied it; the message says why. The attempt is logged." },
+                "404": { "description": "No such thing." },
+            },
+        });
+        if let Some(body) = op.body {
+            let schema: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+            operation["requestBody"] = json!({
+                "required": true,
+                "content": { "application/json": { "schema": schema } },
+            });
+        }
+        let public =
+            (op.path == "/api/session" && op.method == "POST") || op.path == "/api/openapi.json";
+        if !public {
+            operation["security"] = json!([{ "session": [] }]);
+        }
+        let entry = paths
+            .entry(op.path.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+        entry[op.method.to_lowercase()] = operation;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Kirjo",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The client information system for Finnish social services. Every operation passes the gate: it is decided, logged and only then done. State-changing requests must be JSON.",
+        },
+        "components": {
+            "securitySchemes": {
+                "session": { "type": "apiKey", "in": "cookie", "name": crate::auth::COOKIE },
+            },
+        },
+        "paths": paths,
+    })
+}
