@@ -4,7 +4,10 @@
 //!   configuration carries and that the system enforces.
 //! - [`hetu`]: the Finnish personal identity code (henkilötunnus).
 //! - [`calendar`]: Finnish public holidays and weekday counting.
+//! - [`contact`]: IBAN, phone number, email address, municipality and
+//!   language codes.
 
 pub mod calendar;
+pub mod contact;
 pub mod hetu;
 pub mod register;
