@@ -46,11 +46,15 @@ pub enum Action {
     ViewRights,
     /// Review the monitoring sample and flags.
     ReviewMonitoring,
+    /// Add a person to the register (a new client, a family member).
+    CreatePerson,
+    /// Change a person's basic data: names, languages, addresses, contacts.
+    EditBasicData,
 }
 
 impl Action {
     /// Every action, in a stable order.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewBasicData,
         Action::ViewSensitiveData,
         Action::ViewDocument,
@@ -66,6 +70,8 @@ impl Action {
         Action::ApproveRights,
         Action::ViewRights,
         Action::ReviewMonitoring,
+        Action::CreatePerson,
+        Action::EditBasicData,
     ];
 
     /// Actions on one client's data (as opposed to administration).
@@ -82,6 +88,7 @@ impl Action {
                 | Action::Disclose
                 | Action::RevealProtectedAddress
                 | Action::ViewLogExtract
+                | Action::EditBasicData
         )
     }
 
@@ -102,6 +109,8 @@ impl Action {
             Action::ApproveRights => "approve_rights",
             Action::ViewRights => "view_rights",
             Action::ReviewMonitoring => "review_monitoring",
+            Action::CreatePerson => "create_person",
+            Action::EditBasicData => "edit_basic_data",
         }
     }
 
@@ -319,6 +328,7 @@ fn role_allows(role: Role, action: Action, on_team: bool) -> bool {
                         | Export
                         | Disclose
                         | RevealProtectedAddress
+                        | EditBasicData
                 )
         }
         Role::UnitSupervisor => matches!(action, ViewBasicData | ViewDocument | Print),
@@ -380,6 +390,25 @@ pub fn decide_general(actor: &Actor, action: Action) -> Decision {
                 None => Decision::deny(
                     Rule::NoMatchingRight,
                     "denied: no client-work role in force",
+                ),
+            }
+        }
+        Action::CreatePerson => {
+            let r = actor.roles.iter().find(|r| {
+                matches!(
+                    r.role,
+                    Role::ClientWorker | Role::UnitSupervisor | Role::RegistryClerk
+                )
+            });
+            match r {
+                Some(r) => Decision::allow(
+                    Rule::ClientWorkRole,
+                    format!("allowed: add a person as {}", explain(r)),
+                    r.service_area.as_deref(),
+                ),
+                None => Decision::deny(
+                    Rule::NoMatchingRight,
+                    "denied: people are added by client workers, supervisors and the registry",
                 ),
             }
         }

@@ -221,6 +221,41 @@ fn expected_at(position: usize) -> &'static str {
     }
 }
 
+impl HetuError {
+    /// The message in Finnish, Swedish or English, for forms. Like the
+    /// English `Display`, it never contains the code.
+    pub fn message(&self, lang: crate::contact::Lang) -> String {
+        use crate::contact::Lang::{En, Fi, Sv};
+        match (self, lang) {
+            (Self::Length { found }, Fi) => {
+                format!("henkilötunnuksessa on 11 merkkiä, nyt {found}")
+            }
+            (Self::Length { found }, Sv) => format!("personbeteckningen har 11 tecken, nu {found}"),
+            (Self::Characters { position, found }, Fi) => {
+                format!("merkki {found:?} kohdassa {position} ei kelpaa")
+            }
+            (Self::Characters { position, found }, Sv) => {
+                format!("tecknet {found:?} på plats {position} duger inte")
+            }
+            (Self::CenturySign { found }, Fi) => format!("välimerkki {found:?} ei kelpaa"),
+            (Self::CenturySign { found }, Sv) => format!("skiljetecknet {found:?} duger inte"),
+            (Self::Date, Fi) => "syntymäaika ei ole todellinen päivämäärä".to_owned(),
+            (Self::Date, Sv) => "födelsedatumet är inte ett verkligt datum".to_owned(),
+            (Self::IndividualNumber { found }, Fi) => format!("yksilönumero {found:03} ei kelpaa"),
+            (Self::IndividualNumber { found }, Sv) => {
+                format!("individnumret {found:03} duger inte")
+            }
+            (Self::CheckCharacter { expected, found }, Fi) => {
+                format!("tarkistusmerkki on {found:?}, sen pitäisi olla {expected:?}")
+            }
+            (Self::CheckCharacter { expected, found }, Sv) => {
+                format!("kontrolltecknet är {found:?}, det borde vara {expected:?}")
+            }
+            (e, En) => e.to_string(),
+        }
+    }
+}
+
 /// A valid Finnish personal identity code (*henkilötunnus*).
 ///
 /// Construct with [`PersonalIdentityCode::parse`] (or [`FromStr`]) or

@@ -375,6 +375,11 @@ pub fn gate_settings(loaded: &Loaded) -> kirjo_store::gate::GateSettings {
             .map(|(_, s)| s.id.clone())
             .collect(),
         purposes: r.access_purposes.iter().map(|p| p.id.clone()).collect(),
+        register_id: r
+            .registers
+            .first()
+            .map(|r| r.id.clone())
+            .unwrap_or_default(),
     }
 }
 

@@ -39,7 +39,7 @@ fn caller(user_id: i64) -> Caller {
     }
 }
 
-const CLIENT_ACTIONS: [Action; 10] = [
+const CLIENT_ACTIONS: [Action; 11] = [
     Action::ViewBasicData,
     Action::ViewSensitiveData,
     Action::ViewDocument,
@@ -50,6 +50,7 @@ const CLIENT_ACTIONS: [Action; 10] = [
     Action::Disclose,
     Action::RevealProtectedAddress,
     Action::ViewLogExtract,
+    Action::EditBasicData,
 ];
 
 const WORKER: &[Action] = &[
@@ -62,6 +63,7 @@ const WORKER: &[Action] = &[
     Action::Export,
     Action::Disclose,
     Action::RevealProtectedAddress,
+    Action::EditBasicData,
 ];
 const SUPERVISOR: &[Action] = &[Action::ViewBasicData, Action::ViewDocument, Action::Print];
 const CLERK: &[Action] = &[Action::ViewBasicData];

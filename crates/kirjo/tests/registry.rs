@@ -199,3 +199,224 @@ async fn turvakielto_hides_contact_data_until_revealed_with_a_reason() {
         r.body
     );
 }
+
+async fn send(
+    addr: SocketAddr,
+    cookie: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> HttpResponse {
+    http_with(
+        addr,
+        method,
+        path,
+        &[("cookie", cookie), ("content-type", "application/json")],
+        Some(body),
+    )
+    .await
+}
+
+fn errors(r: &HttpResponse) -> Vec<(String, String)> {
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn adding_a_person_validates_every_field_in_the_users_language() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM person")
+            .fetch_one(&db.runtime)
+            .await
+            .unwrap()
+    };
+    let before = count().await;
+    let bad = r#"{"identity_code":"010101-900S","first_names":" ","surname":"Testinen",
+                  "home_municipality":"999","phones":["12"],"emails":["ei-osoite"],
+                  "citizenship":["Suomi"],"address":{"street":"Katu 1","postal_code":"123"}}"#;
+    for (lang, required) in [
+        ("fi", "Pakollinen tieto."),
+        ("sv", "Obligatorisk uppgift."),
+        ("en", "Required."),
+    ] {
+        let r = send(
+            addr,
+            &sari,
+            "POST",
+            &format!("/api/clients?lang={lang}"),
+            bad,
+        )
+        .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        let e = errors(&r);
+        let fields: Vec<&str> = e.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "first_names",
+                "identity_code",
+                "home_municipality",
+                "citizenship[0]",
+                "phones[0]",
+                "emails[0]",
+                "address.postal_code"
+            ],
+            "{lang}"
+        );
+        assert_eq!(e[0].1, required);
+        assert!(
+            !r.body.contains("010101-900S"),
+            "a message repeated the identity code"
+        );
+    }
+    // The messages differ by language.
+    let fi = errors(&send(addr, &sari, "POST", "/api/clients", bad).await);
+    let sv = errors(
+        &http_with(
+            addr,
+            "POST",
+            "/api/clients",
+            &[
+                ("cookie", &sari),
+                ("content-type", "application/json"),
+                ("accept-language", "sv-FI,sv;q=0.9"),
+            ],
+            Some(bad),
+        )
+        .await,
+    );
+    assert!(fi.iter().zip(&sv).all(|(a, b)| a.1 != b.1), "{fi:?} {sv:?}");
+    assert_eq!(count().await, before, "bad input changed something");
+
+    // Without an identity code, a birth date is needed.
+    let r = send(
+        addr,
+        &sari,
+        "POST",
+        "/api/clients?lang=en",
+        r#"{"first_names":"Nimetön","surname":"Henkilö"}"#,
+    )
+    .await;
+    assert_eq!(
+        errors(&r),
+        [("birth_date".to_owned(), "Required.".to_owned())]
+    );
+
+    // A good one; the identity code gives the birth date; data are normalised.
+    let code = kirjo_domain::hetu::PersonalIdentityCode::from_parts(
+        chrono::NaiveDate::from_ymd_opt(2015, 4, 9).unwrap(),
+        kirjo_domain::hetu::CenturySign::A,
+        931,
+    )
+    .unwrap();
+    let good = format!(
+        r#"{{"identity_code":"{}","first_names":"Aapo","surname":"Testinen","home_municipality":"091",
+            "mother_tongue":"sv","phones":["040 123 4567"],"emails":["Aapo@Example.FI"],"citizenship":["fi"],
+            "address":{{"street":"Uusi katu 2","postal_code":"00100","post_office":"Helsinki","municipality":"091"}}}}"#,
+        code.as_str().to_lowercase()
+    );
+    let r = send(addr, &sari, "POST", "/api/clients", &good).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let (birth, phone, email, citizenship): (chrono::NaiveDate, String, String, Vec<String>) =
+        sqlx::query_as(
+            "SELECT p.birth_date,
+                (SELECT value FROM person_contact c WHERE c.person_id = p.id AND kind = 'phone'),
+                (SELECT value FROM person_contact c WHERE c.person_id = p.id AND kind = 'email'),
+                p.citizenship
+         FROM person p WHERE p.identity_code = $1",
+        )
+        .bind(code.as_str())
+        .fetch_one(&db.runtime)
+        .await
+        .unwrap();
+    assert_eq!(birth.to_string(), "2015-04-09");
+    assert_eq!(phone, "+358401234567");
+    assert_eq!(email, "Aapo@example.fi");
+    assert_eq!(citizenship, ["FI"]);
+    // The same identity code again: a conflict, explained.
+    let r = send(addr, &sari, "POST", "/api/clients", &good).await;
+    assert_eq!(r.status, 409);
+    assert!(r.body.contains("Rekisterissä on jo henkilö"), "{}", r.body);
+    // Adding is an action of the gate: the administrator may not.
+    let aino = sign_in(addr, "aino.paakayttaja").await;
+    assert_eq!(
+        send(addr, &aino, "POST", "/api/clients", &good)
+            .await
+            .status,
+        403
+    );
+}
+
+#[tokio::test]
+async fn only_the_clients_worker_edits_basic_data_and_history_stays() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let kalle: i64 = sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE 'Kalle%'")
+        .fetch_one(&db.runtime)
+        .await
+        .unwrap();
+    let body = r#"{"first_names":"Kalle Olavi","surname":"Virtanen","calling_name":"Olli",
+                   "phones":["+358 50 000 9999"],"address":{"street":"Uusi osoite 5","postal_code":"00970","municipality":"091"}}"#;
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    assert_eq!(
+        send(addr, &sari, "PUT", &format!("/api/clients/{kalle}"), body)
+            .await
+            .status,
+        403
+    );
+    let pekka = sign_in(addr, "pekka.sosiaaliohjaaja").await;
+    let r = send(addr, &pekka, "PUT", &format!("/api/clients/{kalle}"), body).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let card = http_with(
+        addr,
+        "GET",
+        &format!("/api/clients/{kalle}"),
+        &[("cookie", &pekka)],
+        None,
+    )
+    .await;
+    assert!(
+        card.body.contains("Olli") && card.body.contains("+358500009999"),
+        "{}",
+        card.body
+    );
+    assert!(
+        card.body.contains("Uusi osoite 5") && !card.body.contains("Rantapolku 3"),
+        "{}",
+        card.body
+    );
+    // The old phone and address are ended, not deleted.
+    let (ended_contacts, ended_addresses): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM person_contact WHERE person_id = $1 AND ended_at IS NOT NULL),
+                (SELECT count(*) FROM person_address WHERE person_id = $1 AND valid_until IS NOT NULL)",
+    )
+    .bind(kalle)
+    .fetch_one(&db.runtime)
+    .await
+    .unwrap();
+    assert_eq!((ended_contacts, ended_addresses), (2, 1));
+    // The identity code is not edited here.
+    let r = send(
+        addr,
+        &pekka,
+        "PUT",
+        &format!("/api/clients/{kalle}?lang=en"),
+        r#"{"identity_code":"x","first_names":"K","surname":"V"}"#,
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("population register"), "{}", r.body);
+}

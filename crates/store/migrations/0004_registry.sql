@@ -60,7 +60,9 @@ CREATE TABLE person_contact (
     kind            text NOT NULL CHECK (kind IN ('phone', 'email')),
     value           text NOT NULL CHECK (value <> ''),
     source          text NOT NULL REFERENCES person_source (name),
-    recorded_at     timestamptz NOT NULL DEFAULT now()
+    recorded_at     timestamptz NOT NULL DEFAULT now(),
+    -- A contact is never deleted: it ends, and the history stays.
+    ended_at        timestamptz
 );
 CREATE INDEX person_contact_person ON person_contact (person_id);
 
@@ -117,3 +119,19 @@ CREATE TABLE vtj_change (
 GRANT SELECT ON person_source TO kirjo_app;
 GRANT SELECT ON person_address, person_contact, turvakielto, person_relation, vtj_change TO kirjo_app;
 GRANT EXECUTE ON FUNCTION kirjo_fold(text) TO kirjo_app;
+
+-- Workers add people and keep their basic data current, through the gate.
+-- Column grants: the runtime role cannot set ids, timestamps or death dates
+-- (those come from the population register import, run by the owner).
+GRANT INSERT (register_id, identity_code, first_names, surname, calling_name, birth_date,
+              home_municipality, citizenship, mother_tongue, service_language, occupation, workplace)
+    ON person TO kirjo_app;
+GRANT UPDATE (first_names, surname, calling_name, home_municipality, citizenship, mother_tongue,
+              service_language, occupation, workplace, updated_at)
+    ON person TO kirjo_app;
+GRANT INSERT (person_id, kind, street, postal_code, post_office, municipality, country,
+              valid_from, valid_until, source)
+    ON person_address TO kirjo_app;
+GRANT UPDATE (valid_until) ON person_address TO kirjo_app;
+GRANT INSERT (person_id, kind, value, source) ON person_contact TO kirjo_app;
+GRANT UPDATE (ended_at) ON person_contact TO kirjo_app;

@@ -109,7 +109,9 @@ async fn contact_data(conn: &mut sqlx::PgConnection, id: i64) -> Result<ContactD
     })
     .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
     let contacts: Vec<(String, String)> =
-        sqlx::query_as("SELECT kind, value FROM person_contact WHERE person_id = $1 ORDER BY id")
+        sqlx::query_as(
+            "SELECT kind, value FROM person_contact WHERE person_id = $1 AND ended_at IS NULL ORDER BY id",
+        )
             .bind(id)
             .fetch_all(&mut *conn)
             .await?;
@@ -333,4 +335,171 @@ pub async fn visible_ids(pool: &PgPool, user_id: i64) -> Result<Vec<i64>> {
         .bind(user_id)
         .fetch_all(pool)
         .await?)
+}
+
+/// A person's basic data, validated and normalised by the caller (the web
+/// layer checks identity codes, municipality and language codes, phones and
+/// emails with the domain types before it builds this).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PersonInput {
+    /// Only when adding a person; a person without one has a birth date and
+    /// Kirjo's own id.
+    pub identity_code: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub first_names: String,
+    pub surname: String,
+    pub calling_name: Option<String>,
+    pub home_municipality: Option<String>,
+    pub mother_tongue: Option<String>,
+    pub service_language: Option<String>,
+    pub citizenship: Vec<String>,
+    pub occupation: Option<String>,
+    pub workplace: Option<String>,
+    /// The current phone numbers and emails: the earlier ones end.
+    pub phones: Vec<String>,
+    pub emails: Vec<String>,
+    /// A new permanent address: the earlier permanent one ends yesterday.
+    pub address: Option<AddressInput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AddressInput {
+    pub street: String,
+    pub postal_code: Option<String>,
+    pub post_office: Option<String>,
+    pub municipality: Option<String>,
+}
+
+/// Why a person could not be added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreateOutcome {
+    Created(i64),
+    /// A person with this identity code is already in the register.
+    IdentityCodeTaken,
+}
+
+async fn write_contacts(
+    conn: &mut sqlx::PgConnection,
+    id: i64,
+    p: &PersonInput,
+    replace: bool,
+) -> Result<()> {
+    if replace {
+        sqlx::query(
+            "UPDATE person_contact SET ended_at = now() WHERE person_id = $1 AND ended_at IS NULL",
+        )
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (kind, values) in [("phone", &p.phones), ("email", &p.emails)] {
+        for v in values {
+            sqlx::query("INSERT INTO person_contact (person_id, kind, value, source) VALUES ($1, $2, $3, 'worker')")
+                .bind(id)
+                .bind(kind)
+                .bind(v)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    if let Some(a) = &p.address {
+        sqlx::query(
+            "UPDATE person_address SET valid_until = kirjo_today() - 1
+             WHERE person_id = $1 AND kind = 'permanent' AND (valid_until IS NULL OR valid_until >= kirjo_today())
+               AND (valid_from IS NULL OR valid_from < kirjo_today())",
+        )
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "INSERT INTO person_address (person_id, kind, street, postal_code, post_office, municipality, valid_from, source)
+             VALUES ($1, 'permanent', $2, $3, $4, $5, kirjo_today(), 'worker')",
+        )
+        .bind(id)
+        .bind(&a.street)
+        .bind(&a.postal_code)
+        .bind(&a.post_office)
+        .bind(&a.municipality)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Adds a person to the register. Needs `CreatePerson`.
+pub async fn create_person(
+    g: &mut Guarded,
+    register_id: &str,
+    p: &PersonInput,
+) -> Result<Pending<Option<CreateOutcome>>> {
+    let (conn, access) = g.parts();
+    if access.action() != Action::CreatePerson {
+        return Ok(Pending::new(None));
+    }
+    let Some(birth_date) = p.birth_date else {
+        return Err(crate::StoreError::Setup(
+            "a person needs a birth date".to_owned(),
+        ));
+    };
+    if let Some(code) = &p.identity_code {
+        let taken: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM person WHERE identity_code = $1)")
+                .bind(code)
+                .fetch_one(&mut *conn)
+                .await?;
+        if taken {
+            return Ok(Pending::new(Some(CreateOutcome::IdentityCodeTaken)));
+        }
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO person (register_id, identity_code, first_names, surname, calling_name, birth_date,
+                             home_municipality, citizenship, mother_tongue, service_language, occupation, workplace)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(register_id)
+    .bind(&p.identity_code)
+    .bind(&p.first_names)
+    .bind(&p.surname)
+    .bind(&p.calling_name)
+    .bind(birth_date)
+    .bind(&p.home_municipality)
+    .bind(&p.citizenship)
+    .bind(&p.mother_tongue)
+    .bind(&p.service_language)
+    .bind(&p.occupation)
+    .bind(&p.workplace)
+    .fetch_one(&mut *conn)
+    .await?;
+    write_contacts(conn, id, p, false).await?;
+    Ok(Pending::new(Some(CreateOutcome::Created(id))))
+}
+
+/// Changes a person's basic data. Needs `EditBasicData` on that person. The
+/// identity code and birth date are not changed here: they come from the
+/// population register.
+pub async fn update_basic(g: &mut Guarded, p: &PersonInput) -> Result<Pending<bool>> {
+    let (conn, access) = g.parts();
+    let (Action::EditBasicData, Some(id)) = (access.action(), access.client_id()) else {
+        return Ok(Pending::new(false));
+    };
+    sqlx::query(
+        "UPDATE person SET first_names = $2, surname = $3, calling_name = $4, home_municipality = $5,
+                citizenship = $6, mother_tongue = $7, service_language = $8, occupation = $9,
+                workplace = $10, updated_at = now()
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&p.first_names)
+    .bind(&p.surname)
+    .bind(&p.calling_name)
+    .bind(&p.home_municipality)
+    .bind(&p.citizenship)
+    .bind(&p.mother_tongue)
+    .bind(&p.service_language)
+    .bind(&p.occupation)
+    .bind(&p.workplace)
+    .execute(&mut *conn)
+    .await?;
+    write_contacts(conn, id, p, true).await?;
+    Ok(Pending::new(true))
 }

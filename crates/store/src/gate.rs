@@ -120,6 +120,8 @@ pub struct GateSettings {
     pub outside_access_areas: Vec<String>,
     /// The configured purposes (ids).
     pub purposes: Vec<String>,
+    /// The register new people are added to (the configuration's first).
+    pub register_id: String,
 }
 
 impl AccessSettings for GateSettings {

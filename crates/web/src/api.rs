@@ -25,6 +25,8 @@ pub const ROUTES: &[(&str, &str, Option<Action>)] = &[
     ("POST", "/api/me/commitment", None),
     ("GET", "/api/me/trail", None),
     ("GET", "/api/clients", Some(Action::Search)),
+    ("POST", "/api/clients", Some(Action::CreatePerson)),
+    ("PUT", "/api/clients/{id}", Some(Action::EditBasicData)),
     ("GET", "/api/clients/{id}", Some(Action::ViewBasicData)),
     ("GET", "/api/clients/{id}/log", Some(Action::ViewLogExtract)),
     (
@@ -504,4 +506,93 @@ pub async fn protected_contact(
 /// `GET /api/openapi.json`: the description of this API.
 pub async fn openapi() -> Response {
     Json(crate::openapi::document()).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LangQuery {
+    pub lang: Option<String>,
+}
+
+fn form_errors(errors: Vec<crate::people::FieldError>) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(serde_json::json!({ "errors": errors })),
+    )
+        .into_response()
+}
+
+/// `POST /api/clients` (Action::CreatePerson): add a person to the register.
+pub async fn create_client(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(q): Query<LangQuery>,
+    headers: axum::http::HeaderMap,
+    Json(body): Json<crate::people::PersonBody>,
+) -> Result<Response, ApiError> {
+    let lang = crate::people::lang(q.lang.as_deref(), &headers);
+    let input = match crate::people::validate(&body, lang, true) {
+        Ok(i) => i,
+        Err(errors) => return Ok(form_errors(errors)),
+    };
+    let mut g = kirjo_store::gate::enter_general(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        Action::CreatePerson,
+        "create person",
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    let pending = clients::create_person(&mut g, &state.gate.register_id, &input)
+        .await
+        .map_err(ApiError::from_store)?;
+    match g.finish(pending).await.map_err(ApiError::from_store)? {
+        Some(clients::CreateOutcome::Created(id)) => {
+            Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
+        }
+        Some(clients::CreateOutcome::IdentityCodeTaken) => Ok((
+            StatusCode::CONFLICT,
+            Json(serde_json::json!({ "errors": [crate::people::FieldError {
+                field: "identity_code".to_owned(),
+                message: crate::people::text(crate::people::Rule::IdentityCodeTaken, lang).to_owned(),
+            }] })),
+        )
+            .into_response()),
+        None => Err(ApiError::internal("create person")),
+    }
+}
+
+/// `PUT /api/clients/{id}` (Action::EditBasicData): change basic data.
+pub async fn update_client(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Query(q): Query<LangQuery>,
+    headers: axum::http::HeaderMap,
+    Json(body): Json<crate::people::PersonBody>,
+) -> Result<Response, ApiError> {
+    let lang = crate::people::lang(q.lang.as_deref(), &headers);
+    let input = match crate::people::validate(&body, lang, false) {
+        Ok(i) => i,
+        Err(errors) => return Ok(form_errors(errors)),
+    };
+    let mut g = enter(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        &Request {
+            action: Action::EditBasicData,
+            client_id: Some(id),
+            data: "basic_data",
+            purpose: None,
+            reason: None,
+        },
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    let pending = clients::update_basic(&mut g, &input)
+        .await
+        .map_err(ApiError::from_store)?;
+    let updated = g.finish(pending).await.map_err(ApiError::from_store)?;
+    Ok(Json(serde_json::json!({ "id": id, "updated": updated })).into_response())
 }

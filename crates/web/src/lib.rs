@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod metrics;
 pub mod openapi;
+pub mod people;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -189,8 +190,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/me", get(api::me))
         .route("/api/me/commitment", post(api::accept_commitment))
         .route("/api/me/trail", get(api::my_trail))
-        .route("/api/clients", get(api::search))
-        .route("/api/clients/{id}", get(api::client))
+        .route("/api/clients", get(api::search).post(api::create_client))
+        .route(
+            "/api/clients/{id}",
+            get(api::client).put(api::update_client),
+        )
         .route("/api/clients/{id}/log", get(api::client_log))
         .route(
             "/api/clients/{id}/protected-contact",

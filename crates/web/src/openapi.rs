@@ -36,6 +36,8 @@ pub struct Operation {
     pub returns: &'static str,
 }
 
+const PERSON: &str = r#"{"type":"object","required":["first_names","surname"],"properties":{"identity_code":{"type":"string","description":"Henkilötunnus; only when adding. Without it, birth_date."},"birth_date":{"type":"string","format":"date"},"first_names":{"type":"string"},"surname":{"type":"string"},"calling_name":{"type":"string"},"home_municipality":{"type":"string","description":"Statistics Finland code, e.g. 091"},"mother_tongue":{"type":"string","description":"ISO 639"},"service_language":{"type":"string","description":"ISO 639"},"citizenship":{"type":"array","items":{"type":"string"}},"occupation":{"type":"string"},"workplace":{"type":"string"},"phones":{"type":"array","items":{"type":"string"}},"emails":{"type":"array","items":{"type":"string"}},"address":{"type":"object","properties":{"street":{"type":"string"},"postal_code":{"type":"string"},"post_office":{"type":"string"},"municipality":{"type":"string"}}}}}"#;
+
 const ID: Param = Param("id", In::Path, "integer", true, "The id.");
 const PERIOD: [Param; 3] = [
     Param(
@@ -123,6 +125,22 @@ pub const OPERATIONS: &[Operation] = &[
         ],
         body: None,
         returns: "Matches, best first.",
+    },
+    Operation {
+        method: "POST",
+        path: "/api/clients",
+        summary: "Add a person to the register. Every problem is answered at once (422), each named by its field and explained in the user's language (lang=fi|sv|en or Accept-Language); an identity code already in the register is 409.",
+        params: &[Param("lang", In::Query, "string", false, "fi (default), sv or en.")],
+        body: Some(PERSON),
+        returns: "The new person's id (201).",
+    },
+    Operation {
+        method: "PUT",
+        path: "/api/clients/{id}",
+        summary: "Change a person's basic data: names, languages, occupation, contacts (the earlier ones end), a new permanent address (the earlier one ends). The identity code is not changed here.",
+        params: &[ID, Param("lang", In::Query, "string", false, "fi (default), sv or en.")],
+        body: Some(PERSON),
+        returns: "Whether it was updated.",
     },
     Operation {
         method: "GET",
