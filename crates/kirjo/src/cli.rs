@@ -62,6 +62,32 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The population register (VTJ): import batches of changes.
+    Vtj {
+        #[command(subcommand)]
+        command: VtjCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum VtjCommand {
+    /// Import a batch of population register changes (JSON Lines, see
+    /// docs/vtj-import.md) into the configuration's first register. All or
+    /// nothing: changes applied before are skipped; if any line is bad or
+    /// inconsistent, nothing is applied. Exit status 0 if the batch was
+    /// applied, 1 if it was rejected (each problem on standard error as
+    /// `line N: reason`) or the database failed, 2 if the file or the
+    /// configuration cannot be read.
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Use the built-in demo configuration when no file is given.
+        #[arg(long)]
+        demo: bool,
+        /// Data directory (overrides storage.data_dir and KIRJO_DATA_DIR).
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -159,6 +185,23 @@ pub fn main() -> ExitCode {
                 data_dir,
             },
             command,
+        ),
+        Command::Vtj {
+            command:
+                VtjCommand::Import {
+                    file,
+                    demo,
+                    data_dir,
+                },
+        } => run_vtj_import(
+            cli.config,
+            &env,
+            ServeArgs {
+                demo,
+                listen: None,
+                data_dir,
+            },
+            &file,
         ),
     }
 }
@@ -370,6 +413,116 @@ async fn audit_command(loaded: &Loaded, command: AuditCommand) -> anyhow::Result
     let code = result?;
     closed?;
     Ok(code)
+}
+
+/// `kirjo vtj import FILE`: parse the whole batch first (no database
+/// needed to reject it), then apply it in one transaction.
+fn run_vtj_import(
+    flag: Option<PathBuf>,
+    env: &dyn Fn(&str) -> Option<String>,
+    args: ServeArgs,
+    file: &std::path::Path,
+) -> ExitCode {
+    use kirjo_store::vtj::{self, LineProblem};
+    let loaded = match load(flag, env, args.demo, Some(&args)) {
+        Ok(l) => l,
+        Err(e) => return fail_config(&e),
+    };
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("kirjo: error: cannot read {}: {e}", file.display());
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let parsed = match std::str::from_utf8(&bytes) {
+        Ok(text) => vtj::parse_batch(text),
+        Err(e) => {
+            let before = bytes.get(..e.valid_up_to()).unwrap_or_default();
+            Err(vec![LineProblem {
+                line: before.iter().filter(|b| **b == b'\n').count() + 1,
+                reason: "not valid UTF-8".to_owned(),
+            }])
+        }
+    };
+    let changes = match parsed {
+        Ok(c) => c,
+        Err(problems) => return reject_batch(file, &problems),
+    };
+    let Some(register_id) = loaded
+        .config
+        .register
+        .registers
+        .first()
+        .map(|r| r.id.clone())
+    else {
+        eprintln!("kirjo: configuration error: no register to import into");
+        return ExitCode::from(EXIT_BAD_INPUT);
+    };
+    let batch_name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    kirjo::logging::init(&loaded.config.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kirjo: error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        let cfg = &loaded.config;
+        // A local cluster that is already running (a Kirjo serving) is left running.
+        let was_running = cfg.database.url.is_none()
+            && kirjo::cluster::LocalCluster::prepare(
+                &cfg.storage.data_dir,
+                cfg.database.postgres_bin_dir.as_deref(),
+            )
+            .is_ok_and(|c| c.is_running());
+        let mut db = kirjo::serve::open_database(&loaded).await?;
+        let applied = vtj::apply_batch(&db.owner, &register_id, &batch_name, &changes).await;
+        if was_running {
+            db.cluster = None;
+        }
+        if let Err(e) = db.close().await {
+            eprintln!("kirjo: warning: closing the database: {e:#}");
+        }
+        anyhow::Ok(applied)
+    });
+    match result {
+        Ok(Ok(report)) => {
+            println!("{}: {report}", file.display());
+            ExitCode::SUCCESS
+        }
+        Ok(Err(vtj::ImportError::Rejected(problems))) => reject_batch(file, &problems),
+        Ok(Err(e)) => {
+            eprintln!("kirjo: error: {e}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("kirjo: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Each problem of a rejected batch on its own line, then a summary.
+fn reject_batch(file: &std::path::Path, problems: &[kirjo_store::vtj::LineProblem]) -> ExitCode {
+    let mut err = std::io::stderr().lock();
+    for p in problems {
+        let _ = writeln!(err, "{p}");
+    }
+    let _ = writeln!(
+        err,
+        "kirjo: {} was rejected with {} problem(s); nothing was applied",
+        file.display(),
+        problems.len()
+    );
+    ExitCode::FAILURE
 }
 
 /// Reads exported checkpoints: one JSON object a line; errors name the line.

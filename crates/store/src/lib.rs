@@ -15,6 +15,7 @@ pub mod migrate;
 pub mod monitoring;
 pub mod register;
 pub mod staff;
+pub mod vtj;
 
 pub use sqlx::PgPool;
 
