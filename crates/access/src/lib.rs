@@ -50,11 +50,14 @@ pub enum Action {
     CreatePerson,
     /// Change a person's basic data: names, languages, addresses, contacts.
     EditBasicData,
+    /// Open or end a client relationship, or change its team. Decided by
+    /// role here; the store checks the unit and service area.
+    ManageRelationship,
 }
 
 impl Action {
     /// Every action, in a stable order.
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::ViewBasicData,
         Action::ViewSensitiveData,
         Action::ViewDocument,
@@ -72,6 +75,7 @@ impl Action {
         Action::ReviewMonitoring,
         Action::CreatePerson,
         Action::EditBasicData,
+        Action::ManageRelationship,
     ];
 
     /// Actions on one client's data (as opposed to administration).
@@ -111,6 +115,7 @@ impl Action {
             Action::ReviewMonitoring => "review_monitoring",
             Action::CreatePerson => "create_person",
             Action::EditBasicData => "edit_basic_data",
+            Action::ManageRelationship => "manage_relationship",
         }
     }
 
@@ -393,6 +398,26 @@ pub fn decide_general(actor: &Actor, action: Action) -> Decision {
                 ),
             }
         }
+        Action::ManageRelationship => {
+            match actor
+                .roles
+                .iter()
+                .find(|r| matches!(r.role, Role::ClientWorker | Role::UnitSupervisor))
+            {
+                Some(r) => Decision::allow(
+                    Rule::ClientWorkRole,
+                    format!(
+                        "allowed: manage relationships as {}; unit and service area checked",
+                        explain(r)
+                    ),
+                    r.service_area.as_deref(),
+                ),
+                None => Decision::deny(
+                    Rule::NoMatchingRight,
+                    "denied: relationships are managed by client workers and supervisors",
+                ),
+            }
+        }
         Action::CreatePerson => {
             let r = actor.roles.iter().find(|r| {
                 matches!(
@@ -478,7 +503,7 @@ pub fn decide_on_client(
     if let Some(d) = actor_gate(actor) {
         return d;
     }
-    if !action.is_on_client() {
+    if !action.is_on_client() || action == Action::ManageRelationship {
         return decide_general(actor, action);
     }
     if action == Action::ViewLogExtract {

@@ -670,3 +670,181 @@ async fn an_idle_session_expires() {
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert_eq!(get(addr, &c, "/api/me").await.status, 401);
 }
+
+async fn post_json(addr: SocketAddr, cookie: &str, path: &str, body: &str) -> HttpResponse {
+    http_with(
+        addr,
+        "POST",
+        path,
+        &[("cookie", cookie), ("content-type", "application/json")],
+        Some(body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn relationships_are_opened_staffed_and_ended_where_the_user_works() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    // A new person: nobody may see them before a relationship exists.
+    let code = kirjo_domain::hetu::PersonalIdentityCode::from_parts(
+        chrono::NaiveDate::from_ymd_opt(2019, 2, 3).unwrap(),
+        kirjo_domain::hetu::CenturySign::A,
+        944,
+    )
+    .unwrap();
+    let r = post_json(
+        addr,
+        &sari,
+        "/api/clients",
+        &format!(r#"{{"identity_code":"{code}","first_names":"Uusi","surname":"Asiakas"}}"#),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        get(addr, &sari, &format!("/api/clients/{id}")).await.status,
+        403
+    );
+
+    // Not in a unit where one does not work; not as a registry clerk.
+    let pekka = sign_in(addr, "pekka.sosiaaliohjaaja").await;
+    let here = r#"{"service_area":"lapsiperheet","unit":"perheyksikko"}"#;
+    assert_eq!(
+        post_json(
+            addr,
+            &pekka,
+            &format!("/api/clients/{id}/relationships"),
+            here
+        )
+        .await
+        .status,
+        403
+    );
+    let kaisa = sign_in(addr, "kaisa.kirjaamo").await;
+    assert_eq!(
+        post_json(
+            addr,
+            &kaisa,
+            &format!("/api/clients/{id}/relationships"),
+            here
+        )
+        .await
+        .status,
+        403
+    );
+    let r = post_json(
+        addr,
+        &sari,
+        &format!("/api/clients/{id}/relationships"),
+        here,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let rel = serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        get(addr, &sari, &format!("/api/clients/{id}")).await.status,
+        200
+    );
+
+    // The supervisor staffs the team; another worker may not.
+    let outi = sign_in(addr, "outi.sijainen").await;
+    let outi_id = user_id(&db, "outi.sijainen").await;
+    assert_eq!(
+        get(addr, &outi, &format!("/api/clients/{id}")).await.status,
+        403
+    );
+    let today = chrono::Utc::now().date_naive();
+    let member = format!(r#"{{"user_id":{outi_id},"valid_from":"{today}"}}"#);
+    assert_eq!(
+        post_json(
+            addr,
+            &pekka,
+            &format!("/api/relationships/{rel}/team"),
+            &member
+        )
+        .await
+        .status,
+        403
+    );
+    let leena = sign_in(addr, "leena.esihenkilo").await;
+    let r = post_json(
+        addr,
+        &leena,
+        &format!("/api/relationships/{rel}/team"),
+        &member,
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(
+        get(addr, &outi, &format!("/api/clients/{id}")).await.status,
+        200
+    );
+
+    // Ending needs a reason; it is kept; twice is an error.
+    let end = format!(r#"{{"ended_on":"{today}","reason":"palvelutarve päättyi"}}"#);
+    assert_eq!(
+        post_json(
+            addr,
+            &sari,
+            &format!("/api/relationships/{rel}/end"),
+            r#"{"ended_on":"2020-01-01","reason":" "}"#
+        )
+        .await
+        .status,
+        400
+    );
+    assert_eq!(
+        post_json(addr, &sari, &format!("/api/relationships/{rel}/end"), &end)
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        post_json(addr, &sari, &format!("/api/relationships/{rel}/end"), &end)
+            .await
+            .status,
+        400
+    );
+    let (ended, reason): (chrono::NaiveDate, String) =
+        sqlx::query_as("SELECT ended_on, end_reason FROM client_relationship WHERE id = $1")
+            .bind(rel)
+            .fetch_one(&db.runtime)
+            .await
+            .unwrap();
+    assert_eq!((ended, reason.as_str()), (today, "palvelutarve päättyi"));
+    // Every step is in the client's log with the client's id.
+    let steps: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM use_log WHERE client_id = $1 AND action = 'manage_relationship' AND allowed",
+    )
+    .bind(id)
+    .fetch_one(&db.runtime)
+    .await
+    .unwrap();
+    assert_eq!(steps, 3);
+    // So is every refusal: the gate's (the registry clerk) and the store's
+    // (another unit's worker opening, a worker who is not responsible
+    // staffing the team), with why.
+    let refusals: Vec<String> = sqlx::query_scalar(
+        "SELECT explanation FROM use_log WHERE client_id = $1 AND action = 'manage_relationship' AND NOT allowed
+         ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&db.runtime)
+    .await
+    .unwrap();
+    assert_eq!(refusals.len(), 3, "{refusals:?}");
+    assert!(
+        refusals[0].contains("no client-work role in unit perheyksikko"),
+        "{refusals:?}"
+    );
+    assert!(
+        refusals[2].contains("responsible worker or the unit's supervisor"),
+        "{refusals:?}"
+    );
+}

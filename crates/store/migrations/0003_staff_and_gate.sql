@@ -239,6 +239,14 @@ GRANT SELECT, INSERT ON role_grant TO kirjo_app;
 GRANT UPDATE (ended_by_proposal_id, ended_at) ON role_grant TO kirjo_app;
 GRANT SELECT, INSERT ON commitment_acceptance TO kirjo_app;
 GRANT SELECT ON person, client_relationship, relationship_team_member, commission TO kirjo_app;
+-- Relationships are opened, ended and staffed through the gate; they end,
+-- they are never deleted.
+GRANT INSERT (client_id, register_id, sub_register_id, unit_id, started_on, responsible_worker_id)
+    ON client_relationship TO kirjo_app;
+GRANT UPDATE (ended_on, end_reason) ON client_relationship TO kirjo_app;
+GRANT INSERT (relationship_id, client_id, user_id, valid_from, valid_until)
+    ON relationship_team_member TO kirjo_app;
+GRANT UPDATE (valid_until) ON relationship_team_member TO kirjo_app;
 GRANT SELECT, INSERT ON staff_session TO kirjo_app;
 GRANT UPDATE (last_seen_at, ended_at, end_reason) ON staff_session TO kirjo_app;
 GRANT SELECT, INSERT ON access_flag, access_flag_review, monitoring_progress TO kirjo_app;

@@ -97,6 +97,17 @@ impl<T> Pending<T> {
 pub struct Guarded {
     tx: Transaction<'static, Postgres>,
     pub access: Access,
+    /// What a refusal after the decision needs to log itself.
+    refusal: Refusal,
+}
+
+/// The parts of the request that [`Guarded::deny`] logs again.
+struct Refusal {
+    pool: PgPool,
+    caller: Caller,
+    user_name: String,
+    register_id: Option<String>,
+    data: String,
 }
 
 impl Guarded {
@@ -109,6 +120,50 @@ impl Guarded {
     pub async fn finish<T>(self, value: Pending<T>) -> Result<T> {
         self.tx.commit().await?;
         Ok(value.0)
+    }
+
+    /// Refuses after all: a check that only the store can make (the unit
+    /// of a proposal, the scope of a relationship) said no. The allowed row
+    /// rolls back with everything else, and the refusal is logged, with its
+    /// explanation, in a transaction of its own: a denied attempt is logged
+    /// too. Returns the error to answer with.
+    pub async fn deny(self, explanation: impl Into<String>) -> GateError {
+        let explanation = explanation.into();
+        let Guarded {
+            tx,
+            access,
+            refusal,
+        } = self;
+        if let Err(e) = tx.rollback().await {
+            return e.into();
+        }
+        let logged = async {
+            let mut tx = refusal.pool.begin().await?;
+            record_use(
+                &mut tx,
+                &UseEntry {
+                    request_id: Some(refusal.caller.request_id),
+                    user_id: Some(refusal.caller.user_id),
+                    user_name: &refusal.user_name,
+                    register_id: refusal.register_id.as_deref(),
+                    client_id: access.client_id,
+                    action: access.action.as_str(),
+                    data: &refusal.data,
+                    purpose: None,
+                    allowed: false,
+                    explanation: &explanation,
+                    source_address: refusal.caller.source_address.as_deref(),
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<(), StoreError>(())
+        }
+        .await;
+        match logged {
+            Ok(()) => GateError::Denied { explanation },
+            Err(e) => e.into(),
+        }
     }
 }
 
@@ -540,6 +595,13 @@ pub async fn enter(
     }
     Ok(Guarded {
         tx,
+        refusal: Refusal {
+            pool: pool.clone(),
+            caller: caller.clone(),
+            user_name: actor_name,
+            register_id,
+            data: request.data.to_owned(),
+        },
         access: Access {
             client_id: request.client_id,
             user_id: caller.user_id,

@@ -14,6 +14,7 @@ pub mod health;
 pub mod migrate;
 pub mod monitoring;
 pub mod register;
+pub mod relationships;
 pub mod staff;
 pub mod vtj;
 

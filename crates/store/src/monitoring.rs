@@ -280,13 +280,15 @@ pub async fn draw_sample(
     )
     .await?;
     let (conn, access) = g.parts();
-    if !may_review_unit(&mut *conn, access.user_id(), unit).await? {
-        return Err(GateError::Denied {
-            explanation: format!(
+    let may = may_review_unit(&mut *conn, access.user_id(), unit).await?;
+    if !may {
+        return Err(g
+            .deny(format!(
                 "denied: samples of unit {unit} are drawn by its supervisor or the DPO"
-            ),
-        });
+            ))
+            .await);
     }
+    let (conn, access) = g.parts();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO monitoring_sample (unit_id, period_from, period_to, drawn_by) VALUES ($1, $2, $3, $4) RETURNING id",
     )
@@ -380,13 +382,15 @@ pub async fn review_sample_item(
             "no sample {sample_id}"
         ))));
     };
-    if !may_review_unit(&mut *conn, access.user_id(), &unit).await? {
-        return Err(GateError::Denied {
-            explanation: format!(
+    let may = may_review_unit(&mut *conn, access.user_id(), &unit).await?;
+    if !may {
+        return Err(g
+            .deny(format!(
                 "denied: samples of unit {unit} are reviewed by its supervisor or the DPO"
-            ),
-        });
+            ))
+            .await);
     }
+    let (conn, access) = g.parts();
     let inserted = sqlx::query(
         "INSERT INTO monitoring_sample_review (sample_id, use_log_id, outcome, note, reviewed_by)
          SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM monitoring_sample_item WHERE sample_id = $1 AND use_log_id = $2)
@@ -436,12 +440,13 @@ pub async fn review_flag(
             "no flag {flag_id}"
         ))));
     };
-    if !may_review_unit(&mut *conn, access.user_id(), unit.as_deref().unwrap_or("")).await? {
-        return Err(GateError::Denied {
-            explanation: "denied: a flag is reviewed by the DPO or the supervisor of its unit"
-                .to_owned(),
-        });
+    let may = may_review_unit(&mut *conn, access.user_id(), unit.as_deref().unwrap_or("")).await?;
+    if !may {
+        return Err(g
+            .deny("denied: a flag is reviewed by the DPO or the supervisor of its unit")
+            .await);
     }
+    let (conn, access) = g.parts();
     let n = sqlx::query(
         "INSERT INTO access_flag_review (flag_id, outcome, note, reviewed_by) VALUES ($1, $2, $3, $4)
          ON CONFLICT DO NOTHING",

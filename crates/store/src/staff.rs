@@ -88,8 +88,9 @@ pub async fn propose(
         &format!("rights proposal for user {}", p.user_id),
     )
     .await?;
-    let (conn, _) = g.parts();
-    let own_unit: bool = sqlx::query_scalar(
+    let own_unit: bool = {
+        let (conn, _) = g.parts();
+        sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM role_grant WHERE user_id = $1 AND role = 'unit_supervisor'
                         AND unit_id = $2 AND ended_at IS NULL AND valid_from <= kirjo_today()
                         AND (valid_until IS NULL OR kirjo_today() <= valid_until))",
@@ -97,15 +98,17 @@ pub async fn propose(
     .bind(caller.user_id)
     .bind(&p.unit)
     .fetch_one(&mut *conn)
-    .await?;
+    .await?
+    };
     if !own_unit {
-        return Err(GateError::Denied {
-            explanation: format!(
+        return Err(g
+            .deny(format!(
                 "denied: the proposer is not a supervisor of unit {}",
                 p.unit
-            ),
-        });
+            ))
+            .await);
     }
+    let (conn, _) = g.parts();
     if let Some(target) = p.target_grant_id {
         let matches: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM role_grant WHERE id = $1 AND user_id = $2 AND unit_id = $3 AND ended_at IS NULL)",
@@ -162,17 +165,19 @@ pub async fn decide(
         &format!("rights proposal {proposal_id}"),
     )
     .await?;
-    let (conn, _) = g.parts();
-    let Some(p) = sqlx::query(
-        "SELECT p.kind, p.user_id, p.role, p.unit_id, p.sub_register_id, p.valid_from, p.valid_until,
-                p.target_grant_id, p.proposed_by, d.proposal_id IS NOT NULL AS decided
-         FROM rights_proposal p LEFT JOIN rights_decision d ON d.proposal_id = p.id
-         WHERE p.id = $1",
-    )
-    .bind(proposal_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    else {
+    let row = {
+        let (conn, _) = g.parts();
+        sqlx::query(
+            "SELECT p.kind, p.user_id, p.role, p.unit_id, p.sub_register_id, p.valid_from, p.valid_until,
+                    p.target_grant_id, p.proposed_by, d.proposal_id IS NOT NULL AS decided
+             FROM rights_proposal p LEFT JOIN rights_decision d ON d.proposal_id = p.id
+             WHERE p.id = $1",
+        )
+        .bind(proposal_id)
+        .fetch_optional(&mut *conn)
+        .await?
+    };
+    let Some(p) = row else {
         return Err(invalid(format!("no proposal {proposal_id}")));
     };
     if p.try_get::<bool, _>("decided")? {
@@ -181,11 +186,11 @@ pub async fn decide(
         )));
     }
     if p.try_get::<i64, _>("proposed_by")? == caller.user_id {
-        return Err(GateError::Denied {
-            explanation: "denied: a proposal is approved by someone other than its proposer"
-                .to_owned(),
-        });
+        return Err(g
+            .deny("denied: a proposal is approved by someone other than its proposer")
+            .await);
     }
+    let (conn, _) = g.parts();
     // The primary key makes a concurrent second decision fail here.
     let inserted = sqlx::query(
         "INSERT INTO rights_decision (proposal_id, approved, reason, decided_by) VALUES ($1, $2, $3, $4)",

@@ -34,6 +34,21 @@ pub const ROUTES: &[(&str, &str, Option<Action>)] = &[
         "/api/clients/{id}/protected-contact",
         Some(Action::RevealProtectedAddress),
     ),
+    (
+        "POST",
+        "/api/clients/{id}/relationships",
+        Some(Action::ManageRelationship),
+    ),
+    (
+        "POST",
+        "/api/relationships/{id}/end",
+        Some(Action::ManageRelationship),
+    ),
+    (
+        "POST",
+        "/api/relationships/{id}/team",
+        Some(Action::ManageRelationship),
+    ),
     ("GET", "/api/rights/proposals", Some(Action::ViewRights)),
     ("POST", "/api/rights/proposals", Some(Action::ProposeRights)),
     (
@@ -595,4 +610,56 @@ pub async fn update_client(
         .map_err(ApiError::from_store)?;
     let updated = g.finish(pending).await.map_err(ApiError::from_store)?;
     Ok(Json(serde_json::json!({ "id": id, "updated": updated })).into_response())
+}
+
+/// `POST /api/clients/{id}/relationships` (Action::ManageRelationship).
+pub async fn open_relationship(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Json(new): Json<kirjo_store::relationships::NewRelationship>,
+) -> Result<Response, ApiError> {
+    let rid = kirjo_store::relationships::open(&state.db, &me.caller, &state.gate, id, &new)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": rid }))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EndBody {
+    pub ended_on: NaiveDate,
+    pub reason: String,
+}
+
+/// `POST /api/relationships/{id}/end` (Action::ManageRelationship).
+pub async fn end_relationship(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Json(b): Json<EndBody>,
+) -> Result<Response, ApiError> {
+    kirjo_store::relationships::end(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        id,
+        b.ended_on,
+        &b.reason,
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `POST /api/relationships/{id}/team` (Action::ManageRelationship).
+pub async fn add_team_member(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Json(m): Json<kirjo_store::relationships::TeamMember>,
+) -> Result<Response, ApiError> {
+    kirjo_store::relationships::add_team_member(&state.db, &me.caller, &state.gate, id, &m)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -205,6 +205,12 @@ pub fn router(state: AppState) -> Router {
             get(api::proposals).post(api::propose),
         )
         .route("/api/rights/proposals/{id}/decision", post(api::decide))
+        .route(
+            "/api/clients/{id}/relationships",
+            post(api::open_relationship),
+        )
+        .route("/api/relationships/{id}/end", post(api::end_relationship))
+        .route("/api/relationships/{id}/team", post(api::add_team_member))
         .route("/api/users/{id}/end-duties", post(api::end_duties))
         .route("/api/monitoring/flags", get(api::flags))
         .route("/api/monitoring/flags/{id}/review", post(api::review_flag))
