@@ -53,11 +53,18 @@ pub enum Action {
     /// Open or end a client relationship, or change its team. Decided by
     /// role here; the store checks the unit and service area.
     ManageRelationship,
+    /// Record special-category or sensitive data (health, ethnic origin, a
+    /// parent's imprisonment or community service).
+    RecordSensitiveData,
+    /// See income, assets and bank accounts: their own data group.
+    ViewFinances,
+    /// Record income, assets and bank accounts.
+    EditFinances,
 }
 
 impl Action {
     /// Every action, in a stable order.
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 21] = [
         Action::ViewBasicData,
         Action::ViewSensitiveData,
         Action::ViewDocument,
@@ -76,6 +83,9 @@ impl Action {
         Action::CreatePerson,
         Action::EditBasicData,
         Action::ManageRelationship,
+        Action::RecordSensitiveData,
+        Action::ViewFinances,
+        Action::EditFinances,
     ];
 
     /// Actions on one client's data (as opposed to administration).
@@ -93,6 +103,9 @@ impl Action {
                 | Action::RevealProtectedAddress
                 | Action::ViewLogExtract
                 | Action::EditBasicData
+                | Action::RecordSensitiveData
+                | Action::ViewFinances
+                | Action::EditFinances
         )
     }
 
@@ -116,6 +129,9 @@ impl Action {
             Action::CreatePerson => "create_person",
             Action::EditBasicData => "edit_basic_data",
             Action::ManageRelationship => "manage_relationship",
+            Action::RecordSensitiveData => "record_sensitive_data",
+            Action::ViewFinances => "view_finances",
+            Action::EditFinances => "edit_finances",
         }
     }
 
@@ -334,6 +350,9 @@ fn role_allows(role: Role, action: Action, on_team: bool) -> bool {
                         | Disclose
                         | RevealProtectedAddress
                         | EditBasicData
+                        | RecordSensitiveData
+                        | ViewFinances
+                        | EditFinances
                 )
         }
         Role::UnitSupervisor => matches!(action, ViewBasicData | ViewDocument | Print),

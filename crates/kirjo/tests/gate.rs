@@ -39,7 +39,7 @@ fn caller(user_id: i64) -> Caller {
     }
 }
 
-const CLIENT_ACTIONS: [Action; 11] = [
+const CLIENT_ACTIONS: [Action; 14] = [
     Action::ViewBasicData,
     Action::ViewSensitiveData,
     Action::ViewDocument,
@@ -51,6 +51,9 @@ const CLIENT_ACTIONS: [Action; 11] = [
     Action::RevealProtectedAddress,
     Action::ViewLogExtract,
     Action::EditBasicData,
+    Action::RecordSensitiveData,
+    Action::ViewFinances,
+    Action::EditFinances,
 ];
 
 const WORKER: &[Action] = &[
@@ -64,6 +67,9 @@ const WORKER: &[Action] = &[
     Action::Disclose,
     Action::RevealProtectedAddress,
     Action::EditBasicData,
+    Action::RecordSensitiveData,
+    Action::ViewFinances,
+    Action::EditFinances,
 ];
 const SUPERVISOR: &[Action] = &[Action::ViewBasicData, Action::ViewDocument, Action::Print];
 const CLERK: &[Action] = &[Action::ViewBasicData];

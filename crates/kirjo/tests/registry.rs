@@ -420,3 +420,147 @@ async fn only_the_clients_worker_edits_basic_data_and_history_stays() {
     assert_eq!(r.status, 422);
     assert!(r.body.contains("population register"), "{}", r.body);
 }
+
+#[tokio::test]
+async fn sensitive_data_and_finances_are_kept_to_the_clients_team() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let eetu: i64 = sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE 'Eetu%'")
+        .fetch_one(&db.runtime)
+        .await
+        .unwrap();
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let leena = sign_in(addr, "leena.esihenkilo").await;
+    let tuomas = sign_in(addr, "tuomas.tukiperhe").await;
+
+    // Sensitive data: recorded and read by the team only.
+    let r = send(
+        addr,
+        &sari,
+        "POST",
+        &format!("/api/clients/{eetu}/sensitive?lang=en"),
+        r#"{"category":"gossip","content":""}"#,
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        errors(&r)
+            .iter()
+            .map(|(f, _)| f.as_str())
+            .collect::<Vec<_>>(),
+        ["category", "content"]
+    );
+    let r = send(
+        addr,
+        &sari,
+        "POST",
+        &format!("/api/clients/{eetu}/sensitive"),
+        r#"{"category":"health","content":"astma, lääkitys käytössä"}"#,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let r = get(addr, &sari, &format!("/api/clients/{eetu}/sensitive")).await;
+    assert!(
+        r.body.contains("astma") && r.body.contains("\"special_category\":true"),
+        "{}",
+        r.body
+    );
+    for other in [&leena, &tuomas] {
+        assert_eq!(
+            get(addr, other, &format!("/api/clients/{eetu}/sensitive"))
+                .await
+                .status,
+            403
+        );
+        // ...although they may see the card.
+        assert_eq!(
+            get(addr, other, &format!("/api/clients/{eetu}"))
+                .await
+                .status,
+            200
+        );
+        assert!(!get(addr, other, &format!("/api/clients/{eetu}"))
+            .await
+            .body
+            .contains("astma"));
+    }
+
+    // Finances: an IBAN is checked, amounts are euros.
+    let r = send(
+        addr,
+        &sari,
+        "POST",
+        &format!("/api/clients/{eetu}/bank-accounts?lang=fi"),
+        r#"{"iban":"FI21 1234 5600 0007 86"}"#,
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(errors(&r)[0].0, "iban");
+    assert!(
+        !r.body.contains("1234 5600"),
+        "the message repeated the account number"
+    );
+    let r = send(
+        addr,
+        &sari,
+        "POST",
+        &format!("/api/clients/{eetu}/bank-accounts"),
+        r#"{"iban":"fi21 1234 5600 0007 85"}"#,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let r = send(
+        addr,
+        &sari,
+        "POST",
+        &format!("/api/clients/{eetu}/incomes?lang=sv"),
+        r#"{"kind":"wage","description":"","amount":"12,345"}"#,
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        errors(&r)
+            .iter()
+            .map(|(f, _)| f.as_str())
+            .collect::<Vec<_>>(),
+        ["kind", "description", "amount"]
+    );
+    assert!(r.body.contains("Välj inkomst"), "{}", r.body);
+    let r = send(
+        addr,
+        &sari,
+        "POST",
+        &format!("/api/clients/{eetu}/incomes"),
+        r#"{"kind":"income","description":"lapsilisä","amount":"1 234,50"}"#,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let r = get(addr, &sari, &format!("/api/clients/{eetu}/finances")).await;
+    assert!(
+        r.body.contains("FI2112345600000785") && r.body.contains("\"amount_cents\":123450"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        get(addr, &leena, &format!("/api/clients/{eetu}/finances"))
+            .await
+            .status,
+        403
+    );
+    // Each read and write is in the client's log as its own data group.
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT action FROM use_log WHERE client_id = $1 AND allowed ORDER BY action",
+    )
+    .bind(eetu)
+    .fetch_all(&db.runtime)
+    .await
+    .unwrap();
+    for a in [
+        "edit_finances",
+        "record_sensitive_data",
+        "view_finances",
+        "view_sensitive_data",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a} not in {actions:?}");
+    }
+}

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod bootstrap;
 pub mod clients;
+pub mod data_groups;
 pub mod demo;
 pub mod extract;
 pub mod gate;

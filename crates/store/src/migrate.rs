@@ -45,6 +45,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_registry",
         sql: include_str!("../migrations/0004_registry.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_sensitive_and_finances",
+        sql: include_str!("../migrations/0005_sensitive_and_finances.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.

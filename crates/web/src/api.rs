@@ -49,6 +49,31 @@ pub const ROUTES: &[(&str, &str, Option<Action>)] = &[
         "/api/relationships/{id}/team",
         Some(Action::ManageRelationship),
     ),
+    (
+        "GET",
+        "/api/clients/{id}/sensitive",
+        Some(Action::ViewSensitiveData),
+    ),
+    (
+        "POST",
+        "/api/clients/{id}/sensitive",
+        Some(Action::RecordSensitiveData),
+    ),
+    (
+        "GET",
+        "/api/clients/{id}/finances",
+        Some(Action::ViewFinances),
+    ),
+    (
+        "POST",
+        "/api/clients/{id}/incomes",
+        Some(Action::EditFinances),
+    ),
+    (
+        "POST",
+        "/api/clients/{id}/bank-accounts",
+        Some(Action::EditFinances),
+    ),
     ("GET", "/api/rights/proposals", Some(Action::ViewRights)),
     ("POST", "/api/rights/proposals", Some(Action::ProposeRights)),
     (
@@ -662,4 +687,199 @@ pub async fn add_team_member(
         .await
         .map_err(ApiError::from_gate)?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The gate, on one client, for a handler.
+async fn on_client(
+    state: &AppState,
+    me: &SignedIn,
+    id: i64,
+    action: Action,
+    data: &str,
+) -> Result<kirjo_store::gate::Guarded, ApiError> {
+    enter(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        &Request {
+            action,
+            client_id: Some(id),
+            data,
+            purpose: None,
+            reason: None,
+        },
+    )
+    .await
+    .map_err(ApiError::from_gate)
+}
+
+/// `GET /api/clients/{id}/sensitive` (Action::ViewSensitiveData).
+pub async fn sensitive(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let mut g = on_client(&state, &me, id, Action::ViewSensitiveData, "sensitive data").await?;
+    let p = kirjo_store::data_groups::sensitive(&mut g)
+        .await
+        .map_err(ApiError::from_store)?;
+    let list = g
+        .finish(p)
+        .await
+        .map_err(ApiError::from_store)?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(serde_json::json!({ "sensitive": list })).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SensitiveBody {
+    pub category: Option<String>,
+    pub content: Option<String>,
+}
+
+/// `POST /api/clients/{id}/sensitive` (Action::RecordSensitiveData).
+pub async fn record_sensitive(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Query(q): Query<LangQuery>,
+    headers: axum::http::HeaderMap,
+    Json(b): Json<SensitiveBody>,
+) -> Result<Response, ApiError> {
+    use crate::people::{error, Rule};
+    let lang = crate::people::lang(q.lang.as_deref(), &headers);
+    let mut errors = Vec::new();
+    let category = b.category.as_deref().map(str::trim).unwrap_or("");
+    if !kirjo_store::data_groups::SENSITIVE_CATEGORIES.contains(&category) {
+        errors.push(error("category", Rule::Category, lang));
+    }
+    let content = b.content.as_deref().map(str::trim).unwrap_or("");
+    if content.is_empty() {
+        errors.push(error("content", Rule::Required, lang));
+    } else if content.chars().count() > 4000 {
+        errors.push(error("content", Rule::LongText, lang));
+    }
+    if !errors.is_empty() {
+        return Ok(form_errors(errors));
+    }
+    let data = format!("sensitive data: {category}");
+    let mut g = on_client(&state, &me, id, Action::RecordSensitiveData, &data).await?;
+    let p = kirjo_store::data_groups::record_sensitive(&mut g, category, content)
+        .await
+        .map_err(ApiError::from_store)?;
+    let new = g.finish(p).await.map_err(ApiError::from_store)?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": new }))).into_response())
+}
+
+/// `GET /api/clients/{id}/finances` (Action::ViewFinances).
+pub async fn finances(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let mut g = on_client(&state, &me, id, Action::ViewFinances, "finances").await?;
+    let p = kirjo_store::data_groups::finances(&mut g)
+        .await
+        .map_err(ApiError::from_store)?;
+    let f = g
+        .finish(p)
+        .await
+        .map_err(ApiError::from_store)?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(f).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncomeBody {
+    pub kind: Option<String>,
+    pub description: Option<String>,
+    /// Euros, as text: "1234.50".
+    pub amount: Option<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+}
+
+/// `POST /api/clients/{id}/incomes` (Action::EditFinances).
+pub async fn add_income(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Query(q): Query<LangQuery>,
+    headers: axum::http::HeaderMap,
+    Json(b): Json<IncomeBody>,
+) -> Result<Response, ApiError> {
+    use crate::people::{error, parse_euros, Rule};
+    let lang = crate::people::lang(q.lang.as_deref(), &headers);
+    let mut errors = Vec::new();
+    let kind = b.kind.as_deref().map(str::trim).unwrap_or("");
+    if kind != "income" && kind != "asset" {
+        errors.push(error("kind", Rule::IncomeKind, lang));
+    }
+    let description = b.description.as_deref().map(str::trim).unwrap_or("");
+    if description.is_empty() {
+        errors.push(error("description", Rule::Required, lang));
+    }
+    let amount = b.amount.as_deref().and_then(parse_euros);
+    if amount.is_none() {
+        errors.push(error("amount", Rule::Amount, lang));
+    }
+    if !errors.is_empty() {
+        return Ok(form_errors(errors));
+    }
+    let input = kirjo_store::data_groups::IncomeInput {
+        kind: kind.to_owned(),
+        description: description.to_owned(),
+        amount_cents: amount.unwrap_or_default(),
+        valid_from: b.valid_from,
+        valid_until: b.valid_until,
+    };
+    let data = format!("finances: {kind}");
+    let mut g = on_client(&state, &me, id, Action::EditFinances, &data).await?;
+    let p = kirjo_store::data_groups::add_income(&mut g, &input)
+        .await
+        .map_err(ApiError::from_store)?;
+    let new = g.finish(p).await.map_err(ApiError::from_store)?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": new }))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BankAccountBody {
+    pub iban: Option<String>,
+}
+
+/// `POST /api/clients/{id}/bank-accounts` (Action::EditFinances).
+pub async fn add_bank_account(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Query(q): Query<LangQuery>,
+    headers: axum::http::HeaderMap,
+    Json(b): Json<BankAccountBody>,
+) -> Result<Response, ApiError> {
+    let lang = crate::people::lang(q.lang.as_deref(), &headers);
+    let iban = match kirjo_domain::contact::Iban::parse(b.iban.as_deref().unwrap_or("")) {
+        Ok(i) => i,
+        Err(e) => {
+            return Ok(form_errors(vec![crate::people::FieldError {
+                field: "iban".to_owned(),
+                message: e.message(lang),
+            }]))
+        }
+    };
+    let mut g = on_client(
+        &state,
+        &me,
+        id,
+        Action::EditFinances,
+        "finances: bank account",
+    )
+    .await?;
+    let p = kirjo_store::data_groups::add_bank_account(&mut g, iban.as_str())
+        .await
+        .map_err(ApiError::from_store)?;
+    let new = g.finish(p).await.map_err(ApiError::from_store)?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": new }))).into_response())
 }

@@ -209,6 +209,16 @@ pub fn router(state: AppState) -> Router {
             "/api/clients/{id}/relationships",
             post(api::open_relationship),
         )
+        .route(
+            "/api/clients/{id}/sensitive",
+            get(api::sensitive).post(api::record_sensitive),
+        )
+        .route("/api/clients/{id}/finances", get(api::finances))
+        .route("/api/clients/{id}/incomes", post(api::add_income))
+        .route(
+            "/api/clients/{id}/bank-accounts",
+            post(api::add_bank_account),
+        )
         .route("/api/relationships/{id}/end", post(api::end_relationship))
         .route("/api/relationships/{id}/team", post(api::add_team_member))
         .route("/api/users/{id}/end-duties", post(api::end_duties))

@@ -79,6 +79,10 @@ pub enum Rule {
     Country,
     IdentityCodeNotEditable,
     IdentityCodeTaken,
+    Category,
+    Amount,
+    IncomeKind,
+    LongText,
 }
 
 pub fn text(rule: Rule, lang: Lang) -> &'static str {
@@ -121,6 +125,18 @@ pub fn text(rule: Rule, lang: Lang) -> &'static str {
         (Rule::IdentityCodeTaken, En) => {
             "A person with this identity code is already in the register."
         }
+        (Rule::Category, Fi) => "Valitse luokka: ethnic_origin, health, parent_imprisonment tai parent_community_service.",
+        (Rule::Category, Sv) => "Välj kategori: ethnic_origin, health, parent_imprisonment eller parent_community_service.",
+        (Rule::Category, En) => "Choose a category: ethnic_origin, health, parent_imprisonment or parent_community_service.",
+        (Rule::Amount, Fi) => "Anna summa euroina, esim. 1234,50.",
+        (Rule::Amount, Sv) => "Ange beloppet i euro, t.ex. 1234,50.",
+        (Rule::Amount, En) => "Give the amount in euros, e.g. 1234.50.",
+        (Rule::IncomeKind, Fi) => "Valitse tulo (income) tai varallisuus (asset).",
+        (Rule::IncomeKind, Sv) => "Välj inkomst (income) eller tillgång (asset).",
+        (Rule::IncomeKind, En) => "Choose income or asset.",
+        (Rule::LongText, Fi) => "Enintään 4000 merkkiä.",
+        (Rule::LongText, Sv) => "Högst 4000 tecken.",
+        (Rule::LongText, En) => "At most 4000 characters.",
     }
 }
 
@@ -295,5 +311,48 @@ pub fn validate(
         Ok(input)
     } else {
         Err(c.errors)
+    }
+}
+
+/// Euros as written by people ("1234.50", "1 234,50", "12") into cents.
+pub fn parse_euros(s: &str) -> Option<i64> {
+    let t: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .replace(',', ".");
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let euros: i64 = whole.parse().ok()?;
+    let cents: i64 = format!("{frac:0<2}").parse().ok()?;
+    euros.checked_mul(100)?.checked_add(cents)
+}
+
+/// A field error with one of Kirjo's own messages.
+pub fn error(field: &str, rule: Rule, lang: Lang) -> FieldError {
+    FieldError {
+        field: field.to_owned(),
+        message: text(rule, lang).to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn euros() {
+        assert_eq!(parse_euros("1234.50"), Some(123_450));
+        assert_eq!(parse_euros("1 234,5"), Some(123_450));
+        assert_eq!(parse_euros("12"), Some(1200));
+        assert_eq!(parse_euros("-1"), None);
+        assert_eq!(parse_euros("1.234"), None);
+        assert_eq!(parse_euros(""), None);
     }
 }
