@@ -40,11 +40,16 @@ ensure_postgresql() {
   if [ -z "$bin" ] || [ ! -x "$bin/initdb" ] || ! id -u postgres >/dev/null 2>&1; then
     echo "==> installing the PostgreSQL server (Debian package postgresql)"
     apt_install postgresql
-    # Debian starts its own cluster on port 5432; Kirjo does not use it.
-    as_root pg_ctlcluster --help >/dev/null 2>&1 && for c in $(pg_lsclusters -h 2>/dev/null | awk '{print $1"/"$2}'); do
-      as_root pg_ctlcluster "${c%/*}" "${c#*/}" stop 2>/dev/null || true
-    done
+    # Debian may start a cluster of its own on port 5432; Kirjo does not use
+    # it, so it is stopped. (Every command here must succeed or be guarded:
+    # the scripts run with `set -e`.)
+    if command -v pg_lsclusters >/dev/null 2>&1; then
+      pg_lsclusters -h 2>/dev/null | while read -r version cluster _; do
+        as_root pg_ctlcluster "$version" "$cluster" stop >/dev/null 2>&1 || true
+      done
+    fi
   fi
+  return 0
 }
 
 # Runs a command as the cluster's user when we are root (initdb refuses root).

@@ -16,9 +16,13 @@ pub fn init(config: &LogConfig) {
         LogFormat::Text => false,
         LogFormat::Auto => !std::io::stderr().is_terminal(),
     };
+    // A log pipe that closes (a crashed log collector, `| head`) must not
+    // bring Kirjo down mid-request: write errors are dropped, not reported
+    // with eprintln!, which would panic on the same broken stderr.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .log_internal_errors(false);
     // A second init (in tests) keeps the first subscriber.
     let _ = if json {
         builder.json().flatten_event(true).try_init()

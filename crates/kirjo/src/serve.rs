@@ -25,13 +25,23 @@ pub struct Database {
 }
 
 impl Database {
-    pub async fn close(self) -> anyhow::Result<()> {
+    pub async fn close(mut self) -> anyhow::Result<()> {
         self.runtime.close().await;
         self.owner.close().await;
-        if let Some(c) = &self.cluster {
+        if let Some(c) = self.cluster.take() {
             c.stop()?;
         }
         Ok(())
+    }
+}
+
+impl Drop for Database {
+    /// If Kirjo unwinds from a panic (or forgets to close), a cluster it owns
+    /// is still stopped: nothing is left running.
+    fn drop(&mut self) {
+        if let Some(c) = self.cluster.take() {
+            let _ = c.stop();
+        }
     }
 }
 

@@ -208,3 +208,56 @@ fn missing_postgresql_names_the_package() {
     );
     assert!(lines[0].contains("apt-get install postgresql"), "{err}");
 }
+
+#[test]
+fn a_closed_log_pipe_neither_stops_kirjo_nor_leaves_the_cluster_running() {
+    let dir = temp_dir("pipe");
+    let port = free_port();
+    let mut child = kirjo()
+        .args(["serve", "--demo", "--config"])
+        .arg(common::demo_config())
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read the first log line, then close the pipe: every later log write fails.
+    {
+        let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut first = String::new();
+        std::io::BufRead::read_line(&mut err, &mut first).unwrap();
+        assert!(!first.is_empty());
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "kirjo died when its log pipe closed"
+        );
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+            && get(port, "/health/ready").0 == 200
+        {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "not ready");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    for _ in 0..20 {
+        assert_eq!(get(port, "/health/live").0, 200);
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "kirjo died writing logs"
+    );
+    assert!(std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    child.wait().unwrap();
+    let cluster = LocalCluster::prepare(&dir, None).unwrap();
+    assert!(!cluster.is_running(), "the cluster was left running");
+}

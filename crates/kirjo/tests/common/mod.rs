@@ -81,7 +81,7 @@ pub async fn demo_db() -> (kirjo_testkit::TestDb, kirjo_store::gate::GateSetting
 pub struct Running {
     pub child: Child,
     pub stdout: mpsc::Receiver<String>,
-    pub stderr: std::thread::JoinHandle<String>,
+    pub stderr: Option<std::thread::JoinHandle<String>>,
     pub seen: Vec<String>,
 }
 
@@ -108,8 +108,31 @@ pub fn spawn(cmd: &mut std::process::Command) -> Running {
     Running {
         child,
         stdout: rx,
-        stderr,
+        stderr: Some(stderr),
         seen: Vec::new(),
+    }
+}
+
+impl Drop for Running {
+    /// A test that fails half-way must not leave Kirjo and its cluster
+    /// running: SIGTERM (Kirjo then stops its cluster), and SIGKILL if that
+    /// does not end it in time.
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let pid = self.child.id().to_string();
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", &pid])
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 
@@ -149,7 +172,13 @@ impl Running {
                 while let Ok(line) = self.stdout.try_recv() {
                     self.seen.push(line);
                 }
-                return (status, self.stderr.join().unwrap());
+                return (
+                    status,
+                    self.stderr
+                        .take()
+                        .map(|h| h.join().unwrap())
+                        .unwrap_or_default(),
+                );
             }
             assert!(
                 Instant::now() < deadline,
