@@ -564,3 +564,113 @@ async fn sensitive_data_and_finances_are_kept_to_the_clients_team() {
         assert!(actions.iter().any(|x| x == a), "{a} not in {actions:?}");
     }
 }
+
+#[tokio::test]
+async fn a_worker_records_relations_and_turvakielto_with_their_source() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let id = |first: &'static str| {
+        let pool = db.runtime.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM person WHERE first_names LIKE $1 || '%'")
+                .bind(first)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let (kalle, timo, eetu) = (id("Kalle").await, id("Timo").await, id("Eetu").await);
+    let pekka = sign_in(addr, "pekka.sosiaaliohjaaja").await;
+    // Kalle names Timo his authorised person (valtuutettu).
+    let r = send(addr, &pekka, "POST", &format!("/api/clients/{kalle}/relations"),
+        &format!(r#"{{"kind":"authorised_person","related_id":{timo},"scope":"asiointi Kelassa","source":"client"}}"#)).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    // Custody is of a child: Kalle is an adult.
+    let r = send(
+        addr,
+        &pekka,
+        "POST",
+        &format!("/api/clients/{kalle}/relations?lang=en"),
+        &format!(r#"{{"kind":"guardian","related_id":{timo}}}"#),
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("child under 18"), "{}", r.body);
+    let r = send(
+        addr,
+        &pekka,
+        "POST",
+        &format!("/api/clients/{kalle}/relations?lang=en"),
+        r#"{"kind":"cousin","related_id":999999,"source":"rumour"}"#,
+    )
+    .await;
+    assert_eq!(
+        errors(&r)
+            .iter()
+            .map(|(f, _)| f.as_str())
+            .collect::<Vec<_>>(),
+        ["kind", "source"]
+    );
+    let r = send(
+        addr,
+        &pekka,
+        "POST",
+        &format!("/api/clients/{kalle}/relations?lang=en"),
+        r#"{"kind":"next_of_kin","related_id":999999}"#,
+    )
+    .await;
+    assert_eq!(
+        errors(&r),
+        [(
+            "related_id".to_owned(),
+            "No such person in the register.".to_owned()
+        )]
+    );
+    // Not for a client outside one's relationships.
+    assert_eq!(
+        send(
+            addr,
+            &pekka,
+            "POST",
+            &format!("/api/clients/{eetu}/relations"),
+            &format!(r#"{{"kind":"contact_person","related_id":{timo}}}"#)
+        )
+        .await
+        .status,
+        403
+    );
+    let card = get(addr, &pekka, &format!("/api/clients/{kalle}")).await;
+    assert!(
+        card.body.contains("authorised_person") && card.body.contains("asiointi Kelassa"),
+        "{}",
+        card.body
+    );
+    assert!(card.body.contains("\"source\":\"client\""), "{}", card.body);
+
+    // A turvakielto told to the worker hides the address from then on.
+    assert!(card.body.contains("Rantapolku 3"));
+    let today = chrono::Utc::now().date_naive();
+    let r = send(
+        addr,
+        &pekka,
+        "POST",
+        &format!("/api/clients/{kalle}/turvakielto"),
+        &format!(r#"{{"valid_from":"{today}"}}"#),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let card = get(addr, &pekka, &format!("/api/clients/{kalle}")).await;
+    assert!(
+        card.body.contains("\"protected\":true") && !card.body.contains("Rantapolku"),
+        "{}",
+        card.body
+    );
+    let (source, by): (String, Option<i64>) =
+        sqlx::query_as("SELECT source, recorded_by FROM turvakielto WHERE person_id = $1")
+            .bind(kalle)
+            .fetch_one(&db.runtime)
+            .await
+            .unwrap();
+    assert_eq!(source, "worker");
+    assert!(by.is_some());
+}

@@ -135,3 +135,6 @@ GRANT INSERT (person_id, kind, street, postal_code, post_office, municipality, c
 GRANT UPDATE (valid_until) ON person_address TO kirjo_app;
 GRANT INSERT (person_id, kind, value, source) ON person_contact TO kirjo_app;
 GRANT UPDATE (ended_at) ON person_contact TO kirjo_app;
+GRANT INSERT (person_id, related_id, kind, scope, right_of_access, valid_from, valid_until, source)
+    ON person_relation TO kirjo_app;
+GRANT INSERT (person_id, valid_from, valid_until, source, recorded_by) ON turvakielto TO kirjo_app;

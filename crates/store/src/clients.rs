@@ -503,3 +503,105 @@ pub async fn update_basic(g: &mut Guarded, p: &PersonInput) -> Result<Pending<bo
     write_contacts(conn, id, p, true).await?;
     Ok(Pending::new(true))
 }
+
+/// The kinds of relation a worker may record.
+pub const RELATION_KINDS: [&str; 7] = [
+    "guardian",
+    "parent_without_custody",
+    "legal_representative",
+    "authorised_person",
+    "next_of_kin",
+    "contact_person",
+    "household_member",
+];
+
+/// A relation recorded by a worker (or told by the client).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationInput {
+    pub kind: String,
+    pub related_id: i64,
+    pub scope: Option<String>,
+    pub right_of_access: Option<bool>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    /// `client` or `worker`; the population register's come by import.
+    pub source: String,
+}
+
+/// Why a relation could not be recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelationOutcome {
+    Recorded(i64),
+    NoSuchPerson,
+    /// Custody is of a child under 18.
+    NotAChild,
+}
+
+/// Records a relation of the client. Needs `EditBasicData` on the client.
+pub async fn add_relation(
+    g: &mut Guarded,
+    r: &RelationInput,
+) -> Result<Pending<Option<RelationOutcome>>> {
+    let (conn, access) = g.parts();
+    let (Action::EditBasicData, Some(id)) = (access.action(), access.client_id()) else {
+        return Ok(Pending::new(None));
+    };
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM person WHERE id = $1)")
+        .bind(r.related_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if !exists || r.related_id == id {
+        return Ok(Pending::new(Some(RelationOutcome::NoSuchPerson)));
+    }
+    if r.kind == "guardian" || r.kind == "parent_without_custody" {
+        let child: bool = sqlx::query_scalar(
+            "SELECT birth_date > coalesce($2, kirjo_today()) - interval '18 years' FROM person WHERE id = $1",
+        )
+        .bind(id)
+        .bind(r.valid_from)
+        .fetch_one(&mut *conn)
+        .await?;
+        if !child {
+            return Ok(Pending::new(Some(RelationOutcome::NotAChild)));
+        }
+    }
+    let new: i64 = sqlx::query_scalar(
+        "INSERT INTO person_relation (person_id, related_id, kind, scope, right_of_access, valid_from, valid_until, source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(id)
+    .bind(r.related_id)
+    .bind(&r.kind)
+    .bind(&r.scope)
+    .bind(r.right_of_access)
+    .bind(r.valid_from)
+    .bind(r.valid_until)
+    .bind(&r.source)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Pending::new(Some(RelationOutcome::Recorded(new))))
+}
+
+/// Records a turvakielto told to the worker (the population register's come
+/// by import). Needs `EditBasicData` on the client.
+pub async fn add_turvakielto(
+    g: &mut Guarded,
+    valid_from: NaiveDate,
+    valid_until: Option<NaiveDate>,
+) -> Result<Pending<Option<i64>>> {
+    let (conn, access) = g.parts();
+    let (Action::EditBasicData, Some(id)) = (access.action(), access.client_id()) else {
+        return Ok(Pending::new(None));
+    };
+    let new: i64 = sqlx::query_scalar(
+        "INSERT INTO turvakielto (person_id, valid_from, valid_until, source, recorded_by)
+         VALUES ($1, $2, $3, 'worker', $4) RETURNING id",
+    )
+    .bind(id)
+    .bind(valid_from)
+    .bind(valid_until)
+    .bind(access.user_id())
+    .fetch_one(conn)
+    .await?;
+    Ok(Pending::new(Some(new)))
+}

@@ -74,6 +74,16 @@ pub const ROUTES: &[(&str, &str, Option<Action>)] = &[
         "/api/clients/{id}/bank-accounts",
         Some(Action::EditFinances),
     ),
+    (
+        "POST",
+        "/api/clients/{id}/relations",
+        Some(Action::EditBasicData),
+    ),
+    (
+        "POST",
+        "/api/clients/{id}/turvakielto",
+        Some(Action::EditBasicData),
+    ),
     ("GET", "/api/rights/proposals", Some(Action::ViewRights)),
     ("POST", "/api/rights/proposals", Some(Action::ProposeRights)),
     (
@@ -878,6 +888,119 @@ pub async fn add_bank_account(
     )
     .await?;
     let p = kirjo_store::data_groups::add_bank_account(&mut g, iban.as_str())
+        .await
+        .map_err(ApiError::from_store)?;
+    let new = g.finish(p).await.map_err(ApiError::from_store)?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": new }))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationBody {
+    pub kind: Option<String>,
+    pub related_id: Option<i64>,
+    pub scope: Option<String>,
+    pub right_of_access: Option<bool>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    /// `client` (told by the client) or `worker` (default).
+    pub source: Option<String>,
+}
+
+/// `POST /api/clients/{id}/relations` (Action::EditBasicData): a family
+/// member, representative or contact of the client.
+pub async fn add_relation(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Query(q): Query<LangQuery>,
+    headers: axum::http::HeaderMap,
+    Json(b): Json<RelationBody>,
+) -> Result<Response, ApiError> {
+    use crate::people::{error, Rule};
+    let lang = crate::people::lang(q.lang.as_deref(), &headers);
+    let mut errors = Vec::new();
+    let kind = b.kind.as_deref().map(str::trim).unwrap_or("");
+    if !clients::RELATION_KINDS.contains(&kind) {
+        errors.push(error("kind", Rule::RelationKind, lang));
+    }
+    if b.related_id.is_none() {
+        errors.push(error("related_id", Rule::Required, lang));
+    }
+    let source = b.source.as_deref().unwrap_or("worker");
+    if source != "client" && source != "worker" {
+        errors.push(error("source", Rule::Source, lang));
+    }
+    if matches!((b.valid_from, b.valid_until), (Some(f), Some(u)) if u < f) {
+        errors.push(error("valid_until", Rule::DateOrder, lang));
+    }
+    if !errors.is_empty() {
+        return Ok(form_errors(errors));
+    }
+    let input = clients::RelationInput {
+        kind: kind.to_owned(),
+        related_id: b.related_id.unwrap_or_default(),
+        scope: b
+            .scope
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty()),
+        right_of_access: b.right_of_access,
+        valid_from: b.valid_from,
+        valid_until: b.valid_until,
+        source: source.to_owned(),
+    };
+    let data = format!("relation: {kind}");
+    let mut g = on_client(&state, &me, id, Action::EditBasicData, &data).await?;
+    let p = clients::add_relation(&mut g, &input)
+        .await
+        .map_err(ApiError::from_store)?;
+    match g.finish(p).await.map_err(ApiError::from_store)? {
+        Some(clients::RelationOutcome::Recorded(r)) => {
+            Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": r }))).into_response())
+        }
+        Some(clients::RelationOutcome::NoSuchPerson) => Ok(form_errors(vec![error(
+            "related_id",
+            Rule::NoSuchPerson,
+            lang,
+        )])),
+        Some(clients::RelationOutcome::NotAChild) => {
+            Ok(form_errors(vec![error("kind", Rule::NotAChild, lang)]))
+        }
+        None => Err(ApiError::internal("relation")),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TurvakieltoBody {
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+}
+
+/// `POST /api/clients/{id}/turvakielto` (Action::EditBasicData): record a
+/// non-disclosure for personal safety told to the worker.
+pub async fn add_turvakielto(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Query(q): Query<LangQuery>,
+    headers: axum::http::HeaderMap,
+    Json(b): Json<TurvakieltoBody>,
+) -> Result<Response, ApiError> {
+    use crate::people::{error, Rule};
+    let lang = crate::people::lang(q.lang.as_deref(), &headers);
+    let Some(from) = b.valid_from else {
+        return Ok(form_errors(vec![error("valid_from", Rule::Required, lang)]));
+    };
+    if b.valid_until.is_some_and(|u| u < from) {
+        return Ok(form_errors(vec![error(
+            "valid_until",
+            Rule::DateOrder,
+            lang,
+        )]));
+    }
+    let mut g = on_client(&state, &me, id, Action::EditBasicData, "turvakielto").await?;
+    let p = clients::add_turvakielto(&mut g, from, b.valid_until)
         .await
         .map_err(ApiError::from_store)?;
     let new = g.finish(p).await.map_err(ApiError::from_store)?;

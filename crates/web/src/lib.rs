@@ -214,6 +214,8 @@ pub fn router(state: AppState) -> Router {
             get(api::sensitive).post(api::record_sensitive),
         )
         .route("/api/clients/{id}/finances", get(api::finances))
+        .route("/api/clients/{id}/relations", post(api::add_relation))
+        .route("/api/clients/{id}/turvakielto", post(api::add_turvakielto))
         .route("/api/clients/{id}/incomes", post(api::add_income))
         .route(
             "/api/clients/{id}/bank-accounts",

@@ -235,6 +235,22 @@ pub const OPERATIONS: &[Operation] = &[
         returns: "The account's id (201).",
     },
     Operation {
+        method: "POST",
+        path: "/api/clients/{id}/relations",
+        summary: "Record a family member, representative or contact of the client, with its source and validity; custody and right of access only for a child under 18.",
+        params: &[ID, Param("lang", In::Query, "string", false, "fi (default), sv or en.")],
+        body: Some(r#"{"type":"object","required":["kind","related_id"],"properties":{"kind":{"enum":["guardian","parent_without_custody","legal_representative","authorised_person","next_of_kin","contact_person","household_member"]},"related_id":{"type":"integer"},"scope":{"type":"string","description":"What a mandate covers"},"right_of_access":{"type":"boolean"},"valid_from":{"type":"string","format":"date"},"valid_until":{"type":"string","format":"date"},"source":{"enum":["client","worker"]}}}"#),
+        returns: "The relation's id (201).",
+    },
+    Operation {
+        method: "POST",
+        path: "/api/clients/{id}/turvakielto",
+        summary: "Record a non-disclosure for personal safety (turvakielto) told to the worker; from then on the contact data are hidden.",
+        params: &[ID, Param("lang", In::Query, "string", false, "fi (default), sv or en.")],
+        body: Some(r#"{"type":"object","required":["valid_from"],"properties":{"valid_from":{"type":"string","format":"date"},"valid_until":{"type":"string","format":"date"}}}"#),
+        returns: "The turvakielto's id (201).",
+    },
+    Operation {
         method: "GET",
         path: "/api/rights/proposals",
         summary: "Rights proposals with their decisions.",

@@ -83,6 +83,11 @@ pub enum Rule {
     Amount,
     IncomeKind,
     LongText,
+    RelationKind,
+    Source,
+    DateOrder,
+    NoSuchPerson,
+    NotAChild,
 }
 
 pub fn text(rule: Rule, lang: Lang) -> &'static str {
@@ -137,6 +142,21 @@ pub fn text(rule: Rule, lang: Lang) -> &'static str {
         (Rule::LongText, Fi) => "Enintään 4000 merkkiä.",
         (Rule::LongText, Sv) => "Högst 4000 tecken.",
         (Rule::LongText, En) => "At most 4000 characters.",
+        (Rule::RelationKind, Fi) => "Valitse suhde: guardian, parent_without_custody, legal_representative, authorised_person, next_of_kin, contact_person tai household_member.",
+        (Rule::RelationKind, Sv) => "Välj relation: guardian, parent_without_custody, legal_representative, authorised_person, next_of_kin, contact_person eller household_member.",
+        (Rule::RelationKind, En) => "Choose a relation: guardian, parent_without_custody, legal_representative, authorised_person, next_of_kin, contact_person or household_member.",
+        (Rule::Source, Fi) => "Lähde on asiakas (client) tai työntekijä (worker).",
+        (Rule::Source, Sv) => "Källan är klienten (client) eller arbetstagaren (worker).",
+        (Rule::Source, En) => "The source is the client or the worker.",
+        (Rule::DateOrder, Fi) => "Päättymispäivä on ennen alkamispäivää.",
+        (Rule::DateOrder, Sv) => "Slutdatumet är före startdatumet.",
+        (Rule::DateOrder, En) => "The end date is before the start date.",
+        (Rule::NoSuchPerson, Fi) => "Henkilöä ei löydy rekisteristä.",
+        (Rule::NoSuchPerson, Sv) => "Personen finns inte i registret.",
+        (Rule::NoSuchPerson, En) => "No such person in the register.",
+        (Rule::NotAChild, Fi) => "Huoltajuus ja tapaamisoikeus koskevat alle 18-vuotiasta lasta.",
+        (Rule::NotAChild, Sv) => "Vårdnad och umgängesrätt gäller barn under 18 år.",
+        (Rule::NotAChild, En) => "Custody and right of access concern a child under 18.",
     }
 }
 
