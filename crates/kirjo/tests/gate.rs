@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::demo_db;
+use common::{demo_db, get_as as get, serve, sign_in};
 
 use kirjo_access::Action;
 use kirjo_store::gate::{enter, Caller, GateError, GateSettings, Request};
@@ -385,47 +385,6 @@ async fn rights_change_only_by_proposal_and_approval() {
         (p.proposed_by, p.decided_by, p.approved),
         (matti, Some(aino), Some(true))
     );
-}
-
-async fn serve(db: &TestDb, settings: GateSettings) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = kirjo_web::router(kirjo_web::AppState::new(db.runtime.clone()).with_gate(settings));
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap()
-    });
-    addr
-}
-
-async fn sign_in(addr: SocketAddr, username: &str) -> String {
-    let body = format!(
-        r#"{{"username":"{username}","password":"{}"}}"#,
-        kirjo::demo::DEMO_PASSWORD
-    );
-    let r = http_with(
-        addr,
-        "POST",
-        "/api/session",
-        &[("content-type", "application/json")],
-        Some(&body),
-    )
-    .await;
-    assert_eq!(r.status, 200, "{username}: {}", r.body);
-    let cookie = r.header("set-cookie").unwrap();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
-        "{cookie}"
-    );
-    cookie.split(';').next().unwrap().to_owned()
-}
-
-async fn get(addr: SocketAddr, cookie: &str, path: &str) -> HttpResponse {
-    http_with(addr, "GET", path, &[("cookie", cookie)], None).await
 }
 
 #[tokio::test]

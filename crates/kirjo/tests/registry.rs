@@ -5,50 +5,9 @@
 
 mod common;
 
-use common::demo_db;
-use kirjo_testkit::{http_with, HttpResponse, TestDb};
+use common::{demo_db, get_as as get, serve, sign_in};
+use kirjo_testkit::{http_with, HttpResponse};
 use std::net::SocketAddr;
-
-async fn serve(db: &TestDb, settings: kirjo_store::gate::GateSettings) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = kirjo_web::router(kirjo_web::AppState::new(db.runtime.clone()).with_gate(settings));
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap()
-    });
-    addr
-}
-
-async fn sign_in(addr: SocketAddr, username: &str) -> String {
-    let body = format!(
-        r#"{{"username":"{username}","password":"{}"}}"#,
-        kirjo::demo::DEMO_PASSWORD
-    );
-    let r = http_with(
-        addr,
-        "POST",
-        "/api/session",
-        &[("content-type", "application/json")],
-        Some(&body),
-    )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    r.header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
-}
-
-async fn get(addr: SocketAddr, cookie: &str, path: &str) -> HttpResponse {
-    http_with(addr, "GET", path, &[("cookie", cookie)], None).await
-}
 
 fn names(r: &HttpResponse) -> Vec<String> {
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();

@@ -200,3 +200,55 @@ pub fn serve_demo(dir: &std::path::Path, port: u16) -> Running {
             .args(["--listen", &format!("127.0.0.1:{port}")]),
     )
 }
+
+/// Kirjo's router on a free port over the test database, as the binary
+/// serves it (with the peer address known).
+pub async fn serve(
+    db: &kirjo_testkit::TestDb,
+    settings: kirjo_store::gate::GateSettings,
+) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = kirjo_web::router(kirjo_web::AppState::new(db.runtime.clone()).with_gate(settings));
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    addr
+}
+
+/// Signs a demo user in; returns the session cookie (`name=value`).
+pub async fn sign_in(addr: std::net::SocketAddr, username: &str) -> String {
+    let body = format!(
+        r#"{{"username":"{username}","password":"{}"}}"#,
+        kirjo::demo::DEMO_PASSWORD
+    );
+    let r = kirjo_testkit::http_with(
+        addr,
+        "POST",
+        "/api/session",
+        &[("content-type", "application/json")],
+        Some(&body),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{username}: {}", r.body);
+    let cookie = r.header("set-cookie").unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+/// A GET with the session cookie.
+pub async fn get_as(
+    addr: std::net::SocketAddr,
+    cookie: &str,
+    path: &str,
+) -> kirjo_testkit::HttpResponse {
+    kirjo_testkit::http_with(addr, "GET", path, &[("cookie", cookie)], None).await
+}
