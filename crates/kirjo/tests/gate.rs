@@ -813,3 +813,75 @@ async fn relationships_are_opened_staffed_and_ended_where_the_user_works() {
         "{refusals:?}"
     );
 }
+
+#[tokio::test]
+async fn repeated_failures_lock_an_account_name_and_an_address_alike() {
+    let (db, settings) = demo_db().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = kirjo_web::router(
+        kirjo_web::AppState::new(db.runtime.clone())
+            .with_gate(settings)
+            .with_sessions(kirjo_web::SessionSettings {
+                failure_delay_ms: 10,
+                max_source_failures: 17,
+                ..Default::default()
+            }),
+    );
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    let attempt = |user: &'static str, pw: &'static str| async move {
+        let body = format!(r#"{{"username":"{user}","password":"{pw}"}}"#);
+        http_with(
+            addr,
+            "POST",
+            "/api/session",
+            &[("content-type", "application/json")],
+            Some(&body),
+        )
+        .await
+        .status
+    };
+    let good = kirjo::demo::DEMO_PASSWORD;
+    // Fewer than five failures, then a success: the count starts again.
+    for _ in 0..4 {
+        assert_eq!(attempt("pekka.sosiaaliohjaaja", "väärä").await, 401);
+    }
+    assert_eq!(attempt("pekka.sosiaaliohjaaja", good).await, 200);
+    // Five failures lock the name: even the right password is refused.
+    for _ in 0..5 {
+        assert_eq!(attempt("sari.sosiaalityontekija", "väärä").await, 401);
+    }
+    assert_eq!(attempt("sari.sosiaalityontekija", good).await, 429);
+    assert_eq!(
+        attempt("SARI.sosiaalityontekija", good).await,
+        429,
+        "names are not case-sensitive"
+    );
+    // An unknown name behaves the same, so a lockout reveals nothing.
+    for _ in 0..5 {
+        assert_eq!(attempt("ei.ketaan", "väärä").await, 401);
+    }
+    assert_eq!(attempt("ei.ketaan", "väärä").await, 429);
+    // The address: failures across names add up, refused attempts included
+    // (4 + 7 + 6 = 17).
+    assert_eq!(
+        attempt("leena.esihenkilo", good).await,
+        429,
+        "the address is locked"
+    );
+    // All of it is in the use log.
+    let locked: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM use_log WHERE action = 'sign_in' AND NOT allowed AND explanation LIKE '%locked%'",
+    )
+    .fetch_one(&db.runtime)
+    .await
+    .unwrap();
+    assert_eq!(locked, 4);
+}

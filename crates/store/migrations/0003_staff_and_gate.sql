@@ -173,6 +173,19 @@ CREATE TABLE staff_session (
 );
 CREATE INDEX staff_session_user ON staff_session (user_id);
 
+-- Sign-in attempts, for throttling and lockout per account name and per
+-- source address. The name is kept as typed (lower-cased) whether or not
+-- such an account exists, so that a lockout reveals nothing.
+CREATE TABLE sign_in_attempt (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    username        text NOT NULL,
+    source_address  text,
+    succeeded       boolean NOT NULL,
+    at              timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX sign_in_attempt_username ON sign_in_attempt (username, at);
+CREATE INDEX sign_in_attempt_source ON sign_in_attempt (source_address, at);
+
 -- Accesses to review: outside a relationship, and the other monitoring
 -- flags. The outcome of a review is its own row.
 CREATE TABLE access_flag (
@@ -248,6 +261,7 @@ GRANT INSERT (relationship_id, client_id, user_id, valid_from, valid_until)
     ON relationship_team_member TO kirjo_app;
 GRANT UPDATE (valid_until) ON relationship_team_member TO kirjo_app;
 GRANT SELECT, INSERT ON staff_session TO kirjo_app;
+GRANT SELECT, INSERT (username, source_address, succeeded) ON sign_in_attempt TO kirjo_app;
 GRANT UPDATE (last_seen_at, ended_at, end_reason) ON staff_session TO kirjo_app;
 GRANT SELECT, INSERT ON access_flag, access_flag_review, monitoring_progress TO kirjo_app;
 GRANT SELECT, INSERT ON monitoring_sample, monitoring_sample_item, monitoring_sample_review TO kirjo_app;

@@ -499,3 +499,46 @@ pub async fn end_duties(
         .await?;
     Ok(g.finish(crate::gate::Pending::new(())).await?)
 }
+
+/// How many sign-ins failed lately for this name (since its last success)
+/// and from this address, within `window_secs`.
+pub async fn recent_failures(
+    pool: &PgPool,
+    username: &str,
+    source: Option<&str>,
+    window_secs: i64,
+) -> Result<(i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT
+            (SELECT count(*) FROM sign_in_attempt a
+             WHERE a.username = $1 AND NOT a.succeeded AND a.at > now() - make_interval(secs => $3)
+               AND a.at > coalesce((SELECT max(at) FROM sign_in_attempt s WHERE s.username = $1 AND s.succeeded),
+                                   '-infinity')),
+            (SELECT count(*) FROM sign_in_attempt a
+             WHERE $2::text IS NOT NULL AND a.source_address = $2 AND NOT a.succeeded
+               AND a.at > now() - make_interval(secs => $3))",
+    )
+    .bind(username)
+    .bind(source)
+    .bind(window_secs as f64)
+    .fetch_one(pool)
+    .await?)
+}
+
+/// Records a sign-in attempt.
+pub async fn record_attempt(
+    pool: &PgPool,
+    username: &str,
+    source: Option<&str>,
+    succeeded: bool,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sign_in_attempt (username, source_address, succeeded) VALUES ($1, $2, $3)",
+    )
+    .bind(username)
+    .bind(source)
+    .bind(succeeded)
+    .execute(pool)
+    .await?;
+    Ok(())
+}

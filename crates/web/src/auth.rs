@@ -152,7 +152,21 @@ pub async fn sign_in(
     origin: Origin,
     Json(body): Json<SignIn>,
 ) -> Result<Response, ApiError> {
-    let account = staff::account_by_username(&state.db, &body.username)
+    // Names are lower-case; an attempt is counted under the name as typed
+    // whether or not such an account exists, so a lockout reveals nothing.
+    let username = body.username.trim().to_lowercase();
+    let limits = &state.sessions;
+    let (account_failures, source_failures) = staff::recent_failures(
+        &state.db,
+        &username,
+        origin.source_address.as_deref(),
+        limits.lockout_window_secs,
+    )
+    .await
+    .map_err(ApiError::from_store)?;
+    let locked = account_failures >= limits.max_account_failures
+        || source_failures >= limits.max_source_failures;
+    let account = staff::account_by_username(&state.db, &username)
         .await
         .map_err(ApiError::from_store)?;
     let password = body.password.clone();
@@ -165,6 +179,46 @@ pub async fn sign_in(
         .await
         .unwrap_or(false);
     let src = origin.source_address.as_deref();
+    if locked {
+        staff::record_attempt(&state.db, &username, src, false)
+            .await
+            .map_err(ApiError::from_store)?;
+        let (id, who) = match &account {
+            Some(a) => (Some(a.id), a.name.clone()),
+            None => (None, format!("(unknown account {username})")),
+        };
+        record_event(
+            &state.db,
+            origin.request_id,
+            id,
+            &who,
+            "sign_in",
+            false,
+            "denied: locked after repeated failed sign-ins (account name or source address)",
+            src,
+        )
+        .await
+        .map_err(ApiError::from_store)?;
+        return Err(ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: "too many failed sign-ins: sign-in is locked for a while".to_owned(),
+        });
+    }
+    if !(ok && account.as_ref().is_some_and(|a| !a.duties_ended)) {
+        staff::record_attempt(&state.db, &username, src, false)
+            .await
+            .map_err(ApiError::from_store)?;
+        // Each failure answers a little later.
+        let delay = limits
+            .failure_delay_ms
+            .saturating_mul(u64::try_from(account_failures + 1).unwrap_or(1))
+            .min(2000);
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+    } else {
+        staff::record_attempt(&state.db, &username, src, true)
+            .await
+            .map_err(ApiError::from_store)?;
+    }
     match account {
         Some(a) if ok && !a.duties_ended => {
             let token = new_token()?;
@@ -217,7 +271,7 @@ pub async fn sign_in(
         None => {
             // The attempted name is kept in the use log only, never in
             // application logs.
-            let who = format!("(unknown account {})", body.username);
+            let who = format!("(unknown account {username})");
             record_event(
                 &state.db,
                 origin.request_id,

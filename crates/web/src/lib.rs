@@ -33,6 +33,13 @@ pub struct SessionSettings {
     pub absolute_secs: i64,
     /// Mark cookies `Secure` (when served over TLS).
     pub secure_cookies: bool,
+    /// Failed sign-ins that lock an account name, and a source address,
+    /// within `lockout_window_secs`. Default 5 and 20 in 15 minutes.
+    pub max_account_failures: i64,
+    pub max_source_failures: i64,
+    pub lockout_window_secs: i64,
+    /// Each failure slows the answer by this much more (capped at 2 s).
+    pub failure_delay_ms: u64,
 }
 
 impl Default for SessionSettings {
@@ -41,6 +48,10 @@ impl Default for SessionSettings {
             idle_secs: 30 * 60,
             absolute_secs: 12 * 60 * 60,
             secure_cookies: false,
+            max_account_failures: 5,
+            max_source_failures: 20,
+            lockout_window_secs: 15 * 60,
+            failure_delay_ms: 200,
         }
     }
 }
