@@ -392,6 +392,139 @@ impl RegisterDescription {
         p.0
     }
 
+    /// The privacy notice (tietosuojaseloste) in Finnish, as Markdown, in
+    /// the order of the public notices Kirjo's brief is drawn from. Printed
+    /// from the same description the system enforces, so that what the
+    /// notice promises is what Kirjo does.
+    pub fn notice_fi(&self) -> String {
+        use std::fmt::Write;
+        let mut o = String::new();
+        let person = |p: &Person| {
+            let mut line = format!("{}, {}", p.name, p.title);
+            for v in [&p.phone, &p.email, &p.address].into_iter().flatten() {
+                line.push_str(", ");
+                line.push_str(v);
+            }
+            line
+        };
+        let list = |o: &mut String, items: &[String]| {
+            for i in items {
+                let _ = writeln!(o, "- {i}");
+            }
+        };
+        let c = &self.controller;
+        for r in &self.registers {
+            let _ = writeln!(o, "# Tietosuojaseloste: {}\n", r.name);
+            let _ = writeln!(
+                o,
+                "EU:n yleinen tietosuoja-asetus (2016/679), artiklat 13 ja 14.\n"
+            );
+            let _ = writeln!(o, "## 1. Rekisterin nimi\n\n{}\n", r.name);
+            let mut lines = vec![c.name.clone(), c.address.clone(), c.phone.clone()];
+            lines.extend(c.email.clone());
+            lines.push(format!("Y-tunnus {}", c.business_id));
+            let _ = writeln!(o, "## 2. Rekisterinpitäjä\n\n{}\n", lines.join("  \n"));
+            let _ = writeln!(
+                o,
+                "## 3. Rekisteristä vastaava viranhaltija\n\n{}\n",
+                person(&self.responsible_official)
+            );
+            let _ = writeln!(o, "## 4. Rekisterin yhteyshenkilöt\n");
+            for p in &self.contacts {
+                let _ = writeln!(o, "- {}", person(p));
+            }
+            let _ = writeln!(
+                o,
+                "\n## 5. Tietosuojavastaava\n\n{}\n",
+                person(&self.data_protection_officer)
+            );
+            let _ = writeln!(
+                o,
+                "## 6. Henkilötietojen käsittelyn tarkoitus\n\n{}\n",
+                r.purpose
+            );
+            let _ = writeln!(o, "## 7. Käsittelyn oikeusperuste\n");
+            for b in &r.lawful_basis {
+                let text = match b {
+                    LawfulBasis::PublicAuthority => {
+                        "yleinen etu tai julkisen vallan käyttö (6 artiklan 1 e)"
+                    }
+                    LawfulBasis::LegalObligation => {
+                        "rekisterinpitäjän lakisääteinen velvoite (6 artiklan 1 c)"
+                    }
+                    LawfulBasis::Consent => "rekisteröidyn suostumus (6 artiklan 1 a)",
+                    LawfulBasis::Contract => "sopimuksen täytäntöönpano (6 artiklan 1 b)",
+                };
+                let _ = writeln!(o, "- {text}");
+            }
+            let _ = writeln!(
+                o,
+                "\nRekisteri {} viranomaistoiminnan rekisteri. Tietoja ei käytetä automatisoituihin yksittäispäätöksiin eikä profilointiin.\n",
+                if r.authority_register { "on" } else { "ei ole" }
+            );
+            let _ = writeln!(o, "Toimintaa ohjaava lainsäädäntö:\n");
+            list(&mut o, &r.laws);
+            let _ = writeln!(o, "\n## 8. Rekisterin tietosisältö\n");
+            list(&mut o, &r.data_content);
+            let _ = writeln!(o, "\nOsarekisterit:\n");
+            for s in &r.sub_registers {
+                let tasks: Vec<&str> = s.service_tasks.iter().map(|t| t.name_fi.as_str()).collect();
+                let _ = writeln!(o, "- {}: {}", s.name_fi, tasks.join(", "));
+            }
+            let _ = writeln!(o, "\n## 9. Säännönmukaiset tietolähteet\n");
+            list(&mut o, &r.regular_sources);
+            let _ = writeln!(o, "\n## 10. Säännönmukaiset tietojen luovutukset\n");
+            if r.regular_disclosures.is_empty() {
+                let _ = writeln!(o, "Ei säännönmukaisia luovutuksia.");
+            }
+            for d in &r.regular_disclosures {
+                let _ = writeln!(o, "- {}: {} ({})", d.recipient, d.data, d.legal_basis);
+            }
+            let _ = writeln!(
+                o,
+                "\nMuutoin tietoja luovutetaan vain asiakkaan tai hänen laillisen edustajansa suostumuksella tai lakiin perustuvan pyynnön perusteella. Jokainen luovutus kirjataan luovutuslokiin.\n"
+            );
+            let _ = writeln!(
+                o,
+                "## 11. Tietojen siirto EU:n tai ETA:n ulkopuolelle\n\n{}\n",
+                match r.transfers_outside_eea {
+                    TransfersOutsideEea::None => "Tietoja ei siirretä EU:n tai ETA:n ulkopuolelle.",
+                    TransfersOutsideEea::OnlyWithExplicitConsentOrLegalRequest => {
+                        "Tietoja siirretään EU:n tai ETA:n ulkopuolelle vain asiakkaan nimenomaisella suostumuksella tai lakiin perustuvan pyynnön perusteella."
+                    }
+                }
+            );
+            let _ = writeln!(o, "## 12. Rekisteritietojen ylläpitojärjestelmät\n");
+            list(&mut o, &r.systems);
+            if let Some(paper) = &r.paper_records {
+                let _ = writeln!(o, "\nManuaalinen aineisto: {paper}");
+            }
+            if !r.outsourced_processing.is_empty() {
+                let _ = writeln!(o, "\nUlkoistettu käsittely:\n");
+                list(&mut o, &r.outsourced_processing);
+            }
+            let _ = writeln!(o, "\n## 13. Tietojen suojaamisen periaatteet\n");
+            list(&mut o, &r.protection_principles);
+            let _ = writeln!(
+                o,
+                "\n## 14. Säilytysajat\n\nAsiakirjat säilytetään lain {} liitteen mukaisesti; käyttö- ja luovutuslokit 12 vuotta. Kun säilytysaika päättyy, asiakirjat hävitetään viipymättä, ja hävittämisestä jää merkintä.\n",
+                r.retention_rule_set.statute()
+            );
+            let _ = writeln!(
+                o,
+                "## 15. Rekisteröidyn oikeudet\n\n{}\n",
+                r.data_subject_rights
+            );
+            let a = &self.supervisory_authority;
+            let _ = writeln!(
+                o,
+                "## 16. Valvontaviranomainen\n\nRekisteröidyllä on oikeus tehdä valitus valvontaviranomaiselle: {}, {}, {}.\n",
+                a.name, a.address, a.email
+            );
+        }
+        o
+    }
+
     /// Every sub-register with the register it belongs to.
     pub fn sub_registers(&self) -> impl Iterator<Item = (&Register, &SubRegister)> {
         self.registers

@@ -45,6 +45,11 @@ enum Command {
         #[arg(value_name = "YEAR")]
         year: i32,
     },
+    /// The register description.
+    Register {
+        #[command(subcommand)]
+        command: RegisterCommand,
+    },
     /// Configuration commands.
     Config {
         #[command(subcommand)]
@@ -132,6 +137,17 @@ struct ServeArgs {
 }
 
 #[derive(Debug, Subcommand)]
+enum RegisterCommand {
+    /// Print the privacy notice (tietosuojaseloste) in Finnish, as Markdown,
+    /// from the configuration.
+    Notice {
+        /// Use the built-in demo configuration when no file is given.
+        #[arg(long)]
+        demo: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum ConfigCommand {
     /// Validate the configuration and print what is in force (no secrets).
     Check {
@@ -149,6 +165,15 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let env = |k: &str| std::env::var(k).ok();
     match cli.command {
+        Command::Register {
+            command: RegisterCommand::Notice { demo },
+        } => match load(cli.config, &env, demo, None) {
+            Ok(loaded) => {
+                print!("{}", loaded.config.register.notice_fi());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail_config(&e),
+        },
         Command::Config {
             command: ConfigCommand::Check { demo },
         } => match load(cli.config, &env, demo, None) {

@@ -237,3 +237,36 @@ fn serve_without_any_configuration_says_what_to_do() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--config"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_privacy_notice_is_printed_from_the_configuration() {
+    let out = run(kirjo()
+        .args(["register", "notice", "--config"])
+        .arg(common::demo_config()));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let notice = stdout(&out);
+    let loaded = config::load(ConfigSource::BuiltInDemo, &no_env).unwrap();
+    let r = &loaded.config.register;
+    for must in [
+        r.registers[0].name.as_str(),
+        r.controller.name.as_str(),
+        r.data_protection_officer.name.as_str(),
+        r.responsible_official.name.as_str(),
+        "## 3. Rekisteristä vastaava viranhaltija",
+        "Tietosuojavaltuutetun toimisto, PL 800, 00521 Helsinki, tietosuoja@om.fi",
+        "lain 703/2023 liitteen mukaisesti",
+        "Lasten ja lapsiperheiden osarekisteri: Lastensuojelu",
+        "Työllisyyspalvelut: Kuntouttavan työtoiminnan aktivointisuunnitelma",
+        "vain asiakkaan nimenomaisella suostumuksella",
+        "ei käytetä automatisoituihin yksittäispäätöksiin",
+    ] {
+        assert!(
+            notice.contains(must),
+            "the notice lacks {must:?}:\n{notice}"
+        );
+    }
+    for d in &r.registers[0].regular_disclosures {
+        assert!(notice.contains(&d.recipient));
+    }
+    assert_eq!(notice, r.notice_fi());
+}
