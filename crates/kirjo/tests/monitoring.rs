@@ -261,3 +261,81 @@ async fn a_sample_holds_only_the_units_accesses_and_takes_reviews() {
     .await
     .is_err());
 }
+
+#[tokio::test]
+async fn access_to_ones_own_family_or_address_is_flagged() {
+    let (db, s) = demo_db().await;
+    let sari = uid(&db, "sari.sosiaalityontekija").await;
+    let pekka = uid(&db, "pekka.sosiaaliohjaaja").await;
+    let dpo = uid(&db, "sanna.tietosuoja").await;
+    let (eetu, ella, kalle) = (
+        pid(&db, "Eetu").await,
+        pid(&db, "Ella").await,
+        pid(&db, "Kalle").await,
+    );
+    // The staff members' own person records: Sari is next of kin of Eetu;
+    // Pekka lives at Kalle's address.
+    let own = |first: &'static str, last: &'static str| {
+        let pool = db.owner.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "INSERT INTO person (register_id, first_names, surname, birth_date) VALUES ('sosiaalihuolto', $1, $2, '1980-01-01') RETURNING id",
+            )
+            .bind(first)
+            .bind(last)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let sari_person = own("Sari", "Saarinen").await;
+    let pekka_person = own("Pekka", "Peltonen").await;
+    let su = db.superuser().await;
+    for (user, person) in [(sari, sari_person), (pekka, pekka_person)] {
+        sqlx::query("UPDATE staff_user SET person_id = $2 WHERE id = $1")
+            .bind(user)
+            .bind(person)
+            .execute(&su)
+            .await
+            .unwrap();
+    }
+    sqlx::query("INSERT INTO person_relation (person_id, related_id, kind, source) VALUES ($1, $2, 'next_of_kin', 'client')")
+        .bind(eetu)
+        .bind(sari_person)
+        .execute(&db.owner)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO person_address (person_id, kind, street, postal_code, source) VALUES ($1, 'permanent', 'RANTAPOLKU 3', '00970', 'vtj')",
+    )
+    .bind(pekka_person)
+    .execute(&db.owner)
+    .await
+    .unwrap();
+
+    read(&db, &s, sari, eetu, None).await; // own family
+    read(&db, &s, sari, ella, None).await; // not
+    read(&db, &s, pekka, kalle, None).await; // same address
+    let key = audit::SigningKey::from_seed(&[5u8; 32]);
+    seal_everything(&db, &key).await;
+    let calm = MonitorSettings {
+        working_hours: (0, 24),
+        clients_per_hour: 1000,
+    };
+    assert_eq!(monitoring::scan(&db.runtime, &calm).await.unwrap(), 2);
+    let flags = monitoring::open_flags(&db.runtime, &caller(dpo), &s)
+        .await
+        .unwrap();
+    let mut got: Vec<(String, Option<i64>)> = flags
+        .iter()
+        .map(|f| (f.kind.clone(), f.client_id))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("own_family".to_owned(), Some(eetu)),
+            ("same_address".to_owned(), Some(kalle))
+        ]
+    );
+}

@@ -192,7 +192,7 @@ CREATE TABLE access_flag (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     use_log_id      bigint NOT NULL,
     kind            text NOT NULL CHECK (kind IN ('outside_relationship', 'turvakielto',
-                        'own_family', 'same_surname', 'many_clients_in_hour',
+                        'own_family', 'same_surname', 'same_address', 'many_clients_in_hour',
                         'outside_working_hours')),
     client_id       bigint,
     user_id         bigint NOT NULL,

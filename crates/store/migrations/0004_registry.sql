@@ -116,6 +116,11 @@ CREATE TABLE vtj_change (
     applied_at      timestamptz NOT NULL DEFAULT now()
 );
 
+-- A staff member's own person record, where the register has one: so that
+-- the monitor can flag access to one's own family and to people living at
+-- one's own address.
+ALTER TABLE staff_user ADD COLUMN person_id bigint REFERENCES person (id);
+
 GRANT SELECT ON person_source TO kirjo_app;
 GRANT SELECT ON person_address, person_contact, turvakielto, person_relation, vtj_change TO kirjo_app;
 GRANT EXECUTE ON FUNCTION kirjo_fold(text) TO kirjo_app;

@@ -97,9 +97,9 @@ const SCAN_LOCK: i64 = 0x6b69_726a_6f5f_6d6f; // "kirjo_mo"
 /// outside working hours, unusually many clients in an hour, and access to a
 /// person with the user's own surname. Returns how many flags it raised.
 ///
-/// Also access to a person with turvakielto. Not yet raised, because Kirjo
-/// does not link staff accounts to people yet: access to one's own family
-/// members, and the address half of "same surname and address".
+/// Also: access to a person with turvakielto; to oneself or one's own family
+/// (a relation of the staff member's own person record, `staff_user.person_id`);
+/// to someone living at one's own permanent address.
 pub async fn scan(pool: &PgPool, settings: &MonitorSettings) -> crate::Result<usize> {
     let mut tx = pool.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -123,6 +123,20 @@ pub async fn scan(pool: &PgPool, settings: &MonitorSettings) -> crate::Result<us
         "SELECT l.id, l.user_id, l.client_id,
                 (l.logged_at AT TIME ZONE 'Europe/Helsinki') AS local_time,
                 p.surname AS client_surname, u.name AS staff_name,
+                -- Oneself, or a relation of one's own person record (either way).
+                (u.person_id IS NOT NULL AND (l.client_id = u.person_id OR EXISTS (
+                    SELECT 1 FROM person_relation r
+                    WHERE (r.person_id = l.client_id AND r.related_id = u.person_id)
+                       OR (r.person_id = u.person_id AND r.related_id = l.client_id)))) AS own_family,
+                -- A current permanent address shared with one's own person record.
+                (u.person_id IS NOT NULL AND l.client_id <> u.person_id AND EXISTS (
+                    SELECT 1 FROM person_address a JOIN person_address b
+                      ON kirjo_fold(a.street) = kirjo_fold(b.street)
+                     AND a.postal_code IS NOT DISTINCT FROM b.postal_code
+                    WHERE a.person_id = l.client_id AND b.person_id = u.person_id
+                      AND a.kind = 'permanent' AND b.kind = 'permanent'
+                      AND (a.valid_until IS NULL OR a.valid_until >= (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date)
+                      AND (b.valid_until IS NULL OR b.valid_until >= (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date))) AS same_address,
                 EXISTS (SELECT 1 FROM turvakielto t WHERE t.person_id = l.client_id
                           AND t.valid_from <= (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date
                           AND (t.valid_until IS NULL
@@ -163,6 +177,12 @@ pub async fn scan(pool: &PgPool, settings: &MonitorSettings) -> crate::Result<us
         }
         if r.try_get::<bool, _>("protected")? {
             kinds.push("turvakielto");
+        }
+        if r.try_get::<bool, _>("own_family")? {
+            kinds.push("own_family");
+        }
+        if r.try_get::<bool, _>("same_address")? {
+            kinds.push("same_address");
         }
         let client_surname: Option<String> = r.try_get("client_surname")?;
         let staff_name: Option<String> = r.try_get("staff_name")?;
