@@ -231,6 +231,9 @@ pub struct Actor {
     pub commitment_accepted: bool,
     /// Whether the user's duties have ended (every right is gone at once).
     pub duties_ended: bool,
+    /// An administrator reset the password: nothing is allowed until the
+    /// user has chosen a new one.
+    pub password_change_required: bool,
 }
 
 /// A client relationship (asiakkuus) as seen by one actor.
@@ -287,6 +290,7 @@ pub trait AccessSettings {
 pub enum Rule {
     DutiesEnded,
     CommitmentNotAccepted,
+    PasswordChangeRequired,
     TeamMember,
     ResponsibleWorker,
     UnitSupervisor,
@@ -367,6 +371,12 @@ fn actor_gate(actor: &Actor) -> Option<Decision> {
         return Some(Decision::deny(
             Rule::DutiesEnded,
             "denied: the user's duties have ended",
+        ));
+    }
+    if actor.password_change_required {
+        return Some(Decision::deny(
+            Rule::PasswordChangeRequired,
+            "denied: the password was reset and must be changed first",
         ));
     }
     if !actor.commitment_accepted {
@@ -696,6 +706,7 @@ mod tests {
             provider: None,
             commitment_accepted: true,
             duties_ended: false,
+            password_change_required: false,
         }
     }
 

@@ -885,3 +885,133 @@ async fn repeated_failures_lock_an_account_name_and_an_address_alike() {
     .unwrap();
     assert_eq!(locked, 4);
 }
+
+#[tokio::test]
+async fn a_reset_password_must_be_changed_and_weak_ones_are_refused() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let kalle: i64 = sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE 'Kalle%'")
+        .fetch_one(&db.runtime)
+        .await
+        .unwrap();
+    let pekka_id = user_id(&db, "pekka.sosiaaliohjaaja").await;
+    let old_session = sign_in(addr, "pekka.sosiaaliohjaaja").await;
+    // Only the main administrator resets; the temporary password is shown once.
+    let leena = sign_in(addr, "leena.esihenkilo").await;
+    assert_eq!(
+        post_json(
+            addr,
+            &leena,
+            &format!("/api/users/{pekka_id}/password-reset"),
+            "{}"
+        )
+        .await
+        .status,
+        403
+    );
+    let aino = sign_in(addr, "aino.paakayttaja").await;
+    let r = post_json(
+        addr,
+        &aino,
+        &format!("/api/users/{pekka_id}/password-reset"),
+        "{}",
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let temporary = serde_json::from_str::<serde_json::Value>(&r.body).unwrap()
+        ["temporary_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The old session ended; the old password no longer works.
+    assert_eq!(get(addr, &old_session, "/api/me").await.status, 401);
+    let body = format!(
+        r#"{{"username":"pekka.sosiaaliohjaaja","password":"{}"}}"#,
+        kirjo::demo::DEMO_PASSWORD
+    );
+    assert_eq!(
+        http_with(
+            addr,
+            "POST",
+            "/api/session",
+            &[("content-type", "application/json")],
+            Some(&body)
+        )
+        .await
+        .status,
+        401
+    );
+    // With the temporary one: signed in, but nothing is allowed until changed.
+    let body = format!(r#"{{"username":"pekka.sosiaaliohjaaja","password":"{temporary}"}}"#);
+    let r = http_with(
+        addr,
+        "POST",
+        "/api/session",
+        &[("content-type", "application/json")],
+        Some(&body),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let pekka = r
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(get(addr, &pekka, "/api/me")
+        .await
+        .body
+        .contains("\"password_change_required\":true"));
+    let r = get(addr, &pekka, &format!("/api/clients/{kalle}")).await;
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("must be changed"), "{}", r.body);
+    // Weak new passwords are refused, in the user's language.
+    for (new, needle) in [
+        ("lyhyt", "vähintään 12"),
+        ("qwerty123456", "yleisesti käytetty"),
+        ("pekka.sosiaaliohjaaja2026", "käyttäjätunnusta"),
+    ] {
+        let r = post_json(
+            addr,
+            &pekka,
+            "/api/me/password",
+            &format!(r#"{{"current_password":"{temporary}","new_password":"{new}"}}"#),
+        )
+        .await;
+        assert_eq!(r.status, 422, "{new}");
+        assert!(r.body.contains(needle), "{new}: {}", r.body);
+    }
+    let r = post_json(
+        addr,
+        &pekka,
+        "/api/me/password?lang=en",
+        r#"{"current_password":"wrong","new_password":"vahva ja pitka lause"}"#,
+    )
+    .await;
+    assert!(r.body.contains("current password is wrong"), "{}", r.body);
+    let r = post_json(
+        addr,
+        &pekka,
+        "/api/me/password",
+        &format!(
+            r#"{{"current_password":"{temporary}","new_password":"kolme karhua ja kuusi kuusta"}}"#
+        ),
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(
+        get(addr, &pekka, &format!("/api/clients/{kalle}"))
+            .await
+            .status,
+        200
+    );
+    let logged: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM use_log WHERE action = 'password_change' AND user_id = $1",
+    )
+    .bind(pekka_id)
+    .fetch_one(&db.runtime)
+    .await
+    .unwrap();
+    assert_eq!(logged, 1);
+}

@@ -36,6 +36,10 @@ CREATE TABLE staff_user (
     provider_id     text REFERENCES provider (id),
     -- Argon2id PHC string; NULL until a password is set.
     password_hash   text,
+    -- Set by an administrator's reset: every access is denied until the
+    -- user chooses a new password.
+    password_change_required boolean NOT NULL DEFAULT false,
+    password_changed_at timestamptz,
     -- When duties ended, every right is gone at once.
     duties_ended_at timestamptz,
     created_at      timestamptz NOT NULL DEFAULT now()
@@ -246,7 +250,8 @@ CREATE TABLE access_flag_review (
 
 GRANT SELECT ON provider, unit, user_commitment TO kirjo_app;
 GRANT SELECT ON staff_user TO kirjo_app;
-GRANT UPDATE (password_hash, duties_ended_at) ON staff_user TO kirjo_app;
+GRANT UPDATE (password_hash, password_change_required, password_changed_at, duties_ended_at)
+    ON staff_user TO kirjo_app;
 GRANT SELECT, INSERT ON rights_proposal, rights_decision TO kirjo_app;
 GRANT SELECT, INSERT ON role_grant TO kirjo_app;
 GRANT UPDATE (ended_by_proposal_id, ended_at) ON role_grant TO kirjo_app;

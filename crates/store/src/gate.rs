@@ -191,7 +191,7 @@ impl AccessSettings for GateSettings {
 /// The actor as the gate sees them, today.
 pub async fn load_actor(conn: &mut PgConnection, user_id: i64) -> Result<Option<Actor>> {
     let Some(row) = sqlx::query(
-        "SELECT u.name, u.provider_id,
+        "SELECT u.name, u.provider_id, u.password_change_required,
                 (u.duties_ended_at IS NOT NULL AND u.duties_ended_at <= now()) AS ended,
                 EXISTS (SELECT 1 FROM commitment_acceptance a
                         WHERE a.user_id = u.id
@@ -235,6 +235,7 @@ pub async fn load_actor(conn: &mut PgConnection, user_id: i64) -> Result<Option<
         provider: row.try_get("provider_id")?,
         commitment_accepted: row.try_get("accepted")?,
         duties_ended: ended,
+        password_change_required: row.try_get("password_change_required")?,
     }))
 }
 
@@ -320,7 +321,7 @@ pub async fn load_facts(
 }
 
 /// The facts query: arrays rather than JSON, cheaper to build and to decode.
-const FACTS_SQL: &str = "SELECT u.name, u.provider_id,
+const FACTS_SQL: &str = "SELECT u.name, u.provider_id, u.password_change_required,
                 (u.duties_ended_at IS NOT NULL AND u.duties_ended_at <= now()) AS ended,
                 EXISTS (SELECT 1 FROM commitment_acceptance a
                         WHERE a.user_id = u.id
@@ -404,6 +405,7 @@ fn decode_facts(
         provider: row.try_get("provider_id")?,
         commitment_accepted: row.try_get("accepted")?,
         duties_ended: ended,
+        password_change_required: row.try_get("password_change_required")?,
     };
     let client = match client_id {
         None => None,
@@ -680,6 +682,7 @@ pub fn visible_clients_predicate(n: usize) -> String {
     format!(
         "(EXISTS (SELECT 1 FROM staff_user u
                   WHERE u.id = ${n} AND (u.duties_ended_at IS NULL OR u.duties_ended_at > now())
+                    AND NOT u.password_change_required
                     AND EXISTS (SELECT 1 FROM commitment_acceptance a WHERE a.user_id = u.id
                                 AND a.version = (SELECT max(version) FROM user_commitment)))
           AND (EXISTS (SELECT 1 FROM client_relationship r

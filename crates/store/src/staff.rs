@@ -357,11 +357,13 @@ pub struct SignInAccount {
     pub name: String,
     pub password_hash: Option<String>,
     pub duties_ended: bool,
+    pub password_change_required: bool,
 }
 
 pub async fn account_by_username(pool: &PgPool, username: &str) -> Result<Option<SignInAccount>> {
     let row = sqlx::query(
-        "SELECT id, name, password_hash, (duties_ended_at IS NOT NULL AND duties_ended_at <= now()) AS ended
+        "SELECT id, name, password_hash, password_change_required,
+                (duties_ended_at IS NOT NULL AND duties_ended_at <= now()) AS ended
          FROM staff_user WHERE username = $1",
     )
     .bind(username)
@@ -373,6 +375,7 @@ pub async fn account_by_username(pool: &PgPool, username: &str) -> Result<Option
             name: r.try_get("name")?,
             password_hash: r.try_get("password_hash")?,
             duties_ended: r.try_get("ended")?,
+            password_change_required: r.try_get("password_change_required")?,
         })
     })
     .transpose()
@@ -541,4 +544,73 @@ pub async fn record_attempt(
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Sets a user's password hash. `change_required`: an administrator's reset,
+/// after which nothing is allowed until the user chooses a new password.
+pub async fn set_password(
+    pool: &PgPool,
+    user_id: i64,
+    hash: &str,
+    change_required: bool,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE staff_user SET password_hash = $2, password_change_required = $3, password_changed_at = now()
+         WHERE id = $1",
+    )
+    .bind(user_id)
+    .bind(hash)
+    .bind(change_required)
+    .execute(pool)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// The username and current password hash of a user, for a password change.
+pub async fn credentials(pool: &PgPool, user_id: i64) -> Result<Option<(String, Option<String>)>> {
+    Ok(
+        sqlx::query_as("SELECT username, password_hash FROM staff_user WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// An administrator resets a user's password (`ApproveRights`): the new
+/// hash is set with a change required, and the user's sessions end, in the
+/// transaction of the use-log row.
+pub async fn reset_password(
+    pool: &PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    user_id: i64,
+    hash: &str,
+) -> std::result::Result<(), GateError> {
+    let mut g = enter_general(
+        pool,
+        caller,
+        settings,
+        Action::ApproveRights,
+        &format!("password reset for user {user_id}"),
+    )
+    .await?;
+    let (conn, _) = g.parts();
+    let n = sqlx::query(
+        "UPDATE staff_user SET password_hash = $2, password_change_required = true, password_changed_at = now()
+         WHERE id = $1",
+    )
+    .bind(user_id)
+    .bind(hash)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(invalid(format!("no user {user_id}")));
+    }
+    sqlx::query("UPDATE staff_session SET ended_at = now(), end_reason = 'password reset' WHERE user_id = $1 AND ended_at IS NULL")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(g.finish(crate::gate::Pending::new(())).await?)
 }

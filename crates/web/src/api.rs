@@ -24,6 +24,12 @@ pub const ROUTES: &[(&str, &str, Option<Action>)] = &[
     ("GET", "/api/me", None),
     ("POST", "/api/me/commitment", None),
     ("GET", "/api/me/trail", None),
+    ("POST", "/api/me/password", None),
+    (
+        "POST",
+        "/api/users/{id}/password-reset",
+        Some(Action::ApproveRights),
+    ),
     ("GET", "/api/clients", Some(Action::Search)),
     ("POST", "/api/clients", Some(Action::CreatePerson)),
     ("PUT", "/api/clients/{id}", Some(Action::EditBasicData)),
@@ -143,6 +149,7 @@ pub async fn me(State(state): State<AppState>, me: SignedIn) -> Result<Response,
         "roles": roles,
         "provider": actor.provider,
         "commitment_accepted": actor.commitment_accepted,
+        "password_change_required": actor.password_change_required,
         "commitment": commitment.map(|(v, fi, sv, en)| serde_json::json!({"version": v, "fi": fi, "sv": sv, "en": en})),
     }))
     .into_response())

@@ -331,3 +331,97 @@ mod tests {
         assert!(!verify_password("", DUMMY_HASH));
     }
 }
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+fn password_error(field: &str, message: &str) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        axum::Json(serde_json::json!({ "errors": [{ "field": field, "message": message }] })),
+    )
+        .into_response()
+}
+
+/// `POST /api/me/password`: the user changes their own password (also the
+/// way out of an administrator's reset).
+pub async fn change_password(
+    State(state): State<AppState>,
+    me: SignedIn,
+    axum::extract::Query(q): axum::extract::Query<crate::api::LangQuery>,
+    headers: HeaderMap,
+    axum::Json(body): axum::Json<PasswordChange>,
+) -> Result<Response, ApiError> {
+    use kirjo_domain::contact::Lang;
+    let lang = crate::people::lang(q.lang.as_deref(), &headers);
+    let Some((username, hash)) = staff::credentials(&state.db, me.caller.user_id)
+        .await
+        .map_err(ApiError::from_store)?
+    else {
+        return Err(ApiError::unauthenticated());
+    };
+    let current = body.current_password.clone();
+    let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
+    let ok = tokio::task::spawn_blocking(move || verify_password(&current, &hash))
+        .await
+        .unwrap_or(false);
+    if !ok {
+        let m = match lang {
+            Lang::Fi => "Nykyinen salasana on väärä.",
+            Lang::Sv => "Det nuvarande lösenordet är fel.",
+            Lang::En => "The current password is wrong.",
+        };
+        return Ok(password_error("current_password", m));
+    }
+    if let Err(w) = crate::passwords::check(&body.new_password, &username) {
+        return Ok(password_error("new_password", w.message(lang)));
+    }
+    let new = body.new_password.clone();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&new))
+        .await
+        .map_err(|_| ApiError::internal("hashing"))?
+        .map_err(|_| ApiError::internal("hashing"))?;
+    staff::set_password(&state.db, me.caller.user_id, &hash, false)
+        .await
+        .map_err(ApiError::from_store)?;
+    record_event(
+        &state.db,
+        me.caller.request_id,
+        Some(me.caller.user_id),
+        &username,
+        "password_change",
+        true,
+        "the user changed their password",
+        me.caller.source_address.as_deref(),
+    )
+    .await
+    .map_err(ApiError::from_store)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `POST /api/users/{id}/password-reset` (Action::ApproveRights): a new
+/// temporary password, shown once; the user must change it at the next
+/// sign-in, and their open sessions end.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    me: SignedIn,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<Response, ApiError> {
+    let temporary =
+        crate::passwords::temporary().ok_or_else(|| ApiError::internal("no randomness"))?;
+    let t = temporary.clone();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&t))
+        .await
+        .map_err(|_| ApiError::internal("hashing"))?
+        .map_err(|_| ApiError::internal("hashing"))?;
+    staff::reset_password(&state.db, &me.caller, &state.gate, id, &hash)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok(
+        axum::Json(serde_json::json!({ "user_id": id, "temporary_password": temporary }))
+            .into_response(),
+    )
+}

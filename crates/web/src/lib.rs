@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod metrics;
 pub mod openapi;
+pub mod passwords;
 pub mod people;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -201,6 +202,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/me", get(api::me))
         .route("/api/me/commitment", post(api::accept_commitment))
         .route("/api/me/trail", get(api::my_trail))
+        .route("/api/me/password", post(auth::change_password))
+        .route("/api/users/{id}/password-reset", post(auth::reset_password))
         .route("/api/clients", get(api::search).post(api::create_client))
         .route(
             "/api/clients/{id}",

@@ -113,6 +113,22 @@ pub const OPERATIONS: &[Operation] = &[
         returns: "Uses, as JSON or CSV.",
     },
     Operation {
+        method: "POST",
+        path: "/api/me/password",
+        summary: "Change one's own password: at least 12 characters, not a common or leaked password, not the user id. Also how a reset password is replaced.",
+        params: &[Param("lang", In::Query, "string", false, "fi (default), sv or en.")],
+        body: Some(r#"{"type":"object","required":["current_password","new_password"],"properties":{"current_password":{"type":"string"},"new_password":{"type":"string","minLength":12}}}"#),
+        returns: "No content.",
+    },
+    Operation {
+        method: "POST",
+        path: "/api/users/{id}/password-reset",
+        summary: "The main administrator resets a user's password: a temporary one is returned once, the user's sessions end, and nothing is allowed until the user changes it.",
+        params: &[ID],
+        body: None,
+        returns: "The temporary password.",
+    },
+    Operation {
         method: "GET",
         path: "/api/clients",
         summary: "Search people: identity code (exact), name (case, accents and typos forgiven), birth date. Only people the user may see; the search is logged.",
