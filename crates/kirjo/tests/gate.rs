@@ -1015,3 +1015,75 @@ async fn a_reset_password_must_be_changed_and_weak_ones_are_refused() {
     .unwrap();
     assert_eq!(logged, 1);
 }
+
+#[tokio::test]
+async fn sensitive_actions_need_the_password_given_recently() {
+    let (db, settings) = demo_db().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = kirjo_web::router(
+        kirjo_web::AppState::new(db.runtime.clone())
+            .with_gate(settings)
+            .with_sessions(kirjo_web::SessionSettings {
+                reauth_secs: 1,
+                ..Default::default()
+            }),
+    );
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    let eetu: i64 = sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE 'Eetu%'")
+        .fetch_one(&db.runtime)
+        .await
+        .unwrap();
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let reveal = format!("/api/clients/{eetu}/protected-contact?reason=kotik%C3%A4ynti");
+    assert_eq!(
+        get(addr, &sari, &reveal).await.status,
+        200,
+        "just signed in"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let r = get(addr, &sari, &reveal).await;
+    assert_eq!(r.status, 401);
+    assert!(r.body.contains("re-authentication required"), "{}", r.body);
+    // Ordinary reading goes on without it.
+    assert_eq!(
+        get(addr, &sari, &format!("/api/clients/{eetu}"))
+            .await
+            .status,
+        200
+    );
+    // A wrong password does not help; the right one does. Both are logged.
+    assert_eq!(
+        post_json(
+            addr,
+            &sari,
+            "/api/session/reauth",
+            r#"{"password":"väärä"}"#
+        )
+        .await
+        .status,
+        401
+    );
+    let body = format!(r#"{{"password":"{}"}}"#, kirjo::demo::DEMO_PASSWORD);
+    assert_eq!(
+        post_json(addr, &sari, "/api/session/reauth", &body)
+            .await
+            .status,
+        204
+    );
+    assert_eq!(get(addr, &sari, &reveal).await.status, 200);
+    let (ok, failed): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE allowed), count(*) FILTER (WHERE NOT allowed) FROM use_log WHERE action = 'reauthenticate'",
+    )
+    .fetch_one(&db.runtime)
+    .await
+    .unwrap();
+    assert_eq!((ok, failed), (1, 1));
+}

@@ -171,6 +171,9 @@ CREATE TABLE staff_session (
     user_id         bigint NOT NULL REFERENCES staff_user (id),
     created_at      timestamptz NOT NULL DEFAULT now(),
     last_seen_at    timestamptz NOT NULL DEFAULT now(),
+    -- When the user last gave their password in this session: sensitive
+    -- actions need it recently.
+    authenticated_at timestamptz NOT NULL DEFAULT now(),
     expires_at      timestamptz NOT NULL,
     ended_at        timestamptz,
     end_reason      text
@@ -267,7 +270,7 @@ GRANT INSERT (relationship_id, client_id, user_id, valid_from, valid_until)
 GRANT UPDATE (valid_until) ON relationship_team_member TO kirjo_app;
 GRANT SELECT, INSERT ON staff_session TO kirjo_app;
 GRANT SELECT, INSERT (username, source_address, succeeded) ON sign_in_attempt TO kirjo_app;
-GRANT UPDATE (last_seen_at, ended_at, end_reason) ON staff_session TO kirjo_app;
+GRANT UPDATE (last_seen_at, authenticated_at, ended_at, end_reason) ON staff_session TO kirjo_app;
 GRANT SELECT, INSERT ON access_flag, access_flag_review, monitoring_progress TO kirjo_app;
 GRANT SELECT, INSERT ON monitoring_sample, monitoring_sample_item, monitoring_sample_review TO kirjo_app;
 GRANT EXECUTE ON FUNCTION kirjo_today() TO kirjo_app;

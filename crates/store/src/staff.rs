@@ -404,6 +404,34 @@ pub async fn create_session(
     Ok(())
 }
 
+/// The session's user and how many seconds ago they last gave their
+/// password in it, if the session is valid (see [`resolve_session`]).
+pub async fn resolve_session_with_auth_age(
+    pool: &PgPool,
+    token: &str,
+    idle_secs: i64,
+) -> Result<Option<(i64, f64)>> {
+    let Some(user) = resolve_session(pool, token, idle_secs).await? else {
+        return Ok(None);
+    };
+    let age: f64 = sqlx::query_scalar(
+        "SELECT extract(epoch FROM now() - authenticated_at)::float8 FROM staff_session WHERE token_hash = $1",
+    )
+    .bind(token_hash(token))
+    .fetch_one(pool)
+    .await?;
+    Ok(Some((user, age)))
+}
+
+/// Marks that the user gave their password again in this session.
+pub async fn reauthenticated(pool: &PgPool, token: &str) -> Result<()> {
+    sqlx::query("UPDATE staff_session SET authenticated_at = now() WHERE token_hash = $1 AND ended_at IS NULL")
+        .bind(token_hash(token))
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// The session's user, if the session is open, not idle too long, not past
 /// its absolute limit, and the user's duties have not ended. Touches it.
 pub async fn resolve_session(pool: &PgPool, token: &str, idle_secs: i64) -> Result<Option<i64>> {

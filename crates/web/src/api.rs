@@ -24,6 +24,7 @@ pub const ROUTES: &[(&str, &str, Option<Action>)] = &[
     ("GET", "/api/me", None),
     ("POST", "/api/me/commitment", None),
     ("GET", "/api/me/trail", None),
+    ("POST", "/api/session/reauth", None),
     ("POST", "/api/me/password", None),
     (
         "POST",
@@ -401,6 +402,7 @@ pub async fn decide(
     Path(id): Path<i64>,
     Json(d): Json<DecisionBody>,
 ) -> Result<Response, ApiError> {
+    me.require_recent_auth(&state)?;
     let grant = staff::decide(&state.db, &me.caller, &state.gate, id, d.approve, &d.reason)
         .await
         .map_err(ApiError::from_gate)?;
@@ -422,6 +424,7 @@ pub async fn end_duties(
     Path(id): Path<i64>,
     Json(r): Json<Reason>,
 ) -> Result<Response, ApiError> {
+    me.require_recent_auth(&state)?;
     staff::end_duties(&state.db, &me.caller, &state.gate, id, &r.reason)
         .await
         .map_err(ApiError::from_gate)?;
@@ -529,6 +532,7 @@ pub async fn protected_contact(
     Path(id): Path<i64>,
     Query(q): Query<ReasonQuery>,
 ) -> Result<Response, ApiError> {
+    me.require_recent_auth(&state)?;
     let reason = q.reason.unwrap_or_default();
     if reason.trim().is_empty() {
         return Err(ApiError::bad_request(

@@ -75,6 +75,25 @@ fn token_from(headers: &HeaderMap) -> Option<String> {
 pub struct SignedIn {
     pub caller: Caller,
     pub token: String,
+    /// Seconds since the user last gave their password in this session.
+    pub auth_age_secs: f64,
+}
+
+impl SignedIn {
+    /// Sensitive actions (revealing a protected address, approving rights,
+    /// ending duties, resetting a password, exporting a log extract) need
+    /// the password given recently; else 401 and a re-authentication.
+    pub fn require_recent_auth(&self, state: &AppState) -> Result<(), ApiError> {
+        if self.auth_age_secs <= state.sessions.reauth_secs as f64 {
+            Ok(())
+        } else {
+            Err(ApiError {
+                status: StatusCode::UNAUTHORIZED,
+                message: "re-authentication required: give your password again (POST /api/session/reauth)"
+                    .to_owned(),
+            })
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for SignedIn {
@@ -85,10 +104,11 @@ impl FromRequestParts<AppState> for SignedIn {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = token_from(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
-        let user_id = staff::resolve_session(&state.db, &token, state.sessions.idle_secs)
-            .await
-            .map_err(ApiError::from_store)?
-            .ok_or_else(ApiError::unauthenticated)?;
+        let (user_id, auth_age_secs) =
+            staff::resolve_session_with_auth_age(&state.db, &token, state.sessions.idle_secs)
+                .await
+                .map_err(ApiError::from_store)?
+                .ok_or_else(ApiError::unauthenticated)?;
         let request_id = parts
             .extensions
             .get::<RequestId>()
@@ -100,6 +120,7 @@ impl FromRequestParts<AppState> for SignedIn {
                 source_address: source(parts),
             },
             token,
+            auth_age_secs,
         })
     }
 }
@@ -410,6 +431,7 @@ pub async fn reset_password(
     me: SignedIn,
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> Result<Response, ApiError> {
+    me.require_recent_auth(&state)?;
     let temporary =
         crate::passwords::temporary().ok_or_else(|| ApiError::internal("no randomness"))?;
     let t = temporary.clone();
@@ -424,4 +446,52 @@ pub async fn reset_password(
         axum::Json(serde_json::json!({ "user_id": id, "temporary_password": temporary }))
             .into_response(),
     )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Reauth {
+    pub password: String,
+}
+
+/// `POST /api/session/reauth`: give the password again before a sensitive
+/// action. Logged, failure included.
+pub async fn reauthenticate(
+    State(state): State<AppState>,
+    me: SignedIn,
+    axum::Json(body): axum::Json<Reauth>,
+) -> Result<Response, ApiError> {
+    let Some((username, hash)) = staff::credentials(&state.db, me.caller.user_id)
+        .await
+        .map_err(ApiError::from_store)?
+    else {
+        return Err(ApiError::unauthenticated());
+    };
+    let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
+    let password = body.password;
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    record_event(
+        &state.db,
+        me.caller.request_id,
+        Some(me.caller.user_id),
+        &username,
+        "reauthenticate",
+        ok,
+        if ok {
+            "password given again"
+        } else {
+            "denied: wrong password"
+        },
+        me.caller.source_address.as_deref(),
+    )
+    .await
+    .map_err(ApiError::from_store)?;
+    if !ok {
+        return Err(ApiError::bad_credentials());
+    }
+    staff::reauthenticated(&state.db, &me.token)
+        .await
+        .map_err(ApiError::from_store)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -41,6 +41,9 @@ pub struct SessionSettings {
     pub lockout_window_secs: i64,
     /// Each failure slows the answer by this much more (capped at 2 s).
     pub failure_delay_ms: u64,
+    /// Sensitive actions need the password given within this many seconds.
+    /// Default 5 minutes.
+    pub reauth_secs: i64,
 }
 
 impl Default for SessionSettings {
@@ -53,6 +56,7 @@ impl Default for SessionSettings {
             max_source_failures: 20,
             lockout_window_secs: 15 * 60,
             failure_delay_ms: 200,
+            reauth_secs: 5 * 60,
         }
     }
 }
@@ -202,6 +206,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/me", get(api::me))
         .route("/api/me/commitment", post(api::accept_commitment))
         .route("/api/me/trail", get(api::my_trail))
+        .route("/api/session/reauth", post(auth::reauthenticate))
         .route("/api/me/password", post(auth::change_password))
         .route("/api/users/{id}/password-reset", post(auth::reset_password))
         .route("/api/clients", get(api::search).post(api::create_client))

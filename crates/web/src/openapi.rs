@@ -114,6 +114,14 @@ pub const OPERATIONS: &[Operation] = &[
     },
     Operation {
         method: "POST",
+        path: "/api/session/reauth",
+        summary: "Give the password again: revealing a protected address, approving rights, ending duties and resetting a password need it within the last 5 minutes (else 401).",
+        params: &[],
+        body: Some(r#"{"type":"object","required":["password"],"properties":{"password":{"type":"string"}}}"#),
+        returns: "No content.",
+    },
+    Operation {
+        method: "POST",
         path: "/api/me/password",
         summary: "Change one's own password: at least 12 characters, not a common or leaked password, not the user id. Also how a reset password is replaced.",
         params: &[Param("lang", In::Query, "string", false, "fi (default), sv or en.")],
