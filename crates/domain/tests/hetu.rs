@@ -2,7 +2,7 @@
 //!
 //! The valid examples below were computed by hand with the published rule
 //! (DDMMYYZZZ mod 31), independently of the code under test. Apart from the
-//! widely published 131052-308T they use temporary individual numbers
+//! widely published 131052-9085 they use temporary individual numbers
 //! (900–999) only.
 
 // Helpers outside #[test] functions are not covered by clippy.toml's
@@ -27,7 +27,7 @@ fn parse(s: &str) -> Result<PersonalIdentityCode, HetuError> {
 type Example = (&'static str, (i32, u32, u32), Sex, bool);
 
 const VALID: &[Example] = &[
-    ("131052-308T", (1952, 10, 13), Sex::Female, false),
+    ("131052-9085", (1952, 10, 13), Sex::Female, true),
     ("010101+901S", (1801, 1, 1), Sex::Male, true),
     ("311299+902A", (1899, 12, 31), Sex::Female, true),
     ("150650-903J", (1950, 6, 15), Sex::Male, true),
@@ -69,12 +69,12 @@ fn known_valid_codes_parse() {
 }
 
 #[test]
-fn published_example() {
-    let code = parse("131052-308T").unwrap();
-    assert_eq!(code.individual_number(), 308);
-    assert!(!code.is_temporary());
+fn a_temporary_code_reads_back() {
+    let code = parse("131052-9085").unwrap();
+    assert_eq!(code.individual_number(), 908);
+    assert!(code.is_temporary());
     assert_eq!(code.century_sign(), CenturySign::Minus);
-    assert_eq!(check_character(131_052_308), 'T');
+    assert_eq!(check_character(131_052_908), '5');
 }
 
 #[test]
@@ -142,14 +142,14 @@ fn leap_years() {
 #[test]
 fn length_error() {
     assert_eq!(parse(""), Err(HetuError::Length { found: 0 }));
-    assert_eq!(parse("131052-308"), Err(HetuError::Length { found: 10 }));
-    assert_eq!(parse("131052-308TT"), Err(HetuError::Length { found: 12 }));
+    assert_eq!(parse("131052-908"), Err(HetuError::Length { found: 10 }));
+    assert_eq!(parse("131052-9085T"), Err(HetuError::Length { found: 12 }));
     // No trimming.
-    assert_eq!(parse(" 131052-308T"), Err(HetuError::Length { found: 12 }));
-    assert_eq!(parse("131052-308T\n"), Err(HetuError::Length { found: 12 }));
+    assert_eq!(parse(" 131052-9085"), Err(HetuError::Length { found: 12 }));
+    assert_eq!(parse("131052-9085\n"), Err(HetuError::Length { found: 12 }));
     // Characters, not bytes.
     assert_eq!(
-        parse("13105ä-308T"),
+        parse("13105ä-9085"),
         Err(HetuError::Characters {
             position: 6,
             found: 'ä'
@@ -164,14 +164,14 @@ fn length_error() {
 #[test]
 fn characters_error() {
     assert_eq!(
-        parse("1x1052-308T"),
+        parse("1x1052-9085"),
         Err(HetuError::Characters {
             position: 2,
             found: 'x'
         })
     );
     assert_eq!(
-        parse("131052-3O8T"),
+        parse("131052-9O85"),
         Err(HetuError::Characters {
             position: 9,
             found: 'O'
@@ -179,7 +179,7 @@ fn characters_error() {
     );
     // Lowercase is never accepted: check character and century sign.
     assert_eq!(
-        parse("131052-308t"),
+        parse("131052-908t"),
         Err(HetuError::Characters {
             position: 11,
             found: 't'
@@ -202,7 +202,7 @@ fn characters_error() {
     // Letters that are not in the check alphabet.
     for c in ['G', 'I', 'O', 'Q', 'Z', '-'] {
         assert_eq!(
-            parse(&format!("131052-308{c}")),
+            parse(&format!("131052-908{c}")),
             Err(HetuError::Characters {
                 position: 11,
                 found: c
@@ -211,7 +211,7 @@ fn characters_error() {
     }
     // The first bad character is reported.
     assert_eq!(
-        parse("ab1052-308T"),
+        parse("ab1052-9085"),
         Err(HetuError::Characters {
             position: 1,
             found: 'a'
@@ -232,7 +232,7 @@ fn characters_error() {
 fn century_sign_error() {
     for c in ['Z', 'G', '*', '/', '0', ' '] {
         assert_eq!(
-            parse(&format!("131052{c}308T")),
+            parse(&format!("131052{c}9085")),
             Err(HetuError::CenturySign { found: c })
         );
     }
@@ -270,17 +270,21 @@ fn date_error() {
 
 #[test]
 fn individual_number_error() {
-    // Both have the right check character: 010100000 mod 31 = 'E',
-    // 010100001 mod 31 = 'F'.
+    // 000 and 001 are never issued. The codes are built here with the right
+    // check character, so that only the individual number is wrong.
+    let with_number = |n: &str| {
+        let nine: u32 = format!("010100{n}").parse().unwrap();
+        format!("010100A{n}{}", check_character(nine))
+    };
     assert_eq!(
-        parse("010100A000E"),
+        parse(&with_number("000")),
         Err(HetuError::IndividualNumber { found: 0 })
     );
     assert_eq!(
-        parse("010100A001F"),
+        parse(&with_number("001")),
         Err(HetuError::IndividualNumber { found: 1 })
     );
-    assert!(parse("010100A002H").is_ok());
+    assert!(parse(&with_number("902")).is_ok());
     for n in [0, 1, 1000, u16::MAX] {
         assert_eq!(
             PersonalIdentityCode::from_parts(date(2000, 1, 1), CenturySign::A, n),
@@ -296,10 +300,10 @@ fn individual_number_error() {
 #[test]
 fn check_character_error() {
     assert_eq!(
-        parse("131052-308U"),
+        parse("131052-9080"),
         Err(HetuError::CheckCharacter {
-            expected: 'T',
-            found: 'U'
+            expected: '5',
+            found: '0'
         })
     );
     assert_eq!(
@@ -327,20 +331,20 @@ fn check_character_alphabet() {
 
 #[test]
 fn debug_is_redacted_and_errors_do_not_leak() {
-    let code = parse("131052-308T").unwrap();
+    let code = parse("131052-9085").unwrap();
     let debug = format!("{code:?}");
     assert_eq!(debug, "PersonalIdentityCode(<redacted>)");
     assert_eq!(
         format!("{:?}", Some(&code)),
         "Some(PersonalIdentityCode(<redacted>))"
     );
-    assert_eq!(format!("{code}"), "131052-308T");
+    assert_eq!(format!("{code}"), "131052-9085");
     for bad in [
-        "131052-308U",
-        "131052-308",
-        "131052Z308T",
-        "310252-308T",
-        "131052-3O8T",
+        "131052-9080",
+        "131052-908",
+        "131052Z9085",
+        "310252-9085",
+        "131052-9O85",
     ] {
         let message = parse(bad).unwrap_err().to_string();
         assert!(!message.contains(bad), "{message}");
@@ -359,12 +363,12 @@ fn serde_round_trip() {
     let code = PersonalIdentityCode::deserialize(ok).unwrap();
     assert_eq!(code.as_str(), "150650Y903J");
 
-    let bad: StrDeserializer<'_, ValueError> = "131052-308U".into_deserializer();
+    let bad: StrDeserializer<'_, ValueError> = "131052-9080".into_deserializer();
     let err = PersonalIdentityCode::deserialize(bad).unwrap_err();
     assert_eq!(err.to_string(), "check character is 'U', expected 'T'");
 
     let owned: serde::de::value::StringDeserializer<ValueError> =
-        String::from("131052-308T").into_deserializer();
+        String::from("131052-9085").into_deserializer();
     assert!(PersonalIdentityCode::deserialize(owned).is_ok());
 
     // Serialize writes the string itself.

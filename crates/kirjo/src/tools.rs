@@ -63,10 +63,10 @@ mod tests {
 
     #[test]
     fn hetu_lines() {
-        let (out, ok) = hetu(&["010101-900R".into(), "131052-308T".into()]);
+        let (out, ok) = hetu(&["010101-900R".into(), "131052-9085".into()]);
         assert!(ok, "{out}");
         assert!(out.contains("010101-900R\tvalid\tborn 1901-01-01\tfemale\ttemporary"));
-        assert!(out.contains("131052-308T\tvalid\tborn 1952-10-13\tfemale\tordinary"));
+        assert!(out.contains("131052-9085\tvalid\tborn 1952-10-13\tfemale\ttemporary"));
         let (out, ok) = hetu(&["010101-900R".into(), "010101-900S".into()]);
         assert!(!ok);
         assert!(
