@@ -365,7 +365,7 @@ fn serde_round_trip() {
 
     let bad: StrDeserializer<'_, ValueError> = "131052-9080".into_deserializer();
     let err = PersonalIdentityCode::deserialize(bad).unwrap_err();
-    assert_eq!(err.to_string(), "check character is 'U', expected 'T'");
+    assert_eq!(err.to_string(), "check character is '0', expected '5'");
 
     let owned: serde::de::value::StringDeserializer<ValueError> =
         String::from("131052-9085").into_deserializer();
