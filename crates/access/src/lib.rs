@@ -527,6 +527,29 @@ pub fn decide_on_client(
     action: Action,
     client: &ClientFacts,
     purpose: Option<&StatedPurpose>,
+    reason: Option<&str>,
+    settings: &dyn AccessSettings,
+) -> Decision {
+    let d = decide_by_rules(actor, action, client, purpose, settings);
+    // Revealing a protected address needs the user's reason, which the use
+    // log keeps as the purpose.
+    if d.allowed
+        && action == Action::RevealProtectedAddress
+        && reason.is_none_or(|r| r.trim().is_empty())
+    {
+        return Decision::deny(
+            Rule::NoMatchingRight,
+            "denied: revealing a protected address needs a stated reason",
+        );
+    }
+    d
+}
+
+fn decide_by_rules(
+    actor: &Actor,
+    action: Action,
+    client: &ClientFacts,
+    purpose: Option<&StatedPurpose>,
     settings: &dyn AccessSettings,
 ) -> Decision {
     if let Some(d) = actor_gate(actor) {
@@ -738,10 +761,24 @@ mod tests {
     #[test]
     fn team_member_reads_and_others_do_not() {
         let a = actor(&[(Role::ClientWorker, "u1", Some("aikuiset"))]);
-        let d = decide_on_client(&a, Action::ViewDocument, &client(true), None, &Settings);
+        let d = decide_on_client(
+            &a,
+            Action::ViewDocument,
+            &client(true),
+            None,
+            None,
+            &Settings,
+        );
         assert!(d.allowed && d.rule == Rule::TeamMember, "{d:?}");
         assert!(d.explanation.contains("relationship 3"));
-        let d = decide_on_client(&a, Action::ViewDocument, &client(false), None, &Settings);
+        let d = decide_on_client(
+            &a,
+            Action::ViewDocument,
+            &client(false),
+            None,
+            None,
+            &Settings,
+        );
         assert!(!d.allowed, "{d:?}");
     }
 
@@ -749,11 +786,27 @@ mod tests {
     fn wrong_unit_or_area_denies() {
         let a = actor(&[(Role::ClientWorker, "u2", Some("aikuiset"))]);
         assert!(
-            !decide_on_client(&a, Action::ViewBasicData, &client(true), None, &Settings).allowed
+            !decide_on_client(
+                &a,
+                Action::ViewBasicData,
+                &client(true),
+                None,
+                None,
+                &Settings,
+            )
+            .allowed
         );
         let a = actor(&[(Role::ClientWorker, "u1", Some("lapsiperheet"))]);
         assert!(
-            !decide_on_client(&a, Action::ViewBasicData, &client(true), None, &Settings).allowed
+            !decide_on_client(
+                &a,
+                Action::ViewBasicData,
+                &client(true),
+                None,
+                None,
+                &Settings,
+            )
+            .allowed
         );
     }
 
@@ -762,13 +815,31 @@ mod tests {
         let mut a = actor(&[(Role::ClientWorker, "u1", Some("aikuiset"))]);
         a.commitment_accepted = false;
         for act in Action::ALL {
-            assert!(!decide_on_client(&a, act, &client(true), None, &Settings).allowed);
+            assert!(!decide_on_client(&a, act, &client(true), None, None, &Settings).allowed);
         }
         a.commitment_accepted = true;
         a.duties_ended = true;
         for act in Action::ALL {
-            assert!(!decide_on_client(&a, act, &client(true), None, &Settings).allowed);
+            assert!(!decide_on_client(&a, act, &client(true), None, None, &Settings).allowed);
         }
+    }
+
+    #[test]
+    fn revealing_a_protected_address_needs_a_reason() {
+        let a = actor(&[(Role::ClientWorker, "u1", Some("aikuiset"))]);
+        let reveal = |reason| {
+            decide_on_client(
+                &a,
+                Action::RevealProtectedAddress,
+                &client(true),
+                None,
+                reason,
+                &Settings,
+            )
+        };
+        assert!(!reveal(None).allowed);
+        assert!(!reveal(Some("  ")).allowed);
+        assert!(reveal(Some("kotikäynti")).allowed);
     }
 
     #[test]
@@ -776,7 +847,7 @@ mod tests {
         let a = actor(&[(Role::MainAdministrator, "hallinto", None)]);
         for act in Action::ALL.into_iter().filter(|a| a.is_on_client()) {
             assert!(
-                !decide_on_client(&a, act, &client(true), None, &Settings).allowed,
+                !decide_on_client(&a, act, &client(true), None, None, &Settings).allowed,
                 "{act}"
             );
         }
@@ -796,6 +867,7 @@ mod tests {
             Action::ViewBasicData,
             &client(false),
             Some(&p),
+            None,
             &Settings,
         );
         assert!(
@@ -809,7 +881,8 @@ mod tests {
                 Action::WriteDocument,
                 &client(false),
                 Some(&p),
-                &Settings
+                None,
+                &Settings,
             )
             .allowed
         );
@@ -823,7 +896,8 @@ mod tests {
                 Action::ViewBasicData,
                 &client(false),
                 Some(&unknown),
-                &Settings
+                None,
+                &Settings,
             )
             .allowed
         );
@@ -837,7 +911,8 @@ mod tests {
                 Action::ViewBasicData,
                 &client(false),
                 Some(&empty),
-                &Settings
+                None,
+                &Settings,
             )
             .allowed
         );
@@ -849,7 +924,8 @@ mod tests {
                 Action::ViewBasicData,
                 &client(false),
                 Some(&p),
-                &Settings
+                None,
+                &Settings,
             )
             .allowed
         );
@@ -857,7 +933,15 @@ mod tests {
         let mut protected = client(false);
         protected.relationships[0].service_area = "lapsiperheet".into();
         assert!(
-            !decide_on_client(&a, Action::ViewBasicData, &protected, Some(&p), &Settings).allowed
+            !decide_on_client(
+                &a,
+                Action::ViewBasicData,
+                &protected,
+                Some(&p),
+                None,
+                &Settings,
+            )
+            .allowed
         );
     }
 
@@ -872,9 +956,11 @@ mod tests {
             service_area: "aikuiset".into(),
             active: true,
         });
-        assert!(decide_on_client(&a, Action::ViewDocument, &c, None, &Settings).allowed);
-        assert!(!decide_on_client(&a, Action::ViewSensitiveData, &c, None, &Settings).allowed);
+        assert!(decide_on_client(&a, Action::ViewDocument, &c, None, None, &Settings).allowed);
+        assert!(
+            !decide_on_client(&a, Action::ViewSensitiveData, &c, None, None, &Settings).allowed
+        );
         c.commissions[0].active = false;
-        assert!(!decide_on_client(&a, Action::ViewDocument, &c, None, &Settings).allowed);
+        assert!(!decide_on_client(&a, Action::ViewDocument, &c, None, None, &Settings).allowed);
     }
 }

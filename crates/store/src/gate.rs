@@ -188,121 +188,9 @@ impl AccessSettings for GateSettings {
     }
 }
 
-/// The actor as the gate sees them, today.
-pub async fn load_actor(conn: &mut PgConnection, user_id: i64) -> Result<Option<Actor>> {
-    let Some(row) = sqlx::query(
-        "SELECT u.name, u.provider_id, u.password_change_required,
-                (u.duties_ended_at IS NOT NULL AND u.duties_ended_at <= now()) AS ended,
-                EXISTS (SELECT 1 FROM commitment_acceptance a
-                        WHERE a.user_id = u.id
-                          AND a.version = (SELECT max(version) FROM user_commitment)) AS accepted
-         FROM staff_user u WHERE u.id = $1",
-    )
-    .bind(user_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let grants = sqlx::query(
-        "SELECT id, role, unit_id, sub_register_id FROM role_grant
-         WHERE user_id = $1 AND ended_at IS NULL
-           AND valid_from <= kirjo_today() AND (valid_until IS NULL OR kirjo_today() <= valid_until)
-         ORDER BY id",
-    )
-    .bind(user_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let ended: bool = row.try_get("ended")?;
-    let mut roles = Vec::new();
-    if !ended {
-        for g in grants {
-            let role: String = g.try_get("role")?;
-            if let Some(role) = Role::parse(&role) {
-                roles.push(RoleInForce {
-                    grant_id: g.try_get("id")?,
-                    role,
-                    unit: g.try_get("unit_id")?,
-                    service_area: g.try_get("sub_register_id")?,
-                });
-            }
-        }
-    }
-    Ok(Some(Actor {
-        user_id,
-        name: row.try_get("name")?,
-        roles,
-        provider: row.try_get("provider_id")?,
-        commitment_accepted: row.try_get("accepted")?,
-        duties_ended: ended,
-        password_change_required: row.try_get("password_change_required")?,
-    }))
-}
-
-/// The client's relationships and commissions, as seen by `user_id`, and
-/// the register the client is in.
-pub async fn load_client(
-    conn: &mut PgConnection,
-    client_id: i64,
-    user_id: i64,
-) -> Result<Option<(ClientFacts, String)>> {
-    let Some(register_id) =
-        sqlx::query_scalar::<_, String>("SELECT register_id FROM person WHERE id = $1")
-            .bind(client_id)
-            .fetch_optional(&mut *conn)
-            .await?
-    else {
-        return Ok(None);
-    };
-    let rels = sqlx::query(
-        "SELECT r.id, r.unit_id, r.sub_register_id,
-                (r.started_on <= kirjo_today() AND (r.ended_on IS NULL OR kirjo_today() <= r.ended_on)) AS active,
-                r.responsible_worker_id = $2 AS responsible,
-                EXISTS (SELECT 1 FROM relationship_team_member t
-                        WHERE t.relationship_id = r.id AND t.user_id = $2
-                          AND t.valid_from <= kirjo_today()
-                          AND (t.valid_until IS NULL OR kirjo_today() <= t.valid_until)) AS on_team
-         FROM client_relationship r WHERE r.client_id = $1 ORDER BY r.id",
-    )
-    .bind(client_id)
-    .bind(user_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let comms = sqlx::query(
-        "SELECT id, provider_id, sub_register_id,
-                (valid_from <= kirjo_today() AND (valid_until IS NULL OR kirjo_today() <= valid_until)) AS active
-         FROM commission WHERE client_id = $1 ORDER BY id",
-    )
-    .bind(client_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut facts = ClientFacts {
-        client_id,
-        ..ClientFacts::default()
-    };
-    for r in rels {
-        facts.relationships.push(RelationshipFact {
-            id: r.try_get("id")?,
-            unit: r.try_get("unit_id")?,
-            service_area: r.try_get("sub_register_id")?,
-            active: r.try_get("active")?,
-            actor_responsible: r.try_get("responsible")?,
-            actor_on_team: r.try_get("on_team")?,
-        });
-    }
-    for c in comms {
-        facts.commissions.push(CommissionFact {
-            id: c.try_get("id")?,
-            provider: c.try_get("provider_id")?,
-            service_area: c.try_get("sub_register_id")?,
-            active: c.try_get("active")?,
-        });
-    }
-    Ok(Some((facts, register_id)))
-}
-
-/// The actor and, when asked, the client, in one round trip: what
-/// [`load_actor`] and [`load_client`] read, as one query. The client part is
+/// The actor as the gate sees them today (roles in force, commitment,
+/// duties) and, when asked, the client (relationships and commissions as
+/// seen by that actor, and the register), in one query. The client part is
 /// `None` when no client was asked, `Some(None)` when it does not exist.
 pub async fn load_facts(
     conn: &mut PgConnection,
@@ -532,7 +420,14 @@ pub async fn enter(
                     tx.commit().await?;
                     return Err(GateError::NoSuchClient);
                 };
-                let d = decide_on_client(actor, request.action, &facts, request.purpose, settings);
+                let d = decide_on_client(
+                    actor,
+                    request.action,
+                    &facts,
+                    request.purpose,
+                    request.reason,
+                    settings,
+                );
                 (d, Some(register_id), actor.name.clone())
             }
             None => (
@@ -541,16 +436,6 @@ pub async fn enter(
                 actor.name.clone(),
             ),
         },
-    };
-    let decision = match (request.action, request.reason.map(str::trim)) {
-        (Action::RevealProtectedAddress, None | Some("")) if decision.allowed => Decision {
-            allowed: false,
-            rule: kirjo_access::Rule::NoMatchingRight,
-            explanation: "denied: revealing a protected address needs a stated reason".to_owned(),
-            flag_for_review: false,
-            service_area: None,
-        },
-        _ => decision,
     };
     let purpose = match (
         request.reason.map(str::trim).filter(|r| !r.is_empty()),

@@ -404,25 +404,6 @@ pub async fn create_session(
     Ok(())
 }
 
-/// The session's user and how many seconds ago they last gave their
-/// password in it, if the session is valid (see [`resolve_session`]).
-pub async fn resolve_session_with_auth_age(
-    pool: &PgPool,
-    token: &str,
-    idle_secs: i64,
-) -> Result<Option<(i64, f64)>> {
-    let Some(user) = resolve_session(pool, token, idle_secs).await? else {
-        return Ok(None);
-    };
-    let age: f64 = sqlx::query_scalar(
-        "SELECT extract(epoch FROM now() - authenticated_at)::float8 FROM staff_session WHERE token_hash = $1",
-    )
-    .bind(token_hash(token))
-    .fetch_one(pool)
-    .await?;
-    Ok(Some((user, age)))
-}
-
 /// Marks that the user gave their password again in this session.
 pub async fn reauthenticated(pool: &PgPool, token: &str) -> Result<()> {
     sqlx::query("UPDATE staff_session SET authenticated_at = now() WHERE token_hash = $1 AND ended_at IS NULL")
@@ -432,29 +413,36 @@ pub async fn reauthenticated(pool: &PgPool, token: &str) -> Result<()> {
     Ok(())
 }
 
-/// The session's user, if the session is open, not idle too long, not past
-/// its absolute limit, and the user's duties have not ended. Touches it.
-pub async fn resolve_session(pool: &PgPool, token: &str, idle_secs: i64) -> Result<Option<i64>> {
+/// The session's user and how many seconds ago they last gave their
+/// password in it, if the session is open, not idle too long, not past its
+/// absolute limit, and the user's duties have not ended. Touches it. One
+/// statement: it runs on every signed-in request.
+pub async fn resolve_session(
+    pool: &PgPool,
+    token: &str,
+    idle_secs: i64,
+) -> Result<Option<(i64, f64)>> {
     // The idle check reads the previous last_seen_at, then touches it.
-    let row: Option<(i64, bool)> = sqlx::query_as(
+    let row: Option<(i64, bool, f64)> = sqlx::query_as(
         "WITH old AS (
              SELECT s.user_id,
                     (s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2)
-                     AND (u.duties_ended_at IS NULL OR u.duties_ended_at > now())) AS ok
+                     AND (u.duties_ended_at IS NULL OR u.duties_ended_at > now())) AS ok,
+                    extract(epoch FROM now() - s.authenticated_at)::float8 AS auth_age
              FROM staff_session s JOIN staff_user u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.ended_at IS NULL),
          touched AS (
              UPDATE staff_session SET last_seen_at = now()
              WHERE token_hash = $1 AND (SELECT ok FROM old))
-         SELECT user_id, ok FROM old",
+         SELECT user_id, ok, auth_age FROM old",
     )
     .bind(token_hash(token))
     .bind(idle_secs as f64)
     .fetch_optional(pool)
     .await?;
     match row {
-        Some((user, true)) => Ok(Some(user)),
-        Some((_, false)) => {
+        Some((user, true, age)) => Ok(Some((user, age))),
+        Some((_, false, _)) => {
             end_session(pool, token, "expired").await?;
             Ok(None)
         }
@@ -484,7 +472,9 @@ pub async fn end_user_sessions(pool: &PgPool, user_id: i64, reason: &str) -> Res
 /// The user's own roles in force, for their start page.
 pub async fn my_roles(pool: &PgPool, user_id: i64) -> Result<Option<kirjo_access::Actor>> {
     let mut conn = pool.acquire().await?;
-    crate::gate::load_actor(&mut conn, user_id).await
+    Ok(crate::gate::load_facts(&mut conn, user_id, None)
+        .await?
+        .map(|(actor, _)| actor))
 }
 
 /// The user's duties have ended: every right and every session ends now.

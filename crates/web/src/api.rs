@@ -338,20 +338,7 @@ pub async fn client_log(
     let (from, to) = period.range()?;
     let csv = period.csv()?;
     let data = format!("log extract {} .. {}", from.to_rfc3339(), to.to_rfc3339());
-    let mut g = enter(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        &Request {
-            action: Action::ViewLogExtract,
-            client_id: Some(id),
-            data: &data,
-            purpose: None,
-            reason: None,
-        },
-    )
-    .await
-    .map_err(ApiError::from_gate)?;
+    let mut g = on_client(&state, &me, id, Action::ViewLogExtract, &data).await?;
     let pending = extract::client_extract(&mut g, from, to)
         .await
         .map_err(ApiError::from_store)?;
@@ -637,20 +624,7 @@ pub async fn update_client(
         Ok(i) => i,
         Err(errors) => return Ok(form_errors(errors)),
     };
-    let mut g = enter(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        &Request {
-            action: Action::EditBasicData,
-            client_id: Some(id),
-            data: "basic_data",
-            purpose: None,
-            reason: None,
-        },
-    )
-    .await
-    .map_err(ApiError::from_gate)?;
+    let mut g = on_client(&state, &me, id, Action::EditBasicData, "basic_data").await?;
     let pending = clients::update_basic(&mut g, &input)
         .await
         .map_err(ApiError::from_store)?;

@@ -105,7 +105,7 @@ impl FromRequestParts<AppState> for SignedIn {
     ) -> Result<Self, Self::Rejection> {
         let token = token_from(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
         let (user_id, auth_age_secs) =
-            staff::resolve_session_with_auth_age(&state.db, &token, state.sessions.idle_secs)
+            staff::resolve_session(&state.db, &token, state.sessions.idle_secs)
                 .await
                 .map_err(ApiError::from_store)?
                 .ok_or_else(ApiError::unauthenticated)?;

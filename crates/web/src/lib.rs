@@ -152,8 +152,7 @@ impl ApiError {
                 }
             }
             other => {
-                tracing::error!(kind = "store", "storage error");
-                let _ = other;
+                tracing::error!(kind = other.kind(), "storage error");
                 Self {
                     status: StatusCode::INTERNAL_SERVER_ERROR,
                     message: "internal error".to_owned(),
