@@ -28,7 +28,49 @@ pub struct Config {
     pub log: LogConfig,
     #[serde(default)]
     pub audit: AuditConfig,
+    #[serde(default)]
+    pub auth: AuthConfig,
     pub register: RegisterDescription,
+}
+
+/// Sign-in and sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// Roles that must sign in with a second factor (TOTP). Default: the
+    /// main administrator and the data protection officer, whose roles
+    /// reach across all clients' logs and everyone's rights.
+    #[serde(default = "default_second_factor_roles")]
+    pub second_factor_roles: Vec<kirjo_access::Role>,
+    /// A password older than this many days must be changed at sign-in.
+    /// Default: no maximum age, as current guidance (NCSC-FI, NIST SP
+    /// 800-63B) advises; set it where a policy asks for periodic change.
+    #[serde(default)]
+    pub max_password_age_days: Option<u32>,
+    /// Idle timeout in minutes (1..=720). Default 30.
+    #[serde(default)]
+    pub idle_timeout_minutes: Option<u32>,
+    /// Absolute session limit in hours (1..=24). Default 12.
+    #[serde(default)]
+    pub session_max_hours: Option<u32>,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            second_factor_roles: default_second_factor_roles(),
+            max_password_age_days: None,
+            idle_timeout_minutes: None,
+            session_max_hours: None,
+        }
+    }
+}
+
+fn default_second_factor_roles() -> Vec<kirjo_access::Role> {
+    vec![
+        kirjo_access::Role::MainAdministrator,
+        kirjo_access::Role::DataProtectionOfficer,
+    ]
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,12 +79,21 @@ pub struct ServerConfig {
     /// Address to listen on. Default 127.0.0.1:8080.
     #[serde(default = "default_listen")]
     pub listen: SocketAddr,
+    /// HTTPS: the certificate chain (PEM). With `tls_private_key`, Kirjo
+    /// serves HTTPS only (rustls), cookies are `Secure` and pages send HSTS.
+    #[serde(default)]
+    pub tls_certificate: Option<PathBuf>,
+    /// HTTPS: the private key (PEM, PKCS#8, PKCS#1 or SEC1).
+    #[serde(default)]
+    pub tls_private_key: Option<PathBuf>,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             listen: default_listen(),
+            tls_certificate: None,
+            tls_private_key: None,
         }
     }
 }
@@ -466,6 +517,48 @@ fn validate(name: &str, text: &str, config: &Config) -> Result<Vec<String>, Conf
                 format!("{n} is not between 1 and 1000"),
             ));
         }
+    }
+    match (
+        &config.server.tls_certificate,
+        &config.server.tls_private_key,
+    ) {
+        (Some(_), None) => {
+            return Err(err(
+                "server.tls_certificate",
+                "is given without server.tls_private_key: give both, or neither for plain HTTP"
+                    .to_owned(),
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(err(
+                "server.tls_private_key",
+                "is given without server.tls_certificate: give both, or neither for plain HTTP"
+                    .to_owned(),
+            ))
+        }
+        _ => {}
+    }
+    if let Some(n) = config.auth.idle_timeout_minutes {
+        if !(1..=720).contains(&n) {
+            return Err(err(
+                "auth.idle_timeout_minutes",
+                format!("{n} is not between 1 and 720"),
+            ));
+        }
+    }
+    if let Some(n) = config.auth.session_max_hours {
+        if !(1..=24).contains(&n) {
+            return Err(err(
+                "auth.session_max_hours",
+                format!("{n} is not between 1 and 24"),
+            ));
+        }
+    }
+    if config.auth.max_password_age_days == Some(0) {
+        return Err(err(
+            "auth.max_password_age_days",
+            "0 would expire every password at once: leave it out for no maximum age".to_owned(),
+        ));
     }
     if config.storage.data_dir.as_os_str().is_empty() {
         return Err(err("storage.data_dir", "must not be empty".to_owned()));

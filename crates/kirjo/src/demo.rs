@@ -93,7 +93,13 @@ pub const USERS: &[DemoUser] = &[
 ];
 
 /// The parts, in loading order.
-const PARTS: &[&str] = &["foundation", "organisation", "registry"];
+const PARTS: &[&str] = &["foundation", "organisation", "registry", "second_factor"];
+
+/// The demo administrator's TOTP secret (20 bytes), printed at start so
+/// that an authenticator app can be set up from it. Demo data only: a real
+/// secret is random and shown once, at enrolment.
+pub const DEMO_TOTP_USER: &str = "aino.paakayttaja";
+pub const DEMO_TOTP_SECRET: &[u8; 20] = b"harjuniemi-demo-totp";
 
 /// Prepares a database as `kirjo serve` does and loads the demo data into
 /// it; returns the gate settings of the configuration. For tests and
@@ -123,6 +129,15 @@ pub async fn load(owner: &PgPool) -> anyhow::Result<DemoReport> {
             "foundation" => {}
             "organisation" => organisation(&mut tx).await?,
             "registry" => registry(&mut tx).await?,
+            "second_factor" => {
+                sqlx::query(
+                    "UPDATE staff_user SET totp_secret = $2, totp_enrolled_at = now() WHERE username = $1",
+                )
+                .bind(DEMO_TOTP_USER)
+                .bind(&DEMO_TOTP_SECRET[..])
+                .execute(&mut *tx)
+                .await?;
+            }
             _ => {}
         }
         if demo::mark_loaded(&mut tx, part).await? {

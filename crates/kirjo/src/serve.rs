@@ -352,27 +352,128 @@ async fn run_server(
         for u in crate::demo::USERS {
             writeln!(out, "  {:<26} {}", u.username, u.shows)?;
         }
+        writeln!(
+            out,
+            "Second factor: {} has TOTP enrolled with the secret {} (add it to an authenticator app); \
+             roles {} must enrol at their first sign-in.",
+            crate::demo::DEMO_TOTP_USER,
+            kirjo_web::totp::base32(crate::demo::DEMO_TOTP_SECRET),
+            loaded
+                .config
+                .auth
+                .second_factor_roles
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
     }
     tracing::info!(database = %db.description, "database ready");
+    let tls = tls_config(loaded)?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     writeln!(
         out,
-        "Kirjo is ready at http://{addr}/ (health: http://{addr}/health/ready)"
+        "Kirjo is ready at {scheme}://{addr}/ (health: {scheme}://{addr}/health/ready)"
     )?;
     out.flush()?;
 
-    let state = kirjo_web::AppState::new(db.runtime.clone()).with_gate(gate_settings(loaded));
-    let app = kirjo_web::router(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        let sig = shutdown.wait().await;
-        tracing::info!(signal = sig, "shutting down: finishing requests in flight");
-    })
-    .await?;
+    let state = kirjo_web::AppState::new(db.runtime.clone())
+        .with_gate(gate_settings(loaded))
+        .with_sessions(session_settings(loaded, tls.is_some()))
+        .with_ui(kirjo_web::UiSettings {
+            purposes: loaded.config.register.access_purposes.clone(),
+            tls: tls.is_some(),
+        });
+    let app =
+        kirjo_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    match tls {
+        None => {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let sig = shutdown.wait().await;
+                    tracing::info!(signal = sig, "shutting down: finishing requests in flight");
+                })
+                .await?;
+        }
+        Some(config) => {
+            let handle = axum_server::Handle::new();
+            let h = handle.clone();
+            tokio::spawn(async move {
+                let sig = shutdown.wait().await;
+                tracing::info!(signal = sig, "shutting down: finishing requests in flight");
+                h.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
+            });
+            let listener = listener.into_std()?;
+            axum_server::from_tcp_rustls(listener, config)
+                .handle(handle)
+                .serve(app)
+                .await?;
+        }
+    }
     tracing::info!("server stopped");
     Ok(())
+}
+
+/// The session settings of the configuration.
+pub fn session_settings(loaded: &Loaded, tls: bool) -> kirjo_web::SessionSettings {
+    let auth = &loaded.config.auth;
+    let defaults = kirjo_web::SessionSettings::default();
+    kirjo_web::SessionSettings {
+        idle_secs: auth
+            .idle_timeout_minutes
+            .map_or(defaults.idle_secs, |m| i64::from(m) * 60),
+        absolute_secs: auth
+            .session_max_hours
+            .map_or(defaults.absolute_secs, |h| i64::from(h) * 3600),
+        secure_cookies: tls,
+        second_factor_roles: auth.second_factor_roles.clone(),
+        max_password_age_days: auth.max_password_age_days.map(i64::from),
+        issuer: format!("Kirjo {}", loaded.config.register.controller.name),
+        ..defaults
+    }
+}
+
+/// The rustls configuration, when a certificate and key are configured.
+fn tls_config(loaded: &Loaded) -> anyhow::Result<Option<axum_server::tls_rustls::RustlsConfig>> {
+    let (Some(cert), Some(key)) = (
+        &loaded.config.server.tls_certificate,
+        &loaded.config.server.tls_private_key,
+    ) else {
+        return Ok(None);
+    };
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(cert)
+        .and_then(|i| i.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "server.tls_certificate: cannot read a PEM certificate from {}: {e}",
+                cert.display()
+            )
+        })?;
+    if certs.is_empty() {
+        anyhow::bail!(
+            "server.tls_certificate: no certificate in {}",
+            cert.display()
+        );
+    }
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| {
+        anyhow::anyhow!(
+            "server.tls_private_key: cannot read a PEM private key from {}: {e}",
+            key.display()
+        )
+    })?;
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| anyhow::anyhow!("TLS: {e}"))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| anyhow::anyhow!("server.tls_certificate and server.tls_private_key: {e}"))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Some(axum_server::tls_rustls::RustlsConfig::from_config(
+        std::sync::Arc::new(config),
+    )))
 }
 
 /// What the gate needs of the configuration.

@@ -121,7 +121,10 @@ async fn serve_stops_on_sigterm_and_the_next_start_reuses_the_data() {
             .fetch_one(&mut conn)
             .await
             .unwrap();
-        assert_eq!(loads, 3, "foundation, organisation and registry, each once");
+        assert_eq!(
+            loads, 4,
+            "foundation, organisation, registry and second_factor, each once"
+        );
         let people: i64 = sqlx::query_scalar("SELECT count(*) FROM person")
             .fetch_one(&mut conn)
             .await

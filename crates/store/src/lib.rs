@@ -16,6 +16,7 @@ pub mod migrate;
 pub mod monitoring;
 pub mod register;
 pub mod relationships;
+pub mod second_factor;
 pub mod staff;
 pub mod vtj;
 

@@ -50,6 +50,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0005_sensitive_and_finances",
         sql: include_str!("../migrations/0005_sensitive_and_finances.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_second_factor_and_pages",
+        sql: include_str!("../migrations/0006_second_factor_and_pages.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.

@@ -358,12 +358,19 @@ pub struct SignInAccount {
     pub password_hash: Option<String>,
     pub duties_ended: bool,
     pub password_change_required: bool,
+    /// Days since the password was last set (or the account made).
+    pub password_age_days: f64,
+    /// Whether the user has enrolled a second factor.
+    pub has_second_factor: bool,
 }
 
 pub async fn account_by_username(pool: &PgPool, username: &str) -> Result<Option<SignInAccount>> {
     let row = sqlx::query(
         "SELECT id, name, password_hash, password_change_required,
-                (duties_ended_at IS NOT NULL AND duties_ended_at <= now()) AS ended
+                (duties_ended_at IS NOT NULL AND duties_ended_at <= now()) AS ended,
+                extract(epoch FROM now() - coalesce(password_changed_at, created_at))::float8 / 86400
+                    AS password_age_days,
+                totp_secret IS NOT NULL AS has_second_factor
          FROM staff_user WHERE username = $1",
     )
     .bind(username)
@@ -376,6 +383,8 @@ pub async fn account_by_username(pool: &PgPool, username: &str) -> Result<Option
             password_hash: r.try_get("password_hash")?,
             duties_ended: r.try_get("ended")?,
             password_change_required: r.try_get("password_change_required")?,
+            password_age_days: r.try_get("password_age_days")?,
+            has_second_factor: r.try_get("has_second_factor")?,
         })
     })
     .transpose()
@@ -385,23 +394,81 @@ fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
+/// Where a session stands: only `SignedIn` may do anything beyond the
+/// second-factor step or enrolment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// The password was right; a TOTP or recovery code is awaited.
+    SecondFactor,
+    /// The user's role requires a second factor and they have none: only
+    /// enrolment is open.
+    Enrol,
+    SignedIn,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::SecondFactor => "second_factor",
+            Stage::Enrol => "enrol",
+            Stage::SignedIn => "signed_in",
+        }
+    }
+
+    fn parse(s: &str) -> Stage {
+        match s {
+            "signed_in" => Stage::SignedIn,
+            "enrol" => Stage::Enrol,
+            _ => Stage::SecondFactor,
+        }
+    }
+}
+
 /// Starts a session; `token` is the random secret the cookie carries.
 pub async fn create_session(
     pool: &PgPool,
     user_id: i64,
     token: &str,
     absolute_secs: i64,
+    stage: Stage,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO staff_session (token_hash, user_id, expires_at)
-         VALUES ($1, $2, now() + make_interval(secs => $3))",
+        "INSERT INTO staff_session (token_hash, user_id, expires_at, stage)
+         VALUES ($1, $2, now() + make_interval(secs => $3), $4)",
     )
     .bind(token_hash(token))
     .bind(user_id)
     .bind(absolute_secs as f64)
+    .bind(stage.as_str())
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Moves a session to another stage (after the second factor or enrolment).
+pub async fn set_stage(pool: &PgPool, token: &str, stage: Stage) -> Result<()> {
+    sqlx::query(
+        "UPDATE staff_session SET stage = $2, authenticated_at = now()
+         WHERE token_hash = $1 AND ended_at IS NULL",
+    )
+    .bind(token_hash(token))
+    .bind(stage.as_str())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Counts a wrong second-factor code in the session; returns the count.
+pub async fn second_factor_failed(pool: &PgPool, token: &str) -> Result<i32> {
+    Ok(sqlx::query_scalar(
+        "UPDATE staff_session SET second_factor_failures = second_factor_failures + 1
+         WHERE token_hash = $1 RETURNING second_factor_failures",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(pool)
+    .await?
+    .unwrap_or(i32::MAX))
 }
 
 /// Marks that the user gave their password again in this session.
@@ -413,36 +480,52 @@ pub async fn reauthenticated(pool: &PgPool, token: &str) -> Result<()> {
     Ok(())
 }
 
-/// The session's user and how many seconds ago they last gave their
-/// password in it, if the session is open, not idle too long, not past its
-/// absolute limit, and the user's duties have not ended. Touches it. One
+/// An open session, as a request sees it.
+#[derive(Debug, Clone)]
+pub struct OpenSession {
+    pub user_id: i64,
+    /// Seconds since the user last gave their password in this session.
+    pub auth_age_secs: f64,
+    pub stage: Stage,
+    /// The language the user chose for the pages, if any.
+    pub language: Option<String>,
+}
+
+/// The session's user, if the session is open, not idle too long, not past
+/// its absolute limit, and the user's duties have not ended. Touches it. One
 /// statement: it runs on every signed-in request.
 pub async fn resolve_session(
     pool: &PgPool,
     token: &str,
     idle_secs: i64,
-) -> Result<Option<(i64, f64)>> {
+) -> Result<Option<OpenSession>> {
     // The idle check reads the previous last_seen_at, then touches it.
-    let row: Option<(i64, bool, f64)> = sqlx::query_as(
+    let row: Option<(i64, bool, f64, String, Option<String>)> = sqlx::query_as(
         "WITH old AS (
              SELECT s.user_id,
                     (s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2)
                      AND (u.duties_ended_at IS NULL OR u.duties_ended_at > now())) AS ok,
-                    extract(epoch FROM now() - s.authenticated_at)::float8 AS auth_age
+                    extract(epoch FROM now() - s.authenticated_at)::float8 AS auth_age,
+                    s.stage, u.language
              FROM staff_session s JOIN staff_user u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.ended_at IS NULL),
          touched AS (
              UPDATE staff_session SET last_seen_at = now()
              WHERE token_hash = $1 AND (SELECT ok FROM old))
-         SELECT user_id, ok, auth_age FROM old",
+         SELECT user_id, ok, auth_age, stage, language FROM old",
     )
     .bind(token_hash(token))
     .bind(idle_secs as f64)
     .fetch_optional(pool)
     .await?;
     match row {
-        Some((user, true, age)) => Ok(Some((user, age))),
-        Some((_, false, _)) => {
+        Some((user_id, true, auth_age_secs, stage, language)) => Ok(Some(OpenSession {
+            user_id,
+            auth_age_secs,
+            stage: Stage::parse(&stage),
+            language,
+        })),
+        Some((_, false, ..)) => {
             end_session(pool, token, "expired").await?;
             Ok(None)
         }

@@ -25,6 +25,9 @@ pub const ROUTES: &[(&str, &str, Option<Action>)] = &[
     ("POST", "/api/me/commitment", None),
     ("GET", "/api/me/trail", None),
     ("POST", "/api/session/reauth", None),
+    ("POST", "/api/session/second-factor", None),
+    ("POST", "/api/me/second-factor", None),
+    ("POST", "/api/me/second-factor/confirm", None),
     ("POST", "/api/me/password", None),
     (
         "POST",

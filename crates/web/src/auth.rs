@@ -16,7 +16,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kirjo_store::gate::{record_event, Caller};
-use kirjo_store::staff;
+use kirjo_store::second_factor;
+use kirjo_store::staff::{self, Stage};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
@@ -52,14 +53,14 @@ fn new_token() -> Result<String, ApiError> {
     Ok(hex::encode(bytes))
 }
 
-fn source(parts: &Parts) -> Option<String> {
+pub(crate) fn source(parts: &Parts) -> Option<String> {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
 }
 
-fn token_from(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn token_from(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -96,7 +97,16 @@ impl SignedIn {
     }
 }
 
-impl FromRequestParts<AppState> for SignedIn {
+/// Any open session, whatever its stage: what the second-factor step and
+/// enrolment take.
+#[derive(Debug, Clone)]
+pub struct AnySession {
+    pub caller: Caller,
+    pub token: String,
+    pub session: staff::OpenSession,
+}
+
+impl FromRequestParts<AppState> for AnySession {
     type Rejection = ApiError;
 
     async fn from_request_parts(
@@ -104,24 +114,58 @@ impl FromRequestParts<AppState> for SignedIn {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = token_from(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
-        let (user_id, auth_age_secs) =
-            staff::resolve_session(&state.db, &token, state.sessions.idle_secs)
-                .await
-                .map_err(ApiError::from_store)?
-                .ok_or_else(ApiError::unauthenticated)?;
+        let session = staff::resolve_session(&state.db, &token, state.sessions.idle_secs)
+            .await
+            .map_err(ApiError::from_store)?
+            .ok_or_else(ApiError::unauthenticated)?;
         let request_id = parts
             .extensions
             .get::<RequestId>()
             .map_or_else(uuid::Uuid::new_v4, |r| r.0);
-        Ok(SignedIn {
+        Ok(AnySession {
             caller: Caller {
-                user_id,
+                user_id: session.user_id,
                 request_id,
                 source_address: source(parts),
             },
             token,
-            auth_age_secs,
+            session,
         })
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let any = AnySession::from_request_parts(parts, state).await?;
+        any.signed_in()
+    }
+}
+
+impl AnySession {
+    /// The session as a signed-in user's, if it has passed every step.
+    pub fn signed_in(self) -> Result<SignedIn, ApiError> {
+        match self.session.stage {
+            Stage::SignedIn => Ok(SignedIn {
+                caller: self.caller,
+                token: self.token,
+                auth_age_secs: self.session.auth_age_secs,
+            }),
+            Stage::SecondFactor => Err(ApiError {
+                status: StatusCode::UNAUTHORIZED,
+                message: "second factor required (POST /api/session/second-factor)".to_owned(),
+            }),
+            Stage::Enrol => Err(ApiError {
+                status: StatusCode::UNAUTHORIZED,
+                message:
+                    "your role requires a second factor: enrol first (POST /api/me/second-factor)"
+                        .to_owned(),
+            }),
+        }
     }
 }
 
@@ -167,15 +211,36 @@ fn cookie(state: &AppState, token: &str, max_age: i64) -> Result<HeaderValue, Ap
     .map_err(|_| ApiError::internal("cookie"))
 }
 
-/// `POST /api/session`: sign in.
-pub async fn sign_in(
-    State(state): State<AppState>,
-    origin: Origin,
-    Json(body): Json<SignIn>,
-) -> Result<Response, ApiError> {
+/// How a sign-in with a password ended.
+#[derive(Debug)]
+pub enum SignInOutcome {
+    /// A session began; `stage` says whether a second factor (or its
+    /// enrolment) is still needed before anything else.
+    Started {
+        token: String,
+        user_id: i64,
+        name: String,
+        stage: Stage,
+        password_change_required: bool,
+    },
+    /// Too many failures for the name or the address: locked for a while.
+    Locked,
+    /// Wrong name or password, or duties ended: the same answer for all.
+    Refused,
+}
+
+/// Checks a name and password and starts a session. Every outcome goes to
+/// the use log; the timing and the answer do not reveal whether the
+/// account exists. Shared by the API and the sign-in page.
+pub async fn authenticate(
+    state: &AppState,
+    origin: &Origin,
+    username: &str,
+    password: &str,
+) -> Result<SignInOutcome, ApiError> {
     // Names are lower-case; an attempt is counted under the name as typed
     // whether or not such an account exists, so a lockout reveals nothing.
-    let username = body.username.trim().to_lowercase();
+    let username = username.trim().to_lowercase();
     let limits = &state.sessions;
     let (account_failures, source_failures) = staff::recent_failures(
         &state.db,
@@ -190,7 +255,7 @@ pub async fn sign_in(
     let account = staff::account_by_username(&state.db, &username)
         .await
         .map_err(ApiError::from_store)?;
-    let password = body.password.clone();
+    let password = password.to_owned();
     let hash = account
         .as_ref()
         .and_then(|a| a.password_hash.clone())
@@ -200,113 +265,161 @@ pub async fn sign_in(
         .await
         .unwrap_or(false);
     let src = origin.source_address.as_deref();
+    let log = |id: Option<i64>, who: &str, ok: bool, why: &str| {
+        let (who, why) = (who.to_owned(), why.to_owned());
+        async move {
+            record_event(
+                &state.db,
+                origin.request_id,
+                id,
+                &who,
+                "sign_in",
+                ok,
+                &why,
+                src,
+            )
+            .await
+            .map_err(ApiError::from_store)
+        }
+    };
+    // The attempted name of an unknown account is kept in the use log
+    // only, never in application logs.
+    let (id, who) = match &account {
+        Some(a) => (Some(a.id), a.name.clone()),
+        None => (None, format!("(unknown account {username})")),
+    };
     if locked {
         staff::record_attempt(&state.db, &username, src, false)
             .await
             .map_err(ApiError::from_store)?;
-        let (id, who) = match &account {
-            Some(a) => (Some(a.id), a.name.clone()),
-            None => (None, format!("(unknown account {username})")),
-        };
-        record_event(
-            &state.db,
-            origin.request_id,
+        log(
             id,
             &who,
-            "sign_in",
             false,
             "denied: locked after repeated failed sign-ins (account name or source address)",
-            src,
         )
-        .await
-        .map_err(ApiError::from_store)?;
-        return Err(ApiError {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            message: "too many failed sign-ins: sign-in is locked for a while".to_owned(),
-        });
+        .await?;
+        return Ok(SignInOutcome::Locked);
     }
-    if !(ok && account.as_ref().is_some_and(|a| !a.duties_ended)) {
-        staff::record_attempt(&state.db, &username, src, false)
-            .await
-            .map_err(ApiError::from_store)?;
-        // Each failure answers a little later.
-        let delay = limits
-            .failure_delay_ms
-            .saturating_mul(u64::try_from(account_failures + 1).unwrap_or(1))
-            .min(2000);
-        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
-    } else {
-        staff::record_attempt(&state.db, &username, src, true)
-            .await
-            .map_err(ApiError::from_store)?;
-    }
-    match account {
-        Some(a) if ok && !a.duties_ended => {
-            let token = new_token()?;
-            staff::create_session(&state.db, a.id, &token, state.sessions.absolute_secs)
+    let a = match account {
+        Some(a) if ok && !a.duties_ended => a,
+        other => {
+            staff::record_attempt(&state.db, &username, src, false)
                 .await
                 .map_err(ApiError::from_store)?;
-            record_event(
-                &state.db,
-                origin.request_id,
+            // Each failure answers a little later.
+            let delay = limits
+                .failure_delay_ms
+                .saturating_mul(u64::try_from(account_failures + 1).unwrap_or(1))
+                .min(2000);
+            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+            let why = match other {
+                Some(a) if a.duties_ended => "denied: duties ended",
+                Some(_) => "denied: wrong password",
+                None => "denied: unknown account",
+            };
+            log(id, &who, false, why).await?;
+            return Ok(SignInOutcome::Refused);
+        }
+    };
+    staff::record_attempt(&state.db, &username, src, true)
+        .await
+        .map_err(ApiError::from_store)?;
+    let mut password_change_required = a.password_change_required;
+    if let Some(days) = limits.max_password_age_days {
+        if !password_change_required && a.password_age_days > days as f64 {
+            second_factor::require_password_change(&state.db, a.id)
+                .await
+                .map_err(ApiError::from_store)?;
+            password_change_required = true;
+            log(
                 Some(a.id),
                 &a.name,
-                "sign_in",
                 true,
-                "signed in with password",
-                src,
+                &format!("password older than {days} days: a new one is required"),
             )
+            .await?;
+        }
+    }
+    let stage = if a.has_second_factor {
+        Stage::SecondFactor
+    } else {
+        let roles = staff::my_roles(&state.db, a.id)
             .await
-            .map_err(ApiError::from_store)?;
+            .map_err(ApiError::from_store)?
+            .map(|actor| actor.roles)
+            .unwrap_or_default();
+        if roles
+            .iter()
+            .any(|r| limits.second_factor_roles.contains(&r.role))
+        {
+            Stage::Enrol
+        } else {
+            Stage::SignedIn
+        }
+    };
+    let token = new_token()?;
+    staff::create_session(&state.db, a.id, &token, limits.absolute_secs, stage)
+        .await
+        .map_err(ApiError::from_store)?;
+    let why = match stage {
+        Stage::SignedIn => "signed in with password",
+        Stage::SecondFactor => "password right: second factor awaited",
+        Stage::Enrol => "password right: the role requires a second factor, enrolment awaited",
+    };
+    log(Some(a.id), &a.name, true, why).await?;
+    Ok(SignInOutcome::Started {
+        token,
+        user_id: a.id,
+        name: a.name,
+        stage,
+        password_change_required,
+    })
+}
+
+/// The `Set-Cookie` value of a session.
+pub fn session_cookie(state: &AppState, token: &str) -> Result<HeaderValue, ApiError> {
+    cookie(state, token, state.sessions.absolute_secs)
+}
+
+/// `POST /api/session`: sign in. The answer says what comes next:
+/// `second_factor` (`POST /api/session/second-factor`), `enrol`
+/// (`POST /api/me/second-factor`), or nothing.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    origin: Origin,
+    Json(body): Json<SignIn>,
+) -> Result<Response, ApiError> {
+    match authenticate(&state, &origin, &body.username, &body.password).await? {
+        SignInOutcome::Started {
+            token,
+            user_id,
+            name,
+            stage,
+            password_change_required,
+        } => {
+            let next = match stage {
+                Stage::SignedIn => None,
+                s => Some(s.as_str()),
+            };
             let mut response = (
                 StatusCode::OK,
-                Json(serde_json::json!({ "user_id": a.id, "name": a.name })),
+                Json(serde_json::json!({
+                    "user_id": user_id, "name": name, "next": next,
+                    "password_change_required": password_change_required,
+                })),
             )
                 .into_response();
-            response.headers_mut().insert(
-                header::SET_COOKIE,
-                cookie(&state, &token, state.sessions.absolute_secs)?,
-            );
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, session_cookie(&state, &token)?);
             Ok(response)
         }
-        Some(a) => {
-            let why = if a.duties_ended {
-                "denied: duties ended"
-            } else {
-                "denied: wrong password"
-            };
-            record_event(
-                &state.db,
-                origin.request_id,
-                Some(a.id),
-                &a.name,
-                "sign_in",
-                false,
-                why,
-                src,
-            )
-            .await
-            .map_err(ApiError::from_store)?;
-            Err(ApiError::bad_credentials())
-        }
-        None => {
-            // The attempted name is kept in the use log only, never in
-            // application logs.
-            let who = format!("(unknown account {username})");
-            record_event(
-                &state.db,
-                origin.request_id,
-                None,
-                &who,
-                "sign_in",
-                false,
-                "denied: unknown account",
-                src,
-            )
-            .await
-            .map_err(ApiError::from_store)?;
-            Err(ApiError::bad_credentials())
-        }
+        SignInOutcome::Locked => Err(ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: "too many failed sign-ins: sign-in is locked for a while".to_owned(),
+        }),
+        SignInOutcome::Refused => Err(ApiError::bad_credentials()),
     }
 }
 
@@ -367,24 +480,23 @@ fn password_error(field: &str, message: &str) -> Response {
         .into_response()
 }
 
-/// `POST /api/me/password`: the user changes their own password (also the
-/// way out of an administrator's reset).
-pub async fn change_password(
-    State(state): State<AppState>,
-    me: SignedIn,
-    axum::extract::Query(q): axum::extract::Query<crate::api::LangQuery>,
-    headers: HeaderMap,
-    axum::Json(body): axum::Json<PasswordChange>,
-) -> Result<Response, ApiError> {
+/// Changes the signed-in user's own password. The inner error names the
+/// field at fault and says why, in `lang`.
+pub async fn change_own_password(
+    state: &AppState,
+    me: &SignedIn,
+    current: &str,
+    new: &str,
+    lang: kirjo_domain::contact::Lang,
+) -> Result<Result<(), (&'static str, String)>, ApiError> {
     use kirjo_domain::contact::Lang;
-    let lang = crate::people::lang(q.lang.as_deref(), &headers);
     let Some((username, hash)) = staff::credentials(&state.db, me.caller.user_id)
         .await
         .map_err(ApiError::from_store)?
     else {
         return Err(ApiError::unauthenticated());
     };
-    let current = body.current_password.clone();
+    let current = current.to_owned();
     let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
     let ok = tokio::task::spawn_blocking(move || verify_password(&current, &hash))
         .await
@@ -395,12 +507,12 @@ pub async fn change_password(
             Lang::Sv => "Det nuvarande lösenordet är fel.",
             Lang::En => "The current password is wrong.",
         };
-        return Ok(password_error("current_password", m));
+        return Ok(Err(("current_password", m.to_owned())));
     }
-    if let Err(w) = crate::passwords::check(&body.new_password, &username) {
-        return Ok(password_error("new_password", w.message(lang)));
+    if let Err(w) = crate::passwords::check(new, &username) {
+        return Ok(Err(("new_password", w.message(lang).to_owned())));
     }
-    let new = body.new_password.clone();
+    let new = new.to_owned();
     let hash = tokio::task::spawn_blocking(move || hash_password(&new))
         .await
         .map_err(|_| ApiError::internal("hashing"))?
@@ -420,7 +532,31 @@ pub async fn change_password(
     )
     .await
     .map_err(ApiError::from_store)?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok(Ok(()))
+}
+
+/// `POST /api/me/password`: the user changes their own password (also the
+/// way out of an administrator's reset).
+pub async fn change_password(
+    State(state): State<AppState>,
+    me: SignedIn,
+    axum::extract::Query(q): axum::extract::Query<crate::api::LangQuery>,
+    headers: HeaderMap,
+    axum::Json(body): axum::Json<PasswordChange>,
+) -> Result<Response, ApiError> {
+    let lang = crate::people::lang(q.lang.as_deref(), &headers);
+    match change_own_password(
+        &state,
+        &me,
+        &body.current_password,
+        &body.new_password,
+        lang,
+    )
+    .await?
+    {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err((field, message)) => Ok(password_error(field, &message)),
+    }
 }
 
 /// `POST /api/users/{id}/password-reset` (Action::ApproveRights): a new
@@ -453,13 +589,12 @@ pub struct Reauth {
     pub password: String,
 }
 
-/// `POST /api/session/reauth`: give the password again before a sensitive
-/// action. Logged, failure included.
-pub async fn reauthenticate(
-    State(state): State<AppState>,
-    me: SignedIn,
-    axum::Json(body): axum::Json<Reauth>,
-) -> Result<Response, ApiError> {
+/// Checks the password again in this session; logged, failure included.
+pub async fn reauthenticate_with(
+    state: &AppState,
+    me: &SignedIn,
+    password: &str,
+) -> Result<bool, ApiError> {
     let Some((username, hash)) = staff::credentials(&state.db, me.caller.user_id)
         .await
         .map_err(ApiError::from_store)?
@@ -467,7 +602,7 @@ pub async fn reauthenticate(
         return Err(ApiError::unauthenticated());
     };
     let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
-    let password = body.password;
+    let password = password.to_owned();
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .unwrap_or(false);
@@ -487,11 +622,24 @@ pub async fn reauthenticate(
     )
     .await
     .map_err(ApiError::from_store)?;
-    if !ok {
-        return Err(ApiError::bad_credentials());
+    if ok {
+        staff::reauthenticated(&state.db, &me.token)
+            .await
+            .map_err(ApiError::from_store)?;
     }
-    staff::reauthenticated(&state.db, &me.token)
-        .await
-        .map_err(ApiError::from_store)?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok(ok)
+}
+
+/// `POST /api/session/reauth`: give the password again before a sensitive
+/// action. Logged, failure included.
+pub async fn reauthenticate(
+    State(state): State<AppState>,
+    me: SignedIn,
+    axum::Json(body): axum::Json<Reauth>,
+) -> Result<Response, ApiError> {
+    if reauthenticate_with(&state, &me, &body.password).await? {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::bad_credentials())
+    }
 }

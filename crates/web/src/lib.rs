@@ -7,15 +7,19 @@
 
 pub mod api;
 pub mod auth;
+pub mod i18n;
 pub mod metrics;
+pub mod mfa;
 pub mod openapi;
+pub mod pages;
 pub mod passwords;
 pub mod people;
+pub mod totp;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use kirjo_store::gate::{GateError, GateSettings};
@@ -44,6 +48,14 @@ pub struct SessionSettings {
     /// Sensitive actions need the password given within this many seconds.
     /// Default 5 minutes.
     pub reauth_secs: i64,
+    /// Roles that must sign in with a second factor (TOTP). A user who has
+    /// enrolled one always needs it, whatever their roles.
+    pub second_factor_roles: Vec<kirjo_access::Role>,
+    /// A password older than this many days must be changed at sign-in.
+    /// `None` (the default, as current guidance advises): no maximum age.
+    pub max_password_age_days: Option<i64>,
+    /// The name an authenticator app shows for Kirjo.
+    pub issuer: String,
 }
 
 impl Default for SessionSettings {
@@ -57,6 +69,9 @@ impl Default for SessionSettings {
             lockout_window_secs: 15 * 60,
             failure_delay_ms: 200,
             reauth_secs: 5 * 60,
+            second_factor_roles: Vec::new(),
+            max_password_age_days: None,
+            issuer: "Kirjo".to_owned(),
         }
     }
 }
@@ -69,6 +84,17 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub gate: Arc<GateSettings>,
     pub sessions: Arc<SessionSettings>,
+    pub ui: Arc<UiSettings>,
+}
+
+/// What the pages need of the configuration.
+#[derive(Debug, Clone, Default)]
+pub struct UiSettings {
+    /// The purposes a worker may state to open a client outside their own
+    /// relationships, with their names in each language.
+    pub purposes: Vec<kirjo_domain::register::AccessPurpose>,
+    /// Served over TLS: pages add `Strict-Transport-Security`.
+    pub tls: bool,
 }
 
 impl AppState {
@@ -78,7 +104,13 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             gate: Arc::new(GateSettings::default()),
             sessions: Arc::new(SessionSettings::default()),
+            ui: Arc::new(UiSettings::default()),
         }
+    }
+
+    pub fn with_ui(mut self, ui: UiSettings) -> Self {
+        self.ui = Arc::new(ui);
+        self
     }
 
     pub fn with_gate(mut self, gate: GateSettings) -> Self {
@@ -196,7 +228,40 @@ impl IntoResponse for ApiError {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(front_page))
+        .route("/", get(pages::start))
+        .route(
+            "/sign-in",
+            get(pages::sign_in_page).post(pages::sign_in_submit),
+        )
+        .route(
+            "/sign-in/second-factor",
+            get(pages::second_factor_page).post(pages::second_factor_submit),
+        )
+        .route("/sign-out", post(pages::sign_out))
+        .route("/language", post(pages::set_language))
+        .route("/commitment", post(pages::accept_commitment))
+        .route("/account", get(pages::account))
+        .route(
+            "/account/second-factor",
+            get(pages::enrol_get).post(pages::enrol_submit),
+        )
+        .route(
+            "/account/password",
+            get(pages::password_get).post(pages::password_submit),
+        )
+        .route("/reauth", get(pages::reauth_get).post(pages::reauth_submit))
+        .route("/search", get(pages::search))
+        .route(
+            "/clients/{id}",
+            get(pages::client).post(pages::client_with_purpose),
+        )
+        .route("/supervision", get(pages::supervision))
+        .route("/administration", get(pages::administration))
+        .route("/administration/proposals/{id}", post(pages::decide))
+        .route("/data-protection", get(pages::data_protection))
+        .route("/data-protection/flags/{id}", post(pages::review_flag))
+        .route("/accessibility", get(pages::accessibility))
+        .route("/static/{file}", get(static_file))
         .route("/health/live", get(live))
         .route("/health/ready", get(ready))
         .route("/metrics", get(metrics_page))
@@ -206,6 +271,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/me/commitment", post(api::accept_commitment))
         .route("/api/me/trail", get(api::my_trail))
         .route("/api/session/reauth", post(auth::reauthenticate))
+        .route("/api/session/second-factor", post(mfa::api_verify))
+        .route("/api/me/second-factor", post(mfa::api_begin))
+        .route("/api/me/second-factor/confirm", post(mfa::api_confirm))
         .route("/api/me/password", post(auth::change_password))
         .route("/api/users/{id}/password-reset", post(auth::reset_password))
         .route("/api/clients", get(api::search).post(api::create_client))
@@ -251,45 +319,164 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(not_found)
         .layer(middleware::from_fn(csrf_guard))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
 
 /// State-changing requests must come from Kirjo's own pages or an API
-/// client, never from a form on another site: they must be JSON (a
-/// cross-site form cannot send that without a CORS preflight, which Kirjo
-/// never grants) and, where the browser says where they come from, from
-/// this host. The session cookie is `SameSite=Strict` besides.
+/// client, never from another site. The API takes JSON only (a cross-site
+/// form cannot send that without a CORS preflight, which Kirjo never
+/// grants). The pages' forms carry a token that must equal the
+/// `kirjo_csrf` cookie, which another site can neither read nor set. Both
+/// must come from this host where the browser says where they come from
+/// (`Origin`, `Sec-Fetch-Site`); the cookies are `SameSite=Strict` besides.
 async fn csrf_guard(request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let changes_state =
         !(method == Method::GET || method == Method::HEAD || method == Method::OPTIONS);
-    if changes_state {
-        let headers = request.headers();
-        let json = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
-        let bodyless = method == Method::DELETE;
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-        let same_origin = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-            None => true,
-            Some(origin) => host.is_some_and(|h| {
-                origin
-                    .strip_prefix("http://")
-                    .or_else(|| origin.strip_prefix("https://"))
-                    == Some(h)
-            }),
-        };
-        if !(json || bodyless) || !same_origin {
-            return ApiError {
-                status: StatusCode::FORBIDDEN,
-                message: "cross-site or non-JSON request refused".to_owned(),
-            }
-            .into_response();
-        }
+    if !changes_state {
+        return next.run(request).await;
     }
-    next.run(request).await
+    let headers = request.headers();
+    let refuse = |why: &str| {
+        ApiError {
+            status: StatusCode::FORBIDDEN,
+            message: format!("cross-site request refused: {why}"),
+        }
+        .into_response()
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let same_origin = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(origin) => host.is_some_and(|h| {
+            origin
+                .strip_prefix("http://")
+                .or_else(|| origin.strip_prefix("https://"))
+                == Some(h)
+        }),
+    };
+    let fetch_site_ok = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v == "same-origin" || v == "none");
+    if !same_origin || !fetch_site_ok {
+        return refuse("another origin");
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    if request.uri().path().starts_with("/api/") {
+        let json = content_type.starts_with("application/json");
+        if !(json || method == Method::DELETE) {
+            return refuse("the API takes JSON only");
+        }
+        return next.run(request).await;
+    }
+    // A page's form: read it (small), check the token, pass it on.
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
+        return refuse("not a form");
+    }
+    let cookie = pages::cookie_value(request.headers(), pages::CSRF_COOKIE);
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 256 * 1024).await else {
+        return ApiError {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            message: "form too large".to_owned(),
+        }
+        .into_response();
+    };
+    let token = form_urlencoded_value(&bytes, "csrf");
+    match (cookie, token) {
+        (Some(c), Some(t)) if !c.is_empty() && c == t => {}
+        _ => return refuse("the form's token is missing or wrong: reload the page"),
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
+/// The value of one field of an `application/x-www-form-urlencoded` body.
+fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded_pairs(body);
+    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+fn serde_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes(body).unwrap_or_default()
+}
+
+/// Headers on every answer: no framing, no sniffing, no referrer, a strict
+/// Content-Security-Policy (no inline script or style at all), and no
+/// caching of anything but the static style sheets. HSTS over TLS.
+async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let is_static = request.uri().path().starts_with("/static/");
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+             base-uri 'none'",
+        ),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    );
+    if is_static {
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        );
+    } else {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    }
+    if state.ui.tls {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
+}
+
+const HDS_BASE: &str = include_str!(concat!(env!("OUT_DIR"), "/hds-base.css"));
+const HDS_COMPONENTS: &str = include_str!(concat!(env!("OUT_DIR"), "/hds-components.css"));
+const KIRJO_CSS: &str = include_str!("../static/kirjo.css");
+
+/// `GET /static/{file}`: the style sheets, built into the binary.
+async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    let css = match file.as_str() {
+        "hds-base.css" => HDS_BASE,
+        "hds-components.css" => HDS_COMPONENTS,
+        "kirjo.css" => KIRJO_CSS,
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css).into_response()
 }
 
 /// Request id, metrics and the log line, around every request.
@@ -311,15 +498,6 @@ async fn observe(State(state): State<AppState>, mut request: Request, next: Next
     if let Ok(v) = HeaderValue::from_str(&request_id.to_string()) {
         response.headers_mut().insert("x-request-id", v);
     }
-    let headers = response.headers_mut();
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
     tracing::info!(
         request_id = %request_id,
         method = %method,
@@ -396,29 +574,14 @@ async fn metrics_page(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-async fn front_page() -> Response {
-    ([(header::CACHE_CONTROL, "no-store")], Html(FRONT_PAGE)).into_response()
+async fn not_found(uri: axum::http::Uri, ctx: pages::Ctx) -> Response {
+    if uri.path().starts_with("/api/") {
+        (
+            StatusCode::NOT_FOUND,
+            Json(serde_json::json!({ "error": "not found" })),
+        )
+            .into_response()
+    } else {
+        pages::not_found(ctx).await
+    }
 }
-
-async fn not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        Json(serde_json::json!({ "error": "not found" })),
-    )
-        .into_response()
-}
-
-const FRONT_PAGE: &str = r#"<!doctype html>
-<html lang="fi">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Kirjo</title></head>
-<body>
-<main>
-<h1>Kirjo</h1>
-<p>Sosiaalihuollon asiakastietojärjestelmä. Palvelin on käynnissä.</p>
-<p lang="sv">Klientdatasystem för socialvården. Servern är igång.</p>
-<p lang="en">Client information system for social services. The server is running.</p>
-</main>
-</body>
-</html>
-"#;

@@ -67,10 +67,14 @@ async fn metrics_count_requests_per_route_template() {
     for _ in 0..3 {
         assert_eq!(http(addr, "GET", "/health/live", None).await.status, 200);
     }
-    // A path with an identity code in it is counted as unmatched, never by
-    // its raw path.
+    // A path with an identity code in it is counted by its route template,
+    // or as unmatched, never by its raw path.
     assert_eq!(
         http(addr, "GET", "/clients/010101-900R", None).await.status,
+        404
+    );
+    assert_eq!(
+        http(addr, "GET", "/nowhere/010101-900R", None).await.status,
         404
     );
     let m = http(addr, "GET", "/metrics", None).await;
@@ -85,6 +89,11 @@ async fn metrics_count_requests_per_route_template() {
     );
     assert!(
         m.body.contains(r#"route="(unmatched)",status="404"} 1"#),
+        "{}",
+        m.body
+    );
+    assert!(
+        m.body.contains(r#"route="/clients/{id}",status="404"} 1"#),
         "{}",
         m.body
     );
@@ -113,13 +122,56 @@ async fn metrics_count_requests_per_route_template() {
 }
 
 #[tokio::test]
-async fn the_front_page_is_finnish_first_and_not_cached() {
+async fn the_front_page_leads_to_a_finnish_first_sign_in_that_is_never_cached_or_framed() {
     let db = TestDb::new().await;
     let addr = start(db.runtime.clone()).await;
-    let page = http(addr, "GET", "/", None).await;
+    let front = http(addr, "GET", "/", None).await;
+    assert_eq!(front.status, 303);
+    assert_eq!(front.header("location"), Some("/sign-in?next=/"));
+    let page = http(addr, "GET", "/sign-in", None).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains(r#"<html lang="fi">"#));
-    assert!(page.body.contains(r#"lang="sv""#) && page.body.contains(r#"lang="en""#));
+    assert!(page.body.contains("Kirjaudu sisään"));
+    // The language switch names each language in itself, marked as such.
+    assert!(
+        page.body.contains(r#"lang="sv">På svenska"#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"lang="en">In English"#));
     assert_eq!(page.header("cache-control"), Some("no-store"));
     assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    let csp = page.header("content-security-policy").unwrap_or_default();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
+    // The form's token comes with its cookie, HttpOnly and SameSite=Strict.
+    let set = page.header("set-cookie").unwrap_or_default();
+    assert!(
+        set.starts_with("kirjo_csrf=")
+            && set.contains("HttpOnly")
+            && set.contains("SameSite=Strict")
+    );
+    // A browser asking for Swedish gets Swedish.
+    let sv = kirjo_testkit::http_with(
+        addr,
+        "GET",
+        "/sign-in",
+        &[("accept-language", "sv-FI,sv;q=0.9")],
+        None,
+    )
+    .await;
+    assert!(sv.body.contains(r#"<html lang="sv">"#) && sv.body.contains("Logga in"));
+    // The style sheets are served, and may be cached.
+    let css = http(addr, "GET", "/static/kirjo.css", None).await;
+    assert_eq!(css.status, 200);
+    assert!(css
+        .header("content-type")
+        .unwrap_or_default()
+        .starts_with("text/css"));
+    assert!(css.body.contains(":focus-visible"));
+    assert_eq!(
+        http(addr, "GET", "/static/other.css", None).await.status,
+        404
+    );
 }

@@ -221,6 +221,32 @@ pub async fn serve(
     addr
 }
 
+/// Serves the app on a fresh port with the given session and page settings.
+pub async fn serve_with(
+    db: &kirjo_testkit::TestDb,
+    settings: kirjo_store::gate::GateSettings,
+    sessions: kirjo_web::SessionSettings,
+    ui: kirjo_web::UiSettings,
+) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = kirjo_web::router(
+        kirjo_web::AppState::new(db.runtime.clone())
+            .with_gate(settings)
+            .with_sessions(sessions)
+            .with_ui(ui),
+    );
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    addr
+}
+
 /// Signs a demo user in; returns the session cookie (`name=value`).
 pub async fn sign_in(addr: std::net::SocketAddr, username: &str) -> String {
     let body = format!(
@@ -236,12 +262,77 @@ pub async fn sign_in(addr: std::net::SocketAddr, username: &str) -> String {
     )
     .await;
     assert_eq!(r.status, 200, "{username}: {}", r.body);
-    let cookie = r.header("set-cookie").unwrap();
+    let set = r.header("set-cookie").unwrap();
     assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
-        "{cookie}"
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
     );
-    cookie.split(';').next().unwrap().to_owned()
+    let cookie = set.split(';').next().unwrap().to_owned();
+    let answer: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    match answer["next"].as_str() {
+        None => {}
+        Some("second_factor") => second_factor(addr, &cookie, kirjo::demo::DEMO_TOTP_SECRET).await,
+        Some("enrol") => {
+            let begun = post_json(addr, &cookie, "/api/me/second-factor", "{}").await;
+            assert_eq!(begun.status, 200, "{}", begun.body);
+            let v: serde_json::Value = serde_json::from_str(&begun.body).unwrap();
+            let secret = kirjo_web::totp::from_base32(v["secret"].as_str().unwrap()).unwrap();
+            let code = kirjo_web::totp::code_at(&secret, totp_step());
+            let done = post_json(
+                addr,
+                &cookie,
+                "/api/me/second-factor/confirm",
+                &format!(r#"{{"code":"{code}"}}"#),
+            )
+            .await;
+            assert_eq!(done.status, 200, "{}", done.body);
+        }
+        Some(other) => panic!("unexpected next step {other}"),
+    }
+    cookie
+}
+
+fn totp_step() -> i64 {
+    kirjo_web::totp::step_of(chrono::Utc::now().timestamp())
+}
+
+/// Gives the TOTP code after the password. A code is good once, so a second
+/// sign-in within the same 30 seconds takes the next step's code (the
+/// server accepts one step either side).
+pub async fn second_factor(addr: std::net::SocketAddr, cookie: &str, secret: &[u8]) {
+    let now = totp_step();
+    for step in [now - 1, now, now + 1] {
+        let code = kirjo_web::totp::code_at(secret, step);
+        let r = post_json(
+            addr,
+            cookie,
+            "/api/session/second-factor",
+            &format!(r#"{{"code":"{code}"}}"#),
+        )
+        .await;
+        if r.status == 204 {
+            return;
+        }
+        assert_eq!(r.status, 401, "{}", r.body);
+    }
+    panic!("no TOTP code was accepted");
+}
+
+/// A JSON POST with the session cookie.
+pub async fn post_json(
+    addr: std::net::SocketAddr,
+    cookie: &str,
+    path: &str,
+    body: &str,
+) -> kirjo_testkit::HttpResponse {
+    kirjo_testkit::http_with(
+        addr,
+        "POST",
+        path,
+        &[("cookie", cookie), ("content-type", "application/json")],
+        Some(body),
+    )
+    .await
 }
 
 /// A GET with the session cookie.

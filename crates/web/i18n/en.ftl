@@ -1,0 +1,214 @@
+# Kirjo: the pages' words in English. Every key is also in fi.ftl and sv.ftl.
+
+## Frame
+skip-to-content = Skip to content
+service-name = Social services client records
+language-nav = Language
+main-nav = Main menu
+sign-out = Sign out
+footer-text = Kirjo – client information system for social services. The data are confidential (Act on the Status and Rights of Social Welfare Clients, section 14).
+back-to-start = To the start page
+notice = Notice
+saved = Saved.
+save = Save
+continue = Continue
+search = Search
+
+## Menu
+nav-my-work = My work
+nav-search = Client search
+nav-supervision = Supervision
+nav-administration = Administration
+nav-data-protection = Data protection
+
+## Roles
+role-client_worker = Client worker
+role-unit_supervisor = Unit supervisor
+role-registry_clerk = Registry
+role-main_administrator = Main administrator
+role-data_protection_officer = Data protection officer
+role-provider_worker = Provider's worker
+
+## Errors
+error-title = Error
+error-forbidden = No access
+error-not-found = Page not found
+error-not-found-text = The page you are looking for does not exist.
+error-too-many = Too many attempts
+error-denied = Access denied. Reason: { $explanation }
+error-no-client = No such client.
+error-internal = Something went wrong. Nothing was saved. Try again; if it happens again, contact your main administrator.
+
+## Sign-in
+sign-in-title = Sign in
+sign-in = Sign in
+sign-in-hint = Use your own personal account. It must not be given to anyone else.
+sign-in-missing = Give your username and password.
+sign-in-wrong = The username or password is wrong.
+sign-in-locked = Too many failed attempts. Sign-in is blocked for a while; try again later.
+signed-out = You have signed out.
+session-ended = Your session ended. Sign in again.
+username = Username
+password = Password
+
+## Second factor
+second-factor-title = Confirm your sign-in
+second-factor-intro = Give the six-digit code your authenticator app shows.
+code = Code
+code-help = If the app is not at hand, give one of your recovery codes.
+code-wrong = The code is wrong or already used. Check the code and try again.
+code-too-many = Too many wrong codes. The session ended; sign in again.
+enrol-title = Set up an authenticator app
+enrol-required = Your role requires two-step verification. Set up an authenticator app to go on.
+enrol-step-scan = Scan the QR code with an authenticator app (for example Google Authenticator, Microsoft Authenticator or FreeOTP).
+enrol-qr-label = QR code for the authenticator app
+enrol-step-type = If you cannot scan the code, type this key into the app:
+enrol-step-code = Give the six-digit code the app shows
+enrol-confirm = Confirm
+recovery-title = Recovery codes
+recovery-intro = Keep these codes somewhere safe. Each can be used once if the authenticator app is not at hand. They are shown only now.
+recovery-left = { $count ->
+    [one] { $count } recovery code left
+   *[other] { $count } recovery codes left
+}
+
+## Password
+password-title = Change password
+password-forced = You must change your password before you go on.
+password-rules = A password needs at least 12 characters. Common or leaked passwords are refused. A long sentence makes a good password.
+password-current = Current password
+password-new = New password
+password-repeat = New password again
+password-mismatch = The passwords differ.
+reauth-title = Confirm it is you
+reauth-intro = This action needs your password again.
+reauth-wrong = The password is wrong.
+
+## Start page
+start-greeting = Hello, { $name }
+start-roles = Your rights
+start-no-roles = You have no rights in force. Contact your supervisor.
+commitment-title = User commitment
+commitment-accept = I accept the user commitment
+commitment-changed = The user commitment has changed. Read the new version and accept it.
+
+## Own account
+account-title = My account
+account-second-factor = Two-step verification
+account-second-factor-on = On
+account-second-factor-off = Off
+account-enrol = Set up an authenticator app
+account-replace-second-factor = Replace the authenticator app
+
+## Search
+search-title = Find a client
+search-help = Search by name, identity code or birth date. Every search is logged.
+search-name = Name
+search-birth-date = Birth date (dd.mm.yyyy)
+search-results = { $count ->
+    [0] No results
+    [one] { $count } result
+   *[other] { $count } results
+}
+search-bad-date = The birth date is not valid. Write it as 1.2.2015.
+search-bad-code = The identity code is not valid: { $reason }
+search-empty = Give a name, an identity code or a birth date.
+
+## Client
+field-name = Name
+field-identity-code = Personal identity code
+field-birth-date = Birth date
+field-calling-name = Calling name
+field-mother-tongue = Mother tongue
+field-service-language = Language of service
+field-occupation = Occupation
+field-workplace = Workplace
+field-citizenship = Citizenship
+field-home-municipality = Municipality of residence
+field-phone = Phone
+field-email = Email
+field-none = No data
+address-permanent = Permanent address
+address-temporary = Temporary address
+address-postal = Postal address
+client-protected = Non-disclosure for personal safety: address and contact data are hidden.
+client-deceased = Died { $date }
+client-basic = Basic data
+client-contact = Contact data
+client-contact-protected = The data are under a non-disclosure order. They are shown only for a stated reason, and the viewing is logged.
+client-family = Family and representatives
+client-relationships = Client relationships
+client-area = Service area
+client-unit = Unit
+client-period = Period
+client-worker = Responsible worker
+client-access = Access basis:
+relation-guardian = Guardian
+relation-parent_without_custody = Parent (not a guardian)
+relation-legal_representative = Legal representative
+relation-authorised_person = Authorised person
+relation-next_of_kin = Next of kin
+relation-contact_person = Contact person
+relation-household_member = Lives in the same household
+purpose-title = Purpose of use
+purpose-intro = You have no client relationship with this client. You can open the data only by stating a purpose. The purpose and the viewing are logged and reviewed by the data protection officer.
+purpose-choose = Why are you opening the client's data?
+purpose-text = Reason in your own words
+purpose-open = Open the client's data
+purpose-missing = Choose a purpose and write a reason.
+
+## Rights
+proposals-title = Proposals of rights
+proposals-none = No proposals.
+proposal-kind = Proposal
+proposal-user = User
+proposal-role = Role
+proposal-valid = Valid
+proposal-reason = Reason
+proposal-status = Status
+proposal-open = Awaiting decision
+proposal-approved = Approved
+proposal-rejected = Rejected
+proposal-kind-grant = New right
+proposal-kind-change = Change
+proposal-kind-remove = Removal
+decision-reason = Reason for the decision
+decision-approve = Approve
+decision-reject = Reject
+decision-reason-missing = Write a reason for the decision.
+
+## Data protection
+flags-title = Uses to review
+flags-none = No uses to review.
+flag-when = Time
+flag-kind = Why flagged
+flag-user = User
+flag-client = Client
+flag-explanation = Basis
+flag-review = Review
+flag-outcome = Outcome
+flag-outcome-justified = Justified
+flag-outcome-needs_investigation = Needs investigation
+flag-outcome-misuse_suspected = Misuse suspected
+flag-note = Note
+flag-outside_relationship = Use outside a client relationship
+flag-turvakielto = Client under non-disclosure
+flag-own_family = Own family
+flag-same_surname = Same surname
+flag-same_address = Same address
+flag-many_clients_in_hour = Many clients in an hour
+flag-outside_working_hours = Outside working hours
+review-bad = Choose the outcome of the review.
+review-note-missing = Write a note of the review.
+
+## Accessibility statement
+a11y-title = Accessibility statement
+a11y-intro = This statement covers the staff pages of the Kirjo client information system. The Act on the Provision of Digital Services (306/2019) requires public services' websites to be accessible.
+a11y-status-title = Status
+a11y-status = The pages are made to meet WCAG 2.1 level AA. Every function works by keyboard and without JavaScript, and the pages work at 200% zoom.
+a11y-tested-title = How accessibility is checked
+a11y-tested = Every page is checked automatically with axe-core at every change.
+a11y-feedback-title = Feedback
+a11y-feedback = If you find an accessibility gap, tell your organisation's main administrator.
+a11y-authority-title = Supervisory authority
+a11y-authority = If you get no answer within 14 days, you can report it to the supervisory authority for digital accessibility. Current contact details are at www.webaccessibility.fi.

@@ -1,0 +1,214 @@
+# Kirjo: sivujen tekstit suomeksi. Jokainen avain on myös tiedostoissa sv.ftl ja en.ftl.
+
+## Kehys
+skip-to-content = Siirry sisältöön
+service-name = Sosiaalihuollon asiakastiedot
+language-nav = Kieli
+main-nav = Päävalikko
+sign-out = Kirjaudu ulos
+footer-text = Kirjo – sosiaalihuollon asiakastietojärjestelmä. Tiedot ovat salassa pidettäviä (laki sosiaalihuollon asiakkaan asemasta ja oikeuksista 14 §).
+back-to-start = Etusivulle
+notice = Tiedote
+saved = Tallennettu.
+save = Tallenna
+continue = Jatka
+search = Hae
+
+## Valikko
+nav-my-work = Oma työ
+nav-search = Asiakashaku
+nav-supervision = Esihenkilö
+nav-administration = Pääkäyttäjä
+nav-data-protection = Tietosuoja
+
+## Roolit
+role-client_worker = Asiakastyöntekijä
+role-unit_supervisor = Yksikön esihenkilö
+role-registry_clerk = Kirjaamo
+role-main_administrator = Pääkäyttäjä
+role-data_protection_officer = Tietosuojavastaava
+role-provider_worker = Ostopalvelun työntekijä
+
+## Virheet
+error-title = Virhe
+error-forbidden = Ei käyttöoikeutta
+error-not-found = Sivua ei löydy
+error-not-found-text = Etsimääsi sivua ei ole.
+error-too-many = Liian monta yritystä
+error-denied = Pääsy evätty. Peruste: { $explanation }
+error-no-client = Asiakasta ei löydy.
+error-internal = Jotain meni vikaan. Mitään ei tallennettu. Yritä uudelleen; jos virhe toistuu, ota yhteys pääkäyttäjään.
+
+## Kirjautuminen
+sign-in-title = Kirjaudu sisään
+sign-in = Kirjaudu
+sign-in-hint = Käytä omaa henkilökohtaista tunnustasi. Tunnusta ei saa luovuttaa toiselle.
+sign-in-missing = Anna käyttäjätunnus ja salasana.
+sign-in-wrong = Käyttäjätunnus tai salasana on väärin.
+sign-in-locked = Liian monta epäonnistunutta yritystä. Kirjautuminen on estetty hetkeksi; yritä myöhemmin uudelleen.
+signed-out = Olet kirjautunut ulos.
+session-ended = Istuntosi päättyi. Kirjaudu uudelleen.
+username = Käyttäjätunnus
+password = Salasana
+
+## Toinen tunnistautumistekijä
+second-factor-title = Vahvista kirjautuminen
+second-factor-intro = Anna todennussovelluksesi näyttämä kuusinumeroinen koodi.
+code = Koodi
+code-help = Jos sovellus ei ole käytettävissä, anna jokin varakoodeistasi.
+code-wrong = Koodi on väärä tai jo käytetty. Tarkista koodi ja yritä uudelleen.
+code-too-many = Liian monta väärää koodia. Istunto päättyi; kirjaudu uudelleen.
+enrol-title = Ota käyttöön todennussovellus
+enrol-required = Roolisi edellyttää kaksivaiheista tunnistautumista. Ota todennussovellus käyttöön jatkaaksesi.
+enrol-step-scan = Lue QR-koodi todennussovelluksella (esimerkiksi Google Authenticator, Microsoft Authenticator tai FreeOTP).
+enrol-qr-label = QR-koodi todennussovellukselle
+enrol-step-type = Jos et voi lukea koodia, kirjoita sovellukseen tämä avain:
+enrol-step-code = Anna sovelluksen näyttämä kuusinumeroinen koodi
+enrol-confirm = Vahvista
+recovery-title = Varakoodit
+recovery-intro = Säilytä nämä koodit turvallisessa paikassa. Kutakin voi käyttää kerran, jos todennussovellus ei ole käytettävissä. Koodit näytetään vain nyt.
+recovery-left = { $count ->
+    [one] { $count } varakoodi jäljellä
+   *[other] { $count } varakoodia jäljellä
+}
+
+## Salasana
+password-title = Vaihda salasana
+password-forced = Salasanasi on vaihdettava ennen kuin voit jatkaa.
+password-rules = Salasanassa on oltava vähintään 12 merkkiä. Yleisiä tai vuotaneita salasanoja ei hyväksytä. Pitkä lause on hyvä salasana.
+password-current = Nykyinen salasana
+password-new = Uusi salasana
+password-repeat = Uusi salasana uudelleen
+password-mismatch = Salasanat eivät ole samat.
+reauth-title = Vahvista henkilöllisyytesi
+reauth-intro = Tämä toiminto edellyttää, että annat salasanasi uudelleen.
+reauth-wrong = Salasana on väärä.
+
+## Etusivu
+start-greeting = Hei, { $name }
+start-roles = Käyttöoikeutesi
+start-no-roles = Sinulla ei ole voimassa olevia käyttöoikeuksia. Ota yhteys esihenkilöösi.
+commitment-title = Käyttäjäsitoumus
+commitment-accept = Hyväksyn käyttäjäsitoumuksen
+commitment-changed = Käyttäjäsitoumus on muuttunut. Lue uusi versio ja hyväksy se.
+
+## Oma tili
+account-title = Omat tiedot
+account-second-factor = Kaksivaiheinen tunnistautuminen
+account-second-factor-on = Käytössä
+account-second-factor-off = Ei käytössä
+account-enrol = Ota todennussovellus käyttöön
+account-replace-second-factor = Vaihda todennussovellus
+
+## Haku
+search-title = Hae asiakasta
+search-help = Hae nimellä, henkilötunnuksella tai syntymäajalla. Jokainen haku kirjataan lokiin.
+search-name = Nimi
+search-birth-date = Syntymäaika (pp.kk.vvvv)
+search-results = { $count ->
+    [0] Ei hakutuloksia
+    [one] { $count } hakutulos
+   *[other] { $count } hakutulosta
+}
+search-bad-date = Syntymäaika ei kelpaa. Kirjoita se muodossa 1.2.2015.
+search-bad-code = Henkilötunnus ei kelpaa: { $reason }
+search-empty = Anna nimi, henkilötunnus tai syntymäaika.
+
+## Asiakas
+field-name = Nimi
+field-identity-code = Henkilötunnus
+field-birth-date = Syntymäaika
+field-calling-name = Kutsumanimi
+field-mother-tongue = Äidinkieli
+field-service-language = Asiointikieli
+field-occupation = Ammatti
+field-workplace = Työpaikka
+field-citizenship = Kansalaisuus
+field-home-municipality = Kotikunta
+field-phone = Puhelin
+field-email = Sähköposti
+field-none = Ei tietoja
+address-permanent = Vakinainen osoite
+address-temporary = Tilapäinen osoite
+address-postal = Postiosoite
+client-protected = Turvakielto: osoite- ja yhteystiedot on piilotettu.
+client-deceased = Kuollut { $date }
+client-basic = Perustiedot
+client-contact = Yhteystiedot
+client-contact-protected = Tiedot ovat turvakiellon alaisia. Ne näytetään vain perustellusta syystä, ja katselu kirjataan.
+client-family = Perhe ja edustajat
+client-relationships = Asiakkuudet
+client-area = Palvelualue
+client-unit = Yksikkö
+client-period = Ajalla
+client-worker = Vastuutyöntekijä
+client-access = Käyttöperuste:
+relation-guardian = Huoltaja
+relation-parent_without_custody = Vanhempi (ei huoltaja)
+relation-legal_representative = Laillinen edustaja
+relation-authorised_person = Valtuutettu
+relation-next_of_kin = Lähiomainen
+relation-contact_person = Yhteyshenkilö
+relation-household_member = Samassa taloudessa asuva
+purpose-title = Käyttötarkoitus
+purpose-intro = Sinulla ei ole asiakkuutta tähän asiakkaaseen. Voit avata tiedot vain, jos kerrot käyttötarkoituksen. Tarkoitus ja katselu kirjataan, ja tietosuojavastaava tarkastaa ne.
+purpose-choose = Miksi avaat asiakkaan tiedot?
+purpose-text = Perustelu omin sanoin
+purpose-open = Avaa asiakkaan tiedot
+purpose-missing = Valitse käyttötarkoitus ja kirjoita perustelu.
+
+## Käyttöoikeudet
+proposals-title = Käyttöoikeusehdotukset
+proposals-none = Ei ehdotuksia.
+proposal-kind = Ehdotus
+proposal-user = Käyttäjä
+proposal-role = Rooli
+proposal-valid = Voimassa
+proposal-reason = Perustelu
+proposal-status = Tila
+proposal-open = Odottaa päätöstä
+proposal-approved = Hyväksytty
+proposal-rejected = Hylätty
+proposal-kind-grant = Uusi oikeus
+proposal-kind-change = Muutos
+proposal-kind-remove = Poisto
+decision-reason = Päätöksen perustelu
+decision-approve = Hyväksy
+decision-reject = Hylkää
+decision-reason-missing = Kirjoita päätökselle perustelu.
+
+## Tietosuoja
+flags-title = Tarkastettavat käytöt
+flags-none = Ei tarkastettavia käyttöjä.
+flag-when = Aika
+flag-kind = Syy
+flag-user = Käyttäjä
+flag-client = Asiakas
+flag-explanation = Peruste
+flag-review = Tarkastus
+flag-outcome = Tulos
+flag-outcome-justified = Perusteltu
+flag-outcome-needs_investigation = Selvitettävä
+flag-outcome-misuse_suspected = Epäily väärinkäytöstä
+flag-note = Muistiinpano
+flag-outside_relationship = Asiakkuuden ulkopuolinen käyttö
+flag-turvakielto = Turvakieltoasiakas
+flag-own_family = Oma perhe
+flag-same_surname = Sama sukunimi
+flag-same_address = Sama osoite
+flag-many_clients_in_hour = Monta asiakasta tunnissa
+flag-outside_working_hours = Työajan ulkopuolella
+review-bad = Valitse tarkastuksen tulos.
+review-note-missing = Kirjoita tarkastuksesta muistiinpano.
+
+## Saavutettavuusseloste
+a11y-title = Saavutettavuusseloste
+a11y-intro = Tämä seloste koskee Kirjo-asiakastietojärjestelmän henkilöstön sivuja. Laki digitaalisten palvelujen tarjoamisesta (306/2019) edellyttää, että julkisen palvelun verkkosivut ovat saavutettavia.
+a11y-status-title = Saavutettavuuden tila
+a11y-status = Sivut on tehty täyttämään WCAG 2.1 -ohjeiden AA-tason vaatimukset. Kaikki toiminnot toimivat näppäimistöllä ja ilman JavaScriptiä, ja sivut toimivat 200 %:n suurennuksella.
+a11y-tested-title = Miten saavutettavuus on tarkastettu
+a11y-tested = Jokainen sivu tarkastetaan automaattisesti axe-core-työkalulla jokaisen muutoksen yhteydessä.
+a11y-feedback-title = Palaute
+a11y-feedback = Jos huomaat saavutettavuuspuutteen, kerro siitä organisaatiosi pääkäyttäjälle.
+a11y-authority-title = Valvontaviranomainen
+a11y-authority = Jos et saa vastausta 14 päivässä, voit tehdä ilmoituksen digitaalisen saavutettavuuden valvontaviranomaiselle. Ajantasaiset yhteystiedot ovat osoitteessa www.saavutettavuusvaatimukset.fi.

@@ -1,0 +1,214 @@
+# Kirjo: sidornas texter på svenska. Varje nyckel finns också i fi.ftl och en.ftl.
+
+## Ram
+skip-to-content = Gå till innehållet
+service-name = Klientuppgifter inom socialvården
+language-nav = Språk
+main-nav = Huvudmeny
+sign-out = Logga ut
+footer-text = Kirjo – klientdatasystem för socialvården. Uppgifterna är sekretessbelagda (lagen om klientens ställning och rättigheter inom socialvården 14 §).
+back-to-start = Till startsidan
+notice = Meddelande
+saved = Sparat.
+save = Spara
+continue = Fortsätt
+search = Sök
+
+## Meny
+nav-my-work = Mitt arbete
+nav-search = Sök
+nav-supervision = Förman
+nav-administration = Huvudanvändare
+nav-data-protection = Dataskydd
+
+## Roller
+role-client_worker = Klientarbetare
+role-unit_supervisor = Enhetens förman
+role-registry_clerk = Registratorskontoret
+role-main_administrator = Huvudanvändare
+role-data_protection_officer = Dataskyddsombud
+role-provider_worker = Köptjänstens arbetstagare
+
+## Fel
+error-title = Fel
+error-forbidden = Ingen behörighet
+error-not-found = Sidan hittas inte
+error-not-found-text = Sidan du söker finns inte.
+error-too-many = För många försök
+error-denied = Åtkomst nekad. Grund: { $explanation }
+error-no-client = Klienten hittas inte.
+error-internal = Något gick fel. Ingenting sparades. Försök igen; om felet upprepas, kontakta huvudanvändaren.
+
+## Inloggning
+sign-in-title = Logga in
+sign-in = Logga in
+sign-in-hint = Använd ditt eget personliga användarnamn. Det får inte överlåtas till någon annan.
+sign-in-missing = Ange användarnamn och lösenord.
+sign-in-wrong = Användarnamnet eller lösenordet är fel.
+sign-in-locked = För många misslyckade försök. Inloggningen är spärrad en stund; försök igen senare.
+signed-out = Du har loggat ut.
+session-ended = Din session har upphört. Logga in igen.
+username = Användarnamn
+password = Lösenord
+
+## Andra faktorn
+second-factor-title = Bekräfta inloggningen
+second-factor-intro = Ange den sexsiffriga koden som din autentiseringsapp visar.
+code = Kod
+code-help = Om appen inte är tillgänglig, ange en av dina reservkoder.
+code-wrong = Koden är fel eller redan använd. Kontrollera koden och försök igen.
+code-too-many = För många felaktiga koder. Sessionen upphörde; logga in igen.
+enrol-title = Ta i bruk en autentiseringsapp
+enrol-required = Din roll kräver tvåstegsverifiering. Ta i bruk en autentiseringsapp för att fortsätta.
+enrol-step-scan = Läs QR-koden med autentiseringsappen (till exempel Google Authenticator, Microsoft Authenticator eller FreeOTP).
+enrol-qr-label = QR-kod för autentiseringsappen
+enrol-step-type = Om du inte kan läsa koden, skriv in den här nyckeln i appen:
+enrol-step-code = Ange den sexsiffriga koden som appen visar
+enrol-confirm = Bekräfta
+recovery-title = Reservkoder
+recovery-intro = Förvara koderna på ett säkert ställe. Varje kod kan användas en gång om autentiseringsappen inte är tillgänglig. Koderna visas bara nu.
+recovery-left = { $count ->
+    [one] { $count } reservkod kvar
+   *[other] { $count } reservkoder kvar
+}
+
+## Lösenord
+password-title = Byt lösenord
+password-forced = Du måste byta lösenord innan du kan fortsätta.
+password-rules = Lösenordet ska ha minst 12 tecken. Vanliga eller läckta lösenord godkänns inte. En lång mening är ett bra lösenord.
+password-current = Nuvarande lösenord
+password-new = Nytt lösenord
+password-repeat = Nytt lösenord igen
+password-mismatch = Lösenorden är inte lika.
+reauth-title = Bekräfta din identitet
+reauth-intro = Den här åtgärden kräver att du anger ditt lösenord igen.
+reauth-wrong = Lösenordet är fel.
+
+## Startsida
+start-greeting = Hej, { $name }
+start-roles = Dina behörigheter
+start-no-roles = Du har inga gällande behörigheter. Kontakta din förman.
+commitment-title = Användarförbindelse
+commitment-accept = Jag godkänner användarförbindelsen
+commitment-changed = Användarförbindelsen har ändrats. Läs den nya versionen och godkänn den.
+
+## Eget konto
+account-title = Mina uppgifter
+account-second-factor = Tvåstegsverifiering
+account-second-factor-on = I bruk
+account-second-factor-off = Inte i bruk
+account-enrol = Ta i bruk en autentiseringsapp
+account-replace-second-factor = Byt autentiseringsapp
+
+## Sökning
+search-title = Sök klient
+search-help = Sök med namn, personbeteckning eller födelsedatum. Varje sökning loggas.
+search-name = Namn
+search-birth-date = Födelsedatum (dd.mm.åååå)
+search-results = { $count ->
+    [0] Inga sökresultat
+    [one] { $count } sökresultat
+   *[other] { $count } sökresultat
+}
+search-bad-date = Födelsedatumet duger inte. Skriv det i formen 1.2.2015.
+search-bad-code = Personbeteckningen duger inte: { $reason }
+search-empty = Ange namn, personbeteckning eller födelsedatum.
+
+## Klient
+field-name = Namn
+field-identity-code = Personbeteckning
+field-birth-date = Födelsedatum
+field-calling-name = Tilltalsnamn
+field-mother-tongue = Modersmål
+field-service-language = Ärendespråk
+field-occupation = Yrke
+field-workplace = Arbetsplats
+field-citizenship = Medborgarskap
+field-home-municipality = Hemkommun
+field-phone = Telefon
+field-email = E-post
+field-none = Inga uppgifter
+address-permanent = Stadigvarande adress
+address-temporary = Tillfällig adress
+address-postal = Postadress
+client-protected = Spärrmarkering: adress- och kontaktuppgifterna är dolda.
+client-deceased = Död { $date }
+client-basic = Grunduppgifter
+client-contact = Kontaktuppgifter
+client-contact-protected = Uppgifterna omfattas av spärrmarkering. De visas endast av motiverat skäl, och visningen loggas.
+client-family = Familj och företrädare
+client-relationships = Klientrelationer
+client-area = Serviceområde
+client-unit = Enhet
+client-period = Tid
+client-worker = Ansvarig arbetstagare
+client-access = Grund för åtkomst:
+relation-guardian = Vårdnadshavare
+relation-parent_without_custody = Förälder (inte vårdnadshavare)
+relation-legal_representative = Laglig företrädare
+relation-authorised_person = Befullmäktigad
+relation-next_of_kin = Närstående
+relation-contact_person = Kontaktperson
+relation-household_member = Bor i samma hushåll
+purpose-title = Användningsändamål
+purpose-intro = Du har ingen klientrelation till den här klienten. Du kan öppna uppgifterna endast om du anger ändamålet. Ändamålet och visningen loggas och granskas av dataskyddsombudet.
+purpose-choose = Varför öppnar du klientens uppgifter?
+purpose-text = Motivering med egna ord
+purpose-open = Öppna klientens uppgifter
+purpose-missing = Välj ändamål och skriv en motivering.
+
+## Behörigheter
+proposals-title = Förslag om behörigheter
+proposals-none = Inga förslag.
+proposal-kind = Förslag
+proposal-user = Användare
+proposal-role = Roll
+proposal-valid = Giltig
+proposal-reason = Motivering
+proposal-status = Status
+proposal-open = Väntar på beslut
+proposal-approved = Godkänt
+proposal-rejected = Avslaget
+proposal-kind-grant = Ny behörighet
+proposal-kind-change = Ändring
+proposal-kind-remove = Borttagning
+decision-reason = Motivering för beslutet
+decision-approve = Godkänn
+decision-reject = Avslå
+decision-reason-missing = Skriv en motivering för beslutet.
+
+## Dataskydd
+flags-title = Användningar att granska
+flags-none = Inga användningar att granska.
+flag-when = Tid
+flag-kind = Orsak
+flag-user = Användare
+flag-client = Klient
+flag-explanation = Grund
+flag-review = Granskning
+flag-outcome = Resultat
+flag-outcome-justified = Motiverad
+flag-outcome-needs_investigation = Ska utredas
+flag-outcome-misuse_suspected = Misstänkt missbruk
+flag-note = Anteckning
+flag-outside_relationship = Användning utanför klientrelation
+flag-turvakielto = Klient med spärrmarkering
+flag-own_family = Egen familj
+flag-same_surname = Samma efternamn
+flag-same_address = Samma adress
+flag-many_clients_in_hour = Många klienter på en timme
+flag-outside_working_hours = Utanför arbetstid
+review-bad = Välj granskningens resultat.
+review-note-missing = Skriv en anteckning om granskningen.
+
+## Tillgänglighetsutlåtande
+a11y-title = Tillgänglighetsutlåtande
+a11y-intro = Detta utlåtande gäller personalens sidor i klientdatasystemet Kirjo. Lagen om tillhandahållande av digitala tjänster (306/2019) kräver att offentliga tjänsters webbplatser är tillgängliga.
+a11y-status-title = Tillgänglighetens status
+a11y-status = Sidorna är gjorda för att uppfylla kraven på nivå AA i WCAG 2.1. Alla funktioner fungerar med tangentbord och utan JavaScript, och sidorna fungerar vid 200 % förstoring.
+a11y-tested-title = Hur tillgängligheten har granskats
+a11y-tested = Varje sida granskas automatiskt med verktyget axe-core vid varje ändring.
+a11y-feedback-title = Respons
+a11y-feedback = Om du märker en brist i tillgängligheten, meddela din organisations huvudanvändare.
+a11y-authority-title = Tillsynsmyndighet
+a11y-authority = Om du inte får svar inom 14 dagar kan du göra en anmälan till tillsynsmyndigheten för digital tillgänglighet. Aktuella kontaktuppgifter finns på www.tillgänglighetskrav.fi.

@@ -1,0 +1,313 @@
+//! The second factor: checking a TOTP or recovery code after the password,
+//! and enrolling an authenticator. Shared by the API and the pages; every
+//! step, failures included, goes to the use log.
+
+use crate::auth::{AnySession, Origin};
+use crate::totp;
+use crate::{ApiError, AppState};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kirjo_store::gate::record_event;
+use kirjo_store::second_factor;
+use kirjo_store::staff::{self, Stage};
+use serde::Deserialize;
+
+/// How a second-factor code was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeCheck {
+    /// Right: the session is now signed in.
+    Accepted,
+    /// Wrong (or already used).
+    Wrong,
+    /// Wrong too many times: the session has ended.
+    SessionEnded,
+}
+
+fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+async fn log(
+    state: &AppState,
+    s: &AnySession,
+    action: &str,
+    ok: bool,
+    why: &str,
+) -> Result<(), ApiError> {
+    let name = staff::my_roles(&state.db, s.caller.user_id)
+        .await
+        .map_err(ApiError::from_store)?
+        .map_or_else(String::new, |a| a.name);
+    record_event(
+        &state.db,
+        s.caller.request_id,
+        Some(s.caller.user_id),
+        &name,
+        action,
+        ok,
+        why,
+        s.caller.source_address.as_deref(),
+    )
+    .await
+    .map_err(ApiError::from_store)
+}
+
+async fn username(state: &AppState, user_id: i64) -> Result<String, ApiError> {
+    staff::credentials(&state.db, user_id)
+        .await
+        .map_err(ApiError::from_store)?
+        .map(|(u, _)| u)
+        .ok_or_else(ApiError::unauthenticated)
+}
+
+/// A wrong code: counted for the session and, like a wrong password, for
+/// the account name and address; too many end the session.
+async fn wrong_code(state: &AppState, s: &AnySession, action: &str) -> Result<CodeCheck, ApiError> {
+    let failures = staff::second_factor_failed(&state.db, &s.token)
+        .await
+        .map_err(ApiError::from_store)?;
+    let name = username(state, s.caller.user_id).await?;
+    staff::record_attempt(&state.db, &name, s.caller.source_address.as_deref(), false)
+        .await
+        .map_err(ApiError::from_store)?;
+    if i64::from(failures) >= state.sessions.max_account_failures {
+        staff::end_session(&state.db, &s.token, "too many wrong second-factor codes")
+            .await
+            .map_err(ApiError::from_store)?;
+        log(
+            state,
+            s,
+            action,
+            false,
+            "denied: too many wrong codes, the session ended",
+        )
+        .await?;
+        return Ok(CodeCheck::SessionEnded);
+    }
+    log(state, s, action, false, "denied: wrong or used code").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(
+        state.sessions.failure_delay_ms,
+    ))
+    .await;
+    Ok(CodeCheck::Wrong)
+}
+
+/// Takes a TOTP code (or a recovery code) at the second-factor step.
+pub async fn verify(state: &AppState, s: &AnySession, code: &str) -> Result<CodeCheck, ApiError> {
+    if s.session.stage != Stage::SecondFactor {
+        return Err(ApiError::bad_request("no second factor is awaited"));
+    }
+    let Some((secret, _)) = second_factor::secret(&state.db, s.caller.user_id)
+        .await
+        .map_err(ApiError::from_store)?
+    else {
+        return Err(ApiError::bad_request("no second factor is enrolled"));
+    };
+    if let Some(step) = totp::matching_step(&secret, code, unix_now()) {
+        if second_factor::accept_step(&state.db, s.caller.user_id, step)
+            .await
+            .map_err(ApiError::from_store)?
+        {
+            staff::set_stage(&state.db, &s.token, Stage::SignedIn)
+                .await
+                .map_err(ApiError::from_store)?;
+            log(
+                state,
+                s,
+                "second_factor",
+                true,
+                "signed in with password and TOTP code",
+            )
+            .await?;
+            return Ok(CodeCheck::Accepted);
+        }
+    } else if code.chars().any(|c| c.is_ascii_alphabetic())
+        && second_factor::use_recovery_code(&state.db, s.caller.user_id, code)
+            .await
+            .map_err(ApiError::from_store)?
+    {
+        staff::set_stage(&state.db, &s.token, Stage::SignedIn)
+            .await
+            .map_err(ApiError::from_store)?;
+        let left = second_factor::recovery_codes_left(&state.db, s.caller.user_id)
+            .await
+            .map_err(ApiError::from_store)?;
+        log(
+            state,
+            s,
+            "second_factor",
+            true,
+            &format!("signed in with password and a recovery code; {left} codes left"),
+        )
+        .await?;
+        return Ok(CodeCheck::Accepted);
+    }
+    wrong_code(state, s, "second_factor").await
+}
+
+/// What the user needs to add Kirjo to an authenticator app.
+#[derive(Debug, Clone)]
+pub struct Enrolment {
+    pub secret_base32: String,
+    pub uri: String,
+    pub qr_svg: String,
+}
+
+/// Starts enrolment, or shows the one already begun unless `restart`.
+/// Open at the enrolment stage, and to a signed-in user; replacing a
+/// second factor already enrolled needs the password given recently.
+pub async fn begin(state: &AppState, s: &AnySession, restart: bool) -> Result<Enrolment, ApiError> {
+    match s.session.stage {
+        Stage::Enrol => {}
+        Stage::SignedIn => {
+            let enrolled = second_factor::secret(&state.db, s.caller.user_id)
+                .await
+                .map_err(ApiError::from_store)?
+                .is_some();
+            if enrolled {
+                s.clone().signed_in()?.require_recent_auth(state)?;
+            }
+        }
+        Stage::SecondFactor => {
+            return Err(s
+                .clone()
+                .signed_in()
+                .err()
+                .unwrap_or_else(ApiError::unauthenticated))
+        }
+    }
+    let existing = if restart {
+        None
+    } else {
+        second_factor::pending_secret(&state.db, s.caller.user_id)
+            .await
+            .map_err(ApiError::from_store)?
+    };
+    let secret = match existing {
+        Some(secret) => secret,
+        None => {
+            let secret = totp::new_secret().ok_or_else(|| ApiError::internal("no randomness"))?;
+            second_factor::begin_enrolment(&state.db, s.caller.user_id, &secret)
+                .await
+                .map_err(ApiError::from_store)?;
+            log(
+                state,
+                s,
+                "second_factor_enrolment",
+                true,
+                "enrolment begun: a new secret shown",
+            )
+            .await?;
+            secret.to_vec()
+        }
+    };
+    let account = username(state, s.caller.user_id).await?;
+    let uri = totp::otpauth_uri(&state.sessions.issuer, &account, &secret);
+    let qr_svg = totp::qr_svg(&uri).ok_or_else(|| ApiError::internal("qr code"))?;
+    Ok(Enrolment {
+        secret_base32: totp::base32(&secret),
+        uri,
+        qr_svg,
+    })
+}
+
+/// Confirms enrolment with a code from the new secret: the secret takes
+/// effect, ten recovery codes are issued (shown once), and a session at the
+/// enrolment stage is signed in. `Ok(None)`: the code was wrong.
+pub async fn confirm(
+    state: &AppState,
+    s: &AnySession,
+    code: &str,
+) -> Result<Result<Vec<String>, CodeCheck>, ApiError> {
+    if s.session.stage == Stage::SecondFactor {
+        return Err(s
+            .clone()
+            .signed_in()
+            .err()
+            .unwrap_or_else(ApiError::unauthenticated));
+    }
+    let Some(secret) = second_factor::pending_secret(&state.db, s.caller.user_id)
+        .await
+        .map_err(ApiError::from_store)?
+    else {
+        return Err(ApiError::bad_request("begin enrolment first"));
+    };
+    let Some(step) = totp::matching_step(&secret, code, unix_now()) else {
+        return Ok(Err(wrong_code(state, s, "second_factor_enrolment").await?));
+    };
+    let codes = totp::new_recovery_codes().ok_or_else(|| ApiError::internal("no randomness"))?;
+    if !second_factor::confirm_enrolment(&state.db, s.caller.user_id, step, &codes)
+        .await
+        .map_err(ApiError::from_store)?
+    {
+        return Err(ApiError::bad_request("begin enrolment first"));
+    }
+    if s.session.stage == Stage::Enrol {
+        staff::set_stage(&state.db, &s.token, Stage::SignedIn)
+            .await
+            .map_err(ApiError::from_store)?;
+    }
+    log(
+        state,
+        s,
+        "second_factor_enrolment",
+        true,
+        "second factor enrolled; 10 recovery codes issued",
+    )
+    .await?;
+    Ok(Ok(codes))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CodeBody {
+    pub code: String,
+}
+
+fn check_answer(check: CodeCheck) -> Result<Response, ApiError> {
+    match check {
+        CodeCheck::Accepted => Ok(StatusCode::NO_CONTENT.into_response()),
+        CodeCheck::Wrong => Err(ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            message: "wrong or used code".to_owned(),
+        }),
+        CodeCheck::SessionEnded => Err(ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: "too many wrong codes: sign in again".to_owned(),
+        }),
+    }
+}
+
+/// `POST /api/session/second-factor`: the TOTP or recovery code after the
+/// password.
+pub async fn api_verify(
+    State(state): State<AppState>,
+    s: AnySession,
+    _origin: Origin,
+    Json(body): Json<CodeBody>,
+) -> Result<Response, ApiError> {
+    check_answer(verify(&state, &s, &body.code).await?)
+}
+
+/// `POST /api/me/second-factor`: begin enrolment with a new secret.
+pub async fn api_begin(State(state): State<AppState>, s: AnySession) -> Result<Response, ApiError> {
+    let e = begin(&state, &s, true).await?;
+    Ok(
+        Json(serde_json::json!({ "secret": e.secret_base32, "otpauth_uri": e.uri }))
+            .into_response(),
+    )
+}
+
+/// `POST /api/me/second-factor/confirm`: confirm enrolment with a code;
+/// answers the recovery codes, once.
+pub async fn api_confirm(
+    State(state): State<AppState>,
+    s: AnySession,
+    Json(body): Json<CodeBody>,
+) -> Result<Response, ApiError> {
+    match confirm(&state, &s, &body.code).await? {
+        Ok(codes) => Ok(Json(serde_json::json!({ "recovery_codes": codes })).into_response()),
+        Err(check) => check_answer(check),
+    }
+}
