@@ -56,3 +56,32 @@ ensure_postgresql() {
 as_cluster_user() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+
+# What the pages take from npm (ui/package.json): hds-core, whose style
+# sheets the build puts into the binary, and playwright-core and axe-core
+# for the browser tests. Installed again only when the lock file changed.
+ensure_ui_packages() {
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "kirjo: npm (Node.js) is needed to install the UI packages" >&2
+    return 1
+  fi
+  if [ ! -f ui/node_modules/.kirjo-lock ] || ! cmp -s ui/package-lock.json ui/node_modules/.kirjo-lock; then
+    echo "==> npm ci (ui: hds-core, playwright-core, axe-core)"
+    npm ci --prefix ui --no-audit --no-fund --loglevel=error 2>&1 | grep -v 'Unknown user config' || true
+    if [ ! -f ui/node_modules/hds-core/lib/base.min.css ]; then
+      echo "kirjo: npm ci --prefix ui did not install hds-core" >&2
+      return 1
+    fi
+    cp ui/package-lock.json ui/node_modules/.kirjo-lock
+  fi
+  return 0
+}
+
+# Debian's chromium, for the browser tests and screenshots.
+ensure_chromium() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "==> installing chromium (Debian package) for the browser tests"
+    apt_install chromium
+  fi
+  return 0
+}

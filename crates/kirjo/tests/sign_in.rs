@@ -462,7 +462,10 @@ async fn a_revoked_user_is_refused_on_the_next_page() {
         .unwrap();
     let next = get_as(addr, &cookies, "/search").await;
     assert_eq!(next.status, 303);
-    assert_eq!(next.header("location"), Some("/sign-in?next=/search"));
+    assert_eq!(
+        next.header("location"),
+        Some("/sign-in?next=/search&ended=expired")
+    );
 }
 
 #[tokio::test]

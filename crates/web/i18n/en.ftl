@@ -35,7 +35,8 @@ error-forbidden = No access
 error-not-found = Page not found
 error-not-found-text = The page you are looking for does not exist.
 error-too-many = Too many attempts
-error-denied = Access denied. Reason: { $explanation }
+error-denied = You have no right to this information or action. The attempt has been logged.
+error-detail = The system's reason:
 error-no-client = No such client.
 error-internal = Something went wrong. Nothing was saved. Try again; if it happens again, contact your main administrator.
 
@@ -156,6 +157,7 @@ purpose-choose = Why are you opening the client's data?
 purpose-text = Reason in your own words
 purpose-open = Open the client's data
 purpose-missing = Choose a purpose and write a reason.
+purpose-refused = The chosen purpose does not open this client's data. The attempt has been logged.
 
 ## Rights
 proposals-title = Proposals of rights

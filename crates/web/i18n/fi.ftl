@@ -35,7 +35,8 @@ error-forbidden = Ei käyttöoikeutta
 error-not-found = Sivua ei löydy
 error-not-found-text = Etsimääsi sivua ei ole.
 error-too-many = Liian monta yritystä
-error-denied = Pääsy evätty. Peruste: { $explanation }
+error-denied = Sinulla ei ole oikeutta tähän tietoon tai toimintoon. Yritys on kirjattu lokiin.
+error-detail = Järjestelmän peruste (englanniksi):
 error-no-client = Asiakasta ei löydy.
 error-internal = Jotain meni vikaan. Mitään ei tallennettu. Yritä uudelleen; jos virhe toistuu, ota yhteys pääkäyttäjään.
 
@@ -156,6 +157,7 @@ purpose-choose = Miksi avaat asiakkaan tiedot?
 purpose-text = Perustelu omin sanoin
 purpose-open = Avaa asiakkaan tiedot
 purpose-missing = Valitse käyttötarkoitus ja kirjoita perustelu.
+purpose-refused = Valittu käyttötarkoitus ei avaa tämän asiakkaan tietoja. Yritys on kirjattu lokiin.
 
 ## Käyttöoikeudet
 proposals-title = Käyttöoikeusehdotukset

@@ -35,7 +35,8 @@ error-forbidden = Ingen behörighet
 error-not-found = Sidan hittas inte
 error-not-found-text = Sidan du söker finns inte.
 error-too-many = För många försök
-error-denied = Åtkomst nekad. Grund: { $explanation }
+error-denied = Du har inte rätt till den här uppgiften eller åtgärden. Försöket har loggats.
+error-detail = Systemets grund (på engelska):
 error-no-client = Klienten hittas inte.
 error-internal = Något gick fel. Ingenting sparades. Försök igen; om felet upprepas, kontakta huvudanvändaren.
 
@@ -156,6 +157,7 @@ purpose-choose = Varför öppnar du klientens uppgifter?
 purpose-text = Motivering med egna ord
 purpose-open = Öppna klientens uppgifter
 purpose-missing = Välj ändamål och skriv en motivering.
+purpose-refused = Det valda ändamålet öppnar inte den här klientens uppgifter. Försöket har loggats.
 
 ## Behörigheter
 proposals-title = Förslag om behörigheter

@@ -430,9 +430,12 @@ async fn security_headers(State(state): State<AppState>, request: Request, next:
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // Not `no-referrer`: under it browsers send `Origin: null` with a form,
+    // which the CSRF guard could not tell from another site's. Addresses
+    // (which may hold ids) still never leave for another origin.
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(
         "cross-origin-opener-policy",
@@ -467,16 +470,18 @@ async fn security_headers(State(state): State<AppState>, request: Request, next:
 const HDS_BASE: &str = include_str!(concat!(env!("OUT_DIR"), "/hds-base.css"));
 const HDS_COMPONENTS: &str = include_str!(concat!(env!("OUT_DIR"), "/hds-components.css"));
 const KIRJO_CSS: &str = include_str!("../static/kirjo.css");
+const KIRJO_ICON: &str = include_str!("../static/kirjo.svg");
 
 /// `GET /static/{file}`: the style sheets, built into the binary.
 async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
-    let css = match file.as_str() {
-        "hds-base.css" => HDS_BASE,
-        "hds-components.css" => HDS_COMPONENTS,
-        "kirjo.css" => KIRJO_CSS,
+    let (kind, body) = match file.as_str() {
+        "hds-base.css" => ("text/css; charset=utf-8", HDS_BASE),
+        "hds-components.css" => ("text/css; charset=utf-8", HDS_COMPONENTS),
+        "kirjo.css" => ("text/css; charset=utf-8", KIRJO_CSS),
+        "kirjo.svg" => ("image/svg+xml", KIRJO_ICON),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css).into_response()
+    ([(header::CONTENT_TYPE, kind)], body).into_response()
 }
 
 /// Request id, metrics and the log line, around every request.

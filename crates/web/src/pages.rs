@@ -43,6 +43,8 @@ pub struct Ctx {
     /// The path (and query) of this page, to come back to.
     pub here: String,
     pub session: Option<AnySession>,
+    /// A session cookie came but named no open session: it ended.
+    pub session_ended: bool,
 }
 
 pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -67,11 +69,13 @@ impl FromRequestParts<AppState> for Ctx {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let session = if auth::token_from(&parts.headers).is_some() {
+        let had_cookie = auth::token_from(&parts.headers).is_some_and(|t| !t.is_empty());
+        let session = if had_cookie {
             AnySession::from_request_parts(parts, state).await.ok()
         } else {
             None
         };
+        let session_ended = had_cookie && session.is_none();
         let chosen = session
             .as_ref()
             .and_then(|s| s.session.language.as_deref())
@@ -98,6 +102,7 @@ impl FromRequestParts<AppState> for Ctx {
             new_csrf,
             here,
             session,
+            session_ended,
         })
     }
 }
@@ -124,6 +129,9 @@ pub struct Shell {
     pub t: Tr,
     pub title: String,
     pub user: Option<String>,
+    /// A session is open (perhaps still at the second factor): sign-out is
+    /// offered.
+    pub signed: bool,
     pub nav: Vec<NavItem>,
     pub csrf: String,
     pub back: String,
@@ -180,6 +188,7 @@ impl Ctx {
             t: self.tr,
             title,
             user: actor.map(|a| a.name.clone()),
+            signed: self.session.is_some(),
             nav: actor.map_or_else(Vec::new, |a| nav_for(&self.tr, a, &self.here)),
             csrf: self.csrf.clone(),
             back: self.here.clone(),
@@ -216,7 +225,12 @@ impl Ctx {
 
     fn sign_in_redirect(&self) -> Response {
         let next = percent_encode(&self.here);
-        Redirect::to(&format!("/sign-in?next={next}")).into_response()
+        let ended = if self.session_ended {
+            "&ended=expired"
+        } else {
+            ""
+        };
+        Redirect::to(&format!("/sign-in?next={next}{ended}")).into_response()
     }
 
     /// The signed-in user and their roles; otherwise a redirect to the step
@@ -255,16 +269,20 @@ impl Ctx {
             &ErrorPage {
                 shell: self.shell(title, actor),
                 message,
+                detail: None,
             },
         )
     }
 
     fn gate_error(&self, e: GateError, actor: &Actor) -> Response {
         match e {
-            GateError::Denied { explanation } => self.error(
+            GateError::Denied { explanation } => self.render(
                 StatusCode::FORBIDDEN,
-                self.tr.t1("error-denied", "explanation", explanation),
-                Some(actor),
+                &ErrorPage {
+                    shell: self.shell(self.tr.t("error-forbidden"), Some(actor)),
+                    message: self.tr.t("error-denied"),
+                    detail: Some(explanation),
+                },
             ),
             GateError::NoSuchClient => self.error(
                 StatusCode::NOT_FOUND,
@@ -327,6 +345,8 @@ fn role_key(role: Role) -> &'static str {
 pub struct ErrorPage {
     pub shell: Shell,
     pub message: String,
+    /// The gate's own explanation, in English (marked so on the page).
+    pub detail: Option<String>,
 }
 
 #[derive(Template)]
@@ -1156,6 +1176,18 @@ fn purpose_page(
     )
 }
 
+/// Whether a purpose could open a client for this user: a client-work role
+/// in a service area that allows access outside one's relationships.
+fn may_state_purpose(state: &AppState, actor: &Actor) -> bool {
+    !state.ui.purposes.is_empty()
+        && actor.roles.iter().any(|r| {
+            r.role == Role::ClientWorker
+                && r.service_area
+                    .as_ref()
+                    .is_some_and(|a| state.gate.outside_access_areas.contains(a))
+        })
+}
+
 fn date(d: chrono::NaiveDate) -> String {
     d.format("%-d.%-m.%Y").to_string()
 }
@@ -1185,18 +1217,19 @@ async fn client_card(
         // Outside one's relationships, where the service area allows it, a
         // purpose opens the client: ask for it.
         Err(GateError::Denied { explanation })
-            if purpose.is_none() && !state.ui.purposes.is_empty() =>
+            if purpose.is_none() && may_state_purpose(state, &actor) =>
         {
             return Ok(purpose_page(ctx, state, &actor, id, explanation, None));
         }
         Err(GateError::Denied { explanation }) if purpose.is_some() => {
+            let refused = ctx.tr.t("purpose-refused");
             return Ok(purpose_page(
                 ctx,
                 state,
                 &actor,
                 id,
-                explanation.clone(),
-                Some(explanation),
+                explanation,
+                Some(refused),
             ));
         }
         Err(e) => return Err(ctx.gate_error(e, &actor)),

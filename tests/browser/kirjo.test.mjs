@@ -1,0 +1,306 @@
+// Browser tests: Debian's chromium driven by playwright-core against a real
+// `kirjo serve --demo` on its own PostgreSQL. Run by ./scripts/test.
+// Every page visited is checked with axe-core (WCAG 2.1 A and AA, and
+// best practices); a page that breaks the Content-Security-Policy fails.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { startKirjo, launch, axeSource, signIn, totp, DEMO_PASSWORD } from './kirjo.mjs';
+
+let kirjo;
+let browser;
+let idle; // a session left idle from the start, for the idle timeout
+const checked = new Set();
+
+before(async () => {
+  // One minute of idle time, so that the idle timeout can be seen.
+  kirjo = await startKirjo({
+    edit: (t) => {
+      const edited = t.replace('idle_timeout_minutes = 30', 'idle_timeout_minutes = 1');
+      assert.notEqual(edited, t, 'the demo configuration names idle_timeout_minutes');
+      return edited;
+    },
+  });
+  browser = await launch();
+  const context = await browser.newContext({ locale: 'fi-FI' });
+  const page = await context.newPage();
+  await signIn(page, kirjo.url, 'kaisa.kirjaamo');
+  assert.match(await page.textContent('h1'), /Kaisa/);
+  idle = { context, page, since: Date.now() };
+});
+
+after(async () => {
+  await browser?.close();
+  await kirjo?.stop();
+});
+
+async function newPage(options = {}) {
+  // A Finnish browser, as at a Finnish municipality's desk.
+  const context = await browser.newContext({ locale: 'fi-FI', ...options });
+  const page = await context.newPage();
+  page.cspErrors = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/.test(m.text())) page.cspErrors.push(m.text());
+  });
+  return page;
+}
+
+/** axe-core on the page as it is now: no violations, no CSP breaks. */
+async function axe(page, name) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  }));
+  const found = result.violations.map((v) => `${v.id}: ${v.help} [${v.nodes.map((n) => n.target.join(' ')).join(' | ')}]`);
+  assert.deepEqual(found, [], `axe-core on ${name}`);
+  assert.deepEqual(page.cspErrors, [], `CSP on ${name}`);
+  checked.add(name);
+}
+
+test('sign in with a password reaches the start page, and every page passes axe-core', async () => {
+  const page = await newPage();
+  await page.goto(`${kirjo.url}/`);
+  assert.match(page.url(), /\/sign-in\?next=\//);
+  assert.equal(await page.getAttribute('html', 'lang'), 'fi');
+  await axe(page, 'sign-in');
+  await signIn(page, kirjo.url, 'sari.sosiaalityontekija');
+  assert.equal(new URL(page.url()).pathname, '/');
+  assert.match(await page.textContent('h1'), /Hei, Sari/);
+  await axe(page, 'start');
+  // Search, a result, the client card.
+  await page.click('nav.main-nav a[href="/search"]');
+  await axe(page, 'search');
+  await page.fill('#name', 'Mäkinen');
+  await Promise.all([page.waitForLoadState('load'), page.click('form.search-form button[type=submit]')]);
+  assert.match(await page.textContent('#results-heading'), /hakutulos/);
+  await axe(page, 'search results');
+  await Promise.all([page.waitForLoadState('load'), page.click('table a >> nth=0')]);
+  assert.match(page.url(), /\/clients\/\d+$/);
+  assert.match(await page.textContent('h1'), /Mäkinen/);
+  await axe(page, 'client card');
+  // A bad search says why, next to the form.
+  await page.goto(`${kirjo.url}/search?identity_code=123`);
+  assert.match(await page.textContent('[role=alert]'), /Henkilötunnus ei kelpaa/);
+  await axe(page, 'search error');
+  await page.goto(`${kirjo.url}/account`);
+  await axe(page, 'account');
+  await page.goto(`${kirjo.url}/account/password`);
+  await axe(page, 'password');
+  // Errors are tied to their fields.
+  await page.fill('#current_password', DEMO_PASSWORD);
+  await page.fill('#new_password', 'lyhyt');
+  await page.fill('#repeat_password', 'lyhyt');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/account/password"] button')]);
+  assert.equal(await page.getAttribute('#new_password', 'aria-invalid'), 'true');
+  assert.equal(await page.getAttribute('#new_password', 'aria-describedby'), 'new_password-error');
+  assert.match(await page.textContent('#new_password-error'), /12/);
+  await axe(page, 'password error');
+  await page.goto(`${kirjo.url}/reauth?back=/account`);
+  await axe(page, 'reauth');
+  await page.goto(`${kirjo.url}/accessibility`);
+  await axe(page, 'accessibility statement');
+  await page.goto(`${kirjo.url}/no-such-page`);
+  assert.equal(await page.textContent('h1'), 'Sivua ei löydy');
+  await axe(page, 'not found');
+  await page.goto(`${kirjo.url}/data-protection`);
+  assert.match(await page.textContent('h1'), /Ei käyttöoikeutta/);
+  await axe(page, 'forbidden');
+});
+
+test('the supervisor and a worker opening a client with a stated purpose', async () => {
+  const page = await newPage();
+  await signIn(page, kirjo.url, 'leena.esihenkilo');
+  await page.click('nav.main-nav a[href="/supervision"]');
+  assert.match(await page.textContent('h1'), /Esihenkilö/);
+  await axe(page, 'supervision');
+  // Pekka (adult services) opens a child-welfare client of Sari's: the page
+  // asks for a purpose, and a purpose from adult services does not open it.
+  const sari = await newPage();
+  await signIn(sari, kirjo.url, 'sari.sosiaalityontekija');
+  await sari.goto(`${kirjo.url}/search?name=M%C3%A4kinen`);
+  const href = await sari.getAttribute('table a >> nth=0', 'href');
+  const worker = await newPage();
+  await signIn(worker, kirjo.url, 'pekka.sosiaaliohjaaja');
+  await worker.goto(`${kirjo.url}${href}`);
+  assert.match(await worker.textContent('h1'), /Käyttötarkoitus/);
+  await axe(worker, 'purpose');
+  await worker.click('label[for=purpose-urgent_matter]');
+  assert.ok(await worker.isChecked('#purpose-urgent_matter'));
+  await worker.fill('#purpose_text', 'asiakas soitti, oma työntekijä lomalla');
+  await Promise.all([worker.waitForLoadState('load'), worker.click('main form button[type=submit]')]);
+  assert.match(await worker.textContent('[role=alert]'), /ei avaa tämän asiakkaan tietoja/);
+  assert.match(await worker.textContent('.explanation[lang=en]'), /denied/);
+  assert.doesNotMatch(await worker.textContent('main'), /Mäkinen/);
+  await axe(worker, 'purpose refused');
+});
+
+test('a wrong password is refused without saying which part was wrong', async () => {
+  const page = await newPage();
+  await signIn(page, kirjo.url, 'sari.sosiaalityontekija', 'väärä salasana tämä on');
+  assert.match(page.url(), /\/sign-in$/);
+  assert.match(await page.textContent('[role=alert]'), /Käyttäjätunnus tai salasana on väärin/);
+  // The name stays, the password does not.
+  assert.equal(await page.inputValue('#username'), 'sari.sosiaalityontekija');
+  assert.equal(await page.inputValue('#password'), '');
+  await axe(page, 'sign-in error');
+  await signIn(page, kirjo.url, 'ei.ketaan', 'väärä salasana tämä on');
+  assert.match(await page.textContent('[role=alert]'), /Käyttäjätunnus tai salasana on väärin/);
+});
+
+test('repeated failures lock the account, even against the right password', async () => {
+  const page = await newPage();
+  for (let i = 0; i < 5; i += 1) {
+    await signIn(page, kirjo.url, 'outi.sijainen', `väärä salasana ${i} ${i}`);
+    assert.match(await page.textContent('[role=alert]'), /väärin/);
+  }
+  await signIn(page, kirjo.url, 'outi.sijainen');
+  assert.match(await page.textContent('[role=alert]'), /Liian monta epäonnistunutta yritystä/);
+  assert.match(page.url(), /\/sign-in$/);
+  await axe(page, 'locked');
+});
+
+test('sign in with password and TOTP, then sign out', async () => {
+  assert.ok(kirjo.totpSecret, `the secret is printed:\n${kirjo.printed}`);
+  const page = await newPage();
+  await signIn(page, kirjo.url, 'aino.paakayttaja');
+  assert.match(page.url(), /\/sign-in\/second-factor$/);
+  await axe(page, 'second factor');
+  // A wrong code first.
+  const right = totp(kirjo.totpSecret);
+  await page.fill('#code', right === '000000' ? '111111' : '000000');
+  await Promise.all([page.waitForLoadState('load'), page.click('main form button[type=submit]')]);
+  assert.equal(await page.getAttribute('#code', 'aria-invalid'), 'true');
+  assert.match(await page.textContent('#code-error'), /väärä/);
+  await axe(page, 'second factor error');
+  await page.fill('#code', right);
+  await Promise.all([page.waitForLoadState('load'), page.click('main form button[type=submit]')]);
+  assert.equal(new URL(page.url()).pathname, '/');
+  await page.click('nav.main-nav a[href="/administration"]');
+  assert.match(await page.textContent('h1'), /Pääkäyttäjä/);
+  await axe(page, 'administration');
+  await Promise.all([page.waitForLoadState('load'), page.click('.user-menu button')]);
+  assert.match(page.url(), /\/sign-in\?ended=signed-out$/);
+  assert.match(await page.textContent('[role=status]'), /Olet kirjautunut ulos/);
+  await axe(page, 'signed out');
+  await page.goto(`${kirjo.url}/administration`);
+  assert.match(page.url(), /\/sign-in\?next=/);
+});
+
+test('a new user whose role requires it enrols TOTP and reaches the start page', async () => {
+  const page = await newPage();
+  await signIn(page, kirjo.url, 'sanna.tietosuoja');
+  assert.match(page.url(), /\/account\/second-factor$/);
+  assert.ok(await page.isVisible('.qr svg[role=img]'));
+  await axe(page, 'enrol');
+  // Nothing else opens before enrolment.
+  await page.goto(`${kirjo.url}/data-protection`);
+  assert.match(page.url(), /\/account\/second-factor$/);
+  const secret = (await page.textContent('#secret')).replace(/\s/g, '');
+  await page.fill('#code', totp(secret));
+  await Promise.all([page.waitForLoadState('load'), page.click('main form button[type=submit]')]);
+  const codes = await page.$$eval('#recovery-codes code', (els) => els.map((e) => e.textContent));
+  assert.equal(codes.length, 10);
+  await axe(page, 'recovery codes');
+  await Promise.all([page.waitForLoadState('load'), page.click('main a.hds-button')]);
+  assert.match(await page.textContent('h1'), /Hei, Sanna/);
+  await page.click('nav.main-nav a[href="/data-protection"]');
+  assert.match(await page.textContent('h1'), /Tietosuoja/);
+  await axe(page, 'data protection');
+  // The next sign-in asks for the code; a recovery code works once.
+  const again = await newPage();
+  await signIn(again, kirjo.url, 'sanna.tietosuoja');
+  assert.match(again.url(), /\/sign-in\/second-factor$/);
+  await again.fill('#code', codes[0]);
+  await Promise.all([again.waitForLoadState('load'), again.click('main form button[type=submit]')]);
+  assert.equal(new URL(again.url()).pathname, '/');
+});
+
+test('the language switch changes every page and is remembered for the user', async () => {
+  const page = await newPage();
+  await signIn(page, kirjo.url, 'pekka.sosiaaliohjaaja');
+  await Promise.all([page.waitForLoadState('load'), page.click('nav.languages button[lang=sv]')]);
+  assert.equal(await page.getAttribute('html', 'lang'), 'sv');
+  assert.match(await page.textContent('h1'), /Hej, Pekka/);
+  assert.equal(await page.textContent('nav.main-nav a[aria-current=page]'), 'Mitt arbete');
+  await axe(page, 'start (sv)');
+  await Promise.all([page.waitForLoadState('load'), page.click('nav.languages button[lang=en]')]);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.match(await page.textContent('h1'), /Hello, Pekka/);
+  await axe(page, 'start (en)');
+  await page.goto(`${kirjo.url}/search`);
+  assert.equal(await page.textContent('h1'), 'Find a client');
+  await axe(page, 'search (en)');
+  // A new browser, with nothing remembered in it: the user's choice holds.
+  const fresh = await newPage({ locale: 'fi-FI' });
+  await signIn(fresh, kirjo.url, 'pekka.sosiaaliohjaaja');
+  assert.equal(await fresh.getAttribute('html', 'lang'), 'en');
+});
+
+test('a forged cross-site POST is refused and changes nothing', async () => {
+  const page = await newPage();
+  await signIn(page, kirjo.url, 'sari.sosiaalityontekija');
+  // Another site (another origin) posts a form to Kirjo in the user's browser.
+  const evil = http.createServer((req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end(`<!DOCTYPE html><html lang="en"><title>x</title><body>
+      <form id="f" method="post" action="${kirjo.url}/language">
+      <input name="lang" value="en"><input name="back" value="/"><input name="csrf" value="guess"></form>
+      <script>document.getElementById('f').submit()</script></body></html>`);
+  });
+  await new Promise((r) => evil.listen(0, '127.0.0.1', r));
+  try {
+    const answer = page.waitForResponse((r) => r.url().startsWith(`${kirjo.url}/language`));
+    await page.goto(`http://127.0.0.1:${evil.address().port}/`);
+    assert.equal((await answer).status(), 403);
+  } finally {
+    evil.close();
+  }
+  await page.goto(`${kirjo.url}/`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'fi', 'the language did not change');
+  assert.match(await page.textContent('h1'), /Hei, Sari/, 'the session still works');
+});
+
+test('pages are never cached or framed, and work without JavaScript, by keyboard and at 200% zoom', async () => {
+  // Without JavaScript, in a 640 px wide window (a 1280 px screen at 200%).
+  const page = await newPage({ javaScriptEnabled: false, viewport: { width: 640, height: 800 } });
+  await signIn(page, kirjo.url, 'sari.sosiaalityontekija');
+  const response = await page.goto(`${kirjo.url}/search?name=M%C3%A4kinen`);
+  const headers = response.headers();
+  assert.equal(headers['cache-control'], 'no-store');
+  assert.equal(headers['x-frame-options'], 'DENY');
+  assert.match(headers['content-security-policy'], /frame-ancestors 'none'/);
+  assert.ok(await page.isVisible('table a'));
+  for (const path of ['/', '/search?name=M%C3%A4kinen', '/account']) {
+    await page.goto(`${kirjo.url}${path}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px at 200% zoom`);
+  }
+  // By keyboard: the first Tab reaches the skip link, which moves to the content.
+  const keys = await newPage();
+  await signIn(keys, kirjo.url, 'sari.sosiaalityontekija');
+  await keys.goto(`${kirjo.url}/search`);
+  await keys.keyboard.press('Tab');
+  const first = await keys.evaluate(() => document.activeElement.outerHTML.slice(0, 80));
+  assert.match(first, /class="skip-link"/);
+  const ring = await keys.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(ring, 'none', 'focus is visible');
+  await keys.keyboard.press('Enter');
+  assert.equal(await keys.evaluate(() => document.activeElement.id), 'main');
+});
+
+test('an idle session ends after the configured time', async () => {
+  const waited = Date.now() - idle.since;
+  const needed = 61000 - waited;
+  if (needed > 0) await new Promise((r) => setTimeout(r, needed));
+  await idle.page.goto(`${kirjo.url}/search`);
+  assert.match(idle.page.url(), /\/sign-in\?next=\/search&ended=expired$/);
+  assert.match(await idle.page.textContent('[role=status]'), /Istuntosi päättyi/);
+});
+
+test('axe-core checked every page', () => {
+  const expected = ['sign-in', 'start', 'search', 'search results', 'client card', 'account', 'password',
+    'reauth', 'accessibility statement', 'not found', 'forbidden', 'supervision', 'purpose',
+    'second factor', 'administration', 'enrol', 'recovery codes', 'data protection', 'locked', 'signed out'];
+  const missing = expected.filter((name) => !checked.has(name));
+  assert.deepEqual(missing, []);
+});

@@ -1,0 +1,51 @@
+// Writes screenshots of the main pages into docs/screenshots/, for the
+// README. Run by ./scripts/screenshots (which builds Kirjo first).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startKirjo, launch, signIn, totp, root } from './kirjo.mjs';
+
+const out = join(root, 'docs', 'screenshots');
+mkdirSync(out, { recursive: true });
+const kirjo = await startKirjo();
+const browser = await launch();
+try {
+  const page = async (locale = 'fi-FI') =>
+    (await browser.newContext({ locale, viewport: { width: 1280, height: 800 } })).newPage();
+  const shot = async (p, name) => {
+    await p.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+    console.log(`docs/screenshots/${name}.png`);
+  };
+
+  const anon = await page();
+  await anon.goto(`${kirjo.url}/sign-in`);
+  await shot(anon, 'sign-in');
+
+  const sari = await page();
+  await signIn(sari, kirjo.url, 'sari.sosiaalityontekija');
+  await shot(sari, 'start');
+  await sari.goto(`${kirjo.url}/search?name=M%C3%A4kinen`);
+  await shot(sari, 'search');
+  await sari.click('table a >> nth=0');
+  await sari.waitForLoadState('load');
+  await shot(sari, 'client');
+
+  const aino = await page();
+  await signIn(aino, kirjo.url, 'aino.paakayttaja');
+  await shot(aino, 'second-factor');
+  await aino.fill('#code', totp(kirjo.totpSecret));
+  await Promise.all([aino.waitForLoadState('load'), aino.click('main form button[type=submit]')]);
+  await aino.goto(`${kirjo.url}/administration`);
+  await shot(aino, 'administration');
+
+  const sanna = await page('sv-FI');
+  await signIn(sanna, kirjo.url, 'sanna.tietosuoja');
+  await shot(sanna, 'enrol-sv');
+
+  const pekka = await page('en-GB');
+  await signIn(pekka, kirjo.url, 'pekka.sosiaaliohjaaja');
+  await pekka.goto(`${kirjo.url}/search?name=Virtanen`);
+  await shot(pekka, 'search-en');
+} finally {
+  await browser.close();
+  await kirjo.stop();
+}
