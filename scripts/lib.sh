@@ -85,3 +85,12 @@ ensure_chromium() {
   fi
   return 0
 }
+
+# A command from the Debian package of the same name, installed if missing.
+ensure_command() {
+  if ! command -v "$1" >/dev/null 2>&1; then
+    echo "==> installing $1 (Debian package)"
+    apt_install "$1"
+  fi
+  return 0
+}

@@ -45,6 +45,8 @@ pub struct Ctx {
     pub session: Option<AnySession>,
     /// A session cookie came but named no open session: it ended.
     pub session_ended: bool,
+    /// Served over TLS: cookies are `Secure`.
+    secure: bool,
 }
 
 pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -103,6 +105,7 @@ impl FromRequestParts<AppState> for Ctx {
             here,
             session,
             session_ended,
+            secure: state.sessions.secure_cookies,
         })
     }
 }
@@ -211,8 +214,9 @@ impl Ctx {
                 let mut r = (status, Html(html)).into_response();
                 if self.new_csrf {
                     if let Ok(v) = HeaderValue::from_str(&format!(
-                        "{CSRF_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict",
-                        self.csrf
+                        "{CSRF_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict{}",
+                        self.csrf,
+                        self.secure_flag()
                     )) {
                         r.headers_mut().append(header::SET_COOKIE, v);
                     }
@@ -220,6 +224,14 @@ impl Ctx {
                 r
             }
             Err(_) => ApiError::internal("template").into_response(),
+        }
+    }
+
+    fn secure_flag(&self) -> &'static str {
+        if self.secure {
+            "; Secure"
+        } else {
+            ""
         }
     }
 
@@ -797,8 +809,9 @@ pub async fn sign_out(State(state): State<AppState>, ctx: Ctx) -> Response {
     }
     let mut r = see_other("/sign-in?ended=signed-out");
     if let Ok(v) = HeaderValue::from_str(&format!(
-        "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
-        auth::COOKIE
+        "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
+        auth::COOKIE,
+        ctx.secure_flag()
     )) {
         r.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -828,8 +841,9 @@ pub async fn set_language(
     }
     let mut r = see_other(&local_path(f.back.as_deref()));
     if let Ok(v) = HeaderValue::from_str(&format!(
-        "{LANG_COOKIE}={}; Path=/; SameSite=Strict; Max-Age=31536000",
-        lang.as_str()
+        "{LANG_COOKIE}={}; Path=/; SameSite=Strict; Max-Age=31536000{}",
+        lang.as_str(),
+        ctx.secure_flag()
     )) {
         r.headers_mut().append(header::SET_COOKIE, v);
     }
