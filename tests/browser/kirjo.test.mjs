@@ -82,6 +82,30 @@ test('sign in with a password reaches the start page, and every page passes axe-
   await page.goto(`${kirjo.url}/search?identity_code=123`);
   assert.match(await page.textContent('[role=alert]'), /Henkilötunnus ei kelpaa/);
   await axe(page, 'search error');
+  // The protected address is shown only with a reason.
+  await page.goto(`${kirjo.url}/search?name=Eetu`);
+  await Promise.all([page.waitForLoadState('load'), page.click('table a >> nth=0')]);
+  assert.doesNotMatch(await page.textContent('main'), /Suojatie/);
+  await page.fill('#reason', 'kotikäynnin sopiminen');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/reveal"] button')]);
+  assert.match(await page.textContent('main'), /Suojatie 1 A 2/);
+  await axe(page, 'client card, revealed');
+  // Editing basic data, and adding a person with errors in the form.
+  await page.click('main a[href$="/edit"]');
+  await axe(page, 'edit person');
+  await page.goto(`${kirjo.url}/clients/new`);
+  await axe(page, 'new person');
+  await page.fill('#identity_code', '010101-900X');
+  await page.fill('#first_names', 'Testi');
+  await page.fill('#phones', 'soita minulle');
+  await Promise.all([page.waitForLoadState('load'), page.click('main form.person-form button[type=submit]')]);
+  assert.match(await page.textContent('[role=alert]'), /Korjaa lomakkeen virheet/);
+  assert.equal(await page.getAttribute('#surname', 'aria-invalid'), 'true');
+  assert.equal(await page.inputValue('#phones'), 'soita minulle');
+  await axe(page, 'new person with errors');
+  // The error summary links to the field.
+  await page.click('[role=alert] a[href="#surname"]');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'surname');
   await page.goto(`${kirjo.url}/account`);
   await axe(page, 'account');
   await page.goto(`${kirjo.url}/account/password`);
@@ -300,7 +324,8 @@ test('an idle session ends after the configured time', async () => {
 test('axe-core checked every page', () => {
   const expected = ['sign-in', 'start', 'search', 'search results', 'client card', 'account', 'password',
     'reauth', 'accessibility statement', 'not found', 'forbidden', 'supervision', 'purpose',
-    'second factor', 'administration', 'enrol', 'recovery codes', 'data protection', 'locked', 'signed out'];
+    'second factor', 'administration', 'enrol', 'recovery codes', 'data protection', 'locked', 'signed out',
+    'client card, revealed', 'edit person', 'new person', 'new person with errors'];
   const missing = expected.filter((name) => !checked.has(name));
   assert.deepEqual(missing, []);
 });

@@ -6,9 +6,11 @@
 
 mod common;
 
-use common::{demo_db, get_as, post_json, second_factor, serve_with};
+use common::{
+    demo_db, form_token, get_as, page_session, post_form, post_json, second_factor, serve_with,
+};
 use kirjo_access::Role;
-use kirjo_testkit::{http_with, HttpResponse, TestDb};
+use kirjo_testkit::{http_with, TestDb};
 use kirjo_web::totp;
 use std::net::SocketAddr;
 
@@ -269,42 +271,6 @@ async fn a_password_older_than_the_configured_maximum_must_be_changed() {
     assert_eq!(page.header("location"), Some("/account/password"));
 }
 
-/// The form token and cookie of a page, for posting forms as a browser does.
-async fn form_token(addr: SocketAddr, cookie: Option<&str>, path: &str) -> (String, String) {
-    let headers: Vec<(&str, &str)> = cookie.map(|c| vec![("cookie", c)]).unwrap_or_default();
-    let page = http_with(addr, "GET", path, &headers, None).await;
-    assert_eq!(page.status, 200, "{path}: {}", page.body);
-    let set = page.header("set-cookie").unwrap_or_default().to_owned();
-    let token = page
-        .body
-        .split(r#"name="csrf" value=""#)
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap()
-        .to_owned();
-    let csrf_cookie = if set.starts_with("kirjo_csrf=") {
-        set.split(';').next().unwrap().to_owned()
-    } else {
-        format!("kirjo_csrf={token}")
-    };
-    (token, csrf_cookie)
-}
-
-async fn post_form(
-    addr: SocketAddr,
-    path: &str,
-    cookies: &str,
-    body: &str,
-    extra: &[(&str, &str)],
-) -> HttpResponse {
-    let mut headers = vec![
-        ("cookie", cookies),
-        ("content-type", "application/x-www-form-urlencoded"),
-    ];
-    headers.extend_from_slice(extra);
-    http_with(addr, "POST", path, &headers, Some(body)).await
-}
-
 #[tokio::test]
 async fn page_forms_need_their_token_and_this_origin() {
     let (db, settings) = demo_db().await;
@@ -420,30 +386,6 @@ async fn page_forms_need_their_token_and_this_origin() {
     assert!(after.header("location").unwrap().starts_with("/sign-in"));
     let outs = events(&db, "sign_out").await;
     assert_eq!(outs.len(), 1);
-}
-
-async fn page_session(addr: SocketAddr, username: &str) -> (String, String) {
-    let (token, csrf) = form_token(addr, None, "/sign-in").await;
-    let r = post_form(
-        addr,
-        "/sign-in",
-        &csrf,
-        &format!(
-            "csrf={token}&username={username}&password={}",
-            kirjo::demo::DEMO_PASSWORD
-        ),
-        &[],
-    )
-    .await;
-    assert_eq!(r.status, 303, "{}", r.body);
-    let session = r
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    (format!("{session}; {csrf}"), token)
 }
 
 #[tokio::test]

@@ -141,6 +141,19 @@ pub async fn protected_contact(g: &mut Guarded) -> Result<Pending<Option<Contact
     Ok(Pending::new(Some(contact_data(conn, id).await?)))
 }
 
+/// Whether the client's contact data are protected today (turvakielto of
+/// their own or of a household member): the edit form leaves them out.
+pub async fn is_protected(g: &mut Guarded) -> Result<bool> {
+    let (conn, access) = g.parts();
+    let Some(id) = access.client_id() else {
+        return Ok(false);
+    };
+    Ok(sqlx::query_scalar(&format!("SELECT {PROTECTED_SQL}"))
+        .bind(id)
+        .fetch_one(conn)
+        .await?)
+}
+
 /// A client relationship as shown on the client's page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Relationship {
@@ -360,6 +373,10 @@ pub struct PersonInput {
     pub emails: Vec<String>,
     /// A new permanent address: the earlier permanent one ends yesterday.
     pub address: Option<AddressInput>,
+    /// Editing a person under turvakielto whose contact data the editor has
+    /// not seen: the home municipality, phones, emails and addresses stay as
+    /// they are.
+    pub keep_contact_data: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -483,7 +500,8 @@ pub async fn update_basic(g: &mut Guarded, p: &PersonInput) -> Result<Pending<bo
         return Ok(Pending::new(false));
     };
     sqlx::query(
-        "UPDATE person SET first_names = $2, surname = $3, calling_name = $4, home_municipality = $5,
+        "UPDATE person SET first_names = $2, surname = $3, calling_name = $4,
+                home_municipality = CASE WHEN $11 THEN home_municipality ELSE $5 END,
                 citizenship = $6, mother_tongue = $7, service_language = $8, occupation = $9,
                 workplace = $10, updated_at = now()
          WHERE id = $1",
@@ -498,9 +516,12 @@ pub async fn update_basic(g: &mut Guarded, p: &PersonInput) -> Result<Pending<bo
     .bind(&p.service_language)
     .bind(&p.occupation)
     .bind(&p.workplace)
+    .bind(p.keep_contact_data)
     .execute(&mut *conn)
     .await?;
-    write_contacts(conn, id, p, true).await?;
+    if !p.keep_contact_data {
+        write_contacts(conn, id, p, true).await?;
+    }
     Ok(Pending::new(true))
 }
 

@@ -147,6 +147,7 @@ mod tests {
             .filter_map(|e| std::fs::read_to_string(e.path()).ok())
             .collect();
         sources.push(include_str!("pages.rs").to_owned());
+        sources.push(include_str!("person_form.rs").to_owned());
         let mut used = BTreeSet::new();
         for source in &sources {
             for opener in [".t(\"", ".t1(\"", ".n(\""] {

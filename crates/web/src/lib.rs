@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod pages;
 pub mod passwords;
 pub mod people;
+pub mod person_form;
 pub mod totp;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -252,9 +253,18 @@ pub fn router(state: AppState) -> Router {
         .route("/reauth", get(pages::reauth_get).post(pages::reauth_submit))
         .route("/search", get(pages::search))
         .route(
+            "/clients/new",
+            get(person_form::new_get).post(person_form::new_post),
+        )
+        .route(
             "/clients/{id}",
             get(pages::client).post(pages::client_with_purpose),
         )
+        .route(
+            "/clients/{id}/edit",
+            get(person_form::edit_get).post(person_form::edit_post),
+        )
+        .route("/clients/{id}/reveal", post(person_form::reveal))
         .route("/supervision", get(pages::supervision))
         .route("/administration", get(pages::administration))
         .route("/administration/proposals/{id}", post(pages::decide))

@@ -286,7 +286,7 @@ impl Ctx {
         )
     }
 
-    fn gate_error(&self, e: GateError, actor: &Actor) -> Response {
+    pub(crate) fn gate_error(&self, e: GateError, actor: &Actor) -> Response {
         match e {
             GateError::Denied { explanation } => self.render(
                 StatusCode::FORBIDDEN,
@@ -305,7 +305,7 @@ impl Ctx {
         }
     }
 
-    fn api_error(&self, e: ApiError, actor: Option<&Actor>) -> Response {
+    pub(crate) fn api_error(&self, e: ApiError, actor: Option<&Actor>) -> Response {
         let message = if e.status == StatusCode::INTERNAL_SERVER_ERROR {
             self.tr.t("error-internal")
         } else {
@@ -315,7 +315,7 @@ impl Ctx {
     }
 }
 
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
@@ -332,7 +332,7 @@ fn percent_encode(s: &str) -> String {
 }
 
 /// Only a local path may be a place to go back to: never another site.
-fn local_path(next: Option<&str>) -> String {
+pub(crate) fn local_path(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
         _ => "/".to_owned(),
@@ -497,6 +497,11 @@ pub struct ClientPage {
     pub shell: Shell,
     pub name: String,
     pub protected: bool,
+    /// Protected contact data shown for this reason (logged).
+    pub revealed_for: Option<String>,
+    pub client_id: i64,
+    /// Just saved: say so.
+    pub saved: bool,
     pub deceased: Option<String>,
     pub fields: Vec<FieldLine>,
     pub contacts: Vec<FieldLine>,
@@ -1206,11 +1211,24 @@ fn date(d: chrono::NaiveDate) -> String {
     d.format("%-d.%-m.%Y").to_string()
 }
 
+/// The client card with protected contact data revealed, for a reason
+/// already in the use log.
+pub(crate) async fn client_card_revealed(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    contact: Option<clients::ContactData>,
+    reason: &str,
+) -> PageResult {
+    client_card(state, ctx, id, None, Some((contact, reason))).await
+}
+
 async fn client_card(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
     purpose: Option<StatedPurpose>,
+    revealed: Option<(Option<clients::ContactData>, &str)>,
 ) -> PageResult {
     let (me, actor) = ctx.user(state).await?;
     let entered = enter(
@@ -1296,7 +1314,11 @@ async fn client_card(
         });
     }
     let mut contacts = Vec::new();
-    if let Some(c) = &p.contact {
+    let (shown, revealed_for) = match &revealed {
+        Some((c, reason)) => (c.as_ref(), Some((*reason).to_owned())),
+        None => (p.contact.as_ref(), None),
+    };
+    if let Some(c) = shown {
         if let Some(m) = &c.home_municipality {
             contacts.push(FieldLine {
                 label: t.t("field-home-municipality"),
@@ -1352,6 +1374,9 @@ async fn client_card(
             shell: ctx.shell(format!("{} {}", p.first_names, p.surname), Some(&actor)),
             name: format!("{} {}", p.first_names, p.surname),
             protected: p.protected,
+            revealed_for,
+            client_id: id,
+            saved: ctx.here.contains("saved=1"),
             deceased: p.died_on.map(date),
             fields,
             contacts,
@@ -1365,11 +1390,11 @@ async fn client_card(
 /// `GET /clients/{id}`: the client card (basic data, family, relationships).
 pub async fn client(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let id = page_id(&ctx, &id)?;
-    client_card(&state, &ctx, id, None).await
+    client_card(&state, &ctx, id, None, None).await
 }
 
 /// A numeric id from the path; anything else is a page that does not exist.
-fn page_id(ctx: &Ctx, id: &str) -> Result<i64, Response> {
+pub(crate) fn page_id(ctx: &Ctx, id: &str) -> Result<i64, Response> {
     id.parse().map_err(|_| {
         ctx.error(
             StatusCode::NOT_FOUND,
@@ -1400,7 +1425,14 @@ pub async fn client_with_purpose(
             Some(ctx.tr.t("purpose-missing")),
         ));
     }
-    client_card(&state, &ctx, id, Some(StatedPurpose { purpose_id, text })).await
+    client_card(
+        &state,
+        &ctx,
+        id,
+        Some(StatedPurpose { purpose_id, text }),
+        None,
+    )
+    .await
 }
 
 fn proposal_lines(t: &Tr, list: Vec<staff::ProposalRow>) -> Vec<ProposalLine> {
@@ -1664,6 +1696,39 @@ mod tests {
             helsinki_time(at("2026-10-25T01:00:00Z")),
             "25.10.2026 03.00"
         );
+    }
+
+    /// Keys made from data (a relation's kind, a flag's) are in every
+    /// language too: the i18n test cannot see them in the code.
+    #[test]
+    fn keys_built_from_kinds_are_translated() {
+        let mut keys: Vec<String> = Vec::new();
+        keys.extend(
+            clients::RELATION_KINDS
+                .iter()
+                .map(|k| format!("relation-{k}")),
+        );
+        keys.extend(["permanent", "temporary", "postal"].map(|k| format!("address-{k}")));
+        keys.extend(["grant", "change", "remove"].map(|k| format!("proposal-kind-{k}")));
+        keys.extend(
+            [
+                "outside_relationship",
+                "turvakielto",
+                "own_family",
+                "same_surname",
+                "same_address",
+                "many_clients_in_hour",
+                "outside_working_hours",
+            ]
+            .map(|k| format!("flag-{k}")),
+        );
+        keys.extend(Role::ALL.iter().map(|r| role_key(*r).to_owned()));
+        for lang in [Lang::Fi, Lang::Sv, Lang::En] {
+            let t = Tr::new(lang);
+            for key in &keys {
+                assert_ne!(&t.t(key), key, "{key} in {lang:?}");
+            }
+        }
     }
 
     #[test]

@@ -343,3 +343,67 @@ pub async fn get_as(
 ) -> kirjo_testkit::HttpResponse {
     kirjo_testkit::http_with(addr, "GET", path, &[("cookie", cookie)], None).await
 }
+
+/// The form token and cookie of a page, for posting forms as a browser does.
+pub async fn form_token(
+    addr: std::net::SocketAddr,
+    cookie: Option<&str>,
+    path: &str,
+) -> (String, String) {
+    let headers: Vec<(&str, &str)> = cookie.map(|c| vec![("cookie", c)]).unwrap_or_default();
+    let page = kirjo_testkit::http_with(addr, "GET", path, &headers, None).await;
+    assert_eq!(page.status, 200, "{path}: {}", page.body);
+    let set = page.header("set-cookie").unwrap_or_default().to_owned();
+    let token = page
+        .body
+        .split(r#"name="csrf" value=""#)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    let csrf_cookie = if set.starts_with("kirjo_csrf=") {
+        set.split(';').next().unwrap().to_owned()
+    } else {
+        format!("kirjo_csrf={token}")
+    };
+    (token, csrf_cookie)
+}
+
+pub async fn post_form(
+    addr: std::net::SocketAddr,
+    path: &str,
+    cookies: &str,
+    body: &str,
+    extra: &[(&str, &str)],
+) -> kirjo_testkit::HttpResponse {
+    let mut headers = vec![
+        ("cookie", cookies),
+        ("content-type", "application/x-www-form-urlencoded"),
+    ];
+    headers.extend_from_slice(extra);
+    kirjo_testkit::http_with(addr, "POST", path, &headers, Some(body)).await
+}
+
+pub async fn page_session(addr: std::net::SocketAddr, username: &str) -> (String, String) {
+    let (token, csrf) = form_token(addr, None, "/sign-in").await;
+    let r = post_form(
+        addr,
+        "/sign-in",
+        &csrf,
+        &format!(
+            "csrf={token}&username={username}&password={}",
+            kirjo::demo::DEMO_PASSWORD
+        ),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let session = r
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    (format!("{session}; {csrf}"), token)
+}
