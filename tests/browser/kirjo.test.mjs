@@ -108,6 +108,9 @@ test('sign in with a password reaches the start page, and every page passes axe-
   assert.equal(await page.evaluate(() => document.activeElement.id), 'surname');
   await page.goto(`${kirjo.url}/account`);
   await axe(page, 'account');
+  await page.goto(`${kirjo.url}/account/trail`);
+  assert.match(await page.textContent('h1'), /Omat käyttöni/);
+  await axe(page, 'own trail');
   await page.goto(`${kirjo.url}/account/password`);
   await axe(page, 'password');
   // Errors are tied to their fields.
@@ -137,6 +140,11 @@ test('the supervisor and a worker opening a client with a stated purpose', async
   await page.click('nav.main-nav a[href="/supervision"]');
   assert.match(await page.textContent('h1'), /Esihenkilö/);
   await axe(page, 'supervision');
+  // A sample of the unit's accesses, and its review.
+  await page.fill('#size', '5');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/supervision/samples"] button')]);
+  assert.match(page.url(), /\/supervision\/samples\/\d+$/);
+  await axe(page, 'sample');
   // Pekka (adult services) opens a child-welfare client of Sari's: the page
   // asks for a purpose, and a purpose from adult services does not open it.
   const sari = await newPage();
@@ -230,6 +238,12 @@ test('a new user whose role requires it enrols TOTP and reaches the start page',
   await page.click('nav.main-nav a[href="/data-protection"]');
   assert.match(await page.textContent('h1'), /Tietosuoja/);
   await axe(page, 'data protection');
+  // A log extract for a data subject, found by identity code.
+  await page.fill('#identity_code', '140317A902X');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/data-protection/extract"] button')]);
+  assert.match(page.url(), /\/clients\/\d+\/log$/);
+  assert.match(await page.textContent('main'), /Sari Saarinen/);
+  await axe(page, 'log extract');
   // The next sign-in asks for the code; a recovery code works once.
   const again = await newPage();
   await signIn(again, kirjo.url, 'sanna.tietosuoja');
@@ -325,7 +339,8 @@ test('axe-core checked every page', () => {
   const expected = ['sign-in', 'start', 'search', 'search results', 'client card', 'account', 'password',
     'reauth', 'accessibility statement', 'not found', 'forbidden', 'supervision', 'purpose',
     'second factor', 'administration', 'enrol', 'recovery codes', 'data protection', 'locked', 'signed out',
-    'client card, revealed', 'edit person', 'new person', 'new person with errors'];
+    'client card, revealed', 'edit person', 'new person', 'new person with errors', 'sample', 'own trail',
+    'log extract'];
   const missing = expected.filter((name) => !checked.has(name));
   assert.deepEqual(missing, []);
 });

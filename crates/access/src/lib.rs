@@ -501,6 +501,23 @@ pub fn decide_general(actor: &Actor, action: Action) -> Decision {
                 ),
             }
         }
+        // On a client it is decided in `decide_on_client`; as a general
+        // action it is the lookup of the data subject by identity code
+        // that precedes an extract.
+        Action::ViewLogExtract => match has(Role::DataProtectionOfficer) {
+            Some(r) => Decision::allow(
+                Rule::DataProtectionOfficer,
+                format!(
+                    "allowed: finding a data subject for a log extract as {}",
+                    explain(r)
+                ),
+                None,
+            ),
+            None => Decision::deny(
+                Rule::NoMatchingRight,
+                "denied: log extracts are made by the data protection officer",
+            ),
+        },
         Action::ReviewMonitoring => {
             match has(Role::DataProtectionOfficer).or_else(|| has(Role::UnitSupervisor)) {
                 Some(r) => Decision::allow(

@@ -626,3 +626,29 @@ pub async fn add_turvakielto(
     .await?;
     Ok(Pending::new(Some(new)))
 }
+
+/// The person with this identity code, for the data protection officer's
+/// log extract of a data subject who asks (`ViewLogExtract`; the caller
+/// then opens the extract through the gate, which logs it with the
+/// client). Only the id is read.
+pub async fn id_for_log_extract(
+    pool: &PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    identity_code: &str,
+) -> std::result::Result<Option<i64>, GateError> {
+    let mut g = enter_general(
+        pool,
+        caller,
+        settings,
+        Action::ViewLogExtract,
+        "log extract: finding the data subject by identity code",
+    )
+    .await?;
+    let (conn, _) = g.parts();
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM person WHERE identity_code = $1")
+        .bind(identity_code)
+        .fetch_optional(conn)
+        .await?;
+    Ok(g.finish(Pending::new(id)).await?)
+}

@@ -485,3 +485,152 @@ pub async fn review_flag(
     }
     Ok(g.finish(Pending::new(())).await?)
 }
+
+/// A sampled access and its review, if done.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewedItem {
+    pub item: SampleItem,
+    pub outcome: Option<String>,
+    pub note: Option<String>,
+    pub reviewed_by: Option<String>,
+}
+
+/// A sample with its items, for reviewing.
+#[derive(Debug, Clone, Serialize)]
+pub struct SampleView {
+    pub id: i64,
+    pub unit: String,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub items: Vec<ReviewedItem>,
+}
+
+/// A sample drawn earlier, for its unit's supervisor or the DPO
+/// (`ReviewMonitoring`). `None` when there is no such sample.
+pub async fn sample(
+    pool: &PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    sample_id: i64,
+) -> Result<Option<SampleView>, GateError> {
+    let mut g = enter_general(
+        pool,
+        caller,
+        settings,
+        Action::ReviewMonitoring,
+        &format!("monitoring sample {sample_id}"),
+    )
+    .await?;
+    let (conn, access) = g.parts();
+    let head: Option<(String, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT unit_id, period_from, period_to FROM monitoring_sample WHERE id = $1",
+    )
+    .bind(sample_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((unit, from, to)) = head else {
+        return Ok(g.finish(Pending::new(None)).await?);
+    };
+    if !may_review_unit(&mut *conn, access.user_id(), &unit).await? {
+        return Err(g
+            .deny(format!(
+                "denied: samples of unit {unit} are reviewed by its supervisor or the DPO"
+            ))
+            .await);
+    }
+    let (conn, _) = g.parts();
+    let rows = sqlx::query(
+        "SELECT l.id, l.logged_at, l.user_id, l.user_name, l.client_id, l.action, l.purpose, l.explanation,
+                r.outcome, r.note, u.name AS reviewer
+         FROM monitoring_sample_item i JOIN use_log l ON l.id = i.use_log_id
+         LEFT JOIN monitoring_sample_review r ON r.sample_id = i.sample_id AND r.use_log_id = i.use_log_id
+         LEFT JOIN staff_user u ON u.id = r.reviewed_by
+         WHERE i.sample_id = $1 ORDER BY l.logged_at, l.id",
+    )
+    .bind(sample_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let items = rows
+        .iter()
+        .map(|r| {
+            Ok(ReviewedItem {
+                item: SampleItem {
+                    use_log_id: r.try_get("id")?,
+                    logged_at: r.try_get("logged_at")?,
+                    user_id: r.try_get("user_id")?,
+                    user_name: r.try_get("user_name")?,
+                    client_id: r.try_get("client_id")?,
+                    action: r.try_get("action")?,
+                    purpose: r.try_get("purpose")?,
+                    explanation: r.try_get("explanation")?,
+                },
+                outcome: r.try_get("outcome")?,
+                note: r.try_get("note")?,
+                reviewed_by: r.try_get("reviewer")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(g.finish(Pending::new(Some(SampleView {
+        id: sample_id,
+        unit,
+        from,
+        to,
+        items,
+    })))
+    .await?)
+}
+
+/// One line of the list of samples.
+#[derive(Debug, Clone, Serialize)]
+pub struct SampleLine {
+    pub id: i64,
+    pub unit: String,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub items: i64,
+    pub reviewed: i64,
+}
+
+/// The latest samples of the units the caller may review (`ReviewMonitoring`).
+pub async fn samples(
+    pool: &PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+) -> Result<Vec<SampleLine>, GateError> {
+    let mut g = enter_general(
+        pool,
+        caller,
+        settings,
+        Action::ReviewMonitoring,
+        "monitoring samples",
+    )
+    .await?;
+    let (conn, access) = g.parts();
+    let rows = sqlx::query(
+        "SELECT s.id, s.unit_id, s.period_from, s.period_to,
+                (SELECT count(*) FROM monitoring_sample_item i WHERE i.sample_id = s.id) AS items,
+                (SELECT count(*) FROM monitoring_sample_review r WHERE r.sample_id = s.id) AS reviewed
+         FROM monitoring_sample s
+         WHERE EXISTS (SELECT 1 FROM role_grant g WHERE g.user_id = $1 AND g.ended_at IS NULL
+                         AND g.valid_from <= kirjo_today() AND (g.valid_until IS NULL OR kirjo_today() <= g.valid_until)
+                         AND (g.role = 'data_protection_officer' OR (g.role = 'unit_supervisor' AND g.unit_id = s.unit_id)))
+         ORDER BY s.drawn_at DESC LIMIT 50",
+    )
+    .bind(access.user_id())
+    .fetch_all(&mut *conn)
+    .await?;
+    let list = rows
+        .iter()
+        .map(|r| {
+            Ok(SampleLine {
+                id: r.try_get("id")?,
+                unit: r.try_get("unit_id")?,
+                from: r.try_get("period_from")?,
+                to: r.try_get("period_to")?,
+                items: r.try_get("items")?,
+                reviewed: r.try_get("reviewed")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(g.finish(Pending::new(list)).await?)
+}

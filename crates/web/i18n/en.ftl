@@ -236,3 +236,45 @@ a11y-feedback-title = Feedback
 a11y-feedback = If you find an accessibility gap, tell your organisation's main administrator.
 a11y-authority-title = Supervisory authority
 a11y-authority = If you get no answer within 14 days, you can report it to the supervisory authority for digital accessibility. Current contact details are at www.webaccessibility.fi.
+
+## Log
+log-client-title = Log extract, client { $id }
+log-client-intro = Who has used the client's data, when, what and for what purpose, and to whom data were disclosed. Making the extract is logged.
+log-from = From
+log-to = To
+log-show = Show
+log-csv = Download as a CSV file
+log-uses = { $count ->
+    [0] No uses
+    [one] { $count } use
+   *[other] { $count } uses
+}
+log-disclosures = { $count ->
+    [0] No disclosures
+    [one] { $count } disclosure
+   *[other] { $count } disclosures
+}
+log-action = Action
+log-data = Data
+log-purpose = Purpose
+log-result = Result
+log-allowed = Allowed
+log-denied = Denied
+log-recipient = Recipient
+log-basis = Basis
+log-bad-period = The period is not valid: give dates, the start before the end.
+trail-title = My own trail
+trail-intro = Everything the use log holds under your name.
+extract-title = Log extract for a data subject
+extract-intro = For a subject access request: give the identity code to see who has used the person's data. The lookup and the extract are logged.
+extract-make = Make the log extract
+samples-title = Samples
+samples-intro = A random sample of the unit's users' accesses to client data, for review. The outcome of every review is recorded.
+samples-none = No samples.
+sample-size = Sample size
+sample-draw = Draw a sample
+sample-bad-size = The sample size must be 1–500.
+sample-title = Sample, unit { $unit }
+sample-intro = Review each access: was there a reason for it?
+sample-empty = There were no accesses in the period.
+sample-progress = reviewed { $done }

@@ -236,3 +236,45 @@ a11y-feedback-title = Palaute
 a11y-feedback = Jos huomaat saavutettavuuspuutteen, kerro siitä organisaatiosi pääkäyttäjälle.
 a11y-authority-title = Valvontaviranomainen
 a11y-authority = Jos et saa vastausta 14 päivässä, voit tehdä ilmoituksen digitaalisen saavutettavuuden valvontaviranomaiselle. Ajantasaiset yhteystiedot ovat osoitteessa www.saavutettavuusvaatimukset.fi.
+
+## Log
+log-client-title = Lokiote, asiakas { $id }
+log-client-intro = Kuka on käyttänyt asiakkaan tietoja, milloin, mitä ja mihin tarkoitukseen, sekä kenelle tietoja on luovutettu. Otteen tekeminen kirjataan lokiin.
+log-from = Alkaen
+log-to = Päättyen
+log-show = Näytä
+log-csv = Lataa CSV-tiedostona
+log-uses = { $count ->
+    [0] Ei käyttöjä
+    [one] { $count } käyttö
+   *[other] { $count } käyttöä
+}
+log-disclosures = { $count ->
+    [0] Ei luovutuksia
+    [one] { $count } luovutus
+   *[other] { $count } luovutusta
+}
+log-action = Toiminto
+log-data = Tieto
+log-purpose = Käyttötarkoitus
+log-result = Tulos
+log-allowed = Sallittu
+log-denied = Estetty
+log-recipient = Vastaanottaja
+log-basis = Peruste
+log-bad-period = Ajanjakso ei kelpaa: anna päivämäärät, ja alku ennen loppua.
+trail-title = Omat käyttöni
+trail-intro = Kaikki, mitä nimissäsi on kirjattu käyttölokiin.
+extract-title = Lokiote rekisteröidylle
+extract-intro = Tarkastusoikeuspyyntöä varten: anna henkilötunnus, niin näet, kuka henkilön tietoja on käyttänyt. Haku ja ote kirjataan lokiin.
+extract-make = Tee lokiote
+samples-title = Pistokokeet
+samples-intro = Satunnainen otos yksikön käyttäjien asiakastietojen käytöistä tarkastettavaksi. Jokaisen tarkastuksen tulos kirjataan.
+samples-none = Ei pistokokeita.
+sample-size = Otoksen koko
+sample-draw = Poimi otos
+sample-bad-size = Otoksen koon on oltava 1–500.
+sample-title = Pistokoe, yksikkö { $unit }
+sample-intro = Tarkasta jokainen käyttö: oliko sille peruste?
+sample-empty = Ajanjaksolla ei ollut käyttöjä.
+sample-progress = tarkastettu { $done }

@@ -236,3 +236,45 @@ a11y-feedback-title = Respons
 a11y-feedback = Om du märker en brist i tillgängligheten, meddela din organisations huvudanvändare.
 a11y-authority-title = Tillsynsmyndighet
 a11y-authority = Om du inte får svar inom 14 dagar kan du göra en anmälan till tillsynsmyndigheten för digital tillgänglighet. Aktuella kontaktuppgifter finns på www.tillgänglighetskrav.fi.
+
+## Log
+log-client-title = Loggutdrag, klient { $id }
+log-client-intro = Vem som har använt klientens uppgifter, när, vad och för vilket ändamål, samt till vem uppgifter har lämnats ut. Utdraget loggas.
+log-from = Från
+log-to = Till
+log-show = Visa
+log-csv = Ladda ner som CSV-fil
+log-uses = { $count ->
+    [0] Inga användningar
+    [one] { $count } användning
+   *[other] { $count } användningar
+}
+log-disclosures = { $count ->
+    [0] Inga utlämnanden
+    [one] { $count } utlämnande
+   *[other] { $count } utlämnanden
+}
+log-action = Åtgärd
+log-data = Uppgift
+log-purpose = Ändamål
+log-result = Resultat
+log-allowed = Tillåten
+log-denied = Nekad
+log-recipient = Mottagare
+log-basis = Grund
+log-bad-period = Perioden duger inte: ange datum, och början före slutet.
+trail-title = Mina användningar
+trail-intro = Allt som har loggats i ditt namn i användningsloggen.
+extract-title = Loggutdrag för den registrerade
+extract-intro = För en begäran om insyn: ange personbeteckningen för att se vem som har använt personens uppgifter. Sökningen och utdraget loggas.
+extract-make = Gör loggutdrag
+samples-title = Stickprov
+samples-intro = Ett slumpmässigt urval av enhetens användares användningar av klientuppgifter för granskning. Resultatet av varje granskning sparas.
+samples-none = Inga stickprov.
+sample-size = Urvalets storlek
+sample-draw = Ta stickprov
+sample-bad-size = Urvalets storlek ska vara 1–500.
+sample-title = Stickprov, enhet { $unit }
+sample-intro = Granska varje användning: fanns det grund för den?
+sample-empty = Det fanns inga användningar under perioden.
+sample-progress = granskade { $done }

@@ -148,6 +148,7 @@ mod tests {
             .collect();
         sources.push(include_str!("pages.rs").to_owned());
         sources.push(include_str!("person_form.rs").to_owned());
+        sources.push(include_str!("log_pages.rs").to_owned());
         let mut used = BTreeSet::new();
         for source in &sources {
             for opener in [".t(\"", ".t1(\"", ".n(\""] {

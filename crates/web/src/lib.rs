@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 pub mod i18n;
+pub mod log_pages;
 pub mod metrics;
 pub mod mfa;
 pub mod openapi;
@@ -266,6 +267,18 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/clients/{id}/reveal", post(person_form::reveal))
         .route("/supervision", get(pages::supervision))
+        .route("/supervision/samples", post(log_pages::draw))
+        .route("/supervision/samples/{id}", get(log_pages::sample))
+        .route(
+            "/supervision/samples/{id}/items/{log}",
+            post(log_pages::review_item),
+        )
+        .route("/clients/{id}/log", get(log_pages::client_log))
+        .route("/account/trail", get(log_pages::own_trail))
+        .route(
+            "/data-protection/extract",
+            post(log_pages::find_for_extract),
+        )
         .route("/administration", get(pages::administration))
         .route("/administration/proposals/{id}", post(pages::decide))
         .route("/data-protection", get(pages::data_protection))

@@ -530,6 +530,8 @@ pub struct ProposalsPage {
     pub can_decide: bool,
     pub proposals: Vec<ProposalLine>,
     pub notice: Option<String>,
+    /// On the supervision page: the unit's samples of accesses.
+    pub samples: Option<crate::log_pages::SamplesSection>,
 }
 
 pub struct FlagLine {
@@ -1483,6 +1485,11 @@ async fn proposals_page(
     let list = staff::proposals(&state.db, &me.caller, &state.gate)
         .await
         .map_err(|e| ctx.gate_error(e, &actor))?;
+    let samples = if heading == "nav-supervision" {
+        Some(crate::log_pages::samples_section(state, ctx, &me, &actor).await?)
+    } else {
+        None
+    };
     let can_decide = actor
         .roles
         .iter()
@@ -1495,6 +1502,7 @@ async fn proposals_page(
             can_decide,
             proposals: proposal_lines(&ctx.tr, list),
             notice: done.map(|_| ctx.tr.t("saved")),
+            samples,
         },
     ))
 }

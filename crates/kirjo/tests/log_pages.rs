@@ -1,0 +1,197 @@
+//! The use log's pages: a client's log extract for the data protection
+//! officer, the user's own trail, and the supervisor's samples.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{demo_db, get_as, page_session, post_form, serve_with};
+
+fn sessions() -> kirjo_web::SessionSettings {
+    kirjo_web::SessionSettings {
+        failure_delay_ms: 1,
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn the_dpo_finds_a_data_subject_by_identity_code_and_sees_only_their_log() {
+    let (db, settings) = demo_db().await;
+    let addr = serve_with(&db, settings, sessions(), kirjo_web::UiSettings::default()).await;
+    let (eetu, eetu_code): (i64, String) =
+        sqlx::query_as("SELECT id, identity_code FROM person WHERE first_names LIKE 'Eetu%'")
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    let ella: i64 = sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE 'Ella%'")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    // Sari opens both children.
+    let (sari, sari_token) = page_session(addr, "sari.sosiaalityontekija").await;
+    assert_eq!(
+        get_as(addr, &sari, &format!("/clients/{eetu}"))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        get_as(addr, &sari, &format!("/clients/{ella}"))
+            .await
+            .status,
+        200
+    );
+    // Sari may not make extracts.
+    let r = post_form(
+        addr,
+        "/data-protection/extract",
+        &sari,
+        &format!("csrf={sari_token}&identity_code={eetu_code}"),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 403);
+    // The DPO (TOTP enrolled here through the API helper) does.
+    let (dpo, token) = page_session(addr, "sanna.tietosuoja").await;
+    let r = post_form(
+        addr,
+        "/data-protection/extract",
+        &dpo,
+        &format!("csrf={token}&identity_code={eetu_code}"),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        r.header("location"),
+        Some(format!("/clients/{eetu}/log").as_str())
+    );
+    let page = get_as(addr, &dpo, &format!("/clients/{eetu}/log")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Sari Saarinen") && page.body.contains("view_basic_data"));
+    assert_eq!(page.header("cache-control"), Some("no-store"));
+    // Only Eetu's uses: as many rows as the log holds for him.
+    let rows: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM use_log WHERE client_id = $1 AND allowed")
+            .bind(eetu)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    // Every one of Eetu's uses, this extract's own row included.
+    assert_eq!(page.body.matches("<tr><td>").count() as i64, rows);
+    assert!(!page.body.contains(&format!("client {ella}")));
+    // The lookup and the extract are both in the log.
+    let logged: Vec<String> = sqlx::query_scalar(
+        "SELECT data FROM use_log WHERE action = 'view_log_extract' AND allowed ORDER BY id",
+    )
+    .fetch_all(&db.owner)
+    .await
+    .unwrap();
+    assert!(logged[0].contains("finding the data subject"), "{logged:?}");
+    assert!(
+        logged.iter().any(|d| d.starts_with("log extract")),
+        "{logged:?}"
+    );
+    // A bad period says so.
+    let bad = get_as(
+        addr,
+        &dpo,
+        &format!("/clients/{eetu}/log?from=2026-02-01&to=2026-01-01"),
+    )
+    .await;
+    assert_eq!(bad.status, 422);
+}
+
+#[tokio::test]
+async fn the_own_trail_shows_what_the_user_did() {
+    let (db, settings) = demo_db().await;
+    let addr = serve_with(&db, settings, sessions(), kirjo_web::UiSettings::default()).await;
+    let (sari, _) = page_session(addr, "sari.sosiaalityontekija").await;
+    assert_eq!(
+        get_as(addr, &sari, "/search?name=M%C3%A4kinen")
+            .await
+            .status,
+        200
+    );
+    let trail = get_as(addr, &sari, "/account/trail").await;
+    assert_eq!(trail.status, 200);
+    assert!(
+        trail.body.contains("sign_in") && trail.body.contains("search"),
+        "{}",
+        trail.body
+    );
+}
+
+#[tokio::test]
+async fn a_supervisor_draws_a_sample_of_the_units_accesses_and_records_the_review() {
+    let (db, settings) = demo_db().await;
+    let addr = serve_with(&db, settings, sessions(), kirjo_web::UiSettings::default()).await;
+    let eetu: i64 = sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE 'Eetu%'")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    let (sari, _) = page_session(addr, "sari.sosiaalityontekija").await;
+    assert_eq!(
+        get_as(addr, &sari, &format!("/clients/{eetu}"))
+            .await
+            .status,
+        200
+    );
+    let (leena, token) = page_session(addr, "leena.esihenkilo").await;
+    let page = get_as(addr, &leena, "/supervision").await;
+    assert!(
+        page.body.contains(r#"action="/supervision/samples""#),
+        "{}",
+        page.body
+    );
+    let today = chrono::Utc::now().date_naive();
+    let r = post_form(
+        addr,
+        "/supervision/samples",
+        &leena,
+        &format!(
+            "csrf={token}&unit=perheyksikko&from={}&to={today}&size=5",
+            today - chrono::Duration::days(1)
+        ),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let at = r.header("location").unwrap().to_owned();
+    let sample = get_as(addr, &leena, &at).await;
+    assert_eq!(sample.status, 200);
+    assert!(sample.body.contains("Sari Saarinen"), "{}", sample.body);
+    let log_id = sample
+        .body
+        .split(&format!("action=\"{at}/items/"))
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    let r = post_form(
+        addr,
+        &format!("{at}/items/{log_id}"),
+        &leena,
+        &format!("csrf={token}&outcome=justified&note=oma+asiakas"),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let after = get_as(addr, &leena, &at).await;
+    assert!(after.body.contains("oma asiakas"));
+    let reviews: i64 = sqlx::query_scalar("SELECT count(*) FROM monitoring_sample_review")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    assert_eq!(reviews, 1);
+    // Another unit's supervisor cannot draw this unit's sample.
+    let (matti, matti_token) = page_session(addr, "matti.esihenkilo").await;
+    let r = post_form(
+        addr,
+        "/supervision/samples",
+        &matti,
+        &format!("csrf={matti_token}&unit=perheyksikko&size=5"),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 403);
+}
