@@ -27,6 +27,80 @@ use kirjo_store::staff::{self, Stage};
 use kirjo_store::{clients, monitoring, second_factor};
 use serde::Deserialize;
 
+/// Every page route with the gate action it maps to, or none where it
+/// touches no client or administrative data (signing in, the user's own
+/// account, the language, the accessibility statement, style sheets). A
+/// page that reads more than one thing names its main action: the
+/// supervision page lists proposals (`ViewRights`) and also the unit's
+/// samples (`ReviewMonitoring`), each through the gate. A test checks that
+/// the router and this table agree.
+pub const PAGES: &[(&str, &str, Option<Action>)] = &[
+    ("GET", "/", None),
+    ("GET", "/sign-in", None),
+    ("POST", "/sign-in", None),
+    ("GET", "/sign-in/second-factor", None),
+    ("POST", "/sign-in/second-factor", None),
+    ("POST", "/sign-out", None),
+    ("POST", "/language", None),
+    ("POST", "/commitment", None),
+    ("GET", "/account", None),
+    ("GET", "/account/second-factor", None),
+    ("POST", "/account/second-factor", None),
+    ("GET", "/account/password", None),
+    ("POST", "/account/password", None),
+    ("GET", "/account/trail", None),
+    ("GET", "/reauth", None),
+    ("POST", "/reauth", None),
+    ("GET", "/search", Some(Action::Search)),
+    ("GET", "/clients/new", None),
+    ("POST", "/clients/new", Some(Action::CreatePerson)),
+    ("GET", "/clients/{id}", Some(Action::ViewBasicData)),
+    ("POST", "/clients/{id}", Some(Action::ViewBasicData)),
+    ("GET", "/clients/{id}/edit", Some(Action::ViewBasicData)),
+    ("POST", "/clients/{id}/edit", Some(Action::EditBasicData)),
+    (
+        "POST",
+        "/clients/{id}/reveal",
+        Some(Action::RevealProtectedAddress),
+    ),
+    ("GET", "/clients/{id}/log", Some(Action::ViewLogExtract)),
+    ("GET", "/supervision", Some(Action::ViewRights)),
+    (
+        "POST",
+        "/supervision/samples",
+        Some(Action::ReviewMonitoring),
+    ),
+    (
+        "GET",
+        "/supervision/samples/{id}",
+        Some(Action::ReviewMonitoring),
+    ),
+    (
+        "POST",
+        "/supervision/samples/{id}/items/{log}",
+        Some(Action::ReviewMonitoring),
+    ),
+    ("GET", "/administration", Some(Action::ViewRights)),
+    (
+        "POST",
+        "/administration/proposals/{id}",
+        Some(Action::ApproveRights),
+    ),
+    ("GET", "/data-protection", Some(Action::ReviewMonitoring)),
+    (
+        "POST",
+        "/data-protection/flags/{id}",
+        Some(Action::ReviewMonitoring),
+    ),
+    (
+        "POST",
+        "/data-protection/extract",
+        Some(Action::ViewLogExtract),
+    ),
+    ("GET", "/accessibility", None),
+    ("GET", "/static/{file}", None),
+];
+
 pub const CSRF_COOKIE: &str = "kirjo_csrf";
 pub const LANG_COOKIE: &str = "kirjo_lang";
 

@@ -8,6 +8,11 @@ use std::collections::BTreeSet;
 
 /// The `/api` routes as the router declares them, read from its source.
 fn declared() -> BTreeSet<(String, String)> {
+    declared_where(|path| path.starts_with("/api"))
+}
+
+/// The routes whose path passes `keep`, as the router declares them.
+fn declared_where(keep: impl Fn(&str) -> bool) -> BTreeSet<(String, String)> {
     let src: String = include_str!("../src/lib.rs")
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -17,10 +22,13 @@ fn declared() -> BTreeSet<(String, String)> {
         .split(".route(")
         .skip(1)
         .map(str::trim_start)
-        .filter(|c| c.starts_with("\"/api"))
+        .filter(|c| c.starts_with('"'))
     {
         let call = chunk.split(".fallback(").next().unwrap();
         let path = call.split('"').nth(1).unwrap().to_owned();
+        if !keep(&path) {
+            continue;
+        }
         for (needle, method) in [
             ("get(", "GET"),
             ("post(", "POST"),
@@ -116,4 +124,40 @@ fn the_openapi_document_describes_every_route_and_nothing_else() {
         .get("security")
         .is_none());
     assert!(doc["paths"]["/api/clients"]["get"]["security"].is_array());
+}
+
+#[test]
+fn every_page_maps_to_an_action_in_the_page_table() {
+    use kirjo_web::pages::PAGES;
+    let table: BTreeSet<(String, String)> = PAGES
+        .iter()
+        .map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    assert_eq!(table.len(), PAGES.len(), "a page is listed twice");
+    let pages =
+        declared_where(|p| !p.starts_with("/api") && !p.starts_with("/health") && p != "/metrics");
+    assert!(pages.len() > 30, "{pages:?}");
+    assert_eq!(pages, table);
+}
+
+#[tokio::test]
+async fn every_page_with_data_needs_a_session() {
+    use kirjo_web::pages::PAGES;
+    let db = TestDb::new().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = kirjo_web::router(kirjo_web::AppState::new(db.runtime.clone()));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    for (method, path, action) in PAGES {
+        if *method != "GET" || action.is_none() {
+            continue;
+        }
+        let concrete = path.replace("{id}", "1");
+        let r = http_with(addr, method, &concrete, &[], None).await;
+        assert_eq!(r.status, 303, "{method} {path}: {}", r.body);
+        assert!(
+            r.header("location").unwrap().starts_with("/sign-in?next="),
+            "{path}"
+        );
+    }
 }
