@@ -220,6 +220,10 @@ async fn a_protected_address_is_shown_on_the_page_only_with_a_reason_that_is_log
     assert!(card
         .body
         .contains(&format!(r#"action="/clients/{eetu}/reveal""#)));
+    // Family with source and right of access; units by name.
+    assert!(card.body.contains("Huoltaja"), "{}", card.body);
+    assert!(card.body.contains("väestötietojärjestelmästä"));
+    assert!(card.body.contains("Lapsiperheiden palvelujen yksikkö"));
     // Without a reason: refused, nothing shown.
     let r = post_form(
         addr,

@@ -116,3 +116,37 @@ pub async fn sub_registers(pool: &PgPool) -> Result<Vec<StoredSubRegister>> {
         )
         .collect())
 }
+
+/// The names of the organisation's units and the register's service areas
+/// (sub-registers) in Finnish, Swedish and English, for display.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    entries: std::collections::HashMap<String, [String; 3]>,
+}
+
+impl Names {
+    /// The name of a unit or service area in a language (0 Finnish, 1
+    /// Swedish, 2 English); the id itself where none is known.
+    pub fn of(&self, id: &str, lang: usize) -> String {
+        self.entries
+            .get(id)
+            .and_then(|n| n.get(lang))
+            .cloned()
+            .unwrap_or_else(|| id.to_owned())
+    }
+}
+
+pub async fn names(pool: &PgPool) -> Result<Names> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT id, name_fi, name_sv, name_en FROM unit
+         UNION ALL SELECT id, name_fi, name_sv, name_en FROM sub_register",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(Names {
+        entries: rows
+            .into_iter()
+            .map(|(id, fi, sv, en)| (id, [fi, sv, en]))
+            .collect(),
+    })
+}

@@ -116,6 +116,14 @@ search-bad-code = The identity code is not valid: { $reason }
 search-empty = Give a name, an identity code or a birth date.
 
 ## Client
+relation-scope = mandate: { $scope }
+relation-access-yes = right of access
+relation-access-no = no right of access
+relation-since = since { $date }
+relation-until = until { $date }
+source-vtj = from the population register
+source-client = told by the client
+source-worker = recorded by a worker
 cancel = Cancel
 client-edit = Edit basic data
 client-revealed = Protected data shown for the reason: { $reason }. The viewing is logged.

@@ -116,6 +116,14 @@ search-bad-code = Henkilötunnus ei kelpaa: { $reason }
 search-empty = Anna nimi, henkilötunnus tai syntymäaika.
 
 ## Asiakas
+relation-scope = tehtävä: { $scope }
+relation-access-yes = tapaamisoikeus
+relation-access-no = ei tapaamisoikeutta
+relation-since = { $date } alkaen
+relation-until = { $date } asti
+source-vtj = väestötietojärjestelmästä
+source-client = asiakkaan ilmoittama
+source-worker = työntekijän kirjaama
 cancel = Peruuta
 client-edit = Muokkaa perustietoja
 client-revealed = Turvakiellon alaiset tiedot näytetty perusteella: { $reason }. Katselu on kirjattu lokiin.

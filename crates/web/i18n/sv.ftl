@@ -116,6 +116,14 @@ search-bad-code = Personbeteckningen duger inte: { $reason }
 search-empty = Ange namn, personbeteckning eller födelsedatum.
 
 ## Klient
+relation-scope = uppdrag: { $scope }
+relation-access-yes = umgängesrätt
+relation-access-no = ingen umgängesrätt
+relation-since = från { $date }
+relation-until = till { $date }
+source-vtj = från befolkningsdatasystemet
+source-client = uppgett av klienten
+source-worker = registrerat av arbetstagaren
 cancel = Avbryt
 client-edit = Redigera grunduppgifter
 client-revealed = Uppgifter med spärrmarkering visade med grunden: { $reason }. Visningen har loggats.

@@ -264,7 +264,8 @@ pub struct SampleLine {
 /// What the supervision page shows of samples.
 pub struct SamplesSection {
     pub lines: Vec<SampleLine>,
-    pub units: Vec<String>,
+    /// Unit ids and names.
+    pub units: Vec<(String, String)>,
     pub from: String,
     pub to: String,
 }
@@ -280,11 +281,13 @@ pub async fn samples_section(
         .await
         .map_err(|e| ctx.gate_error(e, actor))?;
     let day = |t: DateTime<Utc>| t.format("%-d.%-m.%Y").to_string();
-    let mut units: Vec<String> = actor
+    let names = crate::pages::names(state).await;
+    let li = crate::pages::lang_index(ctx.tr.lang);
+    let mut units: Vec<(String, String)> = actor
         .roles
         .iter()
         .filter(|r| r.role == Role::UnitSupervisor)
-        .map(|r| r.unit.clone())
+        .map(|r| (r.unit.clone(), names.of(&r.unit, li)))
         .collect();
     units.dedup();
     let today = Utc::now().date_naive();
@@ -293,7 +296,7 @@ pub async fn samples_section(
             .iter()
             .map(|s| SampleLine {
                 id: s.id,
-                unit: s.unit.clone(),
+                unit: names.of(&s.unit, li),
                 period: format!("{}–{}", day(s.from), day(s.to - Duration::seconds(1))),
                 progress: ctx.tr.t1(
                     "sample-progress",

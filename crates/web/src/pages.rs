@@ -413,6 +413,22 @@ pub(crate) fn local_path(next: Option<&str>) -> String {
     }
 }
 
+/// The names of units and service areas, in the page's language.
+pub(crate) async fn names(state: &AppState) -> kirjo_store::register::Names {
+    // Names are for display only: without them the ids show.
+    kirjo_store::register::names(&state.db)
+        .await
+        .unwrap_or_default()
+}
+
+pub(crate) fn lang_index(lang: Lang) -> usize {
+    match lang {
+        Lang::Fi => 0,
+        Lang::Sv => 1,
+        Lang::En => 2,
+    }
+}
+
 fn role_key(role: Role) -> &'static str {
     match role {
         Role::ClientWorker => "role-client_worker",
@@ -555,6 +571,8 @@ pub struct RelationLine {
     pub kind: String,
     pub name: String,
     pub person_id: i64,
+    /// Scope of a mandate, right of access, validity and source.
+    pub details: String,
 }
 
 pub struct RelationshipLine {
@@ -934,13 +952,15 @@ pub async fn set_language(
 /// `GET /`: the start page, "my work".
 pub async fn start(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let (_, actor) = ctx.user(&state).await?;
+    let names = names(&state).await;
+    let li = lang_index(ctx.tr.lang);
     let roles = actor
         .roles
         .iter()
         .map(|r| RoleLine {
             role: ctx.tr.t(role_key(r.role)),
-            unit: r.unit.clone(),
-            area: r.service_area.clone(),
+            unit: names.of(&r.unit, li),
+            area: r.service_area.as_deref().map(|a| names.of(a, li)),
         })
         .collect();
     let commitment = if actor.commitment_accepted {
@@ -1428,17 +1448,38 @@ async fn client_card(
     let relations = p
         .relations
         .iter()
-        .map(|r| RelationLine {
-            kind: t.t(&format!("relation-{}", r.kind)),
-            name: r.name.clone(),
-            person_id: r.person_id,
+        .map(|r| {
+            let mut details = Vec::new();
+            if let Some(scope) = &r.scope {
+                details.push(t.t1("relation-scope", "scope", scope));
+            }
+            match r.right_of_access {
+                Some(true) => details.push(t.t("relation-access-yes")),
+                Some(false) => details.push(t.t("relation-access-no")),
+                None => {}
+            }
+            match (r.valid_from, r.valid_until) {
+                (Some(f), Some(u)) => details.push(format!("{}–{}", date(f), date(u))),
+                (Some(f), None) => details.push(t.t1("relation-since", "date", date(f))),
+                (None, Some(u)) => details.push(t.t1("relation-until", "date", date(u))),
+                (None, None) => {}
+            }
+            details.push(t.t(&format!("source-{}", r.source)));
+            RelationLine {
+                kind: t.t(&format!("relation-{}", r.kind)),
+                name: r.name.clone(),
+                person_id: r.person_id,
+                details: details.join(", "),
+            }
         })
         .collect();
+    let names = names(state).await;
+    let li = lang_index(ctx.tr.lang);
     let relationships = rels
         .iter()
         .map(|r| RelationshipLine {
-            area: r.service_area.clone(),
-            unit: r.unit.clone(),
+            area: names.of(&r.service_area, li),
+            unit: names.of(&r.unit, li),
             started: date(r.started_on),
             ended: r.ended_on.map(date),
             worker: r.responsible_worker.clone(),
@@ -1511,7 +1552,12 @@ pub async fn client_with_purpose(
     .await
 }
 
-fn proposal_lines(t: &Tr, list: Vec<staff::ProposalRow>) -> Vec<ProposalLine> {
+fn proposal_lines(
+    t: &Tr,
+    list: Vec<staff::ProposalRow>,
+    names: &kirjo_store::register::Names,
+) -> Vec<ProposalLine> {
+    let li = lang_index(t.lang);
     list.into_iter()
         .map(|p| {
             let status = match p.approved {
@@ -1529,8 +1575,8 @@ fn proposal_lines(t: &Tr, list: Vec<staff::ProposalRow>) -> Vec<ProposalLine> {
                 user_id: p.user_id,
                 role,
                 unit: match p.service_area {
-                    Some(a) => format!("{} / {a}", p.unit),
-                    None => p.unit,
+                    Some(a) => format!("{} / {}", names.of(&p.unit, li), names.of(&a, li)),
+                    None => names.of(&p.unit, li),
                 },
                 valid: match p.valid_until {
                     Some(u) => format!("{}–{}", date(p.valid_from), date(u)),
@@ -1574,7 +1620,7 @@ async fn proposals_page(
             shell: ctx.shell(ctx.tr.t(heading), Some(&actor)),
             heading: ctx.tr.t(heading),
             can_decide,
-            proposals: proposal_lines(&ctx.tr, list),
+            proposals: proposal_lines(&ctx.tr, list, &names(state).await),
             notice: done.map(|_| ctx.tr.t("saved")),
             samples,
         },
@@ -1791,6 +1837,7 @@ mod tests {
                 .map(|k| format!("relation-{k}")),
         );
         keys.extend(["permanent", "temporary", "postal"].map(|k| format!("address-{k}")));
+        keys.extend(["vtj", "client", "worker"].map(|k| format!("source-{k}")));
         keys.extend(["grant", "change", "remove"].map(|k| format!("proposal-kind-{k}")));
         keys.extend(
             [
