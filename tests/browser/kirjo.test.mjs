@@ -67,6 +67,9 @@ test('sign in with a password reaches the start page, and every page passes axe-
   assert.equal(new URL(page.url()).pathname, '/');
   assert.match(await page.textContent('h1'), /Hei, Sari/);
   await axe(page, 'start');
+  await page.click('nav.main-nav a[href="/clients"]');
+  assert.match(await page.textContent('main'), /Mäkinen, Eetu/);
+  await axe(page, 'my clients');
   // Search, a result, the client card.
   await page.click('nav.main-nav a[href="/search"]');
   await axe(page, 'search');
@@ -340,7 +343,7 @@ test('axe-core checked every page', () => {
     'reauth', 'accessibility statement', 'not found', 'forbidden', 'supervision', 'purpose',
     'second factor', 'administration', 'enrol', 'recovery codes', 'data protection', 'locked', 'signed out',
     'client card, revealed', 'edit person', 'new person', 'new person with errors', 'sample', 'own trail',
-    'log extract'];
+    'log extract', 'my clients'];
   const missing = expected.filter((name) => !checked.has(name));
   assert.deepEqual(missing, []);
 });

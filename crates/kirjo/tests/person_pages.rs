@@ -275,3 +275,34 @@ async fn a_protected_address_is_shown_on_the_page_only_with_a_reason_that_is_log
         Some(format!("/reauth?back=/clients/{eetu}").as_str())
     );
 }
+
+#[tokio::test]
+async fn my_clients_lists_the_users_own_relationships_only() {
+    let (db, settings) = demo_db().await;
+    let addr = serve_with(&db, settings, sessions(), kirjo_web::UiSettings::default()).await;
+    let (sari, _) = page_session(addr, "sari.sosiaalityontekija").await;
+    let page = get_as(addr, &sari, "/clients").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Mäkinen, Eetu Juhani") && page.body.contains("Mäkinen, Ella"));
+    assert!(
+        !page.body.contains("Virtanen"),
+        "Pekka's client is not Sari's"
+    );
+    assert!(page.body.contains("Vastuutyöntekijä"));
+    // The substitute is on the team of one child only.
+    let (outi, _) = page_session(addr, "outi.sijainen").await;
+    let page = get_as(addr, &outi, "/clients").await;
+    assert!(
+        page.body.contains("Eetu") && !page.body.contains("Ella"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Työryhmässä"));
+    let logged: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM use_log WHERE action = 'search' AND data = 'my clients' AND allowed",
+    )
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(logged, 2);
+}

@@ -652,3 +652,65 @@ pub async fn id_for_log_extract(
         .await?;
     Ok(g.finish(Pending::new(id)).await?)
 }
+
+/// A client of the user's own relationships, for "my clients".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MyClient {
+    pub id: i64,
+    pub first_names: String,
+    pub surname: String,
+    pub birth_date: NaiveDate,
+    pub service_area: String,
+    pub unit: String,
+    pub started_on: NaiveDate,
+    pub responsible: bool,
+}
+
+/// The clients of the relationships in force where the user is the
+/// responsible worker or on the team (a logged use, like a search), and
+/// whom the same rules as every list let them see.
+pub async fn my_clients(
+    pool: &PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+) -> std::result::Result<Vec<MyClient>, GateError> {
+    let mut g = enter_general(pool, caller, settings, Action::Search, "my clients").await?;
+    let rows = {
+        let (conn, access) = g.parts();
+        let sql = format!(
+            "SELECT p.id, p.first_names, p.surname, p.birth_date, r.sub_register_id, r.unit_id, r.started_on,
+                    r.responsible_worker_id = $1 AS responsible
+             FROM client_relationship r JOIN person p ON p.id = r.client_id
+             WHERE r.started_on <= kirjo_today() AND (r.ended_on IS NULL OR kirjo_today() <= r.ended_on)
+               AND (r.responsible_worker_id = $1
+                    OR EXISTS (SELECT 1 FROM relationship_team_member t
+                               WHERE t.relationship_id = r.id AND t.user_id = $1
+                                 AND t.valid_from <= kirjo_today()
+                                 AND (t.valid_until IS NULL OR kirjo_today() <= t.valid_until)))
+               AND {}
+             ORDER BY p.surname, p.first_names, p.id, r.sub_register_id
+             LIMIT 500",
+            visible_clients_predicate(1)
+        );
+        sqlx::query(&sql)
+            .bind(access.user_id())
+            .fetch_all(conn)
+            .await?
+    };
+    let list = rows
+        .iter()
+        .map(|r| {
+            Ok(MyClient {
+                id: r.try_get("id")?,
+                first_names: r.try_get("first_names")?,
+                surname: r.try_get("surname")?,
+                birth_date: r.try_get("birth_date")?,
+                service_area: r.try_get("sub_register_id")?,
+                unit: r.try_get("unit_id")?,
+                started_on: r.try_get("started_on")?,
+                responsible: r.try_get("responsible")?,
+            })
+        })
+        .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
+    Ok(g.finish(Pending::new(list)).await?)
+}

@@ -15,6 +15,13 @@ continue = Continue
 search = Search
 
 ## Menu
+nav-clients = My clients
+my-clients-intro = Client relationships where you are the responsible worker or on the team. Viewing the list is logged.
+my-clients-none = You have no client relationships in force.
+my-clients-since = Since
+my-clients-role = Your part
+my-clients-responsible = Responsible worker
+my-clients-team = On the team
 nav-my-work = My work
 nav-search = Client search
 nav-supervision = Supervision

@@ -15,6 +15,13 @@ continue = Jatka
 search = Hae
 
 ## Valikko
+nav-clients = Omat asiakkaat
+my-clients-intro = Asiakkuudet, joissa olet vastuutyöntekijä tai työryhmässä. Luettelon katselu kirjataan lokiin.
+my-clients-none = Sinulla ei ole voimassa olevia asiakkuuksia.
+my-clients-since = Alkaen
+my-clients-role = Tehtäväsi
+my-clients-responsible = Vastuutyöntekijä
+my-clients-team = Työryhmässä
 nav-my-work = Oma työ
 nav-search = Asiakashaku
 nav-supervision = Esihenkilö

@@ -15,6 +15,13 @@ continue = Fortsätt
 search = Sök
 
 ## Meny
+nav-clients = Mina klienter
+my-clients-intro = Klientrelationer där du är ansvarig arbetstagare eller med i arbetsgruppen. Visningen av listan loggas.
+my-clients-none = Du har inga gällande klientrelationer.
+my-clients-since = Från
+my-clients-role = Din uppgift
+my-clients-responsible = Ansvarig arbetstagare
+my-clients-team = I arbetsgruppen
 nav-my-work = Mitt arbete
 nav-search = Sök
 nav-supervision = Förman

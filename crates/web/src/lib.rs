@@ -253,6 +253,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/reauth", get(pages::reauth_get).post(pages::reauth_submit))
         .route("/search", get(pages::search))
+        .route("/clients", get(pages::my_clients))
         .route(
             "/clients/new",
             get(person_form::new_get).post(person_form::new_post),

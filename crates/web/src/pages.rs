@@ -52,6 +52,7 @@ pub const PAGES: &[(&str, &str, Option<Action>)] = &[
     ("GET", "/reauth", None),
     ("POST", "/reauth", None),
     ("GET", "/search", Some(Action::Search)),
+    ("GET", "/clients", Some(Action::Search)),
     ("GET", "/clients/new", None),
     ("POST", "/clients/new", Some(Action::CreatePerson)),
     ("GET", "/clients/{id}", Some(Action::ViewBasicData)),
@@ -228,6 +229,11 @@ fn nav_for(t: &Tr, actor: &Actor, here: &str) -> Vec<NavItem> {
     ];
     let path = here.split('?').next().unwrap_or(here);
     let mut items = vec![("/", "nav-my-work", true)];
+    items.push((
+        "/clients",
+        "nav-clients",
+        has(&[Role::ClientWorker, Role::ProviderWorker]),
+    ));
     items.push(("/search", "nav-search", has(&client_roles)));
     items.push((
         "/supervision",
@@ -253,7 +259,9 @@ fn nav_for(t: &Tr, actor: &Actor, here: &str) -> Vec<NavItem> {
             current: if href == "/" {
                 path == "/"
             } else {
-                path.starts_with(href) || (href == "/search" && path.starts_with("/clients"))
+                path == href
+                    || path.starts_with(&format!("{href}/"))
+                    || (href == "/search" && path.starts_with("/clients/"))
             },
         })
         .collect()
@@ -1246,6 +1254,52 @@ pub async fn search(
         })
         .collect();
     Ok(ctx.render(StatusCode::OK, &page))
+}
+
+pub struct MyClientLine {
+    pub id: i64,
+    pub name: String,
+    pub birth_date: String,
+    pub area: String,
+    pub unit: String,
+    pub since: String,
+    pub responsible: bool,
+}
+
+#[derive(Template)]
+#[template(path = "my_clients.html")]
+pub struct MyClientsPage {
+    pub shell: Shell,
+    pub clients: Vec<MyClientLine>,
+}
+
+/// `GET /clients`: the clients of the user's own relationships.
+pub async fn my_clients(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let (me, actor) = ctx.user(&state).await?;
+    let list = clients::my_clients(&state.db, &me.caller, &state.gate)
+        .await
+        .map_err(|e| ctx.gate_error(e, &actor))?;
+    let names = names(&state).await;
+    let li = lang_index(ctx.tr.lang);
+    let clients = list
+        .into_iter()
+        .map(|c| MyClientLine {
+            id: c.id,
+            name: format!("{}, {}", c.surname, c.first_names),
+            birth_date: date(c.birth_date),
+            area: names.of(&c.service_area, li),
+            unit: names.of(&c.unit, li),
+            since: date(c.started_on),
+            responsible: c.responsible,
+        })
+        .collect();
+    Ok(ctx.render(
+        StatusCode::OK,
+        &MyClientsPage {
+            shell: ctx.shell(ctx.tr.t("nav-clients"), Some(&actor)),
+            clients,
+        },
+    ))
 }
 
 #[derive(Debug, Deserialize)]
