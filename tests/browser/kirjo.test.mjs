@@ -167,6 +167,17 @@ test('the supervisor and a worker opening a client with a stated purpose', async
   assert.match(await worker.textContent('.explanation[lang=en]'), /denied/);
   assert.doesNotMatch(await worker.textContent('main'), /Mäkinen/);
   await axe(worker, 'purpose refused');
+  // An adult client outside Pekka's relationships: found by a search with a
+  // stated purpose, and opened with it.
+  await worker.goto(`${kirjo.url}/search`);
+  await worker.click('details.outside-search summary');
+  await worker.fill('#outside_name', 'Nieminen');
+  await worker.click('label[for=search-purpose-urgent_matter]');
+  await worker.fill('#search_purpose_text', 'asiakas soitti, oma työntekijä lomalla');
+  await Promise.all([worker.waitForLoadState('load'), worker.click('form.outside-form button[type=submit]')]);
+  await axe(worker, 'purpose search results');
+  await Promise.all([worker.waitForLoadState('load'), worker.click('form.open-with-purpose button')]);
+  assert.match(await worker.textContent('h1'), /Nieminen/);
 });
 
 test('a wrong password is refused without saying which part was wrong', async () => {
@@ -343,7 +354,7 @@ test('axe-core checked every page', () => {
     'reauth', 'accessibility statement', 'not found', 'forbidden', 'supervision', 'purpose',
     'second factor', 'administration', 'enrol', 'recovery codes', 'data protection', 'locked', 'signed out',
     'client card, revealed', 'edit person', 'new person', 'new person with errors', 'sample', 'own trail',
-    'log extract', 'my clients'];
+    'log extract', 'my clients', 'purpose search results'];
   const missing = expected.filter((name) => !checked.has(name));
   assert.deepEqual(missing, []);
 });

@@ -538,6 +538,62 @@ pub fn decide_general(actor: &Actor, action: Action) -> Decision {
     }
 }
 
+/// Decides a search outside the user's own relationships, with a stated
+/// purpose: allowed to a client worker or supervisor whose service area
+/// allows access outside a relationship, for a configured purpose with the
+/// user's own words. The results are limited in SQL to people not served
+/// in an area that forbids it (as [`decide_on_client`] decides for each),
+/// and the search is flagged for review.
+pub fn decide_purpose_search(
+    actor: &Actor,
+    purpose: &StatedPurpose,
+    settings: &impl AccessSettings,
+) -> Decision {
+    if let Some(d) = actor_gate(actor) {
+        return d;
+    }
+    if !settings.is_configured_purpose(&purpose.purpose_id) {
+        return Decision::deny(
+            Rule::NoMatchingRight,
+            format!(
+                "denied: `{}` is not a configured purpose",
+                purpose.purpose_id
+            ),
+        );
+    }
+    if purpose.text.trim().is_empty() {
+        return Decision::deny(
+            Rule::NoMatchingRight,
+            "denied: the purpose needs the user's own words too",
+        );
+    }
+    let r = actor.roles.iter().find(|r| {
+        matches!(r.role, Role::ClientWorker | Role::UnitSupervisor)
+            && r.service_area
+                .as_deref()
+                .is_some_and(|a| settings.outside_access_allowed(a))
+    });
+    match r {
+        Some(r) => {
+            let area = r.service_area.clone().unwrap_or_default();
+            let mut d = Decision::allow(
+                Rule::StatedPurpose,
+                format!(
+                    "allowed: search outside relationships with purpose {} stated, as {} in {} (grant {}); flagged for review",
+                    purpose.purpose_id, r.role, area, r.grant_id
+                ),
+                Some(&area),
+            );
+            d.flag_for_review = true;
+            d
+        }
+        None => Decision::deny(
+            Rule::NoMatchingRight,
+            "denied: the user's service areas do not allow access outside a relationship",
+        ),
+    }
+}
+
 /// Decides an action on one client's data.
 pub fn decide_on_client(
     actor: &Actor,

@@ -550,9 +550,9 @@ async fn registry(tx: &mut PgConnection) -> anyhow::Result<()> {
         .await?;
     }
     for (who, kind, value) in [
-        (minna, "phone", "+358 40 000 9906"),
-        (jari, "phone", "+358 40 000 9907"),
-        (kalle, "phone", "+358 40 000 9911"),
+        (minna, "phone", "+358400009906"),
+        (jari, "phone", "+358400009907"),
+        (kalle, "phone", "+358400009911"),
         (kalle, "email", "kalle.virtanen@example.invalid"),
     ] {
         sqlx::query("INSERT INTO person_contact (person_id, kind, value, source) VALUES ($1, $2, $3, 'client')")

@@ -306,3 +306,139 @@ async fn my_clients_lists_the_users_own_relationships_only() {
     .unwrap();
     assert_eq!(logged, 2);
 }
+
+#[tokio::test]
+async fn a_search_with_a_stated_purpose_finds_what_a_purpose_opens_and_nothing_more() {
+    use kirjo_access::{decide_on_client, Action, StatedPurpose};
+    let (db, settings) = demo_db().await;
+    let loaded = kirjo::config::load(kirjo::config::ConfigSource::BuiltInDemo, &|_| None).unwrap();
+    let ui = kirjo_web::UiSettings {
+        purposes: loaded.config.register.access_purposes.clone(),
+        tls: false,
+    };
+    let addr = serve_with(&db, settings.clone(), sessions(), ui).await;
+    let (pekka, token) = page_session(addr, "pekka.sosiaaliohjaaja").await;
+    // The search page offers it to Pekka (adult services allow it).
+    let page = get_as(addr, &pekka, "/search").await;
+    assert!(page
+        .body
+        .contains(r#"<form method="post" action="/search""#));
+    // Without the user's own words: refused, nothing searched.
+    let r = post_form(
+        addr,
+        "/search",
+        &pekka,
+        &form(&[
+            ("csrf", &token),
+            ("name", "Nieminen"),
+            ("outside", "1"),
+            ("purpose", "urgent_matter"),
+            ("purpose_text", ""),
+        ]),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    let r = post_form(
+        addr,
+        "/search",
+        &pekka,
+        &form(&[
+            ("csrf", &token),
+            ("name", "Nieminen"),
+            ("outside", "1"),
+            ("purpose", "urgent_matter"),
+            ("purpose_text", "asiakas soitti"),
+        ]),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let nieminen: i64 = sqlx::query_scalar("SELECT id FROM person WHERE surname = 'Nieminen'")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    assert!(
+        r.body.contains(&format!(r#"action="/clients/{nieminen}""#)),
+        "{}",
+        r.body
+    );
+    // The search is logged with its purpose, and flagged for review.
+    let (purpose, flagged): (Option<String>, i64) = sqlx::query_as(
+        "SELECT l.purpose, (SELECT count(*) FROM access_flag f WHERE f.use_log_id = l.id)
+         FROM use_log l WHERE l.action = 'search' AND l.allowed ORDER BY l.id DESC LIMIT 1",
+    )
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(purpose.as_deref(), Some("urgent_matter: asiakas soitti"));
+    assert_eq!(flagged, 1);
+
+    // Agreement: over every demo person, the purpose search (by birth date
+    // wide open: by name of each) returns exactly those the gate would
+    // open for Pekka with this purpose, or may see anyway.
+    let people: Vec<(i64, String)> = sqlx::query_as("SELECT id, surname FROM person ORDER BY id")
+        .fetch_all(&db.owner)
+        .await
+        .unwrap();
+    let pekka_id: i64 =
+        sqlx::query_scalar("SELECT id FROM staff_user WHERE username = 'pekka.sosiaaliohjaaja'")
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    let stated = StatedPurpose {
+        purpose_id: "urgent_matter".into(),
+        text: "asiakas soitti".into(),
+    };
+    let caller = kirjo_store::gate::Caller {
+        user_id: pekka_id,
+        request_id: uuid::Uuid::new_v4(),
+        source_address: None,
+    };
+    let (mut opened, mut closed) = (0, 0);
+    for (id, surname) in people {
+        let found = kirjo_store::clients::search(
+            &db.runtime,
+            &caller,
+            &settings,
+            &kirjo_store::clients::Criteria {
+                name: Some(surname.clone()),
+                limit: 200,
+                purpose: Some(stated.clone()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .iter()
+        .any(|h| h.id == id);
+        let mut conn = db.runtime.acquire().await.unwrap();
+        let (actor, client) = kirjo_store::gate::load_facts(&mut conn, pekka_id, Some(id))
+            .await
+            .unwrap()
+            .unwrap();
+        let (facts, _) = client.flatten().unwrap();
+        let opens = decide_on_client(
+            &actor,
+            Action::ViewBasicData,
+            &facts,
+            Some(&stated),
+            None,
+            &settings,
+        )
+        .allowed;
+        if opens {
+            opened += 1;
+        } else {
+            closed += 1;
+        }
+        assert_eq!(
+            found, opens,
+            "person {id} ({surname}): found {found}, opens {opens}"
+        );
+    }
+    assert!(
+        opened > 0 && closed > 0,
+        "both kinds occur: {opened} open, {closed} closed"
+    );
+}

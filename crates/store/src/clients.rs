@@ -269,6 +269,9 @@ pub struct Criteria {
     pub birth_date: Option<NaiveDate>,
     pub limit: i64,
     pub offset: i64,
+    /// Search outside one's own relationships, with this stated purpose
+    /// (logged with the search, and flagged for review).
+    pub purpose: Option<kirjo_access::StatedPurpose>,
 }
 
 /// One search hit.
@@ -298,7 +301,33 @@ pub async fn search(
     if let Some(d) = &criteria.birth_date {
         what.push_str(&format!(" birth_date={d}"));
     }
-    let mut g = enter_general(pool, caller, settings, Action::Search, &what).await?;
+    let mut g = crate::gate::enter(
+        pool,
+        caller,
+        settings,
+        &crate::gate::Request {
+            action: Action::Search,
+            client_id: None,
+            data: &what,
+            purpose: criteria.purpose.as_ref(),
+            reason: None,
+        },
+    )
+    .await?;
+    // With a purpose: the people a purpose opens (not served in an area
+    // that forbids access outside a relationship), besides those the user
+    // may see anyway.
+    let visible = if criteria.purpose.is_some() {
+        format!(
+            "({} OR NOT EXISTS (SELECT 1 FROM client_relationship r
+                      WHERE r.client_id = p.id
+                        AND r.started_on <= kirjo_today() AND (r.ended_on IS NULL OR kirjo_today() <= r.ended_on)
+                        AND NOT (r.sub_register_id = ANY($7))))",
+            visible_clients_predicate(1)
+        )
+    } else {
+        visible_clients_predicate(1)
+    };
     let rows = {
         let (conn, access) = g.parts();
         let sql = format!(
@@ -311,7 +340,7 @@ pub async fn search(
                            ELSE word_similarity(kirjo_fold($3), kirjo_fold(p.surname || ' ' || p.first_names)) END DESC,
                       p.surname, p.first_names, p.id
              LIMIT $5 OFFSET $6",
-            visible_clients_predicate(1)
+            visible
         );
         sqlx::query(&sql)
             .bind(access.user_id())
@@ -320,6 +349,7 @@ pub async fn search(
             .bind(criteria.birth_date)
             .bind(criteria.limit.clamp(1, 200))
             .bind(criteria.offset.max(0))
+            .bind(&settings.outside_access_areas)
             .fetch_all(conn)
             .await?
     };
@@ -494,11 +524,22 @@ pub async fn create_person(
 /// Changes a person's basic data. Needs `EditBasicData` on that person. The
 /// identity code and birth date are not changed here: they come from the
 /// population register.
+/// Street, postal code, post office and municipality of an address.
+type AddressRow = (String, Option<String>, Option<String>, Option<String>);
+
 pub async fn update_basic(g: &mut Guarded, p: &PersonInput) -> Result<Pending<bool>> {
     let (conn, access) = g.parts();
     let (Action::EditBasicData, Some(id)) = (access.action(), access.client_id()) else {
         return Ok(Pending::new(false));
     };
+    // Under turvakielto the contact data stay as they are, whoever asks:
+    // the editor has not seen them (they change through the population
+    // register, or after a reveal).
+    let protected: bool = sqlx::query_scalar(&format!("SELECT {PROTECTED_SQL}"))
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let keep = p.keep_contact_data || protected;
     sqlx::query(
         "UPDATE person SET first_names = $2, surname = $3, calling_name = $4,
                 home_municipality = CASE WHEN $11 THEN home_municipality ELSE $5 END,
@@ -516,12 +557,65 @@ pub async fn update_basic(g: &mut Guarded, p: &PersonInput) -> Result<Pending<bo
     .bind(&p.service_language)
     .bind(&p.occupation)
     .bind(&p.workplace)
-    .bind(p.keep_contact_data)
+    .bind(keep)
     .execute(&mut *conn)
     .await?;
-    if !p.keep_contact_data {
-        write_contacts(conn, id, p, true).await?;
+    if keep {
+        return Ok(Pending::new(true));
     }
+    // Only what changed is written: an unchanged address keeps its source
+    // (the population register) and its history, unchanged phones and
+    // emails stay as they are.
+    let current: Vec<(String, String)> = sqlx::query_as(
+        "SELECT kind, value FROM person_contact WHERE person_id = $1 AND ended_at IS NULL",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let sorted = |kind: &str, list: Option<&Vec<String>>| {
+        let mut v: Vec<String> = match list {
+            Some(l) => l.clone(),
+            None => current
+                .iter()
+                .filter(|(k, _)| k == kind)
+                .map(|(_, v)| v.clone())
+                .collect(),
+        };
+        v.sort();
+        v
+    };
+    let same_contacts = sorted("phone", None) == sorted("phone", Some(&p.phones))
+        && sorted("email", None) == sorted("email", Some(&p.emails));
+    let today_address: Option<AddressRow> = sqlx::query_as(
+        "SELECT street, postal_code, post_office, municipality FROM person_address
+             WHERE person_id = $1 AND kind = 'permanent'
+               AND (valid_from IS NULL OR valid_from <= kirjo_today())
+               AND (valid_until IS NULL OR kirjo_today() <= valid_until)
+             ORDER BY valid_from DESC NULLS LAST, id DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let same_address = match (&p.address, &today_address) {
+        (Some(a), Some((street, postal, office, municipality))) => {
+            &a.street == street
+                && &a.postal_code == postal
+                && a.post_office.as_deref().map(str::to_uppercase)
+                    == office.as_deref().map(str::to_uppercase)
+                && &a.municipality == municipality
+        }
+        (None, _) => true,
+        (Some(_), None) => false,
+    };
+    let mut changes = p.clone();
+    if same_address {
+        changes.address = None;
+    }
+    if same_contacts {
+        changes.phones.clear();
+        changes.emails.clear();
+    }
+    write_contacts(conn, id, &changes, !same_contacts).await?;
     Ok(Pending::new(true))
 }
 

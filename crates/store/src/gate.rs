@@ -431,7 +431,12 @@ pub async fn enter(
                 (d, Some(register_id), actor.name.clone())
             }
             None => (
-                decide_general(actor, request.action),
+                match (request.action, request.purpose) {
+                    (Action::Search, Some(p)) => {
+                        kirjo_access::decide_purpose_search(actor, p, settings)
+                    }
+                    _ => decide_general(actor, request.action),
+                },
                 None,
                 actor.name.clone(),
             ),

@@ -446,17 +446,39 @@ pub async fn create_session(
     Ok(())
 }
 
-/// Moves a session to another stage (after the second factor or enrolment).
-pub async fn set_stage(pool: &PgPool, token: &str, stage: Stage) -> Result<()> {
-    sqlx::query(
+/// Moves a session to another stage (after the second factor or
+/// enrolment). False when the session has ended meanwhile.
+pub async fn set_stage(pool: &PgPool, token: &str, stage: Stage) -> Result<bool> {
+    Ok(sqlx::query(
         "UPDATE staff_session SET stage = $2, authenticated_at = now()
          WHERE token_hash = $1 AND ended_at IS NULL",
     )
     .bind(token_hash(token))
     .bind(stage.as_str())
     .execute(pool)
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Ends every session of a user but this one (after a new password or a
+/// new second factor).
+pub async fn end_other_sessions(
+    pool: &PgPool,
+    user_id: i64,
+    token: &str,
+    reason: &str,
+) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE staff_session SET ended_at = now(), end_reason = $3
+         WHERE user_id = $1 AND token_hash <> $2 AND ended_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(token_hash(token))
+    .bind(reason)
+    .execute(pool)
+    .await?
+    .rows_affected())
 }
 
 /// Counts a wrong second-factor code in the session; returns the count.

@@ -109,6 +109,9 @@ account-enrol = Set up an authenticator app
 account-replace-second-factor = Replace the authenticator app
 
 ## Search
+search-outside = Search outside your client relationships
+search-outside-intro = When a matter is urgent and the client's own worker cannot be reached, you may search in a service area that allows it by stating the purpose. The search and the purpose are logged and reviewed by the data protection officer.
+search-outside-go = Search with the purpose
 search-title = Find a client
 search-help = Search by name, identity code or birth date. Every search is logged.
 search-name = Name

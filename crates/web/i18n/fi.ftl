@@ -109,6 +109,9 @@ account-enrol = Ota todennussovellus käyttöön
 account-replace-second-factor = Vaihda todennussovellus
 
 ## Haku
+search-outside = Hae asiakkuuksiesi ulkopuolelta
+search-outside-intro = Jos asia on kiireellinen eikä asiakkaan oma työntekijä ole tavoitettavissa, voit hakea palvelualueelta, joka sen sallii, kun kerrot käyttötarkoituksen. Haku ja käyttötarkoitus kirjataan, ja tietosuojavastaava tarkastaa ne.
+search-outside-go = Hae käyttötarkoituksella
 search-title = Hae asiakasta
 search-help = Hae nimellä, henkilötunnuksella tai syntymäajalla. Jokainen haku kirjataan lokiin.
 search-name = Nimi

@@ -109,6 +109,9 @@ account-enrol = Ta i bruk en autentiseringsapp
 account-replace-second-factor = Byt autentiseringsapp
 
 ## Sökning
+search-outside = Sök utanför dina klientrelationer
+search-outside-intro = Om ärendet är brådskande och klientens egen arbetstagare inte kan nås, kan du söka i ett serviceområde som tillåter det, när du anger ändamålet. Sökningen och ändamålet loggas och granskas av dataskyddsombudet.
+search-outside-go = Sök med ändamål
 search-title = Sök klient
 search-help = Sök med namn, personbeteckning eller födelsedatum. Varje sökning loggas.
 search-name = Namn

@@ -251,6 +251,10 @@ pub struct SearchQuery {
     pub birth_date: Option<NaiveDate>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+    /// Search outside one's own relationships: a configured purpose, with
+    /// `purpose_text` in the user's own words (logged, flagged for review).
+    pub purpose: Option<String>,
+    pub purpose_text: Option<String>,
 }
 
 /// `GET /api/clients`: search (Action::Search), results filtered in SQL.
@@ -266,6 +270,10 @@ pub async fn search(
         birth_date: q.birth_date,
         limit: q.limit.unwrap_or(50),
         offset: q.offset.unwrap_or(0),
+        purpose: q.purpose.map(|purpose_id| StatedPurpose {
+            purpose_id,
+            text: q.purpose_text.unwrap_or_default(),
+        }),
     };
     if criteria.identity_code.is_none() && criteria.name.is_none() && criteria.birth_date.is_none()
     {
@@ -338,6 +346,8 @@ pub async fn client_log(
     Path(id): Path<i64>,
     Query(period): Query<Period>,
 ) -> Result<Response, ApiError> {
+    // An extract is an export of the log: the password again first.
+    me.require_recent_auth(&state)?;
     let (from, to) = period.range()?;
     let csv = period.csv()?;
     let data = format!("log extract {} .. {}", from.to_rfc3339(), to.to_rfc3339());

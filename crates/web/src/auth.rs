@@ -322,9 +322,6 @@ pub async fn authenticate(
             return Ok(SignInOutcome::Refused);
         }
     };
-    staff::record_attempt(&state.db, &username, src, true)
-        .await
-        .map_err(ApiError::from_store)?;
     let mut password_change_required = a.password_change_required;
     if let Some(days) = limits.max_password_age_days {
         if !password_change_required && a.password_age_days > days as f64 {
@@ -358,6 +355,14 @@ pub async fn authenticate(
             Stage::SignedIn
         }
     };
+    // A sign-in succeeds (and clears the failures counted against the
+    // name) only when every step is done: the second factor counts its own
+    // failures against the same name and address.
+    if stage == Stage::SignedIn {
+        staff::record_attempt(&state.db, &username, src, true)
+            .await
+            .map_err(ApiError::from_store)?;
+    }
     let token = new_token()?;
     staff::create_session(&state.db, a.id, &token, limits.absolute_secs, stage)
         .await
@@ -520,6 +525,10 @@ pub async fn change_own_password(
     staff::set_password(&state.db, me.caller.user_id, &hash, false)
         .await
         .map_err(ApiError::from_store)?;
+    let ended =
+        staff::end_other_sessions(&state.db, me.caller.user_id, &me.token, "password changed")
+            .await
+            .map_err(ApiError::from_store)?;
     record_event(
         &state.db,
         me.caller.request_id,
@@ -527,7 +536,7 @@ pub async fn change_own_password(
         &username,
         "password_change",
         true,
-        "the user changed their password",
+        &format!("the user changed their password; {ended} other sessions ended"),
         me.caller.source_address.as_deref(),
     )
     .await
@@ -602,10 +611,45 @@ pub async fn reauthenticate_with(
         return Err(ApiError::unauthenticated());
     };
     let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
+    let src = me.caller.source_address.as_deref();
+    // Guesses here count like failed sign-ins: past the limit the session
+    // ends and the name is locked for a while.
+    let limits = &state.sessions;
+    let (account, source) =
+        staff::recent_failures(&state.db, &username, src, limits.lockout_window_secs)
+            .await
+            .map_err(ApiError::from_store)?;
+    if account >= limits.max_account_failures || source >= limits.max_source_failures {
+        staff::end_session(&state.db, &me.token, "too many wrong passwords")
+            .await
+            .map_err(ApiError::from_store)?;
+        record_event(
+            &state.db,
+            me.caller.request_id,
+            Some(me.caller.user_id),
+            &username,
+            "reauthenticate",
+            false,
+            "denied: locked after repeated failures; the session ended",
+            src,
+        )
+        .await
+        .map_err(ApiError::from_store)?;
+        return Err(ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: "too many failed attempts: sign in again later".to_owned(),
+        });
+    }
     let password = password.to_owned();
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .unwrap_or(false);
+    if !ok {
+        staff::record_attempt(&state.db, &username, src, false)
+            .await
+            .map_err(ApiError::from_store)?;
+        tokio::time::sleep(std::time::Duration::from_millis(limits.failure_delay_ms)).await;
+    }
     record_event(
         &state.db,
         me.caller.request_id,

@@ -252,7 +252,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::password_get).post(pages::password_submit),
         )
         .route("/reauth", get(pages::reauth_get).post(pages::reauth_submit))
-        .route("/search", get(pages::search))
+        .route("/search", get(pages::search).post(pages::purpose_search))
         .route("/clients", get(pages::my_clients))
         .route(
             "/clients/new",
@@ -417,11 +417,16 @@ async fn csrf_guard(request: Request, next: Next) -> Response {
     };
     let token = form_urlencoded_value(&bytes, "csrf");
     match (cookie, token) {
-        (Some(c), Some(t)) if !c.is_empty() && c == t => {}
+        (Some(c), Some(t)) if !c.is_empty() && same_bytes(c.as_bytes(), t.as_bytes()) => {}
         _ => return refuse("the form's token is missing or wrong: reload the page"),
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
         .await
+}
+
+/// Compares in time that does not depend on where the bytes differ.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The value of one field of an `application/x-www-form-urlencoded` body.

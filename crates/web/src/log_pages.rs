@@ -105,6 +105,13 @@ pub async fn client_log(
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
+    // An extract is an export of the log: the password again first.
+    if me.require_recent_auth(&state).is_err() {
+        return Ok(see_other(&format!(
+            "/reauth?back={}",
+            crate::pages::percent_encode_path(&ctx.here)
+        )));
+    }
     let Ok((from, to, start, end)) = period(&q) else {
         return Err(ctx.error(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -62,6 +62,47 @@ async fn username(state: &AppState, user_id: i64) -> Result<String, ApiError> {
         .ok_or_else(ApiError::unauthenticated)
 }
 
+/// Whether the name or address is locked by recent failures (wrong
+/// passwords and wrong codes alike). A locked attempt ends the session
+/// before any code is tested, so that many sessions waiting at the second
+/// factor give no more guesses than one.
+async fn locked_out(state: &AppState, s: &AnySession, action: &str) -> Result<bool, ApiError> {
+    let name = username(state, s.caller.user_id).await?;
+    let limits = &state.sessions;
+    let (account, source) = staff::recent_failures(
+        &state.db,
+        &name,
+        s.caller.source_address.as_deref(),
+        limits.lockout_window_secs,
+    )
+    .await
+    .map_err(ApiError::from_store)?;
+    if account < limits.max_account_failures && source < limits.max_source_failures {
+        return Ok(false);
+    }
+    staff::end_session(&state.db, &s.token, "locked after repeated failures")
+        .await
+        .map_err(ApiError::from_store)?;
+    log(
+        state,
+        s,
+        action,
+        false,
+        "denied: locked after repeated failures (account name or source address); the session ended",
+    )
+    .await?;
+    Ok(true)
+}
+
+/// The sign-in is complete: it counts as a success for the name (which
+/// clears its failures).
+async fn signed_in(state: &AppState, s: &AnySession) -> Result<(), ApiError> {
+    let name = username(state, s.caller.user_id).await?;
+    staff::record_attempt(&state.db, &name, s.caller.source_address.as_deref(), true)
+        .await
+        .map_err(ApiError::from_store)
+}
+
 /// A wrong code: counted for the session and, like a wrong password, for
 /// the account name and address; too many end the session.
 async fn wrong_code(state: &AppState, s: &AnySession, action: &str) -> Result<CodeCheck, ApiError> {
@@ -99,6 +140,9 @@ pub async fn verify(state: &AppState, s: &AnySession, code: &str) -> Result<Code
     if s.session.stage != Stage::SecondFactor {
         return Err(ApiError::bad_request("no second factor is awaited"));
     }
+    if locked_out(state, s, "second_factor").await? {
+        return Ok(CodeCheck::SessionEnded);
+    }
     let Some((secret, _)) = second_factor::secret(&state.db, s.caller.user_id)
         .await
         .map_err(ApiError::from_store)?
@@ -110,9 +154,13 @@ pub async fn verify(state: &AppState, s: &AnySession, code: &str) -> Result<Code
             .await
             .map_err(ApiError::from_store)?
         {
-            staff::set_stage(&state.db, &s.token, Stage::SignedIn)
+            if !staff::set_stage(&state.db, &s.token, Stage::SignedIn)
                 .await
-                .map_err(ApiError::from_store)?;
+                .map_err(ApiError::from_store)?
+            {
+                return Ok(CodeCheck::SessionEnded);
+            }
+            signed_in(state, s).await?;
             log(
                 state,
                 s,
@@ -123,14 +171,18 @@ pub async fn verify(state: &AppState, s: &AnySession, code: &str) -> Result<Code
             .await?;
             return Ok(CodeCheck::Accepted);
         }
-    } else if code.chars().any(|c| c.is_ascii_alphabetic())
+    } else if looks_like_recovery_code(code)
         && second_factor::use_recovery_code(&state.db, s.caller.user_id, code)
             .await
             .map_err(ApiError::from_store)?
     {
-        staff::set_stage(&state.db, &s.token, Stage::SignedIn)
+        if !staff::set_stage(&state.db, &s.token, Stage::SignedIn)
             .await
-            .map_err(ApiError::from_store)?;
+            .map_err(ApiError::from_store)?
+        {
+            return Ok(CodeCheck::SessionEnded);
+        }
+        signed_in(state, s).await?;
         let left = second_factor::recovery_codes_left(&state.db, s.caller.user_id)
             .await
             .map_err(ApiError::from_store)?;
@@ -147,6 +199,52 @@ pub async fn verify(state: &AppState, s: &AnySession, code: &str) -> Result<Code
     wrong_code(state, s, "second_factor").await
 }
 
+/// Ten characters of Crockford's alphabet, with or without the dash: a
+/// recovery code (which may, rarely, be all digits).
+fn looks_like_recovery_code(code: &str) -> bool {
+    code.chars().filter(char::is_ascii_alphanumeric).count() == 10
+}
+
+/// At the enrolment stage nobody may replace a second factor enrolled
+/// meanwhile (say, by the user in another session): that needs the code.
+async fn already_enrolled_at_enrol_stage(
+    state: &AppState,
+    s: &AnySession,
+) -> Result<bool, ApiError> {
+    if s.session.stage != Stage::Enrol {
+        return Ok(false);
+    }
+    let enrolled = second_factor::secret(&state.db, s.caller.user_id)
+        .await
+        .map_err(ApiError::from_store)?
+        .is_some();
+    if enrolled {
+        staff::end_session(
+            &state.db,
+            &s.token,
+            "a second factor was enrolled meanwhile",
+        )
+        .await
+        .map_err(ApiError::from_store)?;
+        log(
+            state,
+            s,
+            "second_factor_enrolment",
+            false,
+            "denied: a second factor is already enrolled; the session ended",
+        )
+        .await?;
+    }
+    Ok(enrolled)
+}
+
+fn enrolled_meanwhile() -> ApiError {
+    ApiError {
+        status: StatusCode::CONFLICT,
+        message: "a second factor is already enrolled: sign in again with its code".to_owned(),
+    }
+}
+
 /// What the user needs to add Kirjo to an authenticator app.
 #[derive(Debug, Clone)]
 pub struct Enrolment {
@@ -159,6 +257,9 @@ pub struct Enrolment {
 /// Open at the enrolment stage, and to a signed-in user; replacing a
 /// second factor already enrolled needs the password given recently.
 pub async fn begin(state: &AppState, s: &AnySession, restart: bool) -> Result<Enrolment, ApiError> {
+    if already_enrolled_at_enrol_stage(state, s).await? {
+        return Err(enrolled_meanwhile());
+    }
     match s.session.stage {
         Stage::Enrol => {}
         Stage::SignedIn => {
@@ -228,6 +329,22 @@ pub async fn confirm(
             .err()
             .unwrap_or_else(ApiError::unauthenticated));
     }
+    if already_enrolled_at_enrol_stage(state, s).await? {
+        return Err(enrolled_meanwhile());
+    }
+    if s.session.stage == Stage::SignedIn {
+        // Replacing a second factor needs the password given recently.
+        let enrolled = second_factor::secret(&state.db, s.caller.user_id)
+            .await
+            .map_err(ApiError::from_store)?
+            .is_some();
+        if enrolled {
+            s.clone().signed_in()?.require_recent_auth(state)?;
+        }
+    }
+    if locked_out(state, s, "second_factor_enrolment").await? {
+        return Ok(Err(CodeCheck::SessionEnded));
+    }
     let Some(secret) = second_factor::pending_secret(&state.db, s.caller.user_id)
         .await
         .map_err(ApiError::from_store)?
@@ -245,16 +362,30 @@ pub async fn confirm(
         return Err(ApiError::bad_request("begin enrolment first"));
     }
     if s.session.stage == Stage::Enrol {
-        staff::set_stage(&state.db, &s.token, Stage::SignedIn)
+        if !staff::set_stage(&state.db, &s.token, Stage::SignedIn)
             .await
-            .map_err(ApiError::from_store)?;
+            .map_err(ApiError::from_store)?
+        {
+            return Ok(Err(CodeCheck::SessionEnded));
+        }
+        signed_in(state, s).await?;
     }
+    // Any other session of the user (perhaps someone else's, with the
+    // password) ends with the old factor.
+    let ended = staff::end_other_sessions(
+        &state.db,
+        s.caller.user_id,
+        &s.token,
+        "a new second factor was enrolled",
+    )
+    .await
+    .map_err(ApiError::from_store)?;
     log(
         state,
         s,
         "second_factor_enrolment",
         true,
-        "second factor enrolled; 10 recovery codes issued",
+        &format!("second factor enrolled; 10 recovery codes issued; {ended} other sessions ended"),
     )
     .await?;
     Ok(Ok(codes))

@@ -170,6 +170,8 @@ pub const OPERATIONS: &[Operation] = &[
             Param("birth_date", In::Query, "date", false, "ISO date."),
             Param("limit", In::Query, "integer", false, "1-200, default 50."),
             Param("offset", In::Query, "integer", false, "Default 0."),
+            Param("purpose", In::Query, "string", false, "Search outside one's own relationships: a configured purpose (where the user's service area allows it). Logged and flagged for review."),
+            Param("purpose_text", In::Query, "string", false, "The purpose in the user's own words; needed with purpose."),
         ],
         body: None,
         returns: "Matches, best first.",

@@ -52,6 +52,7 @@ pub const PAGES: &[(&str, &str, Option<Action>)] = &[
     ("GET", "/reauth", None),
     ("POST", "/reauth", None),
     ("GET", "/search", Some(Action::Search)),
+    ("POST", "/search", Some(Action::Search)),
     ("GET", "/clients", Some(Action::Search)),
     ("GET", "/clients/new", None),
     ("POST", "/clients/new", Some(Action::CreatePerson)),
@@ -401,6 +402,11 @@ pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
+/// A path with its query, encoded to travel as one query value.
+pub(crate) fn percent_encode_path(s: &str) -> String {
+    percent_encode(s)
+}
+
 fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| {
@@ -415,8 +421,15 @@ fn percent_encode(s: &str) -> String {
 
 /// Only a local path may be a place to go back to: never another site.
 pub(crate) fn local_path(next: Option<&str>) -> String {
+    // Only a path on this site, in plain characters: browsers drop tabs and
+    // newlines from addresses (`/\t/evil.example` would become
+    // `//evil.example`), and read `\` as `/`.
+    let plain = |n: &str| {
+        n.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/_-.~?=&%+".contains(&b))
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && plain(n) => n.to_owned(),
         _ => "/".to_owned(),
     }
 }
@@ -547,6 +560,11 @@ pub struct Hit {
 #[template(path = "search.html")]
 pub struct SearchPage {
     pub shell: Shell,
+    /// The purposes the user may state to search outside their own
+    /// relationships; empty when they may not.
+    pub purposes: Vec<PurposeChoice>,
+    /// The purpose stated for these results: opening one carries it.
+    pub purpose: Option<(String, String)>,
     pub name: String,
     pub identity_code: String,
     pub birth_date: String,
@@ -1192,7 +1210,47 @@ pub async fn search(
     ctx: Ctx,
     Query(q): Query<SearchQuery>,
 ) -> PageResult {
-    let (me, actor) = ctx.user(&state).await?;
+    search_page(&state, &ctx, q, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PurposeSearchForm {
+    pub name: Option<String>,
+    pub identity_code: Option<String>,
+    pub birth_date: Option<String>,
+    /// Set by the form for searching outside one's own relationships.
+    pub outside: Option<String>,
+    pub purpose: Option<String>,
+    pub purpose_text: Option<String>,
+}
+
+/// `POST /search`: the search form (a POST, so that identity codes, names
+/// and the user's words stay out of addresses and browser history), also
+/// outside one's own relationships with a stated purpose.
+pub async fn purpose_search(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<PurposeSearchForm>,
+) -> PageResult {
+    let purpose = f.outside.is_some().then(|| StatedPurpose {
+        purpose_id: f.purpose.unwrap_or_default(),
+        text: f.purpose_text.unwrap_or_default().trim().to_owned(),
+    });
+    let q = SearchQuery {
+        name: f.name,
+        identity_code: f.identity_code,
+        birth_date: f.birth_date,
+    };
+    search_page(&state, &ctx, q, purpose).await
+}
+
+async fn search_page(
+    state: &AppState,
+    ctx: &Ctx,
+    q: SearchQuery,
+    purpose: Option<StatedPurpose>,
+) -> PageResult {
+    let (me, actor) = ctx.user(state).await?;
     let clean = |s: &Option<String>| s.as_deref().map(str::trim).unwrap_or("").to_owned();
     let (name, code, birth) = (
         clean(&q.name),
@@ -1207,9 +1265,24 @@ pub async fn search(
         searched: false,
         error: None,
         hits: Vec::new(),
+        purposes: if may_state_purpose(state, &actor) {
+            purpose_choices(state, ctx)
+        } else {
+            Vec::new()
+        },
+        purpose: purpose
+            .as_ref()
+            .map(|p| (p.purpose_id.clone(), p.text.clone())),
     };
     if q.name.is_none() && q.identity_code.is_none() && q.birth_date.is_none() {
         return Ok(ctx.render(StatusCode::OK, &page));
+    }
+    if purpose
+        .as_ref()
+        .is_some_and(|p| p.purpose_id.is_empty() || p.text.is_empty())
+    {
+        page.error = Some(ctx.tr.t("purpose-missing"));
+        return Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }
     let birth_date = if birth.is_empty() {
         None
@@ -1240,6 +1313,7 @@ pub async fn search(
         birth_date,
         limit: 50,
         offset: 0,
+        purpose,
     };
     let hits = clients::search(&state.db, &me.caller, &state.gate, &criteria)
         .await
@@ -1316,19 +1390,7 @@ fn purpose_page(
     explanation: String,
     error: Option<String>,
 ) -> Response {
-    let purposes = state
-        .ui
-        .purposes
-        .iter()
-        .map(|p| PurposeChoice {
-            id: p.id.clone(),
-            name: match ctx.tr.lang {
-                Lang::Fi => p.name_fi.clone(),
-                Lang::Sv => p.name_sv.clone(),
-                Lang::En => p.name_en.clone(),
-            },
-        })
-        .collect();
+    let purposes = purpose_choices(state, ctx);
     ctx.render(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -1343,6 +1405,23 @@ fn purpose_page(
             error,
         },
     )
+}
+
+/// The configured purposes, named in the page's language.
+fn purpose_choices(state: &AppState, ctx: &Ctx) -> Vec<PurposeChoice> {
+    state
+        .ui
+        .purposes
+        .iter()
+        .map(|p| PurposeChoice {
+            id: p.id.clone(),
+            name: match ctx.tr.lang {
+                Lang::Fi => p.name_fi.clone(),
+                Lang::Sv => p.name_sv.clone(),
+                Lang::En => p.name_en.clone(),
+            },
+        })
+        .collect()
 }
 
 /// Whether a purpose could open a client for this user: a client-work role
@@ -1920,6 +1999,13 @@ mod tests {
         assert_eq!(local_path(Some("//evil.example/")), "/");
         assert_eq!(local_path(Some("https://evil.example/")), "/");
         assert_eq!(local_path(Some("/\\evil.example")), "/");
+        assert_eq!(local_path(Some("/\t/evil.example/")), "/");
+        assert_eq!(local_path(Some("/\n/evil.example/")), "/");
+        assert_eq!(local_path(Some("/ /evil.example/")), "/");
+        assert_eq!(
+            local_path(Some("/search?name=M%C3%A4kinen")),
+            "/search?name=M%C3%A4kinen"
+        );
         assert_eq!(local_path(None), "/");
     }
 }

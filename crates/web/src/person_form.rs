@@ -491,7 +491,14 @@ pub async fn edit_get(
         phones: Vec::new(),
         emails: Vec::new(),
     });
-    let address = contact.addresses.iter().find(|a| a.kind == "permanent");
+    // The permanent address in force today (a move the population
+    // register has told of in advance is not today's).
+    let today = chrono::Utc::now().date_naive();
+    let address = contact.addresses.iter().find(|a| {
+        a.kind == "permanent"
+            && a.valid_from.is_none_or(|f| f <= today)
+            && a.valid_until.is_none_or(|u| today <= u)
+    });
     let f = PersonForm {
         first_names: p.first_names.clone(),
         surname: p.surname.clone(),
