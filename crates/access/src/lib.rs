@@ -618,6 +618,50 @@ pub fn decide_on_client(
     d
 }
 
+/// The service areas of the client in which `action` is allowed to the
+/// actor by a relationship or a commission. A client's documents each
+/// belong to a service area: a user sees those of these areas only (a
+/// child-welfare worker does not see the same client's adult-services
+/// documents). Each area is decided by the same rules as one client, with
+/// the facts of that area alone.
+pub fn areas_allowed(
+    actor: &Actor,
+    action: Action,
+    client: &ClientFacts,
+    settings: &dyn AccessSettings,
+) -> Vec<String> {
+    let mut areas: Vec<String> = client
+        .relationships
+        .iter()
+        .map(|r| r.service_area.clone())
+        .chain(client.commissions.iter().map(|c| c.service_area.clone()))
+        .collect();
+    areas.sort();
+    areas.dedup();
+    areas
+        .into_iter()
+        .filter(|area| {
+            let only = ClientFacts {
+                client_id: client.client_id,
+                relationships: client
+                    .relationships
+                    .iter()
+                    .filter(|r| &r.service_area == area)
+                    .cloned()
+                    .collect(),
+                commissions: client
+                    .commissions
+                    .iter()
+                    .filter(|c| &c.service_area == area)
+                    .cloned()
+                    .collect(),
+            };
+            let d = decide_by_rules(actor, action, &only, None, settings);
+            d.allowed && d.service_area.as_deref() == Some(area.as_str())
+        })
+        .collect()
+}
+
 fn decide_by_rules(
     actor: &Actor,
     action: Action,
@@ -829,6 +873,39 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
+    }
+
+    #[test]
+    fn documents_are_reached_only_in_the_areas_of_the_users_relationships() {
+        let mut c = client(true);
+        c.relationships.push(RelationshipFact {
+            id: 4,
+            unit: "u2".into(),
+            service_area: "lapsiperheet".into(),
+            active: true,
+            actor_responsible: false,
+            actor_on_team: false,
+        });
+        let adult = actor(&[(Role::ClientWorker, "u1", Some("aikuiset"))]);
+        assert_eq!(
+            areas_allowed(&adult, Action::ViewDocument, &c, &Settings),
+            vec!["aikuiset".to_owned()]
+        );
+        let both = actor(&[
+            (Role::ClientWorker, "u1", Some("aikuiset")),
+            (Role::UnitSupervisor, "u2", Some("lapsiperheet")),
+        ]);
+        assert_eq!(
+            areas_allowed(&both, Action::ViewDocument, &c, &Settings),
+            vec!["aikuiset".to_owned(), "lapsiperheet".to_owned()]
+        );
+        // A supervisor reads but does not write there.
+        assert_eq!(
+            areas_allowed(&both, Action::WriteDocument, &c, &Settings),
+            vec!["aikuiset".to_owned()]
+        );
+        let nobody = actor(&[(Role::ClientWorker, "u9", Some("aikuiset"))]);
+        assert!(areas_allowed(&nobody, Action::ViewDocument, &c, &Settings).is_empty());
     }
 
     #[test]

@@ -9,5 +9,6 @@
 
 pub mod calendar;
 pub mod contact;
+pub mod document;
 pub mod hetu;
 pub mod register;

@@ -61,6 +61,8 @@ pub struct Access {
     action: Action,
     use_log_id: i64,
     decision: Decision,
+    /// On a client: the service areas whose data the action reaches.
+    areas: Vec<String>,
     _seal: Seal,
 }
 
@@ -79,6 +81,12 @@ impl Access {
     }
     pub fn decision(&self) -> &Decision {
         &self.decision
+    }
+    /// The client's service areas whose data this access reaches: those of
+    /// the relationships and commissions that allow it, or, opened with a
+    /// stated purpose, the areas that allow access outside a relationship.
+    pub fn areas(&self) -> &[String] {
+        &self.areas
     }
 }
 
@@ -384,6 +392,7 @@ pub async fn enter(
         Some((actor, client)) => (Some(actor), client),
         None => (None, None),
     };
+    let mut areas: Vec<String> = Vec::new();
     let (decision, register_id, actor_name) = match &actor {
         None => (
             Decision {
@@ -428,6 +437,13 @@ pub async fn enter(
                     request.reason,
                     settings,
                 );
+                if d.allowed {
+                    areas = if d.rule == kirjo_access::Rule::StatedPurpose {
+                        settings.outside_access_areas.clone()
+                    } else {
+                        kirjo_access::areas_allowed(actor, request.action, &facts, settings)
+                    };
+                }
                 (d, Some(register_id), actor.name.clone())
             }
             None => (
@@ -500,6 +516,7 @@ pub async fn enter(
             action: request.action,
             use_log_id,
             decision,
+            areas,
             _seal: Seal,
         },
     })

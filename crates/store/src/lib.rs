@@ -9,6 +9,7 @@ pub mod bootstrap;
 pub mod clients;
 pub mod data_groups;
 pub mod demo;
+pub mod documents;
 pub mod extract;
 pub mod gate;
 pub mod health;

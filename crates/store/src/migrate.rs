@@ -55,6 +55,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_second_factor_and_pages",
         sql: include_str!("../migrations/0006_second_factor_and_pages.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_documents",
+        sql: include_str!("../migrations/0007_documents.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.

@@ -35,6 +35,33 @@ pub const ROUTES: &[(&str, &str, Option<Action>)] = &[
         Some(Action::ApproveRights),
     ),
     ("GET", "/api/clients", Some(Action::Search)),
+    (
+        "GET",
+        "/api/clients/{id}/documents",
+        Some(Action::ViewDocument),
+    ),
+    (
+        "POST",
+        "/api/clients/{id}/documents",
+        Some(Action::WriteDocument),
+    ),
+    ("GET", "/api/documents/{id}", Some(Action::ViewDocument)),
+    ("PUT", "/api/documents/{id}", Some(Action::WriteDocument)),
+    (
+        "POST",
+        "/api/documents/{id}/complete",
+        Some(Action::WriteDocument),
+    ),
+    (
+        "POST",
+        "/api/documents/{id}/discard",
+        Some(Action::WriteDocument),
+    ),
+    (
+        "POST",
+        "/api/documents/{id}/corrections",
+        Some(Action::CorrectEntry),
+    ),
     ("POST", "/api/clients", Some(Action::CreatePerson)),
     ("PUT", "/api/clients/{id}", Some(Action::EditBasicData)),
     ("GET", "/api/clients/{id}", Some(Action::ViewBasicData)),

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod documents;
 pub mod i18n;
 pub mod log_pages;
 pub mod metrics;
@@ -323,6 +324,17 @@ pub fn router(state: AppState) -> Router {
             "/api/clients/{id}/sensitive",
             get(api::sensitive).post(api::record_sensitive),
         )
+        .route(
+            "/api/clients/{id}/documents",
+            get(documents::timeline).post(documents::create),
+        )
+        .route(
+            "/api/documents/{id}",
+            get(documents::read).put(documents::edit),
+        )
+        .route("/api/documents/{id}/complete", post(documents::complete))
+        .route("/api/documents/{id}/discard", post(documents::discard))
+        .route("/api/documents/{id}/corrections", post(documents::correct))
         .route("/api/clients/{id}/finances", get(api::finances))
         .route("/api/clients/{id}/relations", post(api::add_relation))
         .route("/api/clients/{id}/turvakielto", post(api::add_turvakielto))

@@ -63,7 +63,69 @@ const PERIOD: [Param; 3] = [
     ),
 ];
 
+const NARRATIVE: &str = r#"{"type":"object","required":["entry","date","text"],"additionalProperties":false,"properties":{"entry":{"type":"string","enum":["meeting_or_contact","guidance_and_advice","negotiation","daily_life"],"description":"The kind of narrative entry (Sosmeta 19005, 19003, 19004, 19007)."},"date":{"type":"string","format":"date"},"text":{"type":"string","maxLength":20000},"agreed":{"type":"string","description":"What was agreed; meetings and negotiations only."}}}"#;
+
 pub const OPERATIONS: &[Operation] = &[
+    Operation {
+        method: "GET",
+        path: "/api/clients/{id}/documents",
+        summary: "The client's timeline: the latest version of each completed document in the service areas where the user has the client, and the user's own drafts, newest first.",
+        params: &[
+            ID,
+            Param("area", In::Query, "string", false, "Only this service area (sub-register id)."),
+            Param("kind", In::Query, "string", false, "Only this kind of document (narrative)."),
+        ],
+        body: None,
+        returns: "The documents.",
+    },
+    Operation {
+        method: "POST",
+        path: "/api/clients/{id}/documents",
+        summary: "A new narrative entry, as the user's draft, in the service area of the relationship that lets them write. The metadata (name, client, organiser, producer, author, time) are Kirjo's: a body that gives them is refused.",
+        params: &[ID, Param("lang", In::Query, "string", false, "fi (default), sv or en: the language of field errors.")],
+        body: Some(NARRATIVE),
+        returns: "The new document's id (201); 422 with every field error.",
+    },
+    Operation {
+        method: "GET",
+        path: "/api/documents/{id}",
+        summary: "A document version with its metadata and the document's history (every completed version, with who corrected it, when and why). A draft only to its author.",
+        params: &[ID],
+        body: None,
+        returns: "The document and its versions.",
+    },
+    Operation {
+        method: "PUT",
+        path: "/api/documents/{id}",
+        summary: "Edit a draft of the user's own. A completed document is never changed: it is corrected.",
+        params: &[ID, Param("lang", In::Query, "string", false, "fi (default), sv or en.")],
+        body: Some(NARRATIVE),
+        returns: "204.",
+    },
+    Operation {
+        method: "POST",
+        path: "/api/documents/{id}/complete",
+        summary: "Complete a draft of the user's own: it is locked for good.",
+        params: &[ID],
+        body: None,
+        returns: "204.",
+    },
+    Operation {
+        method: "POST",
+        path: "/api/documents/{id}/discard",
+        summary: "Discard a draft of the user's own (logged; the row stays, marked discarded).",
+        params: &[ID],
+        body: None,
+        returns: "204.",
+    },
+    Operation {
+        method: "POST",
+        path: "/api/documents/{id}/corrections",
+        summary: "Correct the latest version of a completed document: a new completed version pointing at it, with the reason. The corrected version stays readable.",
+        params: &[ID, Param("lang", In::Query, "string", false, "fi (default), sv or en.")],
+        body: Some(r#"{"type":"object","required":["entry","date","text","reason"],"properties":{"entry":{"type":"string"},"date":{"type":"string","format":"date"},"text":{"type":"string"},"agreed":{"type":"string"},"reason":{"type":"string","description":"Why it is corrected."}}}"#),
+        returns: "The new version's id (201).",
+    },
     Operation {
         method: "GET",
         path: "/api/openapi.json",

@@ -1,0 +1,343 @@
+//! Client documents over the API: drafts, completion, corrections with
+//! their history, discarding, the timeline, and metadata that only Kirjo
+//! writes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{demo_db, get_as, post_json, serve, sign_in};
+use kirjo_testkit::http_with;
+
+async fn put_json(
+    addr: std::net::SocketAddr,
+    cookie: &str,
+    path: &str,
+    body: &str,
+) -> kirjo_testkit::HttpResponse {
+    http_with(
+        addr,
+        "PUT",
+        path,
+        &[("cookie", cookie), ("content-type", "application/json")],
+        Some(body),
+    )
+    .await
+}
+
+fn json(body: &str) -> serde_json::Value {
+    serde_json::from_str(body).unwrap()
+}
+
+#[tokio::test]
+async fn a_narrative_entry_goes_from_draft_to_completed_and_is_corrected_never_changed() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let eetu: i64 = sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE 'Eetu%'")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let outi = sign_in(addr, "outi.sijainen").await;
+    let path = format!("/api/clients/{eetu}/documents");
+
+    // Field errors, each named, in the user's language.
+    let bad = post_json(
+        addr,
+        &sari,
+        &format!("{path}?lang=sv"),
+        r#"{"entry":"kirje","date":"2026-13-01","text":""}"#,
+    )
+    .await;
+    assert_eq!(bad.status, 422);
+    let errors = json(&bad.body)["errors"].as_array().unwrap().clone();
+    let fields: Vec<&str> = errors
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["entry", "date", "text"]);
+    assert!(bad.body.contains("Skriv anteckningen"));
+    // Metadata cannot be given: the body takes the entry's own fields only.
+    let forged = post_json(
+        addr,
+        &sari,
+        &path,
+        r#"{"entry":"meeting_or_contact","date":"2026-11-20","text":"x","author_name":"Joku Muu"}"#,
+    )
+    .await;
+    assert!(
+        forged.status == 400 || forged.status == 422,
+        "{}",
+        forged.body
+    );
+
+    let created = post_json(
+        addr,
+        &sari,
+        &path,
+        r#"{"entry":"meeting_or_contact","date":"2026-11-20","text":"Kotikäynti. Eetu kertoi koulusta.","agreed":"Seuraava käynti 1.12."}"#,
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = json(&created.body)["id"].as_i64().unwrap();
+    let doc = json(
+        &get_as(addr, &sari, &format!("/api/documents/{id}"))
+            .await
+            .body,
+    );
+    let d = &doc["document"];
+    assert_eq!(d["state"], "draft");
+    assert_eq!(d["name"], "Merkintä tapaamisesta tai yhteydenotosta");
+    assert_eq!(d["definition_oid"], "1.2.246.537.6.1506.19005");
+    assert_eq!(d["client_name"], "Eetu Juhani Mäkinen");
+    assert_eq!(d["author_name"], "Sari Saarinen");
+    assert_eq!(d["service_area"], "lapsiperheet");
+    assert_eq!(d["producer"], "Lapsiperheiden palvelujen yksikkö");
+    assert!(
+        d["organiser"]
+            .as_str()
+            .unwrap()
+            .contains("Harjuniemen kunta"),
+        "{d}"
+    );
+    assert_eq!(d["content"]["agreed"], "Seuraava käynti 1.12.");
+    // A draft is its author's: the team member does not see it.
+    assert_eq!(
+        get_as(addr, &outi, &format!("/api/documents/{id}"))
+            .await
+            .status,
+        403
+    );
+    let timeline = json(&get_as(addr, &outi, &path).await.body);
+    assert_eq!(timeline["documents"].as_array().unwrap().len(), 0);
+    // The author edits the draft, and completes it.
+    let edited = put_json(
+        addr,
+        &sari,
+        &format!("/api/documents/{id}"),
+        r#"{"entry":"meeting_or_contact","date":"2026-11-20","text":"Kotikäynti. Eetu kertoi koulusta ja harrastuksista.","agreed":"Seuraava käynti 1.12."}"#,
+    )
+    .await;
+    assert_eq!(edited.status, 204, "{}", edited.body);
+    assert_eq!(
+        post_json(addr, &outi, &format!("/api/documents/{id}/complete"), "{}")
+            .await
+            .status,
+        403,
+        "only the author"
+    );
+    assert_eq!(
+        post_json(addr, &sari, &format!("/api/documents/{id}/complete"), "{}")
+            .await
+            .status,
+        204
+    );
+    // Completed: no edit in place, by anyone.
+    let again = put_json(
+        addr,
+        &sari,
+        &format!("/api/documents/{id}"),
+        r#"{"entry":"meeting_or_contact","date":"2026-11-20","text":"muutettu"}"#,
+    )
+    .await;
+    assert_eq!(again.status, 403);
+    assert!(
+        again.body.contains("corrected, never changed"),
+        "{}",
+        again.body
+    );
+    assert_eq!(
+        post_json(addr, &sari, &format!("/api/documents/{id}/discard"), "{}")
+            .await
+            .status,
+        403
+    );
+    // Not even by the owner role in the database.
+    let direct = sqlx::query("UPDATE document SET content = '{}' WHERE id = $1")
+        .bind(id)
+        .execute(&db.owner)
+        .await;
+    assert!(
+        direct.is_err(),
+        "the trigger refuses a change to a completed document"
+    );
+    // The team member sees it now.
+    assert_eq!(
+        get_as(addr, &outi, &format!("/api/documents/{id}"))
+            .await
+            .status,
+        200
+    );
+
+    // A correction: a new version, the original stays, the history says
+    // who, when and why.
+    let no_reason = post_json(
+        addr,
+        &sari,
+        &format!("/api/documents/{id}/corrections"),
+        r#"{"entry":"meeting_or_contact","date":"2026-11-19","text":"Kotikäynti."}"#,
+    )
+    .await;
+    assert_eq!(no_reason.status, 422);
+    let fixed = post_json(
+        addr,
+        &sari,
+        &format!("/api/documents/{id}/corrections"),
+        r#"{"entry":"meeting_or_contact","date":"2026-11-19","text":"Kotikäynti. Eetu kertoi koulusta ja harrastuksista.","agreed":"Seuraava käynti 1.12.","reason":"Käynnin päivä oli väärin."}"#,
+    )
+    .await;
+    assert_eq!(fixed.status, 201, "{}", fixed.body);
+    let v2 = json(&fixed.body)["id"].as_i64().unwrap();
+    let old = json(
+        &get_as(addr, &sari, &format!("/api/documents/{id}"))
+            .await
+            .body,
+    );
+    assert_eq!(
+        old["document"]["content"]["date"], "2026-11-20",
+        "the original is unchanged"
+    );
+    assert_eq!(old["document"]["superseded"], true);
+    let new = json(
+        &get_as(addr, &sari, &format!("/api/documents/{v2}"))
+            .await
+            .body,
+    );
+    assert_eq!(new["document"]["version"], 2);
+    assert_eq!(new["document"]["corrects_id"], id);
+    assert_eq!(
+        new["document"]["correction_reason"],
+        "Käynnin päivä oli väärin."
+    );
+    let versions = new["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0]["id"], id);
+    // Only the latest version is corrected.
+    let stale = post_json(
+        addr,
+        &sari,
+        &format!("/api/documents/{id}/corrections"),
+        r#"{"entry":"meeting_or_contact","date":"2026-11-19","text":"x","reason":"y"}"#,
+    )
+    .await;
+    assert_eq!(stale.status, 403);
+    // The timeline shows the latest version only.
+    let timeline = json(&get_as(addr, &outi, &path).await.body);
+    let lines = timeline["documents"].as_array().unwrap();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["id"], v2);
+    assert_eq!(lines[0]["corrected"], true);
+}
+
+#[tokio::test]
+async fn a_discarded_draft_leaves_the_timeline_and_the_discarding_is_logged() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let ella: i64 = sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE 'Ella%'")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let path = format!("/api/clients/{ella}/documents");
+    let created = post_json(
+        addr,
+        &sari,
+        &path,
+        r#"{"entry":"daily_life","date":"2026-11-18","text":"Arki sujuu."}"#,
+    )
+    .await;
+    let id = json(&created.body)["id"].as_i64().unwrap();
+    assert_eq!(
+        json(&get_as(addr, &sari, &path).await.body)["documents"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        post_json(addr, &sari, &format!("/api/documents/{id}/discard"), "{}")
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        json(&get_as(addr, &sari, &path).await.body)["documents"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    let logged: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM use_log WHERE client_id = $1 AND data = $2 AND allowed",
+    )
+    .bind(ella)
+    .bind(format!("document:{id} discard draft"))
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(logged, 1);
+    let state: String = sqlx::query_scalar("SELECT state FROM document WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    assert_eq!(state, "discarded", "the row stays");
+}
+
+#[tokio::test]
+async fn documents_of_a_client_are_read_only_where_the_user_has_the_client() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let eetu: i64 = sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE 'Eetu%'")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let created = post_json(
+        addr,
+        &sari,
+        &format!("/api/clients/{eetu}/documents"),
+        r#"{"entry":"guidance_and_advice","date":"2026-11-18","text":"Ohjausta."}"#,
+    )
+    .await;
+    let id = json(&created.body)["id"].as_i64().unwrap();
+    assert_eq!(
+        post_json(addr, &sari, &format!("/api/documents/{id}/complete"), "{}")
+            .await
+            .status,
+        204
+    );
+    // Adult services: no relationship with the child, no documents.
+    let pekka = sign_in(addr, "pekka.sosiaaliohjaaja").await;
+    assert_eq!(
+        get_as(addr, &pekka, &format!("/api/documents/{id}"))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        get_as(addr, &pekka, &format!("/api/clients/{eetu}/documents"))
+            .await
+            .status,
+        403
+    );
+    // The data protection officer reads logs, not documents.
+    let sanna = sign_in(addr, "sanna.tietosuoja").await;
+    assert_eq!(
+        get_as(addr, &sanna, &format!("/api/documents/{id}"))
+            .await
+            .status,
+        403
+    );
+    // The supervisor of the unit reads completed documents.
+    let leena = sign_in(addr, "leena.esihenkilo").await;
+    assert_eq!(
+        get_as(addr, &leena, &format!("/api/documents/{id}"))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        get_as(addr, &leena, "/api/documents/999999").await.status,
+        404
+    );
+}

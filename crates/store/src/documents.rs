@@ -1,0 +1,496 @@
+//! Client documents through the gate: drafts that their author edits,
+//! completes or discards; completed versions that are never changed, only
+//! corrected by a new version; and the client's timeline. A document
+//! belongs to a service area, and a user reads only the documents of the
+//! areas where their relationship (or commission, or stated purpose) gives
+//! them the client; a draft is its author's alone. The metadata of
+//! 703/2023 §37-38 are written by Kirjo from the database, never taken
+//! from the request.
+
+use crate::gate::{enter, Caller, GateError, GateSettings, Guarded, Pending, Request};
+use chrono::{DateTime, NaiveDate, Utc};
+use kirjo_access::{Action, StatedPurpose};
+use kirjo_domain::contact::Lang;
+use kirjo_domain::document::Narrative;
+use serde::Serialize;
+use sqlx::Row;
+
+/// One version of a document, with its metadata.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Document {
+    pub id: i64,
+    /// The first version's id: the document across its versions.
+    pub series_id: i64,
+    pub version: i32,
+    pub client_id: i64,
+    pub service_area: String,
+    pub kind: String,
+    pub content: serde_json::Value,
+    pub name: String,
+    pub definition_oid: String,
+    pub client_name: String,
+    pub client_identity_code: Option<String>,
+    pub organiser: String,
+    pub producer: String,
+    pub author_id: i64,
+    pub author_name: String,
+    pub author_title: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub state: String,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub corrects_id: Option<i64>,
+    pub correction_reason: Option<String>,
+    /// A later version corrects this one.
+    pub superseded: bool,
+}
+
+const COLUMNS: &str =
+    "d.id, coalesce(d.series_id, d.id) AS series, d.version, d.client_id, d.sub_register_id,
+    d.kind, d.content, d.name, d.definition_oid, d.client_name, d.client_identity_code, d.organiser,
+    d.producer, d.author_id, d.author_name, d.author_title, d.created_at, d.updated_at, d.state,
+    d.completed_at, d.corrects_id, d.correction_reason,
+    EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id) AS superseded";
+
+fn document(r: &sqlx::postgres::PgRow) -> Result<Document, sqlx::Error> {
+    Ok(Document {
+        id: r.try_get("id")?,
+        series_id: r.try_get("series")?,
+        version: r.try_get("version")?,
+        client_id: r.try_get("client_id")?,
+        service_area: r.try_get("sub_register_id")?,
+        kind: r.try_get("kind")?,
+        content: r.try_get("content")?,
+        name: r.try_get("name")?,
+        definition_oid: r.try_get("definition_oid")?,
+        client_name: r.try_get("client_name")?,
+        client_identity_code: r.try_get("client_identity_code")?,
+        organiser: r.try_get("organiser")?,
+        producer: r.try_get("producer")?,
+        author_id: r.try_get("author_id")?,
+        author_name: r.try_get("author_name")?,
+        author_title: r.try_get("author_title")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        state: r.try_get("state")?,
+        completed_at: r.try_get("completed_at")?,
+        corrects_id: r.try_get("corrects_id")?,
+        correction_reason: r.try_get("correction_reason")?,
+        superseded: r.try_get("superseded")?,
+    })
+}
+
+async fn on_client(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    action: Action,
+    client_id: i64,
+    data: &str,
+    purpose: Option<&StatedPurpose>,
+) -> Result<Guarded, GateError> {
+    enter(
+        pool,
+        caller,
+        settings,
+        &Request {
+            action,
+            client_id: Some(client_id),
+            data,
+            purpose,
+            reason: None,
+        },
+    )
+    .await
+}
+
+/// The client a document is of (to decide on it), if it exists. Reads only
+/// the id, before the gate.
+pub async fn client_of(pool: &sqlx::PgPool, document_id: i64) -> crate::Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT client_id FROM document WHERE id = $1")
+            .bind(document_id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// Starts a narrative entry as a draft of the user's, in the service area
+/// whose relationship lets them write (`WriteDocument`).
+pub async fn create_narrative(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    client_id: i64,
+    n: &Narrative,
+) -> Result<i64, GateError> {
+    let mut g = on_client(
+        pool,
+        caller,
+        settings,
+        Action::WriteDocument,
+        client_id,
+        "document: new narrative entry",
+        None,
+    )
+    .await?;
+    let Some(area) = g.access.decision().service_area.clone() else {
+        return Err(g
+            .deny("denied: a document belongs to a service area, and no relationship gives one")
+            .await);
+    };
+    let (conn, access) = g.parts();
+    let content = serde_json::to_value(n)
+        .map_err(|e| GateError::Store(crate::StoreError::Setup(e.to_string())))?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO document (client_id, register_id, sub_register_id, kind, content, name, definition_oid,
+                               client_name, client_identity_code, organiser, producer,
+                               author_id, author_name, author_title)
+         SELECT p.id, p.register_id, $2, 'narrative', $3, $4, $5,
+                p.first_names || ' ' || p.surname, p.identity_code,
+                (SELECT name FROM controller WHERE id = 1),
+                coalesce((SELECT pr.name FROM staff_user su JOIN provider pr ON pr.id = su.provider_id WHERE su.id = $6),
+                         (SELECT u.name_fi FROM role_grant g JOIN unit u ON u.id = g.unit_id
+                          WHERE g.user_id = $6 AND g.sub_register_id = $2 AND g.ended_at IS NULL ORDER BY g.id LIMIT 1),
+                         (SELECT name FROM controller WHERE id = 1)),
+                su.id, su.name, su.title
+         FROM person p, staff_user su WHERE p.id = $1 AND su.id = $6
+         RETURNING id",
+    )
+    .bind(client_id)
+    .bind(&area)
+    .bind(content)
+    .bind(n.entry.name(Lang::Fi))
+    .bind(n.entry.definition_oid())
+    .bind(access.user_id())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(g.finish(Pending::new(id)).await?)
+}
+
+/// What may be done to a draft, by its author.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftStep {
+    Edit,
+    Complete,
+    Discard,
+}
+
+/// The document's row as the checks need it.
+async fn facts(
+    conn: &mut sqlx::PgConnection,
+    id: i64,
+) -> Result<Option<(i64, String, i64, String, bool)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT d.client_id, d.sub_register_id, d.author_id, d.state,
+                EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id)
+         FROM document d WHERE d.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Edits, completes or discards a draft: only its author, only a draft.
+/// Completing locks it for good.
+pub async fn draft_step(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    client_id: i64,
+    id: i64,
+    step: DraftStep,
+    content: Option<&Narrative>,
+) -> Result<(), GateError> {
+    let what = match step {
+        DraftStep::Edit => format!("document:{id} edit draft"),
+        DraftStep::Complete => format!("document:{id} complete"),
+        DraftStep::Discard => format!("document:{id} discard draft"),
+    };
+    let mut g = on_client(
+        pool,
+        caller,
+        settings,
+        Action::WriteDocument,
+        client_id,
+        &what,
+        None,
+    )
+    .await?;
+    let (conn, access) = g.parts();
+    let user = access.user_id();
+    let areas = access.areas().to_vec();
+    let Some((doc_client, area, author, state, _)) = facts(&mut *conn, id).await? else {
+        return Err(g.deny(format!("denied: no document {id}")).await);
+    };
+    if doc_client != client_id || !areas.contains(&area) {
+        return Err(g
+            .deny(format!(
+                "denied: document {id} is not in a service area the user may write in"
+            ))
+            .await);
+    }
+    if author != user {
+        return Err(g
+            .deny(format!("denied: document {id} is a draft of another user"))
+            .await);
+    }
+    if state != "draft" {
+        return Err(g
+            .deny(format!("denied: document {id} is {state}; a completed document is corrected, never changed"))
+            .await);
+    }
+    let (conn, _) = g.parts();
+    match (step, content) {
+        (DraftStep::Edit, Some(n)) => {
+            let content = serde_json::to_value(n)
+                .map_err(|e| GateError::Store(crate::StoreError::Setup(e.to_string())))?;
+            sqlx::query("UPDATE document SET content = $2, updated_at = now() WHERE id = $1")
+                .bind(id)
+                .bind(content)
+                .execute(&mut *conn)
+                .await?;
+        }
+        (DraftStep::Edit, None) => {
+            return Err(GateError::Store(crate::StoreError::Setup(
+                "an edit needs the content".to_owned(),
+            )))
+        }
+        (DraftStep::Complete, _) => {
+            sqlx::query("UPDATE document SET state = 'completed', completed_at = now(), updated_at = now() WHERE id = $1")
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        (DraftStep::Discard, _) => {
+            sqlx::query("UPDATE document SET state = 'discarded', discarded_at = now(), updated_at = now() WHERE id = $1")
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(g.finish(Pending::new(())).await?)
+}
+
+/// Corrects a completed document (`CorrectEntry`): a new completed version
+/// that points at the one it corrects, with the reason. The corrected
+/// version stays as it was. Only the latest version is corrected.
+pub async fn correct(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    client_id: i64,
+    id: i64,
+    n: &Narrative,
+    reason: &str,
+) -> Result<i64, GateError> {
+    let mut g = on_client(
+        pool,
+        caller,
+        settings,
+        Action::CorrectEntry,
+        client_id,
+        &format!("document:{id} correction"),
+        None,
+    )
+    .await?;
+    let (conn, access) = g.parts();
+    let areas = access.areas().to_vec();
+    let Some((doc_client, area, _, state, superseded)) = facts(&mut *conn, id).await? else {
+        return Err(g.deny(format!("denied: no document {id}")).await);
+    };
+    if doc_client != client_id || !areas.contains(&area) {
+        return Err(g
+            .deny(format!(
+                "denied: document {id} is not in a service area the user may write in"
+            ))
+            .await);
+    }
+    if state != "completed" {
+        return Err(g
+            .deny(format!(
+                "denied: document {id} is {state}: only a completed document is corrected"
+            ))
+            .await);
+    }
+    if superseded {
+        return Err(g
+            .deny(format!(
+                "denied: document {id} has been corrected already; correct its latest version"
+            ))
+            .await);
+    }
+    let (conn, access) = g.parts();
+    let content = serde_json::to_value(n)
+        .map_err(|e| GateError::Store(crate::StoreError::Setup(e.to_string())))?;
+    let new: i64 = sqlx::query_scalar(
+        "INSERT INTO document (series_id, version, client_id, register_id, sub_register_id, kind, content, name,
+                               definition_oid, client_name, client_identity_code, organiser, producer,
+                               author_id, author_name, author_title, state, completed_at,
+                               corrects_id, correction_reason)
+         SELECT coalesce(d.series_id, d.id), d.version + 1, d.client_id, d.register_id, d.sub_register_id, d.kind,
+                $2, $3, $4, d.client_name, d.client_identity_code, d.organiser, d.producer,
+                su.id, su.name, su.title, 'completed', now(), d.id, $5
+         FROM document d, staff_user su WHERE d.id = $1 AND su.id = $6
+         RETURNING id",
+    )
+    .bind(id)
+    .bind(content)
+    .bind(n.entry.name(Lang::Fi))
+    .bind(n.entry.definition_oid())
+    .bind(reason)
+    .bind(access.user_id())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(g.finish(Pending::new(new)).await?)
+}
+
+/// A document with all its versions, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WithHistory {
+    pub document: Document,
+    pub versions: Vec<Document>,
+}
+
+/// Reads a document and its history (`ViewDocument`): only in the service
+/// areas the user may read, and a draft only by its author.
+pub async fn read(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    client_id: i64,
+    id: i64,
+    purpose: Option<&StatedPurpose>,
+) -> Result<Option<WithHistory>, GateError> {
+    let mut g = on_client(
+        pool,
+        caller,
+        settings,
+        Action::ViewDocument,
+        client_id,
+        &format!("document:{id}"),
+        purpose,
+    )
+    .await?;
+    let (conn, access) = g.parts();
+    let user = access.user_id();
+    let areas = access.areas().to_vec();
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM document d WHERE d.id = $1 AND d.client_id = $2"
+    ))
+    .bind(id)
+    .bind(client_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(g.finish(Pending::new(None)).await?);
+    };
+    let doc = document(&row)?;
+    if !areas.contains(&doc.service_area) {
+        return Err(g
+            .deny(format!(
+                "denied: document {id} is in {}, where the user does not have the client",
+                doc.service_area
+            ))
+            .await);
+    }
+    if doc.state != "completed" && doc.author_id != user {
+        return Err(g
+            .deny(format!("denied: document {id} is a draft of another user"))
+            .await);
+    }
+    let (conn, _) = g.parts();
+    let versions = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM document d WHERE coalesce(d.series_id, d.id) = $1 AND d.state = 'completed'
+         ORDER BY d.version"
+    ))
+    .bind(doc.series_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(document)
+    .collect::<Result<Vec<_>, _>>()?;
+    Ok(g.finish(Pending::new(Some(WithHistory {
+        document: doc,
+        versions,
+    })))
+    .await?)
+}
+
+/// One line of the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineLine {
+    pub id: i64,
+    pub series_id: i64,
+    pub version: i32,
+    pub kind: String,
+    pub name: String,
+    pub service_area: String,
+    pub author_name: String,
+    pub state: String,
+    /// The entry's own date, where it has one.
+    pub date: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub corrected: bool,
+}
+
+/// The client's documents that the user may see (`ViewDocument`), across
+/// the service areas where they have the client, newest first: the latest
+/// version of each completed document, and the user's own drafts.
+pub async fn timeline(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    client_id: i64,
+    area: Option<&str>,
+    kind: Option<&str>,
+) -> Result<Vec<TimelineLine>, GateError> {
+    let mut g = on_client(
+        pool,
+        caller,
+        settings,
+        Action::ViewDocument,
+        client_id,
+        "documents: timeline",
+        None,
+    )
+    .await?;
+    let (conn, access) = g.parts();
+    let rows = sqlx::query(
+        "SELECT d.id, coalesce(d.series_id, d.id) AS series, d.version, d.kind, d.name, d.sub_register_id,
+                d.author_name, d.state, (d.content->>'date')::date AS date, d.created_at, d.corrects_id IS NOT NULL AS corrected
+         FROM document d
+         WHERE d.client_id = $1 AND d.sub_register_id = ANY($2)
+           AND ($3::text IS NULL OR d.sub_register_id = $3)
+           AND ($4::text IS NULL OR d.kind = $4)
+           AND ((d.state = 'completed' AND NOT EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id))
+                OR (d.state = 'draft' AND d.author_id = $5))
+         ORDER BY coalesce((d.content->>'date')::date, d.created_at::date) DESC, d.created_at DESC, d.id DESC",
+    )
+    .bind(client_id)
+    .bind(access.areas())
+    .bind(area)
+    .bind(kind)
+    .bind(access.user_id())
+    .fetch_all(&mut *conn)
+    .await?;
+    let lines = rows
+        .iter()
+        .map(|r| {
+            Ok(TimelineLine {
+                id: r.try_get("id")?,
+                series_id: r.try_get("series")?,
+                version: r.try_get("version")?,
+                kind: r.try_get("kind")?,
+                name: r.try_get("name")?,
+                service_area: r.try_get("sub_register_id")?,
+                author_name: r.try_get("author_name")?,
+                state: r.try_get("state")?,
+                date: r.try_get("date")?,
+                created_at: r.try_get("created_at")?,
+                corrected: r.try_get("corrected")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(g.finish(Pending::new(lines)).await?)
+}

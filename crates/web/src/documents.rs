@@ -1,0 +1,255 @@
+//! The API of client documents (narrative entries first): drafts, completion,
+//! discarding, corrections, a document with its history, and the client's
+//! timeline. The body carries only the kind's own fields: the metadata are
+//! Kirjo's, and a request that tries to give them is refused.
+
+use crate::auth::SignedIn;
+use crate::{ApiError, AppState};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kirjo_domain::contact::Lang;
+use kirjo_domain::document::Narrative;
+use kirjo_store::documents::{self, DraftStep};
+use serde::Deserialize;
+
+/// A narrative entry as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NarrativeBody {
+    #[serde(default)]
+    pub entry: String,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub text: String,
+    pub agreed: Option<String>,
+}
+
+/// A correction: the new content and why.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionBody {
+    #[serde(default)]
+    pub entry: String,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub text: String,
+    pub agreed: Option<String>,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Checks the fields; every problem named by its field in `lang`.
+pub fn check(
+    entry: &str,
+    date: &str,
+    text: &str,
+    agreed: Option<&str>,
+    lang: Lang,
+) -> Result<Narrative, Vec<crate::people::FieldError>> {
+    let today = chrono::Utc::now().date_naive();
+    kirjo_domain::document::narrative(entry, date, text, agreed, today).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|(field, e)| crate::people::FieldError {
+                field: field.to_owned(),
+                message: e.message(lang).to_owned(),
+            })
+            .collect()
+    })
+}
+
+fn field_errors(errors: Vec<crate::people::FieldError>) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(serde_json::json!({ "errors": errors })),
+    )
+        .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LangQuery {
+    pub lang: Option<String>,
+}
+
+/// `POST /api/clients/{id}/documents` (Action::WriteDocument): a new
+/// narrative entry, as a draft of the user's.
+pub async fn create(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(client): Path<i64>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+    Json(b): Json<NarrativeBody>,
+) -> Result<Response, ApiError> {
+    let lang = crate::people::lang(q.lang.as_deref(), &headers);
+    let n = match check(&b.entry, &b.date, &b.text, b.agreed.as_deref(), lang) {
+        Ok(n) => n,
+        Err(e) => return Ok(field_errors(e)),
+    };
+    let id = documents::create_narrative(&state.db, &me.caller, &state.gate, client, &n)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TimelineQuery {
+    pub area: Option<String>,
+    pub kind: Option<String>,
+}
+
+/// `GET /api/clients/{id}/documents` (Action::ViewDocument): the timeline.
+pub async fn timeline(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(client): Path<i64>,
+    Query(q): Query<TimelineQuery>,
+) -> Result<Response, ApiError> {
+    let lines = documents::timeline(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        client,
+        q.area.as_deref(),
+        q.kind.as_deref(),
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    Ok(Json(serde_json::json!({ "documents": lines })).into_response())
+}
+
+async fn client_of(state: &AppState, id: i64) -> Result<i64, ApiError> {
+    documents::client_of(&state.db, id)
+        .await
+        .map_err(ApiError::from_store)?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// `GET /api/documents/{id}` (Action::ViewDocument): a version with the
+/// document's history.
+pub async fn read(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let client = client_of(&state, id).await?;
+    let doc = documents::read(&state.db, &me.caller, &state.gate, client, id, None)
+        .await
+        .map_err(ApiError::from_gate)?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(doc).into_response())
+}
+
+/// `PUT /api/documents/{id}` (Action::WriteDocument): edit a draft of the
+/// user's own. A completed document is refused: it is corrected instead.
+pub async fn edit(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+    Json(b): Json<NarrativeBody>,
+) -> Result<Response, ApiError> {
+    let lang = crate::people::lang(q.lang.as_deref(), &headers);
+    let n = match check(&b.entry, &b.date, &b.text, b.agreed.as_deref(), lang) {
+        Ok(n) => n,
+        Err(e) => return Ok(field_errors(e)),
+    };
+    let client = client_of(&state, id).await?;
+    documents::draft_step(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        client,
+        id,
+        DraftStep::Edit,
+        Some(&n),
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn step(
+    state: &AppState,
+    me: &SignedIn,
+    id: i64,
+    step: DraftStep,
+) -> Result<Response, ApiError> {
+    let client = client_of(state, id).await?;
+    documents::draft_step(&state.db, &me.caller, &state.gate, client, id, step, None)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `POST /api/documents/{id}/complete` (Action::WriteDocument): lock a draft.
+pub async fn complete(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    step(&state, &me, id, DraftStep::Complete).await
+}
+
+/// `POST /api/documents/{id}/discard` (Action::WriteDocument): discard a
+/// draft (logged; the row stays, marked).
+pub async fn discard(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    step(&state, &me, id, DraftStep::Discard).await
+}
+
+/// `POST /api/documents/{id}/corrections` (Action::CorrectEntry): a new
+/// version of a completed document, with the reason.
+pub async fn correct(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+    Json(b): Json<CorrectionBody>,
+) -> Result<Response, ApiError> {
+    let lang = crate::people::lang(q.lang.as_deref(), &headers);
+    let mut errors = Vec::new();
+    let n = match check(&b.entry, &b.date, &b.text, b.agreed.as_deref(), lang) {
+        Ok(n) => Some(n),
+        Err(e) => {
+            errors.extend(e);
+            None
+        }
+    };
+    if b.reason.trim().is_empty() {
+        errors.push(crate::people::FieldError {
+            field: "reason".to_owned(),
+            message: match lang {
+                Lang::Fi => "Kerro, miksi asiakirjaa korjataan.",
+                Lang::Sv => "Ange varför handlingen rättas.",
+                Lang::En => "Say why the document is corrected.",
+            }
+            .to_owned(),
+        });
+    }
+    let Some(n) = n.filter(|_| errors.is_empty()) else {
+        return Ok(field_errors(errors));
+    };
+    let client = client_of(&state, id).await?;
+    let new = documents::correct(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        client,
+        id,
+        &n,
+        b.reason.trim(),
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": new }))).into_response())
+}
