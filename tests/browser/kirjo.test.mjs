@@ -93,6 +93,28 @@ test('sign in with a password reaches the start page, and every page passes axe-
   await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/reveal"] button')]);
   assert.match(await page.textContent('main'), /Suojatie 1 A 2/);
   await axe(page, 'client card, revealed');
+  // Documents: a narrative entry written, completed and corrected.
+  await page.click('main a[href$="/documents"]');
+  await axe(page, 'documents');
+  await page.click('main a[href$="/documents/new"]');
+  await page.fill('#text', '');
+  await Promise.all([page.waitForLoadState('load'), page.click('form.narrative-form button[type=submit]')]);
+  assert.equal(await page.getAttribute('#text', 'aria-invalid'), 'true');
+  await axe(page, 'new entry with errors');
+  await page.fill('#text', 'Kotikäynti. Eetu kertoi koulusta.');
+  await Promise.all([page.waitForLoadState('load'), page.click('form.narrative-form button[type=submit]')]);
+  assert.match(page.url(), /\/documents\/\d+$/);
+  await axe(page, 'draft');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/complete"] button')]);
+  await page.click('main a[href$="/correct"]');
+  await page.fill('#reason', 'Tarkennus.');
+  await page.fill('#text', 'Kotikäynti. Eetu kertoi koulusta ja harrastuksista.');
+  await axe(page, 'correction');
+  await Promise.all([page.waitForLoadState('load'), page.click('form.narrative-form button[type=submit]')]);
+  assert.match(await page.textContent('main'), /Versio 2/);
+  await axe(page, 'document with history');
+  await page.goto(`${kirjo.url}/search?name=Eetu`);
+  await Promise.all([page.waitForLoadState('load'), page.click('table a >> nth=0')]);
   // Editing basic data, and adding a person with errors in the form.
   await page.click('main a[href$="/edit"]');
   await axe(page, 'edit person');
@@ -354,7 +376,8 @@ test('axe-core checked every page', () => {
     'reauth', 'accessibility statement', 'not found', 'forbidden', 'supervision', 'purpose',
     'second factor', 'administration', 'enrol', 'recovery codes', 'data protection', 'locked', 'signed out',
     'client card, revealed', 'edit person', 'new person', 'new person with errors', 'sample', 'own trail',
-    'log extract', 'my clients', 'purpose search results'];
+    'log extract', 'my clients', 'purpose search results',
+    'documents', 'new entry with errors', 'draft', 'correction', 'document with history'];
   const missing = expected.filter((name) => !checked.has(name));
   assert.deepEqual(missing, []);
 });

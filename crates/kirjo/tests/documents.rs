@@ -341,3 +341,98 @@ async fn documents_of_a_client_are_read_only_where_the_user_has_the_client() {
         404
     );
 }
+
+#[tokio::test]
+async fn the_document_pages_write_complete_and_correct_an_entry() {
+    use common::{page_session, post_form, serve_with};
+    let (db, settings) = demo_db().await;
+    let addr = serve_with(
+        &db,
+        settings,
+        kirjo_web::SessionSettings::default(),
+        kirjo_web::UiSettings::default(),
+    )
+    .await;
+    let eetu: i64 = sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE 'Eetu%'")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    let (sari, token) = page_session(addr, "sari.sosiaalityontekija").await;
+    let form = get_as(addr, &sari, &format!("/clients/{eetu}/documents/new")).await;
+    assert_eq!(form.status, 200);
+    // Errors by field, nothing saved.
+    let bad = post_form(
+        addr,
+        &format!("/clients/{eetu}/documents/new"),
+        &sari,
+        &format!("csrf={token}&entry=daily_life&date=2026-11-20&text=&agreed=sovittu"),
+        &[],
+    )
+    .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains(r#"id="text-error""#) && bad.body.contains(r#"id="agreed-error""#));
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM document")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+    let ok = post_form(
+        addr,
+        &format!("/clients/{eetu}/documents/new"),
+        &sari,
+        &format!(
+            "csrf={token}&entry=meeting_or_contact&date=2026-11-20&text=Kotik%C3%A4ynti.&agreed="
+        ),
+        &[],
+    )
+    .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let at = ok.header("location").unwrap().to_owned();
+    let page = get_as(addr, &sari, &at).await;
+    assert!(page.body.contains("Kotikäynti.") && page.body.contains("Luonnos"));
+    assert!(page.body.contains("Lapsiperheiden palvelujen yksikkö"));
+    let r = post_form(
+        addr,
+        &format!("{at}/complete"),
+        &sari,
+        &format!("csrf={token}"),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 303);
+    // Completed: no edit form, a correction instead.
+    let page = get_as(addr, &sari, &at).await;
+    assert!(!page.body.contains(&format!(r#"action="{at}/edit""#)));
+    assert!(page.body.contains(&format!(r#"href="{at}/correct""#)));
+    let r = post_form(
+        addr,
+        &format!("{at}/edit"),
+        &sari,
+        &format!("csrf={token}&entry=daily_life&date=2026-11-20&text=muutettu"),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 403);
+    let r = post_form(
+        addr,
+        &format!("{at}/correct"),
+        &sari,
+        &format!("csrf={token}&entry=meeting_or_contact&date=2026-11-19&text=Kotik%C3%A4ynti.&agreed=&reason=P%C3%A4iv%C3%A4+v%C3%A4%C3%A4rin"),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let v2 = r.header("location").unwrap().to_owned();
+    let page = get_as(addr, &sari, &v2).await;
+    assert!(
+        page.body.contains("Päivä väärin") && page.body.contains("Versio 2"),
+        "{}",
+        page.body
+    );
+    let timeline = get_as(addr, &sari, &format!("/clients/{eetu}/documents")).await;
+    assert_eq!(timeline.status, 200);
+    assert!(
+        timeline.body.contains(&format!(r#"href="{v2}""#))
+            && !timeline.body.contains(&format!(r#"href="{at}""#))
+    );
+}

@@ -149,6 +149,7 @@ mod tests {
         sources.push(include_str!("pages.rs").to_owned());
         sources.push(include_str!("person_form.rs").to_owned());
         sources.push(include_str!("log_pages.rs").to_owned());
+        sources.push(include_str!("document_pages.rs").to_owned());
         let mut used = BTreeSet::new();
         for source in &sources {
             for opener in [".t(\"", ".t1(\"", ".n(\""] {

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod document_pages;
 pub mod documents;
 pub mod i18n;
 pub mod log_pages;
@@ -268,6 +269,19 @@ pub fn router(state: AppState) -> Router {
             get(person_form::edit_get).post(person_form::edit_post),
         )
         .route("/clients/{id}/reveal", post(person_form::reveal))
+        .route("/clients/{id}/documents", get(document_pages::timeline))
+        .route(
+            "/clients/{id}/documents/new",
+            get(document_pages::new_get).post(document_pages::new_post),
+        )
+        .route("/documents/{id}", get(document_pages::read))
+        .route("/documents/{id}/edit", post(document_pages::edit))
+        .route("/documents/{id}/complete", post(document_pages::complete))
+        .route("/documents/{id}/discard", post(document_pages::discard))
+        .route(
+            "/documents/{id}/correct",
+            get(document_pages::correct_get).post(document_pages::correct_post),
+        )
         .route("/supervision", get(pages::supervision))
         .route("/supervision/samples", post(log_pages::draw))
         .route("/supervision/samples/{id}", get(log_pages::sample))

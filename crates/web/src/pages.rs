@@ -66,6 +66,31 @@ pub const PAGES: &[(&str, &str, Option<Action>)] = &[
         Some(Action::RevealProtectedAddress),
     ),
     ("GET", "/clients/{id}/log", Some(Action::ViewLogExtract)),
+    ("GET", "/clients/{id}/documents", Some(Action::ViewDocument)),
+    ("GET", "/clients/{id}/documents/new", None),
+    (
+        "POST",
+        "/clients/{id}/documents/new",
+        Some(Action::WriteDocument),
+    ),
+    ("GET", "/documents/{id}", Some(Action::ViewDocument)),
+    ("POST", "/documents/{id}/edit", Some(Action::WriteDocument)),
+    (
+        "POST",
+        "/documents/{id}/complete",
+        Some(Action::WriteDocument),
+    ),
+    (
+        "POST",
+        "/documents/{id}/discard",
+        Some(Action::WriteDocument),
+    ),
+    ("GET", "/documents/{id}/correct", Some(Action::ViewDocument)),
+    (
+        "POST",
+        "/documents/{id}/correct",
+        Some(Action::CorrectEntry),
+    ),
     ("GET", "/supervision", Some(Action::ViewRights)),
     (
         "POST",
