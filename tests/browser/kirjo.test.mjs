@@ -97,6 +97,7 @@ test('sign in with a password reaches the start page, and every page passes axe-
   await page.click('main a[href$="/documents"]');
   await axe(page, 'documents');
   await page.click('main a[href$="/documents/new"]');
+  await page.selectOption('#service_task', 'lastensuojelu');
   await page.fill('#text', '');
   await Promise.all([page.waitForLoadState('load'), page.click('form.narrative-form button[type=submit]')]);
   assert.equal(await page.getAttribute('#text', 'aria-invalid'), 'true');

@@ -47,13 +47,32 @@ impl NarrativeEntry {
     }
 
     /// The national document definition (Sosmeta, THL code list
-    /// 1.2.246.537.6.1506), without its version.
+    /// 1.2.246.537.6.1506) with its version: the schema the export follows.
     pub fn definition_oid(self) -> &'static str {
         match self {
-            Self::MeetingOrContact => "1.2.246.537.6.1506.19005",
-            Self::GuidanceAndAdvice => "1.2.246.537.6.1506.19003",
-            Self::Negotiation => "1.2.246.537.6.1506.19004",
-            Self::DailyLife => "1.2.246.537.6.1506.19007",
+            Self::MeetingOrContact => "1.2.246.537.6.1506.19005.2022.1.10",
+            Self::GuidanceAndAdvice => "1.2.246.537.6.1506.19003.2022.1.10",
+            Self::Negotiation => "1.2.246.537.6.1506.19004.2022.1.10",
+            Self::DailyLife => "1.2.246.537.6.1506.19007.2022.1.10",
+        }
+    }
+
+    /// The root element of the national structure.
+    pub fn national_root(self) -> &'static str {
+        match self {
+            Self::MeetingOrContact => "merkinta_tapaamisesta_tai_yhteydenotosta",
+            Self::GuidanceAndAdvice => "merkinta_ohjauksesta_ja_neuvonnasta",
+            Self::Negotiation => "merkinta_neuvottelusta",
+            Self::DailyLife => "merkinta_asiakkaan_arjesta",
+        }
+    }
+
+    /// The national element for what was agreed, where the kind has one.
+    pub fn national_agreed(self) -> Option<&'static str> {
+        match self {
+            Self::MeetingOrContact => Some("sovitut_asiat"),
+            Self::Negotiation => Some("neuvottelussa_sovitut_asiat_ja_vastuunjako"),
+            _ => None,
         }
     }
 

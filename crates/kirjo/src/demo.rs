@@ -93,7 +93,13 @@ pub const USERS: &[DemoUser] = &[
 ];
 
 /// The parts, in loading order.
-const PARTS: &[&str] = &["foundation", "organisation", "registry", "second_factor"];
+const PARTS: &[&str] = &[
+    "foundation",
+    "organisation",
+    "registry",
+    "second_factor",
+    "documents",
+];
 
 /// The demo administrator's TOTP secret (20 bytes), printed at start so
 /// that an authenticator app can be set up from it. Demo data only: a real
@@ -138,6 +144,7 @@ pub async fn load(owner: &PgPool) -> anyhow::Result<DemoReport> {
                 .execute(&mut *tx)
                 .await?;
             }
+            "documents" => documents(&mut tx).await?,
             _ => {}
         }
         if demo::mark_loaded(&mut tx, part).await? {
@@ -614,5 +621,194 @@ async fn registry(tx: &mut PgConnection) -> anyhow::Result<()> {
     .bind(today - Days::new(90))
     .execute(&mut *tx)
     .await?;
+    Ok(())
+}
+
+/// A year of narrative entries: the Mäkinen children's child welfare work
+/// (Sari), Kalle Virtanen's substance abuse services (Pekka), a draft, and a
+/// correction with its reason. Written as the store writes them, with the
+/// metadata from the database.
+async fn documents(tx: &mut PgConnection) -> anyhow::Result<()> {
+    use kirjo_domain::document::{Narrative, NarrativeEntry};
+    let today = Utc::now().date_naive();
+    let days_ago = |n: u64| today - Days::new(n);
+    let person = |first: &'static str| {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM person WHERE first_names LIKE $1 || '%'")
+            .bind(first)
+    };
+    let eetu = person("Eetu").fetch_one(&mut *tx).await?;
+    let ella = person("Ella").fetch_one(&mut *tx).await?;
+    let kalle = person("Kalle").fetch_one(&mut *tx).await?;
+    let sari = id_of(tx, "sari.sosiaalityontekija").await?;
+    let pekka = id_of(tx, "pekka.sosiaaliohjaaja").await?;
+    // (client, author, area, task, entry, days ago, text, agreed, completed)
+    type Row = (
+        i64,
+        i64,
+        &'static str,
+        &'static str,
+        NarrativeEntry,
+        u64,
+        &'static str,
+        Option<&'static str>,
+        bool,
+    );
+    let rows: [Row; 9] = [
+        (
+            eetu,
+            sari,
+            "lapsiperheet",
+            "lastensuojelu",
+            NarrativeEntry::MeetingOrContact,
+            340,
+            "Ensitapaaminen kotona. Äiti kertoi perheen tilanteesta ja arjen kuormittavuudesta.",
+            Some("Äiti ottaa yhteyttä kouluun; sosiaalityöntekijä varaa perheneuvolan ajan."),
+            true,
+        ),
+        (
+            eetu,
+            sari,
+            "lapsiperheet",
+            "lastensuojelu",
+            NarrativeEntry::Negotiation,
+            280,
+            "Verkostoneuvottelu koulun ja perheneuvolan kanssa. Eetun koulunkäynti on tasaantunut.",
+            Some("Koulu seuraa poissaoloja; seuraava neuvottelu kolmen kuukauden kuluttua."),
+            true,
+        ),
+        (
+            eetu,
+            sari,
+            "lapsiperheet",
+            "lastensuojelu",
+            NarrativeEntry::DailyLife,
+            190,
+            "Eetu harrastaa jalkapalloa kahdesti viikossa. Arki on rytmittynyt.",
+            None,
+            true,
+        ),
+        (
+            ella,
+            sari,
+            "lapsiperheet",
+            "lastensuojelu",
+            NarrativeEntry::GuidanceAndAdvice,
+            150,
+            "Äidille annettu ohjausta päivähoidon hakemisesta ja tukiperhetoiminnasta.",
+            None,
+            true,
+        ),
+        (
+            ella,
+            sari,
+            "lapsiperheet",
+            "lastensuojelu",
+            NarrativeEntry::MeetingOrContact,
+            60,
+            "Puhelu äidin kanssa. Ellan päivähoito on alkanut hyvin.",
+            Some("Seuraava kotikäynti sovitaan joulukuussa."),
+            true,
+        ),
+        (
+            eetu,
+            sari,
+            "lapsiperheet",
+            "lastensuojelu",
+            NarrativeEntry::MeetingOrContact,
+            2,
+            "Kotikäynti. Eetu kertoi koulusta ja kavereista.",
+            None,
+            false,
+        ),
+        (
+            kalle,
+            pekka,
+            "aikuiset",
+            "paihdehuolto",
+            NarrativeEntry::MeetingOrContact,
+            300,
+            "Kalle hakeutui itse vastaanotolle. Keskusteltu päihteiden käytöstä ja tuen tarpeesta.",
+            Some("Kalle käy A-klinikalla; seuraava tapaaminen kahden viikon päästä."),
+            true,
+        ),
+        (
+            kalle,
+            pekka,
+            "aikuiset",
+            "paihdehuolto",
+            NarrativeEntry::DailyLife,
+            120,
+            "Kalle on ollut raittiina kolme kuukautta ja aloittanut työkokeilun.",
+            None,
+            true,
+        ),
+        (
+            kalle,
+            pekka,
+            "aikuiset",
+            "paihdehuolto",
+            NarrativeEntry::GuidanceAndAdvice,
+            30,
+            "Ohjausta asumisen tuesta ja toimeentulotuen hakemisesta.",
+            None,
+            true,
+        ),
+    ];
+    let mut first = None;
+    for (client, author, area, task, entry, ago, text, agreed, completed) in rows {
+        let n = Narrative {
+            entry,
+            date: days_ago(ago),
+            text: text.to_owned(),
+            agreed: agreed.map(str::to_owned),
+        };
+        let created = days_ago(ago).and_hms_opt(10, 0, 0).map(|t| t.and_utc());
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO document (client_id, register_id, sub_register_id, service_task_id, kind, content, name,
+                                   definition_oid, client_first_names, client_surname, client_identity_code,
+                                   organiser, producer, author_id, author_name, author_title,
+                                   created_at, updated_at, state, completed_at)
+             SELECT p.id, p.register_id, $2, $3, 'narrative', $4, $5, $6,
+                    p.first_names, p.surname, p.identity_code,
+                    (SELECT name FROM controller WHERE id = 1),
+                    (SELECT u.name_fi FROM role_grant g JOIN unit u ON u.id = g.unit_id
+                     WHERE g.user_id = su.id AND g.sub_register_id = $2 ORDER BY g.id LIMIT 1),
+                    su.id, su.name, su.title, $7, $7,
+                    CASE WHEN $8 THEN 'completed' ELSE 'draft' END, CASE WHEN $8 THEN $7 END
+             FROM person p, staff_user su WHERE p.id = $1 AND su.id = $9
+             RETURNING id",
+        )
+        .bind(client)
+        .bind(area)
+        .bind(task)
+        .bind(serde_json::to_value(&n)?)
+        .bind(entry.name(kirjo_domain::contact::Lang::Fi))
+        .bind(entry.definition_oid())
+        .bind(created)
+        .bind(completed)
+        .bind(author)
+        .fetch_one(&mut *tx)
+        .await?;
+        first.get_or_insert(id);
+    }
+    // The first entry is corrected: its date was wrong.
+    if let Some(id) = first {
+        sqlx::query(
+            "INSERT INTO document (series_id, version, client_id, register_id, sub_register_id, service_task_id,
+                                   kind, content, name, definition_oid, client_first_names, client_surname,
+                                   client_identity_code, organiser, producer, author_id, author_name,
+                                   author_title, state, completed_at, corrects_id, correction_reason)
+             SELECT d.id, 2, d.client_id, d.register_id, d.sub_register_id, d.service_task_id, d.kind,
+                    jsonb_set(d.content, '{date}', to_jsonb(((d.content->>'date')::date - 1)::text)),
+                    d.name, d.definition_oid, d.client_first_names, d.client_surname, d.client_identity_code,
+                    d.organiser, d.producer, d.author_id, d.author_name, d.author_title, 'completed',
+                    d.completed_at + interval '1 day', d.id,
+                    'Tapaamisen päivämäärä oli kirjattu väärin: tapaaminen oli edellisenä päivänä.'
+             FROM document d WHERE d.id = $1",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
     Ok(())
 }

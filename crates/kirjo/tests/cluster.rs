@@ -122,8 +122,8 @@ async fn serve_stops_on_sigterm_and_the_next_start_reuses_the_data() {
             .await
             .unwrap();
         assert_eq!(
-            loads, 4,
-            "foundation, organisation, registry and second_factor, each once"
+            loads, 5,
+            "foundation, organisation, registry, second_factor and documents, each once"
         );
         let people: i64 = sqlx::query_scalar("SELECT count(*) FROM person")
             .fetch_one(&mut conn)

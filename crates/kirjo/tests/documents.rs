@@ -54,14 +54,14 @@ async fn a_narrative_entry_goes_from_draft_to_completed_and_is_corrected_never_c
         .iter()
         .map(|e| e["field"].as_str().unwrap())
         .collect();
-    assert_eq!(fields, ["entry", "date", "text"]);
+    assert_eq!(fields, ["service_task", "entry", "date", "text"]);
     assert!(bad.body.contains("Skriv anteckningen"));
     // Metadata cannot be given: the body takes the entry's own fields only.
     let forged = post_json(
         addr,
         &sari,
         &path,
-        r#"{"entry":"meeting_or_contact","date":"2026-11-20","text":"x","author_name":"Joku Muu"}"#,
+        r#"{"service_task":"lastensuojelu","entry":"meeting_or_contact","date":"2026-11-20","text":"x","author_name":"Joku Muu"}"#,
     )
     .await;
     assert!(
@@ -74,7 +74,7 @@ async fn a_narrative_entry_goes_from_draft_to_completed_and_is_corrected_never_c
         addr,
         &sari,
         &path,
-        r#"{"entry":"meeting_or_contact","date":"2026-11-20","text":"Kotikäynti. Eetu kertoi koulusta.","agreed":"Seuraava käynti 1.12."}"#,
+        r#"{"service_task":"lastensuojelu","entry":"meeting_or_contact","date":"2026-11-20","text":"Kotikäynti. Eetu kertoi koulusta.","agreed":"Seuraava käynti 1.12."}"#,
     )
     .await;
     assert_eq!(created.status, 201, "{}", created.body);
@@ -87,7 +87,7 @@ async fn a_narrative_entry_goes_from_draft_to_completed_and_is_corrected_never_c
     let d = &doc["document"];
     assert_eq!(d["state"], "draft");
     assert_eq!(d["name"], "Merkintä tapaamisesta tai yhteydenotosta");
-    assert_eq!(d["definition_oid"], "1.2.246.537.6.1506.19005");
+    assert_eq!(d["definition_oid"], "1.2.246.537.6.1506.19005.2022.1.10");
     assert_eq!(d["client_name"], "Eetu Juhani Mäkinen");
     assert_eq!(d["author_name"], "Sari Saarinen");
     assert_eq!(d["service_area"], "lapsiperheet");
@@ -108,7 +108,14 @@ async fn a_narrative_entry_goes_from_draft_to_completed_and_is_corrected_never_c
         403
     );
     let timeline = json(&get_as(addr, &outi, &path).await.body);
-    assert_eq!(timeline["documents"].as_array().unwrap().len(), 0);
+    assert!(
+        !timeline["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["id"] == id),
+        "another's draft is not on the timeline"
+    );
     // The author edits the draft, and completes it.
     let edited = put_json(
         addr,
@@ -223,9 +230,10 @@ async fn a_narrative_entry_goes_from_draft_to_completed_and_is_corrected_never_c
     // The timeline shows the latest version only.
     let timeline = json(&get_as(addr, &outi, &path).await.body);
     let lines = timeline["documents"].as_array().unwrap();
-    assert_eq!(lines.len(), 1);
-    assert_eq!(lines[0]["id"], v2);
-    assert_eq!(lines[0]["corrected"], true);
+    let mine: Vec<_> = lines.iter().filter(|l| l["series_id"] == id).collect();
+    assert_eq!(mine.len(), 1, "one line per document");
+    assert_eq!(mine[0]["id"], v2);
+    assert_eq!(mine[0]["corrected"], true);
 }
 
 #[tokio::test]
@@ -238,34 +246,24 @@ async fn a_discarded_draft_leaves_the_timeline_and_the_discarding_is_logged() {
         .unwrap();
     let sari = sign_in(addr, "sari.sosiaalityontekija").await;
     let path = format!("/api/clients/{ella}/documents");
+    let count = |body: String| json(&body)["documents"].as_array().unwrap().len();
+    let before = count(get_as(addr, &sari, &path).await.body);
     let created = post_json(
         addr,
         &sari,
         &path,
-        r#"{"entry":"daily_life","date":"2026-11-18","text":"Arki sujuu."}"#,
+        r#"{"service_task":"lastensuojelu","entry":"daily_life","date":"2026-11-18","text":"Arki sujuu."}"#,
     )
     .await;
     let id = json(&created.body)["id"].as_i64().unwrap();
-    assert_eq!(
-        json(&get_as(addr, &sari, &path).await.body)["documents"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(count(get_as(addr, &sari, &path).await.body), before + 1);
     assert_eq!(
         post_json(addr, &sari, &format!("/api/documents/{id}/discard"), "{}")
             .await
             .status,
         204
     );
-    assert_eq!(
-        json(&get_as(addr, &sari, &path).await.body)["documents"]
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
+    assert_eq!(count(get_as(addr, &sari, &path).await.body), before);
     let logged: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM use_log WHERE client_id = $1 AND data = $2 AND allowed",
     )
@@ -296,7 +294,7 @@ async fn documents_of_a_client_are_read_only_where_the_user_has_the_client() {
         addr,
         &sari,
         &format!("/api/clients/{eetu}/documents"),
-        r#"{"entry":"guidance_and_advice","date":"2026-11-18","text":"Ohjausta."}"#,
+        r#"{"service_task":"lastensuojelu","entry":"guidance_and_advice","date":"2026-11-18","text":"Ohjausta."}"#,
     )
     .await;
     let id = json(&created.body)["id"].as_i64().unwrap();
@@ -358,6 +356,10 @@ async fn the_document_pages_write_complete_and_correct_an_entry() {
         .await
         .unwrap();
     let (sari, token) = page_session(addr, "sari.sosiaalityontekija").await;
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM document")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
     let form = get_as(addr, &sari, &format!("/clients/{eetu}/documents/new")).await;
     assert_eq!(form.status, 200);
     // Errors by field, nothing saved.
@@ -365,7 +367,7 @@ async fn the_document_pages_write_complete_and_correct_an_entry() {
         addr,
         &format!("/clients/{eetu}/documents/new"),
         &sari,
-        &format!("csrf={token}&entry=daily_life&date=2026-11-20&text=&agreed=sovittu"),
+        &format!("csrf={token}&service_task=lastensuojelu&entry=daily_life&date=2026-11-20&text=&agreed=sovittu"),
         &[],
     )
     .await;
@@ -375,13 +377,13 @@ async fn the_document_pages_write_complete_and_correct_an_entry() {
         .fetch_one(&db.owner)
         .await
         .unwrap();
-    assert_eq!(count, 0);
+    assert_eq!(count, before, "nothing saved");
     let ok = post_form(
         addr,
         &format!("/clients/{eetu}/documents/new"),
         &sari,
         &format!(
-            "csrf={token}&entry=meeting_or_contact&date=2026-11-20&text=Kotik%C3%A4ynti.&agreed="
+            "csrf={token}&service_task=lastensuojelu&entry=meeting_or_contact&date=2026-11-20&text=Kotik%C3%A4ynti.&agreed="
         ),
         &[],
     )
@@ -434,5 +436,118 @@ async fn the_document_pages_write_complete_and_correct_an_entry() {
     assert!(
         timeline.body.contains(&format!(r#"href="{v2}""#))
             && !timeline.body.contains(&format!(r#"href="{at}""#))
+    );
+}
+
+/// Exports every completed document of the demo (and one of each kind
+/// written here) and validates each against its national JSON Schema with
+/// a JSON Schema validator (ajv, `tests/sosmeta/validate.mjs`).
+#[tokio::test]
+async fn every_completed_document_exports_valid_against_its_national_schema() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let pekka = sign_in(addr, "pekka.sosiaaliohjaaja").await;
+    let ella: i64 = sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE 'Ella%'")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    for (entry, agreed) in [
+        ("meeting_or_contact", r#","agreed":"Sovittu asia""#),
+        ("guidance_and_advice", ""),
+        ("negotiation", r#","agreed":"Vastuunjako""#),
+        ("daily_life", ""),
+    ] {
+        let r = post_json(
+            addr,
+            &sari,
+            &format!("/api/clients/{ella}/documents"),
+            &format!(r#"{{"service_task":"lastensuojelu","entry":"{entry}","date":"2026-11-02","text":"Merkintä \"lainausmerkein\" ja rivinvaihdolla\ntoinen rivi."{agreed}}}"#),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let id = json(&r.body)["id"].as_i64().unwrap();
+        // A draft is not exported.
+        assert_eq!(
+            get_as(addr, &sari, &format!("/api/documents/{id}/export"))
+                .await
+                .status,
+            403
+        );
+        assert_eq!(
+            post_json(addr, &sari, &format!("/api/documents/{id}/complete"), "{}")
+                .await
+                .status,
+            204
+        );
+    }
+    let completed: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, sub_register_id FROM document WHERE state = 'completed' ORDER BY id",
+    )
+    .fetch_all(&db.owner)
+    .await
+    .unwrap();
+    assert!(
+        completed.len() >= 12,
+        "the demo has a year of documents: {}",
+        completed.len()
+    );
+    let dir = common::temp_dir("sosmeta");
+    let mut files = Vec::new();
+    for (id, area) in &completed {
+        let who = if area == "aikuiset" { &pekka } else { &sari };
+        let r = get_as(addr, who, &format!("/api/documents/{id}/export")).await;
+        assert_eq!(r.status, 200, "document {id}: {}", r.body);
+        let v = json(&r.body);
+        assert!(v["definition"]
+            .as_str()
+            .unwrap()
+            .starts_with("1.2.246.537.6.1506."));
+        let file = dir.join(format!("{id}.json"));
+        std::fs::write(&file, &r.body).unwrap();
+        files.push(file);
+    }
+    let schemas = concat!(env!("CARGO_MANIFEST_DIR"), "/../domain/data/sosmeta");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/sosmeta/validate.mjs"
+    );
+    let out = std::process::Command::new("node")
+        .arg(script)
+        .arg(schemas)
+        .args(&files)
+        .output()
+        .expect("node runs the validator (./scripts/test installs ajv)");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        report.lines().filter(|l| l.starts_with("valid ")).count(),
+        files.len(),
+        "{report}"
+    );
+    // The validator does reject what is wrong: a document without its client.
+    let broken = dir.join("broken.json");
+    let mut v = json(&std::fs::read_to_string(&files[0]).unwrap());
+    let root = v["document"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+        .next()
+        .unwrap();
+    root.as_object_mut().unwrap().remove("asiakas");
+    std::fs::write(&broken, v.to_string()).unwrap();
+    let out = std::process::Command::new("node")
+        .arg(script)
+        .arg(schemas)
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "the validator accepted a document without its client"
     );
 }

@@ -13,6 +13,8 @@ CREATE TABLE document (
     register_id     text NOT NULL REFERENCES register (id),
     -- The service area the document belongs to: who may read it follows.
     sub_register_id text NOT NULL REFERENCES sub_register (id),
+    -- Palvelutehtävä: the service task, one of the area's.
+    service_task_id text NOT NULL REFERENCES service_task (id),
     kind            text NOT NULL CHECK (kind IN ('narrative')),
     -- The kind's own fields, as the domain type checked them.
     content         jsonb NOT NULL,
@@ -21,7 +23,9 @@ CREATE TABLE document (
     -- producer of the service, the author and their title, the time.
     name            text NOT NULL CHECK (name <> ''),
     definition_oid  text NOT NULL,
-    client_name     text NOT NULL,
+    client_first_names text NOT NULL,
+    client_surname  text NOT NULL,
+    client_name     text GENERATED ALWAYS AS (client_first_names || ' ' || client_surname) STORED,
     client_identity_code text,
     organiser       text NOT NULL,
     producer        text NOT NULL,

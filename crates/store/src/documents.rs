@@ -122,6 +122,7 @@ pub async fn create_narrative(
     caller: &Caller,
     settings: &GateSettings,
     client_id: i64,
+    service_task: &str,
     n: &Narrative,
 ) -> Result<i64, GateError> {
     let mut g = on_client(
@@ -139,15 +140,29 @@ pub async fn create_narrative(
             .deny("denied: a document belongs to a service area, and no relationship gives one")
             .await);
     };
+    let (conn, _) = g.parts();
+    let task_area: Option<String> = sqlx::query_scalar(
+        "SELECT sub_register_id FROM service_task WHERE id = $1 AND in_configuration",
+    )
+    .bind(service_task)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if task_area.as_deref() != Some(area.as_str()) {
+        return Err(g
+            .deny(format!(
+                "denied: the service task `{service_task}` is not one of {area}, where the user writes"
+            ))
+            .await);
+    }
     let (conn, access) = g.parts();
     let content = serde_json::to_value(n)
         .map_err(|e| GateError::Store(crate::StoreError::Setup(e.to_string())))?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO document (client_id, register_id, sub_register_id, kind, content, name, definition_oid,
-                               client_name, client_identity_code, organiser, producer,
-                               author_id, author_name, author_title)
-         SELECT p.id, p.register_id, $2, 'narrative', $3, $4, $5,
-                p.first_names || ' ' || p.surname, p.identity_code,
+        "INSERT INTO document (client_id, register_id, sub_register_id, service_task_id, kind, content, name,
+                               definition_oid, client_first_names, client_surname, client_identity_code,
+                               organiser, producer, author_id, author_name, author_title)
+         SELECT p.id, p.register_id, $2, $7, 'narrative', $3, $4, $5,
+                p.first_names, p.surname, p.identity_code,
                 (SELECT name FROM controller WHERE id = 1),
                 coalesce((SELECT pr.name FROM staff_user su JOIN provider pr ON pr.id = su.provider_id WHERE su.id = $6),
                          (SELECT u.name_fi FROM role_grant g JOIN unit u ON u.id = g.unit_id
@@ -163,6 +178,7 @@ pub async fn create_narrative(
     .bind(n.entry.name(Lang::Fi))
     .bind(n.entry.definition_oid())
     .bind(access.user_id())
+    .bind(service_task)
     .fetch_one(&mut *conn)
     .await?;
     Ok(g.finish(Pending::new(id)).await?)
@@ -324,12 +340,14 @@ pub async fn correct(
     let content = serde_json::to_value(n)
         .map_err(|e| GateError::Store(crate::StoreError::Setup(e.to_string())))?;
     let new: i64 = sqlx::query_scalar(
-        "INSERT INTO document (series_id, version, client_id, register_id, sub_register_id, kind, content, name,
-                               definition_oid, client_name, client_identity_code, organiser, producer,
+        "INSERT INTO document (series_id, version, client_id, register_id, sub_register_id, service_task_id, kind,
+                               content, name, definition_oid, client_first_names, client_surname,
+                               client_identity_code, organiser, producer,
                                author_id, author_name, author_title, state, completed_at,
                                corrects_id, correction_reason)
-         SELECT coalesce(d.series_id, d.id), d.version + 1, d.client_id, d.register_id, d.sub_register_id, d.kind,
-                $2, $3, $4, d.client_name, d.client_identity_code, d.organiser, d.producer,
+         SELECT coalesce(d.series_id, d.id), d.version + 1, d.client_id, d.register_id, d.sub_register_id,
+                d.service_task_id, d.kind, $2, $3, $4, d.client_first_names, d.client_surname,
+                d.client_identity_code, d.organiser, d.producer,
                 su.id, su.name, su.title, 'completed', now(), d.id, $5
          FROM document d, staff_user su WHERE d.id = $1 AND su.id = $6
          RETURNING id",
@@ -493,4 +511,152 @@ pub async fn timeline(
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(g.finish(Pending::new(lines)).await?)
+}
+
+/// The national structure of a completed document (Sosmeta), for the
+/// archive and for moving it: `(definition OID with version, JSON)`.
+/// Needs `Export` on the client, in a service area where the user has them.
+/// A service task without a national code cannot be exported: the
+/// configuration must give the code.
+pub async fn export(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    client_id: i64,
+    id: i64,
+) -> Result<Option<(String, serde_json::Value)>, GateError> {
+    let mut g = on_client(
+        pool,
+        caller,
+        settings,
+        Action::Export,
+        client_id,
+        &format!("document:{id} export"),
+        None,
+    )
+    .await?;
+    let (conn, access) = g.parts();
+    let areas = access.areas().to_vec();
+    let row = sqlx::query(
+        "SELECT d.sub_register_id, d.state, d.content, d.definition_oid, d.client_first_names, d.client_surname,
+                d.client_identity_code, d.author_name, d.author_title, t.code AS task_code, t.name_fi AS task_name
+         FROM document d JOIN service_task t ON t.id = d.service_task_id
+         WHERE d.id = $1 AND d.client_id = $2",
+    )
+    .bind(id)
+    .bind(client_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else {
+        return Ok(g.finish(Pending::new(None)).await?);
+    };
+    let area: String = r.try_get("sub_register_id")?;
+    let state: String = r.try_get("state")?;
+    if !areas.contains(&area) {
+        return Err(g
+            .deny(format!(
+                "denied: document {id} is in {area}, where the user does not have the client"
+            ))
+            .await);
+    }
+    if state != "completed" {
+        return Err(g
+            .deny(format!(
+                "denied: document {id} is {state}; only a completed document is exported"
+            ))
+            .await);
+    }
+    let task_code: Option<String> = r.try_get("task_code")?;
+    let Some(task_code) = task_code else {
+        return Err(g
+            .deny(format!(
+                "denied: the service task of document {id} has no national code (1.2.246.537.6.1221) in the configuration"
+            ))
+            .await);
+    };
+    let n: Narrative = serde_json::from_value(r.try_get("content")?)
+        .map_err(|e| GateError::Store(crate::StoreError::Setup(e.to_string())))?;
+    let input = NationalInput {
+        client_first_names: r.try_get("client_first_names")?,
+        client_surname: r.try_get("client_surname")?,
+        identity_code: r.try_get("client_identity_code")?,
+        client_id,
+        task_code,
+        task_name: r.try_get("task_name")?,
+        author_name: r.try_get("author_name")?,
+        author_title: r.try_get("author_title")?,
+    };
+    let definition: String = r.try_get("definition_oid")?;
+    Ok(g.finish(Pending::new(Some((
+        definition,
+        national_narrative(&input, &n),
+    ))))
+    .await?)
+}
+
+/// What the national structure takes besides the entry itself.
+#[derive(Debug, Clone)]
+pub struct NationalInput {
+    pub client_first_names: String,
+    pub client_surname: String,
+    pub identity_code: Option<String>,
+    pub client_id: i64,
+    pub task_code: String,
+    pub task_name: String,
+    pub author_name: String,
+    pub author_title: String,
+}
+
+/// A narrative entry in its national structure: the client (with the
+/// identity code, or Kirjo's id as a temporary one), the service task, the
+/// entry as the event's description, what was agreed where the kind has
+/// it, the date and the author. The author's name is kept whole in Kirjo:
+/// its last word is taken as the surname.
+pub fn national_narrative(i: &NationalInput, n: &Narrative) -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let mut client = Map::new();
+    client.insert("sukunimi".into(), json!(i.client_surname));
+    client.insert("etunimet".into(), json!(i.client_first_names));
+    match &i.identity_code {
+        Some(code) => {
+            client.insert(
+                "henkilotunnus".into(),
+                json!({ "system": "urn:oid:1.2.246.21", "value": code }),
+            );
+        }
+        None => {
+            client.insert(
+                "tilapainen_yksilointitunnus".into(),
+                json!({ "value": format!("kirjo-{}", i.client_id) }),
+            );
+        }
+    }
+    let (author_first, author_last) = match i.author_name.trim().rsplit_once(' ') {
+        Some((first, last)) => (first.to_owned(), last.to_owned()),
+        None => (i.author_name.clone(), i.author_name.clone()),
+    };
+    let mut body = Map::new();
+    body.insert("asiakas".into(), Value::Array(vec![Value::Object(client)]));
+    body.insert(
+        "asiakaskertomusmerkinta".into(),
+        json!({
+            "palvelutehtava": {
+                "system": "urn:oid:1.2.246.537.6.1221",
+                "code": i.task_code,
+                "display": i.task_name,
+            },
+            "tapahtuma": { "kuvaus": n.text },
+        }),
+    );
+    if let (Some(key), Some(agreed)) = (n.entry.national_agreed(), &n.agreed) {
+        body.insert(key.into(), json!(agreed));
+    }
+    body.insert("paivamaara".into(), json!(n.date.to_string()));
+    body.insert(
+        "laatija".into(),
+        json!({ "sukunimi": author_last, "etunimet": author_first, "tehtavanimike": i.author_title }),
+    );
+    let mut root = Map::new();
+    root.insert(n.entry.national_root().into(), Value::Object(body));
+    Value::Object(root)
 }

@@ -150,3 +150,30 @@ pub async fn names(pool: &PgPool) -> Result<Names> {
             .collect(),
     })
 }
+
+/// A service task (palvelutehtävä) for a form: id, area and names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskChoice {
+    pub id: String,
+    pub area: String,
+    pub names: [String; 3],
+}
+
+/// The service tasks of these service areas, in the configuration.
+pub async fn service_tasks(pool: &PgPool, areas: &[String]) -> Result<Vec<TaskChoice>> {
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, sub_register_id, name_fi, name_sv, name_en FROM service_task
+         WHERE in_configuration AND sub_register_id = ANY($1) ORDER BY sub_register_id, name_fi",
+    )
+    .bind(areas)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, area, fi, sv, en)| TaskChoice {
+            id,
+            area,
+            names: [fi, sv, en],
+        })
+        .collect())
+}

@@ -334,3 +334,4 @@ doc-superseded = A newer, corrected version of this document exists.
 doc-state-draft = Draft
 doc-state-completed = Completed
 doc-state-discarded = Discarded
+narrative-task = Service task

@@ -334,3 +334,4 @@ doc-superseded = Tästä versiosta on uudempi korjattu versio.
 doc-state-draft = Luonnos
 doc-state-completed = Valmis
 doc-state-discarded = Hylätty
+narrative-task = Palvelutehtävä

@@ -334,3 +334,4 @@ doc-superseded = Det finns en nyare, rättad version av den här handlingen.
 doc-state-draft = Utkast
 doc-state-completed = Klar
 doc-state-discarded = Förkastad
+narrative-task = Serviceuppgift

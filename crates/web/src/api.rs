@@ -47,6 +47,7 @@ pub const ROUTES: &[(&str, &str, Option<Action>)] = &[
     ),
     ("GET", "/api/documents/{id}", Some(Action::ViewDocument)),
     ("PUT", "/api/documents/{id}", Some(Action::WriteDocument)),
+    ("GET", "/api/documents/{id}/export", Some(Action::Export)),
     (
         "POST",
         "/api/documents/{id}/complete",

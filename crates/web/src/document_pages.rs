@@ -108,6 +108,8 @@ pub async fn timeline(
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct NarrativeForm {
     #[serde(default)]
+    pub service_task: String,
+    #[serde(default)]
     pub entry: String,
     #[serde(default)]
     pub date: String,
@@ -122,6 +124,7 @@ pub struct NarrativeForm {
 impl NarrativeForm {
     fn of(n: &Narrative) -> Self {
         Self {
+            service_task: String::new(),
             entry: n.entry.as_str().to_owned(),
             date: n.date.to_string(),
             text: n.text.clone(),
@@ -139,6 +142,8 @@ pub struct NarrativePage {
     pub action: String,
     pub cancel: String,
     pub entries: Vec<(String, String)>,
+    /// The service tasks to choose from: a new entry only.
+    pub tasks: Vec<(String, String)>,
     pub form: NarrativeForm,
     pub correction: bool,
     pub errors: BTreeMap<String, String>,
@@ -172,6 +177,7 @@ fn form_page(
             .iter()
             .map(|e| (e.as_str().to_owned(), e.name(ctx.tr.lang).to_owned()))
             .collect(),
+        tasks: Vec::new(),
         form,
         correction,
         errors: errors
@@ -189,12 +195,13 @@ pub async fn new_get(
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (_, actor) = ctx.user(&state).await?;
+    let tasks = task_choices(&state, &ctx, &actor).await;
     let form = NarrativeForm {
         entry: NarrativeEntry::MeetingOrContact.as_str().to_owned(),
         date: chrono::Utc::now().date_naive().to_string(),
         ..NarrativeForm::default()
     };
-    let page = form_page(
+    let mut page = form_page(
         &ctx,
         &actor,
         ctx.tr.t("narrative-new"),
@@ -204,6 +211,7 @@ pub async fn new_get(
         false,
         &[],
     );
+    page.tasks = tasks;
     Ok(ctx.render(StatusCode::OK, &page))
 }
 
@@ -216,26 +224,62 @@ pub async fn new_post(
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
-    let n = match check(&f.entry, &f.date, &f.text, Some(&f.agreed), ctx.tr.lang) {
+    let checked = check(&f.entry, &f.date, &f.text, Some(&f.agreed), ctx.tr.lang);
+    let checked = match (checked, f.service_task.trim().is_empty()) {
+        (Ok(n), false) => Ok(n),
+        (Ok(_), true) => Err(vec![crate::documents::task_missing(ctx.tr.lang)]),
+        (Err(mut e), missing) => {
+            if missing {
+                e.insert(0, crate::documents::task_missing(ctx.tr.lang));
+            }
+            Err(e)
+        }
+    };
+    let n = match checked {
         Ok(n) => n,
         Err(errors) => {
-            let page = form_page(
+            let tasks = task_choices(&state, &ctx, &actor).await;
+            let mut page = form_page(
                 &ctx,
                 &actor,
                 ctx.tr.t("narrative-new"),
                 format!("/clients/{id}/documents/new"),
                 format!("/clients/{id}/documents"),
-                f,
+                f.clone(),
                 false,
                 &errors,
             );
+            page.tasks = tasks;
             return Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
     };
-    let doc = documents::create_narrative(&state.db, &me.caller, &state.gate, id, &n)
-        .await
-        .map_err(|e| ctx.gate_error(e, &actor))?;
+    let doc = documents::create_narrative(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        id,
+        f.service_task.trim(),
+        &n,
+    )
+    .await
+    .map_err(|e| ctx.gate_error(e, &actor))?;
     Ok(see_other(&format!("/documents/{doc}")))
+}
+
+/// The service tasks of the areas where the user does client work.
+async fn task_choices(state: &AppState, ctx: &Ctx, actor: &Actor) -> Vec<(String, String)> {
+    let areas: Vec<String> = actor
+        .roles
+        .iter()
+        .filter_map(|r| r.service_area.clone())
+        .collect();
+    let li = lang_index(ctx.tr.lang);
+    kirjo_store::register::service_tasks(&state.db, &areas)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| (t.id, t.names[li].clone()))
+        .collect()
 }
 
 pub struct VersionRow {

@@ -18,6 +18,8 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NarrativeBody {
+    /// The service task (palvelutehtävä) of a new entry, one of its area's.
+    pub service_task: Option<String>,
     #[serde(default)]
     pub entry: String,
     #[serde(default)]
@@ -62,6 +64,34 @@ pub fn check(
     })
 }
 
+/// The error of a new entry without a service task.
+pub fn task_missing(lang: Lang) -> crate::people::FieldError {
+    crate::people::FieldError {
+        field: "service_task".to_owned(),
+        message: match lang {
+            Lang::Fi => "Valitse palvelutehtävä.",
+            Lang::Sv => "Välj serviceuppgift.",
+            Lang::En => "Choose the service task.",
+        }
+        .to_owned(),
+    }
+}
+
+/// `GET /api/documents/{id}/export` (Action::Export): a completed document
+/// in its national structure (Sosmeta), with the definition it follows.
+pub async fn export(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let client = client_of(&state, id).await?;
+    let (definition, document) = documents::export(&state.db, &me.caller, &state.gate, client, id)
+        .await
+        .map_err(ApiError::from_gate)?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(serde_json::json!({ "definition": definition, "document": document })).into_response())
+}
+
 fn field_errors(errors: Vec<crate::people::FieldError>) -> Response {
     (
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -86,13 +116,21 @@ pub async fn create(
     Json(b): Json<NarrativeBody>,
 ) -> Result<Response, ApiError> {
     let lang = crate::people::lang(q.lang.as_deref(), &headers);
+    let task = b.service_task.clone().unwrap_or_default();
     let n = match check(&b.entry, &b.date, &b.text, b.agreed.as_deref(), lang) {
-        Ok(n) => n,
-        Err(e) => return Ok(field_errors(e)),
+        Ok(n) if !task.trim().is_empty() => n,
+        Ok(_) => return Ok(field_errors(vec![task_missing(lang)])),
+        Err(mut e) => {
+            if task.trim().is_empty() {
+                e.insert(0, task_missing(lang));
+            }
+            return Ok(field_errors(e));
+        }
     };
-    let id = documents::create_narrative(&state.db, &me.caller, &state.gate, client, &n)
-        .await
-        .map_err(ApiError::from_gate)?;
+    let id =
+        documents::create_narrative(&state.db, &me.caller, &state.gate, client, task.trim(), &n)
+            .await
+            .map_err(ApiError::from_gate)?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
 }
 

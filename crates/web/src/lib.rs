@@ -346,6 +346,7 @@ pub fn router(state: AppState) -> Router {
             "/api/documents/{id}",
             get(documents::read).put(documents::edit),
         )
+        .route("/api/documents/{id}/export", get(documents::export))
         .route("/api/documents/{id}/complete", post(documents::complete))
         .route("/api/documents/{id}/discard", post(documents::discard))
         .route("/api/documents/{id}/corrections", post(documents::correct))

@@ -63,7 +63,7 @@ const PERIOD: [Param; 3] = [
     ),
 ];
 
-const NARRATIVE: &str = r#"{"type":"object","required":["entry","date","text"],"additionalProperties":false,"properties":{"entry":{"type":"string","enum":["meeting_or_contact","guidance_and_advice","negotiation","daily_life"],"description":"The kind of narrative entry (Sosmeta 19005, 19003, 19004, 19007)."},"date":{"type":"string","format":"date"},"text":{"type":"string","maxLength":20000},"agreed":{"type":"string","description":"What was agreed; meetings and negotiations only."}}}"#;
+const NARRATIVE: &str = r#"{"type":"object","required":["entry","date","text"],"additionalProperties":false,"properties":{"service_task":{"type":"string","description":"The service task (a service_task id of the area); needed for a new entry."},"entry":{"type":"string","enum":["meeting_or_contact","guidance_and_advice","negotiation","daily_life"],"description":"The kind of narrative entry (Sosmeta 19005, 19003, 19004, 19007)."},"date":{"type":"string","format":"date"},"text":{"type":"string","maxLength":20000},"agreed":{"type":"string","description":"What was agreed; meetings and negotiations only."}}}"#;
 
 pub const OPERATIONS: &[Operation] = &[
     Operation {
@@ -101,6 +101,14 @@ pub const OPERATIONS: &[Operation] = &[
         params: &[ID, Param("lang", In::Query, "string", false, "fi (default), sv or en.")],
         body: Some(NARRATIVE),
         returns: "204.",
+    },
+    Operation {
+        method: "GET",
+        path: "/api/documents/{id}/export",
+        summary: "A completed document in its national structure (THL's Sosmeta definition, valid against its JSON Schema), for the archive or for moving it. Logged as an export.",
+        params: &[ID],
+        body: None,
+        returns: "The definition's OID (with version) and the document.",
     },
     Operation {
         method: "POST",
