@@ -114,6 +114,21 @@ test('sign in with a password reaches the start page, and every page passes axe-
   await Promise.all([page.waitForLoadState('load'), page.click('form.narrative-form button[type=submit]')]);
   assert.match(await page.textContent('main'), /Versio 2/);
   await axe(page, 'document with history');
+  // A child welfare notification: the form, its errors, the deadlines.
+  await page.goto(`${kirjo.url}/`);
+  await Promise.all([page.waitForLoadState('load'), page.click('#deadlines-heading ~ div a >> nth=0')]);
+  assert.match(await page.textContent('main'), /Päätös arvioinnin aloittamisesta viimeistään/);
+  await axe(page, 'notification');
+  const client = await page.getAttribute('main a[href$="/documents"]', 'href');
+  await page.goto(`${kirjo.url}${client}/new?kind=child_welfare_notification`);
+  await axe(page, 'new notification');
+  await page.selectOption('#service_task', 'lastensuojelu');
+  await page.selectOption('#reporter', 'anonymous');
+  await page.fill('#reporter_name', 'Naapuri');
+  await Promise.all([page.waitForLoadState('load'), page.click('main form button[type=submit]')]);
+  assert.equal(await page.getAttribute('#reporter_name', 'aria-invalid'), 'true');
+  assert.equal(await page.getAttribute('#content', 'aria-invalid'), 'true');
+  await axe(page, 'new notification with errors');
   await page.goto(`${kirjo.url}/search?name=Eetu`);
   await Promise.all([page.waitForLoadState('load'), page.click('table a >> nth=0')]);
   // Editing basic data, and adding a person with errors in the form.
@@ -378,7 +393,8 @@ test('axe-core checked every page', () => {
     'second factor', 'administration', 'enrol', 'recovery codes', 'data protection', 'locked', 'signed out',
     'client card, revealed', 'edit person', 'new person', 'new person with errors', 'sample', 'own trail',
     'log extract', 'my clients', 'purpose search results',
-    'documents', 'new entry with errors', 'draft', 'correction', 'document with history'];
+    'documents', 'new entry with errors', 'draft', 'correction', 'document with history',
+    'notification', 'new notification', 'new notification with errors'];
   const missing = expected.filter((name) => !checked.has(name));
   assert.deepEqual(missing, []);
 });

@@ -275,3 +275,478 @@ mod tests {
         }
     }
 }
+
+/// Who made a child welfare notification (lastensuojeluilmoitus).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reporter {
+    /// A professional with the duty to report (Child Welfare Act § 25).
+    Professional,
+    PrivatePerson,
+    Anonymous,
+}
+
+/// How the notification arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Phone,
+    Letter,
+    Electronic,
+    InPerson,
+}
+
+/// The urgency assessment, made at once on receipt (Child Welfare Act § 26).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    /// The child needs protection at once.
+    Immediate,
+    NotImmediate,
+}
+
+/// The decision on starting a service-need assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssessmentDecision {
+    Start,
+    /// Not started: the reasons are recorded.
+    NotStarted,
+}
+
+/// A child welfare notification and its handling: who reported and how,
+/// what, when it arrived, the urgency assessment, the decision on starting
+/// a service-need assessment (or the reasons for not starting one), and
+/// when the child and a guardian were told. The child is the document's
+/// client; the guardians are in the registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub received_on: NaiveDate,
+    pub reporter: Reporter,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter_title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter_organisation: Option<String>,
+    pub channel: Channel,
+    /// Asiasisältö: what was reported.
+    pub content: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<Urgency>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency_note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<AssessmentDecision>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_reasons: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_told_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guardian_told_on: Option<NaiveDate>,
+}
+
+impl Notification {
+    /// The statutory deadlines from the day of receipt.
+    pub fn deadlines(&self) -> crate::calendar::ChildWelfareDeadlines {
+        crate::calendar::child_welfare_deadlines(self.received_on)
+    }
+
+    /// Whether the decision on starting the assessment is late: made after
+    /// its deadline, or not made and the deadline has passed.
+    pub fn decision_late(&self, today: NaiveDate) -> bool {
+        let due = self.deadlines().assessment_start_due;
+        match self.decided_on {
+            Some(d) => d > due,
+            None => today > due,
+        }
+    }
+}
+
+/// What is wrong with a child welfare notification, field by field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationError {
+    Required,
+    Choice,
+    Date,
+    FutureDate,
+    BeforeReceipt,
+    TooLong,
+    /// An anonymous notification names nobody.
+    NamedAnonymous,
+    /// A decision not to start an assessment needs its reasons.
+    ReasonsRequired,
+    /// A decision needs its date, and a date its decision.
+    DecisionAndDate,
+}
+
+impl NotificationError {
+    pub fn message(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Self::Required, Lang::Fi) => "Pakollinen tieto.",
+            (Self::Required, Lang::Sv) => "Obligatorisk uppgift.",
+            (Self::Required, Lang::En) => "Required.",
+            (Self::Choice, Lang::Fi) => "Valitse jokin vaihtoehdoista.",
+            (Self::Choice, Lang::Sv) => "Välj ett av alternativen.",
+            (Self::Choice, Lang::En) => "Choose one of the options.",
+            (Self::Date, Lang::Fi) => "Päivämäärä ei kelpaa.",
+            (Self::Date, Lang::Sv) => "Datumet duger inte.",
+            (Self::Date, Lang::En) => "The date is not valid.",
+            (Self::FutureDate, Lang::Fi) => "Päivämäärä ei voi olla tulevaisuudessa.",
+            (Self::FutureDate, Lang::Sv) => "Datumet kan inte vara i framtiden.",
+            (Self::FutureDate, Lang::En) => "The date cannot be in the future.",
+            (Self::BeforeReceipt, Lang::Fi) => {
+                "Päivämäärä ei voi olla ennen ilmoituksen saapumista."
+            }
+            (Self::BeforeReceipt, Lang::Sv) => "Datumet kan inte vara före anmälan kom in.",
+            (Self::BeforeReceipt, Lang::En) => {
+                "The date cannot be before the notification arrived."
+            }
+            (Self::TooLong, Lang::Fi) => "Teksti on liian pitkä (enintään 20 000 merkkiä).",
+            (Self::TooLong, Lang::Sv) => "Texten är för lång (högst 20 000 tecken).",
+            (Self::TooLong, Lang::En) => "The text is too long (at most 20,000 characters).",
+            (Self::NamedAnonymous, Lang::Fi) => "Nimetön ilmoitus ei nimeä ilmoittajaa.",
+            (Self::NamedAnonymous, Lang::Sv) => "En anonym anmälan namnger inte anmälaren.",
+            (Self::NamedAnonymous, Lang::En) => "An anonymous notification names nobody.",
+            (Self::ReasonsRequired, Lang::Fi) => {
+                "Kirjaa perustelut sille, ettei arviointia aloiteta."
+            }
+            (Self::ReasonsRequired, Lang::Sv) => "Ange skälen till att bedömningen inte inleds.",
+            (Self::ReasonsRequired, Lang::En) => "Record why the assessment is not started.",
+            (Self::DecisionAndDate, Lang::Fi) => "Anna sekä päätös että sen päivämäärä.",
+            (Self::DecisionAndDate, Lang::Sv) => "Ange både beslutet och dess datum.",
+            (Self::DecisionAndDate, Lang::En) => "Give both the decision and its date.",
+        }
+    }
+}
+
+/// A child welfare notification as typed in a form: every field a string.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationInput {
+    #[serde(default)]
+    pub received_on: String,
+    #[serde(default)]
+    pub reporter: String,
+    #[serde(default)]
+    pub reporter_name: String,
+    #[serde(default)]
+    pub reporter_title: String,
+    #[serde(default)]
+    pub reporter_organisation: String,
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub content: String,
+    #[serde(default)]
+    pub urgency: String,
+    #[serde(default)]
+    pub urgency_note: String,
+    #[serde(default)]
+    pub decision: String,
+    #[serde(default)]
+    pub decided_on: String,
+    #[serde(default)]
+    pub decision_reasons: String,
+    #[serde(default)]
+    pub child_told_on: String,
+    #[serde(default)]
+    pub guardian_told_on: String,
+}
+
+fn choice<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(s.trim().to_owned())).ok()
+}
+
+impl NotificationInput {
+    /// Checks the form; every problem at once, by field.
+    pub fn check(
+        &self,
+        today: NaiveDate,
+    ) -> Result<Notification, Vec<(&'static str, NotificationError)>> {
+        let mut errors = Vec::new();
+        let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let date = |field: &'static str, s: &str, errors: &mut Vec<_>| -> Option<NaiveDate> {
+            let s = s.trim();
+            if s.is_empty() {
+                return None;
+            }
+            match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                Ok(d) if d > today => {
+                    errors.push((field, NotificationError::FutureDate));
+                    None
+                }
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors.push((field, NotificationError::Date));
+                    None
+                }
+            }
+        };
+        let received_on = date("received_on", &self.received_on, &mut errors);
+        if self.received_on.trim().is_empty() {
+            errors.push(("received_on", NotificationError::Required));
+        }
+        let reporter: Option<Reporter> = choice(&self.reporter);
+        if reporter.is_none() {
+            errors.push(("reporter", NotificationError::Choice));
+        }
+        let channel: Option<Channel> = choice(&self.channel);
+        if channel.is_none() {
+            errors.push(("channel", NotificationError::Choice));
+        }
+        let (name, title, organisation) = (
+            opt(&self.reporter_name),
+            opt(&self.reporter_title),
+            opt(&self.reporter_organisation),
+        );
+        match reporter {
+            Some(Reporter::Anonymous)
+                if name.is_some() || title.is_some() || organisation.is_some() =>
+            {
+                errors.push(("reporter_name", NotificationError::NamedAnonymous))
+            }
+            Some(Reporter::Professional) if name.is_none() => {
+                errors.push(("reporter_name", NotificationError::Required))
+            }
+            _ => {}
+        }
+        let content = self.content.trim();
+        if content.is_empty() {
+            errors.push(("content", NotificationError::Required));
+        }
+        for (field, text) in [
+            ("content", content),
+            ("urgency_note", self.urgency_note.trim()),
+            ("decision_reasons", self.decision_reasons.trim()),
+        ] {
+            if text.chars().count() > MAX_TEXT {
+                errors.push((field, NotificationError::TooLong));
+            }
+        }
+        let urgency: Option<Urgency> = opt(&self.urgency).and_then(|u| {
+            let c = choice(&u);
+            if c.is_none() {
+                errors.push(("urgency", NotificationError::Choice));
+            }
+            c
+        });
+        let decision: Option<AssessmentDecision> = opt(&self.decision).and_then(|d| {
+            let c = choice(&d);
+            if c.is_none() {
+                errors.push(("decision", NotificationError::Choice));
+            }
+            c
+        });
+        let decided_on = date("decided_on", &self.decided_on, &mut errors);
+        let has_date = !self.decided_on.trim().is_empty();
+        if decision.is_some() != has_date {
+            errors.push(("decided_on", NotificationError::DecisionAndDate));
+        }
+        let reasons = opt(&self.decision_reasons);
+        if decision == Some(AssessmentDecision::NotStarted) && reasons.is_none() {
+            errors.push(("decision_reasons", NotificationError::ReasonsRequired));
+        }
+        let child_told_on = date("child_told_on", &self.child_told_on, &mut errors);
+        let guardian_told_on = date("guardian_told_on", &self.guardian_told_on, &mut errors);
+        if let Some(received) = received_on {
+            for (field, d) in [
+                ("decided_on", decided_on),
+                ("child_told_on", child_told_on),
+                ("guardian_told_on", guardian_told_on),
+            ] {
+                if d.is_some_and(|d| d < received) {
+                    errors.push((field, NotificationError::BeforeReceipt));
+                }
+            }
+        }
+        match (received_on, reporter, channel) {
+            (Some(received_on), Some(reporter), Some(channel)) if errors.is_empty() => {
+                Ok(Notification {
+                    received_on,
+                    reporter,
+                    reporter_name: name,
+                    reporter_title: title,
+                    reporter_organisation: organisation,
+                    channel,
+                    content: content.to_owned(),
+                    urgency,
+                    urgency_note: opt(&self.urgency_note),
+                    decision,
+                    decided_on,
+                    decision_reasons: reasons,
+                    child_told_on,
+                    guardian_told_on,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// The form of a stored notification.
+    pub fn of(n: &Notification) -> Self {
+        let s = |v: serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        let d = |v: Option<NaiveDate>| v.map(|d| d.to_string()).unwrap_or_default();
+        Self {
+            received_on: n.received_on.to_string(),
+            reporter: s(serde_json::to_value(n.reporter).unwrap_or_default()),
+            reporter_name: n.reporter_name.clone().unwrap_or_default(),
+            reporter_title: n.reporter_title.clone().unwrap_or_default(),
+            reporter_organisation: n.reporter_organisation.clone().unwrap_or_default(),
+            channel: s(serde_json::to_value(n.channel).unwrap_or_default()),
+            content: n.content.clone(),
+            urgency: n
+                .urgency
+                .map(|u| s(serde_json::to_value(u).unwrap_or_default()))
+                .unwrap_or_default(),
+            urgency_note: n.urgency_note.clone().unwrap_or_default(),
+            decision: n
+                .decision
+                .map(|u| s(serde_json::to_value(u).unwrap_or_default()))
+                .unwrap_or_default(),
+            decided_on: d(n.decided_on),
+            decision_reasons: n.decision_reasons.clone().unwrap_or_default(),
+            child_told_on: d(n.child_told_on),
+            guardian_told_on: d(n.guardian_told_on),
+        }
+    }
+}
+
+/// The content of a document, by kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    Narrative(Narrative),
+    ChildWelfareNotification(Notification),
+}
+
+impl Content {
+    /// The kind, as stored: `narrative` or `child_welfare_notification`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Narrative(_) => "narrative",
+            Self::ChildWelfareNotification(_) => "child_welfare_notification",
+        }
+    }
+
+    pub fn name(&self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Self::Narrative(n), _) => n.entry.name(lang),
+            (Self::ChildWelfareNotification(_), Lang::Fi) => "Lastensuojeluilmoitus",
+            (Self::ChildWelfareNotification(_), Lang::Sv) => "Barnskyddsanmälan",
+            (Self::ChildWelfareNotification(_), Lang::En) => "Child welfare notification",
+        }
+    }
+
+    /// The national definition (Sosmeta) with its version.
+    pub fn definition_oid(&self) -> &'static str {
+        match self {
+            Self::Narrative(n) => n.entry.definition_oid(),
+            Self::ChildWelfareNotification(_) => "1.2.246.537.6.1506.4009.2023.4.28",
+        }
+    }
+
+    /// The fields as stored.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Self::Narrative(n) => serde_json::to_value(n),
+            Self::ChildWelfareNotification(n) => serde_json::to_value(n),
+        }
+        .unwrap_or_default()
+    }
+
+    /// The content of a stored document.
+    pub fn from_json(kind: &str, value: serde_json::Value) -> Option<Self> {
+        match kind {
+            "narrative" => serde_json::from_value(value).ok().map(Self::Narrative),
+            "child_welfare_notification" => serde_json::from_value(value)
+                .ok()
+                .map(Self::ChildWelfareNotification),
+            _ => None,
+        }
+    }
+
+    /// What must be filled in before the document is completed.
+    pub fn missing_for_completion(&self) -> Vec<&'static str> {
+        match self {
+            Self::Narrative(_) => Vec::new(),
+            Self::ChildWelfareNotification(n) => {
+                let mut missing = Vec::new();
+                if n.urgency.is_none() {
+                    missing.push("urgency");
+                }
+                if n.decision.is_none() {
+                    missing.push("decision");
+                }
+                missing
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod notification_tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()
+    }
+
+    fn input() -> NotificationInput {
+        NotificationInput {
+            received_on: "2026-11-10".into(),
+            reporter: "professional".into(),
+            reporter_name: "Opettaja Olli".into(),
+            channel: "electronic".into(),
+            content: "Lapsi on ollut poissa koulusta.".into(),
+            ..NotificationInput::default()
+        }
+    }
+
+    #[test]
+    fn a_notification_is_checked_field_by_field() {
+        let n = input().check(today()).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(n.reporter, Reporter::Professional);
+        assert_eq!(n.decision, None);
+        let mut bad = input();
+        bad.reporter = "anonymous".into();
+        bad.decision = "not_started".into();
+        bad.decided_on = "2026-11-09".into();
+        bad.received_on = "2026-11-10".into();
+        let errors = bad.check(today()).err().unwrap_or_default();
+        assert!(errors.contains(&("reporter_name", NotificationError::NamedAnonymous)));
+        assert!(errors.contains(&("decision_reasons", NotificationError::ReasonsRequired)));
+        assert!(errors.contains(&("decided_on", NotificationError::BeforeReceipt)));
+        let mut half = input();
+        half.decision = "start".into();
+        assert_eq!(
+            half.check(today()).err().unwrap_or_default(),
+            vec![("decided_on", NotificationError::DecisionAndDate)]
+        );
+    }
+
+    #[test]
+    fn the_decision_is_late_after_seven_weekdays() {
+        // Received Tuesday 10 November 2026: the seventh weekday after is
+        // Thursday 19 November.
+        let mut n = input().check(today()).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            n.deadlines().assessment_start_due,
+            NaiveDate::from_ymd_opt(2026, 11, 19).unwrap_or_default()
+        );
+        assert!(!n.decision_late(NaiveDate::from_ymd_opt(2026, 11, 19).unwrap_or_default()));
+        assert!(n.decision_late(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default()));
+        n.decision = Some(AssessmentDecision::Start);
+        n.decided_on = NaiveDate::from_ymd_opt(2026, 11, 18);
+        assert!(!n.decision_late(today()));
+        assert_eq!(
+            Content::ChildWelfareNotification(n.clone()).missing_for_completion(),
+            vec!["urgency"]
+        );
+        let round = Content::from_json(
+            "child_welfare_notification",
+            Content::ChildWelfareNotification(n.clone()).to_json(),
+        );
+        assert_eq!(round, Some(Content::ChildWelfareNotification(n)));
+    }
+}

@@ -791,6 +791,83 @@ async fn documents(tx: &mut PgConnection) -> anyhow::Result<()> {
         .await?;
         first.get_or_insert(id);
     }
+    // Two child welfare notifications: one handled on time, one whose
+    // decision on starting an assessment is late.
+    use kirjo_domain::calendar::add_weekdays;
+    use kirjo_domain::document::{
+        AssessmentDecision, Channel, Content, Notification, Reporter, Urgency,
+    };
+    let on_time_received = days_ago(40);
+    let notifications = [
+        (
+            eetu,
+            Notification {
+                received_on: on_time_received,
+                reporter: Reporter::Professional,
+                reporter_name: Some("Opettaja Olli Oksanen".to_owned()),
+                reporter_title: Some("luokanopettaja".to_owned()),
+                reporter_organisation: Some("Harjuniemen koulu".to_owned()),
+                channel: Channel::Electronic,
+                content: "Eetu on ollut toistuvasti poissa koulusta ja kertonut, ettei kotona ole ruokaa.".to_owned(),
+                urgency: Some(Urgency::NotImmediate),
+                urgency_note: Some("Lapsi on koulussa päivittäin; ei välitöntä vaaraa.".to_owned()),
+                decision: Some(AssessmentDecision::Start),
+                decided_on: Some(add_weekdays(on_time_received, 5)),
+                decision_reasons: None,
+                child_told_on: Some(add_weekdays(on_time_received, 6)),
+                guardian_told_on: Some(add_weekdays(on_time_received, 5)),
+            },
+            true,
+        ),
+        (
+            ella,
+            Notification {
+                received_on: days_ago(12),
+                reporter: Reporter::PrivatePerson,
+                reporter_name: None,
+                reporter_title: None,
+                reporter_organisation: None,
+                channel: Channel::Phone,
+                content: "Naapuri soitti: asunnosta on kuulunut iltaisin huutoa ja lapsen itkua.".to_owned(),
+                urgency: Some(Urgency::NotImmediate),
+                urgency_note: None,
+                decision: None,
+                decided_on: None,
+                decision_reasons: None,
+                child_told_on: None,
+                guardian_told_on: None,
+            },
+            false,
+        ),
+    ];
+    for (client, n, completed) in notifications {
+        let content = Content::ChildWelfareNotification(n.clone());
+        let created = n.received_on.and_hms_opt(9, 0, 0).map(|t| t.and_utc());
+        sqlx::query(
+            "INSERT INTO document (client_id, register_id, sub_register_id, service_task_id, kind, content, name,
+                                   definition_oid, client_first_names, client_surname, client_identity_code,
+                                   organiser, producer, author_id, author_name, author_title,
+                                   created_at, updated_at, state, completed_at)
+             SELECT p.id, p.register_id, 'lapsiperheet', 'lastensuojelu', $2, $3, $4, $5,
+                    p.first_names, p.surname, p.identity_code,
+                    (SELECT name FROM controller WHERE id = 1),
+                    (SELECT u.name_fi FROM role_grant g JOIN unit u ON u.id = g.unit_id
+                     WHERE g.user_id = su.id AND g.sub_register_id = 'lapsiperheet' ORDER BY g.id LIMIT 1),
+                    su.id, su.name, su.title, $6, $6,
+                    CASE WHEN $7 THEN 'completed' ELSE 'draft' END, CASE WHEN $7 THEN $6 END
+             FROM person p, staff_user su WHERE p.id = $1 AND su.id = $8",
+        )
+        .bind(client)
+        .bind(content.kind())
+        .bind(content.to_json())
+        .bind(content.name(kirjo_domain::contact::Lang::Fi))
+        .bind(content.definition_oid())
+        .bind(created)
+        .bind(completed)
+        .bind(sari)
+        .execute(&mut *tx)
+        .await?;
+    }
     // The first entry is corrected: its date was wrong.
     if let Some(id) = first {
         sqlx::query(

@@ -15,7 +15,7 @@ CREATE TABLE document (
     sub_register_id text NOT NULL REFERENCES sub_register (id),
     -- Palvelutehtävä: the service task, one of the area's.
     service_task_id text NOT NULL REFERENCES service_task (id),
-    kind            text NOT NULL CHECK (kind IN ('narrative')),
+    kind            text NOT NULL CHECK (kind IN ('narrative', 'child_welfare_notification')),
     -- The kind's own fields, as the domain type checked them.
     content         jsonb NOT NULL,
     -- 703/2023 §37-38, filled in by Kirjo, never typed: the document's

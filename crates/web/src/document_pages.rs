@@ -1,5 +1,6 @@
-//! The pages of client documents: the timeline, a new narrative entry, a
-//! document with its history, and the author's draft steps and corrections.
+//! The pages of client documents: the timeline, a new narrative entry or
+//! child welfare notification, a document with its history (and a
+//! notification's deadlines), and the author's draft steps and corrections.
 
 #![allow(clippy::result_large_err)]
 
@@ -13,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use kirjo_access::Actor;
-use kirjo_domain::document::{Narrative, NarrativeEntry};
+use kirjo_domain::document::{Content, NarrativeEntry, Notification, NotificationInput};
 use kirjo_store::documents::{self, DraftStep};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -104,9 +105,12 @@ pub async fn timeline(
     ))
 }
 
-/// The narrative form as typed.
+/// A document form as typed: the kind, and the fields of either kind (their
+/// names do not overlap).
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct NarrativeForm {
+pub struct DocForm {
+    #[serde(default)]
+    pub kind: String,
     #[serde(default)]
     pub service_task: String,
     #[serde(default)]
@@ -118,61 +122,166 @@ pub struct NarrativeForm {
     #[serde(default)]
     pub agreed: String,
     #[serde(default)]
+    pub received_on: String,
+    #[serde(default)]
+    pub reporter: String,
+    #[serde(default)]
+    pub reporter_name: String,
+    #[serde(default)]
+    pub reporter_title: String,
+    #[serde(default)]
+    pub reporter_organisation: String,
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub content: String,
+    #[serde(default)]
+    pub urgency: String,
+    #[serde(default)]
+    pub urgency_note: String,
+    #[serde(default)]
+    pub decision: String,
+    #[serde(default)]
+    pub decided_on: String,
+    #[serde(default)]
+    pub decision_reasons: String,
+    #[serde(default)]
+    pub child_told_on: String,
+    #[serde(default)]
+    pub guardian_told_on: String,
+    #[serde(default)]
     pub reason: String,
 }
 
-impl NarrativeForm {
-    fn of(n: &Narrative) -> Self {
-        Self {
-            service_task: String::new(),
-            entry: n.entry.as_str().to_owned(),
-            date: n.date.to_string(),
-            text: n.text.clone(),
-            agreed: n.agreed.clone().unwrap_or_default(),
-            reason: String::new(),
+impl DocForm {
+    fn of(c: &Content) -> Self {
+        match c {
+            Content::Narrative(n) => Self {
+                kind: "narrative".to_owned(),
+                entry: n.entry.as_str().to_owned(),
+                date: n.date.to_string(),
+                text: n.text.clone(),
+                agreed: n.agreed.clone().unwrap_or_default(),
+                ..Self::default()
+            },
+            Content::ChildWelfareNotification(n) => {
+                let i = NotificationInput::of(n);
+                Self {
+                    kind: "child_welfare_notification".to_owned(),
+                    received_on: i.received_on,
+                    reporter: i.reporter,
+                    reporter_name: i.reporter_name,
+                    reporter_title: i.reporter_title,
+                    reporter_organisation: i.reporter_organisation,
+                    channel: i.channel,
+                    content: i.content,
+                    urgency: i.urgency,
+                    urgency_note: i.urgency_note,
+                    decision: i.decision,
+                    decided_on: i.decided_on,
+                    decision_reasons: i.decision_reasons,
+                    child_told_on: i.child_told_on,
+                    guardian_told_on: i.guardian_told_on,
+                    ..Self::default()
+                }
+            }
+        }
+    }
+
+    fn notification(&self) -> NotificationInput {
+        NotificationInput {
+            received_on: self.received_on.clone(),
+            reporter: self.reporter.clone(),
+            reporter_name: self.reporter_name.clone(),
+            reporter_title: self.reporter_title.clone(),
+            reporter_organisation: self.reporter_organisation.clone(),
+            channel: self.channel.clone(),
+            content: self.content.clone(),
+            urgency: self.urgency.clone(),
+            urgency_note: self.urgency_note.clone(),
+            decision: self.decision.clone(),
+            decided_on: self.decided_on.clone(),
+            decision_reasons: self.decision_reasons.clone(),
+            child_told_on: self.child_told_on.clone(),
+            guardian_told_on: self.guardian_told_on.clone(),
+        }
+    }
+
+    pub fn is_notification(&self) -> bool {
+        self.kind == "child_welfare_notification"
+    }
+
+    /// The content, checked in `lang`.
+    fn checked(&self, lang: kirjo_domain::contact::Lang) -> Result<Content, Vec<FieldError>> {
+        if self.is_notification() {
+            crate::documents::check_notification(&self.notification(), lang, "")
+                .map(Content::ChildWelfareNotification)
+        } else {
+            check(
+                &self.entry,
+                &self.date,
+                &self.text,
+                Some(&self.agreed),
+                lang,
+            )
+            .map(Content::Narrative)
         }
     }
 }
 
 #[derive(Template)]
-#[template(path = "narrative_form.html")]
-pub struct NarrativePage {
+#[template(path = "document_form.html")]
+pub struct FormPage {
     pub shell: Shell,
     pub heading: String,
     pub action: String,
     pub cancel: String,
     pub entries: Vec<(String, String)>,
-    /// The service tasks to choose from: a new entry only.
+    /// The service tasks to choose from: a new document only.
     pub tasks: Vec<(String, String)>,
-    pub form: NarrativeForm,
+    pub form: DocForm,
     pub correction: bool,
     pub errors: BTreeMap<String, String>,
+    /// Choices of a notification: (field, [(value, label)]).
+    pub reporters: Vec<(String, String)>,
+    pub channels: Vec<(String, String)>,
+    pub urgencies: Vec<(String, String)>,
+    pub decisions: Vec<(String, String)>,
 }
 
-impl NarrativePage {
+impl FormPage {
     pub fn error(&self, field: &str) -> Option<&String> {
         self.errors.get(field)
     }
 }
 
-// The form's place (heading, where it posts, where cancel goes) and its
-// state: each call differs in all of them.
-#[allow(clippy::too_many_arguments)]
-fn form_page(
-    ctx: &Ctx,
-    actor: &Actor,
+/// Where a form is and what it holds.
+struct Place {
     heading: String,
     action: String,
     cancel: String,
-    form: NarrativeForm,
+}
+
+fn options(ctx: &Ctx, prefix: &str, values: &[&str]) -> Vec<(String, String)> {
+    values
+        .iter()
+        .map(|v| ((*v).to_owned(), ctx.tr.t(&format!("{prefix}{v}"))))
+        .collect()
+}
+
+fn form_page(
+    ctx: &Ctx,
+    actor: &Actor,
+    place: Place,
+    form: DocForm,
     correction: bool,
     errors: &[FieldError],
-) -> NarrativePage {
-    NarrativePage {
-        shell: ctx.shell(heading.clone(), Some(actor)),
-        heading,
-        action,
-        cancel,
+) -> FormPage {
+    FormPage {
+        shell: ctx.shell(place.heading.clone(), Some(actor)),
+        heading: place.heading,
+        action: place.action,
+        cancel: place.cancel,
         entries: NarrativeEntry::ALL
             .iter()
             .map(|e| (e.as_str().to_owned(), e.name(ctx.tr.lang).to_owned()))
@@ -184,49 +293,80 @@ fn form_page(
             .iter()
             .map(|e| (e.field.clone(), e.message.clone()))
             .collect(),
+        reporters: options(
+            ctx,
+            "reporter-",
+            &["professional", "private_person", "anonymous"],
+        ),
+        channels: options(
+            ctx,
+            "channel-",
+            &["phone", "letter", "electronic", "in_person"],
+        ),
+        urgencies: options(ctx, "urgency-", &["immediate", "not_immediate"]),
+        decisions: options(ctx, "decision-", &["start", "not_started"]),
     }
 }
 
-/// `GET /clients/{id}/documents/new`: a new narrative entry.
+fn new_heading(ctx: &Ctx, f: &DocForm) -> String {
+    ctx.tr.t(if f.is_notification() {
+        "notification-new"
+    } else {
+        "narrative-new"
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct KindQuery {
+    pub kind: Option<String>,
+}
+
+/// `GET /clients/{id}/documents/new[?kind=child_welfare_notification]`: a
+/// new narrative entry, or a child welfare notification.
 pub async fn new_get(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Query(k): Query<KindQuery>,
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (_, actor) = ctx.user(&state).await?;
-    let tasks = task_choices(&state, &ctx, &actor).await;
-    let form = NarrativeForm {
-        entry: NarrativeEntry::MeetingOrContact.as_str().to_owned(),
-        date: chrono::Utc::now().date_naive().to_string(),
-        ..NarrativeForm::default()
+    let today = chrono::Utc::now().date_naive().to_string();
+    let form = if k.kind.as_deref() == Some("child_welfare_notification") {
+        DocForm {
+            kind: "child_welfare_notification".to_owned(),
+            received_on: today,
+            ..DocForm::default()
+        }
+    } else {
+        DocForm {
+            kind: "narrative".to_owned(),
+            entry: NarrativeEntry::MeetingOrContact.as_str().to_owned(),
+            date: today,
+            ..DocForm::default()
+        }
     };
-    let mut page = form_page(
-        &ctx,
-        &actor,
-        ctx.tr.t("narrative-new"),
-        format!("/clients/{id}/documents/new"),
-        format!("/clients/{id}/documents"),
-        form,
-        false,
-        &[],
-    );
-    page.tasks = tasks;
+    let place = Place {
+        heading: new_heading(&ctx, &form),
+        action: format!("/clients/{id}/documents/new"),
+        cancel: format!("/clients/{id}/documents"),
+    };
+    let mut page = form_page(&ctx, &actor, place, form, false, &[]);
+    page.tasks = task_choices(&state, &ctx, &actor).await;
     Ok(ctx.render(StatusCode::OK, &page))
 }
 
-/// `POST /clients/{id}/documents/new`: save the entry as a draft.
+/// `POST /clients/{id}/documents/new`: save the document as a draft.
 pub async fn new_post(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<NarrativeForm>,
+    Form(f): Form<DocForm>,
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
-    let checked = check(&f.entry, &f.date, &f.text, Some(&f.agreed), ctx.tr.lang);
-    let checked = match (checked, f.service_task.trim().is_empty()) {
-        (Ok(n), false) => Ok(n),
+    let checked = match (f.checked(ctx.tr.lang), f.service_task.trim().is_empty()) {
+        (Ok(c), false) => Ok(c),
         (Ok(_), true) => Err(vec![crate::documents::task_missing(ctx.tr.lang)]),
         (Err(mut e), missing) => {
             if missing {
@@ -235,31 +375,26 @@ pub async fn new_post(
             Err(e)
         }
     };
-    let n = match checked {
-        Ok(n) => n,
+    let content = match checked {
+        Ok(c) => c,
         Err(errors) => {
-            let tasks = task_choices(&state, &ctx, &actor).await;
-            let mut page = form_page(
-                &ctx,
-                &actor,
-                ctx.tr.t("narrative-new"),
-                format!("/clients/{id}/documents/new"),
-                format!("/clients/{id}/documents"),
-                f.clone(),
-                false,
-                &errors,
-            );
-            page.tasks = tasks;
+            let place = Place {
+                heading: new_heading(&ctx, &f),
+                action: format!("/clients/{id}/documents/new"),
+                cancel: format!("/clients/{id}/documents"),
+            };
+            let mut page = form_page(&ctx, &actor, place, f, false, &errors);
+            page.tasks = task_choices(&state, &ctx, &actor).await;
             return Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
     };
-    let doc = documents::create_narrative(
+    let doc = documents::create(
         &state.db,
         &me.caller,
         &state.gate,
         id,
         f.service_task.trim(),
-        &n,
+        &content,
     )
     .await
     .map_err(|e| ctx.gate_error(e, &actor))?;
@@ -291,6 +426,15 @@ pub struct VersionRow {
     pub current: bool,
 }
 
+/// A notification as shown: its fields, labelled, and its deadlines.
+pub struct NotificationView {
+    pub fields: Vec<(String, String)>,
+    pub content: String,
+    pub start_due: String,
+    pub completion_due: String,
+    pub late: bool,
+}
+
 #[derive(Template)]
 #[template(path = "document.html")]
 pub struct DocumentPage {
@@ -302,13 +446,81 @@ pub struct DocumentPage {
     pub date: String,
     pub text: String,
     pub agreed: Option<String>,
+    pub notification: Option<NotificationView>,
     pub meta: Vec<(String, String)>,
     pub state: String,
     pub mine_draft: bool,
     pub correctable: bool,
     pub superseded_note: bool,
     pub versions: Vec<VersionRow>,
-    pub edit: Option<NarrativePage>,
+    pub edit: Option<FormPage>,
+}
+
+fn notification_view(ctx: &Ctx, n: &Notification) -> NotificationView {
+    let t = &ctx.tr;
+    let label = |prefix: &str, v: serde_json::Value| {
+        t.t(&format!("{prefix}{}", v.as_str().unwrap_or_default()))
+    };
+    let mut fields = vec![
+        (t.t("notification-received"), date(n.received_on)),
+        (
+            t.t("notification-reporter"),
+            label(
+                "reporter-",
+                serde_json::to_value(n.reporter).unwrap_or_default(),
+            ),
+        ),
+    ];
+    let who = [
+        &n.reporter_name,
+        &n.reporter_title,
+        &n.reporter_organisation,
+    ]
+    .iter()
+    .filter_map(|v| (*v).clone())
+    .collect::<Vec<_>>()
+    .join(", ");
+    if !who.is_empty() {
+        fields.push((t.t("notification-reporter-who"), who));
+    }
+    fields.push((
+        t.t("notification-channel"),
+        label(
+            "channel-",
+            serde_json::to_value(n.channel).unwrap_or_default(),
+        ),
+    ));
+    if let Some(u) = n.urgency {
+        let mut text = label("urgency-", serde_json::to_value(u).unwrap_or_default());
+        if let Some(note) = &n.urgency_note {
+            text = format!("{text}: {note}");
+        }
+        fields.push((t.t("notification-urgency"), text));
+    }
+    if let Some(d) = n.decision {
+        let mut text = label("decision-", serde_json::to_value(d).unwrap_or_default());
+        if let Some(on) = n.decided_on {
+            text = format!("{text} ({})", date(on));
+        }
+        if let Some(r) = &n.decision_reasons {
+            text = format!("{text}: {r}");
+        }
+        fields.push((t.t("notification-decision"), text));
+    }
+    if let Some(d) = n.child_told_on {
+        fields.push((t.t("notification-child-told"), date(d)));
+    }
+    if let Some(d) = n.guardian_told_on {
+        fields.push((t.t("notification-guardian-told"), date(d)));
+    }
+    let deadlines = n.deadlines();
+    NotificationView {
+        fields,
+        content: n.content.clone(),
+        start_due: date(deadlines.assessment_start_due),
+        completion_due: date(deadlines.assessment_completion_due),
+        late: n.decision_late(chrono::Utc::now().date_naive()),
+    }
 }
 
 async fn client_of(state: &AppState, ctx: &Ctx, id: i64) -> Result<i64, Response> {
@@ -340,7 +552,7 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
         ));
     };
     let d = &h.document;
-    let n: Option<Narrative> = serde_json::from_value(d.content.clone()).ok();
+    let content = Content::from_json(&d.kind, d.content.clone());
     let names = names(&state).await;
     let li = lang_index(ctx.tr.lang);
     let t = &ctx.tr;
@@ -363,18 +575,21 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
         (t.t("doc-definition"), d.definition_oid.clone()),
     ];
     let mine_draft = d.state == "draft" && d.author_id == me.caller.user_id;
-    let edit = mine_draft.then(|| {
-        form_page(
+    let edit = match (&content, mine_draft) {
+        (Some(c), true) => Some(form_page(
             &ctx,
             &actor,
-            ctx.tr.t("narrative-edit"),
-            format!("/documents/{id}/edit"),
-            format!("/documents/{id}"),
-            n.as_ref().map(NarrativeForm::of).unwrap_or_default(),
+            Place {
+                heading: ctx.tr.t("narrative-edit"),
+                action: format!("/documents/{id}/edit"),
+                cancel: format!("/documents/{id}"),
+            },
+            DocForm::of(c),
             false,
             &[],
-        )
-    });
+        )),
+        _ => None,
+    };
     let versions = h
         .versions
         .iter()
@@ -387,6 +602,23 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
             current: v.id == d.id,
         })
         .collect();
+    let (entry, when, text, agreed, notification) = match &content {
+        Some(Content::Narrative(n)) => (
+            n.entry.name(ctx.tr.lang).to_owned(),
+            date(n.date),
+            n.text.clone(),
+            n.agreed.clone(),
+            None,
+        ),
+        Some(Content::ChildWelfareNotification(n)) => (
+            String::new(),
+            String::new(),
+            String::new(),
+            None,
+            Some(notification_view(&ctx, n)),
+        ),
+        None => Default::default(),
+    };
     Ok(ctx.render(
         StatusCode::OK,
         &DocumentPage {
@@ -394,13 +626,11 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
             id,
             client_id: d.client_id,
             name: d.name.clone(),
-            entry: n
-                .as_ref()
-                .map(|n| n.entry.name(ctx.tr.lang).to_owned())
-                .unwrap_or_default(),
-            date: n.as_ref().map(|n| date(n.date)).unwrap_or_default(),
-            text: n.as_ref().map(|n| n.text.clone()).unwrap_or_default(),
-            agreed: n.as_ref().and_then(|n| n.agreed.clone()),
+            entry,
+            date: when,
+            text,
+            agreed,
+            notification,
             meta,
             state: ctx.tr.t(&format!("doc-state-{}", d.state)),
             mine_draft,
@@ -417,23 +647,19 @@ pub async fn edit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<NarrativeForm>,
+    Form(f): Form<DocForm>,
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
-    let n = match check(&f.entry, &f.date, &f.text, Some(&f.agreed), ctx.tr.lang) {
-        Ok(n) => n,
+    let content = match f.checked(ctx.tr.lang) {
+        Ok(c) => c,
         Err(errors) => {
-            let page = form_page(
-                &ctx,
-                &actor,
-                ctx.tr.t("narrative-edit"),
-                format!("/documents/{id}/edit"),
-                format!("/documents/{id}"),
-                f,
-                false,
-                &errors,
-            );
+            let place = Place {
+                heading: ctx.tr.t("narrative-edit"),
+                action: format!("/documents/{id}/edit"),
+                cancel: format!("/documents/{id}"),
+            };
+            let page = form_page(&ctx, &actor, place, f, false, &errors);
             return Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
     };
@@ -445,7 +671,7 @@ pub async fn edit(
         client,
         id,
         DraftStep::Edit,
-        Some(&n),
+        Some(&content),
     )
     .await
     .map_err(|e| ctx.gate_error(e, &actor))?;
@@ -502,17 +728,15 @@ pub async fn correct_get(
             Some(&actor),
         ));
     };
-    let n: Option<Narrative> = serde_json::from_value(h.document.content.clone()).ok();
-    let page = form_page(
-        &ctx,
-        &actor,
-        ctx.tr.t("narrative-correct"),
-        format!("/documents/{id}/correct"),
-        format!("/documents/{id}"),
-        n.as_ref().map(NarrativeForm::of).unwrap_or_default(),
-        true,
-        &[],
-    );
+    let form = Content::from_json(&h.document.kind, h.document.content.clone())
+        .map(|c| DocForm::of(&c))
+        .unwrap_or_default();
+    let place = Place {
+        heading: ctx.tr.t("narrative-correct"),
+        action: format!("/documents/{id}/correct"),
+        cancel: format!("/documents/{id}"),
+    };
+    let page = form_page(&ctx, &actor, place, form, true, &[]);
     Ok(ctx.render(StatusCode::OK, &page))
 }
 
@@ -521,13 +745,13 @@ pub async fn correct_post(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<NarrativeForm>,
+    Form(f): Form<DocForm>,
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
     let mut errors = Vec::new();
-    let n = match check(&f.entry, &f.date, &f.text, Some(&f.agreed), ctx.tr.lang) {
-        Ok(n) => Some(n),
+    let content = match f.checked(ctx.tr.lang) {
+        Ok(c) => Some(c),
         Err(e) => {
             errors.extend(e);
             None
@@ -539,17 +763,13 @@ pub async fn correct_post(
             message: ctx.tr.t("narrative-reason-missing"),
         });
     }
-    let Some(n) = n.filter(|_| errors.is_empty()) else {
-        let page = form_page(
-            &ctx,
-            &actor,
-            ctx.tr.t("narrative-correct"),
-            format!("/documents/{id}/correct"),
-            format!("/documents/{id}"),
-            f,
-            true,
-            &errors,
-        );
+    let Some(content) = content.filter(|_| errors.is_empty()) else {
+        let place = Place {
+            heading: ctx.tr.t("narrative-correct"),
+            action: format!("/documents/{id}/correct"),
+            cancel: format!("/documents/{id}"),
+        };
+        let page = form_page(&ctx, &actor, place, f, true, &errors);
         return Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page));
     };
     let client = client_of(&state, &ctx, id).await?;
@@ -559,7 +779,7 @@ pub async fn correct_post(
         &state.gate,
         client,
         id,
-        &n,
+        &content,
         f.reason.trim(),
     )
     .await

@@ -10,16 +10,20 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kirjo_domain::contact::Lang;
-use kirjo_domain::document::Narrative;
+use kirjo_domain::document::{Content, Narrative};
 use kirjo_store::documents::{self, DraftStep};
 use serde::Deserialize;
 
-/// A narrative entry as typed.
+/// A document as typed: the kind (`narrative`, the default, or
+/// `child_welfare_notification`), the service task of a new one, the kind's
+/// own fields, and the reason of a correction. Nothing else: the metadata
+/// are Kirjo's, and a body that gives them is refused.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NarrativeBody {
-    /// The service task (palvelutehtävä) of a new entry, one of its area's.
+pub struct DocumentBody {
+    /// The service task (palvelutehtävä) of a new document, one of its area's.
     pub service_task: Option<String>,
+    pub kind: Option<String>,
     #[serde(default)]
     pub entry: String,
     #[serde(default)]
@@ -27,21 +31,57 @@ pub struct NarrativeBody {
     #[serde(default)]
     pub text: String,
     pub agreed: Option<String>,
+    /// The fields of a child welfare notification.
+    pub notification: Option<kirjo_domain::document::NotificationInput>,
+    /// Why a completed document is corrected.
+    pub reason: Option<String>,
 }
 
-/// A correction: the new content and why.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CorrectionBody {
-    #[serde(default)]
-    pub entry: String,
-    #[serde(default)]
-    pub date: String,
-    #[serde(default)]
-    pub text: String,
-    pub agreed: Option<String>,
-    #[serde(default)]
-    pub reason: String,
+impl DocumentBody {
+    /// The content, checked; every problem named by its field in `lang`
+    /// (a notification's fields as `notification.<field>`).
+    pub fn content(&self, lang: Lang) -> Result<Content, Vec<crate::people::FieldError>> {
+        match self.kind.as_deref().unwrap_or("narrative") {
+            "narrative" => check(
+                &self.entry,
+                &self.date,
+                &self.text,
+                self.agreed.as_deref(),
+                lang,
+            )
+            .map(Content::Narrative),
+            "child_welfare_notification" => {
+                let input = self.notification.clone().unwrap_or_default();
+                check_notification(&input, lang, "notification.")
+                    .map(Content::ChildWelfareNotification)
+            }
+            other => Err(vec![crate::people::FieldError {
+                field: "kind".to_owned(),
+                message: format!(
+                    "`{other}` is not a kind of document (narrative, child_welfare_notification)"
+                ),
+            }]),
+        }
+    }
+}
+
+/// Checks a notification's fields, naming each with `prefix`.
+pub fn check_notification(
+    input: &kirjo_domain::document::NotificationInput,
+    lang: Lang,
+    prefix: &str,
+) -> Result<kirjo_domain::document::Notification, Vec<crate::people::FieldError>> {
+    input
+        .check(chrono::Utc::now().date_naive())
+        .map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|(field, e)| crate::people::FieldError {
+                    field: format!("{prefix}{field}"),
+                    message: e.message(lang).to_owned(),
+                })
+                .collect()
+        })
 }
 
 /// Checks the fields; every problem named by its field in `lang`.
@@ -113,12 +153,12 @@ pub async fn create(
     Path(client): Path<i64>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
-    Json(b): Json<NarrativeBody>,
+    Json(b): Json<DocumentBody>,
 ) -> Result<Response, ApiError> {
     let lang = crate::people::lang(q.lang.as_deref(), &headers);
     let task = b.service_task.clone().unwrap_or_default();
-    let n = match check(&b.entry, &b.date, &b.text, b.agreed.as_deref(), lang) {
-        Ok(n) if !task.trim().is_empty() => n,
+    let content = match b.content(lang) {
+        Ok(c) if !task.trim().is_empty() => c,
         Ok(_) => return Ok(field_errors(vec![task_missing(lang)])),
         Err(mut e) => {
             if task.trim().is_empty() {
@@ -127,10 +167,16 @@ pub async fn create(
             return Ok(field_errors(e));
         }
     };
-    let id =
-        documents::create_narrative(&state.db, &me.caller, &state.gate, client, task.trim(), &n)
-            .await
-            .map_err(ApiError::from_gate)?;
+    let id = documents::create(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        client,
+        task.trim(),
+        &content,
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
 }
 
@@ -190,11 +236,11 @@ pub async fn edit(
     Path(id): Path<i64>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
-    Json(b): Json<NarrativeBody>,
+    Json(b): Json<DocumentBody>,
 ) -> Result<Response, ApiError> {
     let lang = crate::people::lang(q.lang.as_deref(), &headers);
-    let n = match check(&b.entry, &b.date, &b.text, b.agreed.as_deref(), lang) {
-        Ok(n) => n,
+    let content = match b.content(lang) {
+        Ok(c) => c,
         Err(e) => return Ok(field_errors(e)),
     };
     let client = client_of(&state, id).await?;
@@ -205,7 +251,7 @@ pub async fn edit(
         client,
         id,
         DraftStep::Edit,
-        Some(&n),
+        Some(&content),
     )
     .await
     .map_err(ApiError::from_gate)?;
@@ -252,18 +298,19 @@ pub async fn correct(
     Path(id): Path<i64>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
-    Json(b): Json<CorrectionBody>,
+    Json(b): Json<DocumentBody>,
 ) -> Result<Response, ApiError> {
     let lang = crate::people::lang(q.lang.as_deref(), &headers);
     let mut errors = Vec::new();
-    let n = match check(&b.entry, &b.date, &b.text, b.agreed.as_deref(), lang) {
-        Ok(n) => Some(n),
+    let content = match b.content(lang) {
+        Ok(c) => Some(c),
         Err(e) => {
             errors.extend(e);
             None
         }
     };
-    if b.reason.trim().is_empty() {
+    let reason = b.reason.clone().unwrap_or_default();
+    if reason.trim().is_empty() {
         errors.push(crate::people::FieldError {
             field: "reason".to_owned(),
             message: match lang {
@@ -274,7 +321,7 @@ pub async fn correct(
             .to_owned(),
         });
     }
-    let Some(n) = n.filter(|_| errors.is_empty()) else {
+    let Some(content) = content.filter(|_| errors.is_empty()) else {
         return Ok(field_errors(errors));
     };
     let client = client_of(&state, id).await?;
@@ -284,8 +331,8 @@ pub async fn correct(
         &state.gate,
         client,
         id,
-        &n,
-        b.reason.trim(),
+        &content,
+        reason.trim(),
     )
     .await
     .map_err(ApiError::from_gate)?;

@@ -549,6 +549,40 @@ pub struct ReauthPage {
     pub error: Option<String>,
 }
 
+pub struct DeadlineRow {
+    pub document_id: i64,
+    pub client: String,
+    pub received: String,
+    pub start_due: String,
+    pub decided: Option<String>,
+    pub completion_due: String,
+    pub late: bool,
+}
+
+/// The deadline list of child welfare notifications the user may see.
+pub(crate) async fn deadline_rows(
+    state: &AppState,
+    me: &SignedIn,
+    actor: &Actor,
+    ctx: &Ctx,
+) -> Result<Vec<DeadlineRow>, Response> {
+    let list = kirjo_store::documents::notification_deadlines(&state.db, &me.caller, &state.gate)
+        .await
+        .map_err(|e| ctx.gate_error(e, actor))?;
+    Ok(list
+        .into_iter()
+        .map(|d| DeadlineRow {
+            document_id: d.document_id,
+            client: d.client_name,
+            received: date(d.received_on),
+            start_due: date(d.start_due),
+            decided: d.decided_on.map(date),
+            completion_due: date(d.completion_due),
+            late: d.late,
+        })
+        .collect())
+}
+
 pub struct RoleLine {
     pub role: String,
     pub unit: String,
@@ -560,6 +594,8 @@ pub struct RoleLine {
 pub struct StartPage {
     pub shell: Shell,
     pub name: String,
+    /// Child welfare notifications with their deadlines.
+    pub deadlines: Vec<DeadlineRow>,
     pub roles: Vec<RoleLine>,
     pub can_search: bool,
     /// The user commitment to accept: version and text.
@@ -675,6 +711,8 @@ pub struct ProposalsPage {
     pub notice: Option<String>,
     /// On the supervision page: the unit's samples of accesses.
     pub samples: Option<crate::log_pages::SamplesSection>,
+    /// On the supervision page: child welfare notifications and deadlines.
+    pub deadlines: Vec<DeadlineRow>,
 }
 
 pub struct FlagLine {
@@ -1002,7 +1040,7 @@ pub async fn set_language(
 
 /// `GET /`: the start page, "my work".
 pub async fn start(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let (_, actor) = ctx.user(&state).await?;
+    let (me, actor) = ctx.user(&state).await?;
     let names = names(&state).await;
     let li = lang_index(ctx.tr.lang);
     let roles = actor
@@ -1042,6 +1080,11 @@ pub async fn start(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         &StartPage {
             shell: ctx.shell(ctx.tr.t("nav-my-work"), Some(&actor)),
             name: actor.name.clone(),
+            deadlines: if can_search && actor.commitment_accepted {
+                deadline_rows(&state, &me, &actor, &ctx).await?
+            } else {
+                Vec::new()
+            },
             roles,
             can_search,
             commitment,
@@ -1763,10 +1806,13 @@ async fn proposals_page(
     let list = staff::proposals(&state.db, &me.caller, &state.gate)
         .await
         .map_err(|e| ctx.gate_error(e, &actor))?;
-    let samples = if heading == "nav-supervision" {
-        Some(crate::log_pages::samples_section(state, ctx, &me, &actor).await?)
+    let (samples, deadlines) = if heading == "nav-supervision" {
+        (
+            Some(crate::log_pages::samples_section(state, ctx, &me, &actor).await?),
+            deadline_rows(state, &me, &actor, ctx).await?,
+        )
     } else {
-        None
+        (None, Vec::new())
     };
     let can_decide = actor
         .roles
@@ -1781,6 +1827,7 @@ async fn proposals_page(
             proposals: proposal_lines(&ctx.tr, list, &names(state).await),
             notice: done.map(|_| ctx.tr.t("saved")),
             samples,
+            deadlines,
         },
     ))
 }
