@@ -439,10 +439,10 @@ async fn the_document_pages_write_complete_and_correct_an_entry() {
     );
 }
 
-/// Exports every completed narrative entry of the demo (and one of each
-/// kind written here) and validates each against its national JSON Schema
-/// with a JSON Schema validator (ajv, `tests/sosmeta/validate.mjs`). The
-/// export of child welfare notifications is not built yet.
+/// Exports every completed document of the demo (narrative entries and a
+/// child welfare notification, and one narrative of each kind written here)
+/// and validates each against its national JSON Schema with a JSON Schema
+/// validator (ajv, `tests/sosmeta/validate.mjs`).
 #[tokio::test]
 async fn every_completed_document_exports_valid_against_its_national_schema() {
     let (db, settings) = demo_db().await;
@@ -483,7 +483,7 @@ async fn every_completed_document_exports_valid_against_its_national_schema() {
         );
     }
     let completed: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, sub_register_id FROM document WHERE state = 'completed' AND kind = 'narrative' ORDER BY id",
+        "SELECT id, sub_register_id FROM document WHERE state = 'completed' ORDER BY id",
     )
     .fetch_all(&db.owner)
     .await

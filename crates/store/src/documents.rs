@@ -598,10 +598,10 @@ pub async fn export(
             .await);
     };
     let kind: String = r.try_get("kind")?;
-    let Some(Content::Narrative(n)) = Content::from_json(&kind, r.try_get("content")?) else {
+    let Some(content) = Content::from_json(&kind, r.try_get("content")?) else {
         return Err(g
             .deny(format!(
-                "denied: the national export of a {kind} is not built yet (only narrative entries)"
+                "denied: document {id} has content Kirjo cannot read as a {kind}"
             ))
             .await);
     };
@@ -616,11 +616,119 @@ pub async fn export(
         author_title: r.try_get("author_title")?,
     };
     let definition: String = r.try_get("definition_oid")?;
-    Ok(g.finish(Pending::new(Some((
-        definition,
-        national_narrative(&input, &n),
-    ))))
-    .await?)
+    let national = match &content {
+        Content::Narrative(n) => national_narrative(&input, n),
+        Content::ChildWelfareNotification(n) => {
+            // The guardians in force today, from the registry.
+            let (conn, _) = g.parts();
+            let guardians: Vec<(String, String)> = sqlx::query_as(
+                "SELECT o.first_names, o.surname FROM person_relation r JOIN person o ON o.id = r.related_id
+                 WHERE r.person_id = $1 AND r.kind = 'guardian'
+                   AND (r.valid_from IS NULL OR r.valid_from <= kirjo_today())
+                   AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until)
+                 ORDER BY o.surname, o.first_names",
+            )
+            .bind(client_id)
+            .fetch_all(&mut *conn)
+            .await?;
+            national_notification(&input, n, &guardians)
+        }
+    };
+    Ok(g.finish(Pending::new(Some((definition, national)))).await?)
+}
+
+/// Splits a name kept whole into (first names, surname): the last word is
+/// taken as the surname.
+fn split_name(name: &str) -> (String, String) {
+    match name.trim().rsplit_once(' ') {
+        Some((first, last)) => (first.to_owned(), last.to_owned()),
+        None => (name.trim().to_owned(), name.trim().to_owned()),
+    }
+}
+
+/// A child welfare notification in its national structure (Sosmeta 4009):
+/// the child, the guardians, the reporter (unless anonymous), the date it
+/// came, the content, whether the child and a guardian were told, and the
+/// author.
+pub fn national_notification(
+    i: &NationalInput,
+    n: &kirjo_domain::document::Notification,
+    guardians: &[(String, String)],
+) -> serde_json::Value {
+    use kirjo_domain::document::Reporter;
+    use serde_json::{json, Map, Value};
+    let mut child = Map::new();
+    child.insert("sukunimi".into(), json!(i.client_surname));
+    child.insert("etunimet".into(), json!(i.client_first_names));
+    if let Some(code) = &i.identity_code {
+        child.insert(
+            "henkilotunnus".into(),
+            json!({ "system": "urn:oid:1.2.246.21", "value": code }),
+        );
+    }
+    let mut body = Map::new();
+    body.insert("asiakas".into(), Value::Object(child));
+    body.insert(
+        "huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo".into(),
+        Value::Array(
+            guardians
+                .iter()
+                .map(|(first, last)| json!({ "sukunimi": last, "etunimet": first }))
+                .collect(),
+        ),
+    );
+    body.insert(
+        "anonyymi_ilmoitus".into(),
+        json!(n.reporter == Reporter::Anonymous),
+    );
+    if n.reporter != Reporter::Anonymous {
+        let mut reporter = Map::new();
+        if let Some(name) = &n.reporter_name {
+            let (first, last) = split_name(name);
+            let mut person = Map::new();
+            person.insert("sukunimi".into(), json!(last));
+            person.insert("etunimet".into(), json!(first));
+            if let Some(t) = &n.reporter_title {
+                person.insert("tehtavanimike".into(), json!(t));
+            }
+            if let Some(o) = &n.reporter_organisation {
+                person.insert("organisaatio".into(), json!(o));
+            }
+            reporter.insert("henkilo".into(), Value::Object(person));
+        }
+        reporter.insert(
+            "kuvaus".into(),
+            json!(match n.reporter {
+                Reporter::Professional => "Ilmoitusvelvollinen ammattihenkilö",
+                _ => "Yksityishenkilö",
+            }),
+        );
+        body.insert(
+            "ilmoittaja".into(),
+            Value::Array(vec![Value::Object(reporter)]),
+        );
+    }
+    body.insert(
+        "ilmoittamispaivamaara".into(),
+        json!(n.received_on.to_string()),
+    );
+    body.insert("asiasisalto".into(), json!(n.content));
+    body.insert(
+        "lapselle_on_kerrottu_lastensuojeluilmoituksesta".into(),
+        json!(n.child_told_on.is_some()),
+    );
+    body.insert(
+        "ainakin_toiselle_huoltajalle_on_kerrottu_lastensuojeluilmoituksesta".into(),
+        json!(n.guardian_told_on.is_some()),
+    );
+    let (first, last) = split_name(&i.author_name);
+    body.insert(
+        "laatija".into(),
+        json!({ "sukunimi": last, "etunimet": first, "tehtavanimike": i.author_title }),
+    );
+    let mut root = Map::new();
+    root.insert("lastensuojeluilmoitus".into(), Value::Object(body));
+    Value::Object(root)
 }
 
 /// What the national structure takes besides the entry itself.
@@ -660,10 +768,7 @@ pub fn national_narrative(i: &NationalInput, n: &Narrative) -> serde_json::Value
             );
         }
     }
-    let (author_first, author_last) = match i.author_name.trim().rsplit_once(' ') {
-        Some((first, last)) => (first.to_owned(), last.to_owned()),
-        None => (i.author_name.clone(), i.author_name.clone()),
-    };
+    let (author_first, author_last) = split_name(&i.author_name);
     let mut body = Map::new();
     body.insert("asiakas".into(), Value::Array(vec![Value::Object(client)]));
     body.insert(
