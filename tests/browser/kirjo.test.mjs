@@ -80,7 +80,13 @@ test('sign in with a password reaches the start page, and every page passes axe-
   await Promise.all([page.waitForLoadState('load'), page.click('table a >> nth=0')]);
   assert.match(page.url(), /\/clients\/\d+$/);
   assert.match(await page.textContent('h1'), /Mäkinen/);
+  assert.ok(await page.isVisible('#prohibition-heading'), 'a minor\'s card has the prohibition section');
   await axe(page, 'client card');
+  const cardUrl = page.url();
+  await page.click('main a[href*="/guardian-answer"]');
+  assert.match(await page.textContent('h1'), /Huoltajan tietopyyntö/);
+  await axe(page, 'guardian answer');
+  await page.goto(cardUrl);
   // A bad search says why, next to the form.
   await page.goto(`${kirjo.url}/search?identity_code=123`);
   assert.match(await page.textContent('[role=alert]'), /Henkilötunnus ei kelpaa/);
@@ -394,7 +400,7 @@ test('axe-core checked every page', () => {
     'client card, revealed', 'edit person', 'new person', 'new person with errors', 'sample', 'own trail',
     'log extract', 'my clients', 'purpose search results',
     'documents', 'new entry with errors', 'draft', 'correction', 'document with history',
-    'notification', 'new notification', 'new notification with errors'];
+    'notification', 'new notification', 'new notification with errors', 'guardian answer'];
   const missing = expected.filter((name) => !checked.has(name));
   assert.deepEqual(missing, []);
 });

@@ -685,3 +685,174 @@ async fn workers_and_supervisors_see_the_deadlines_and_what_is_late() {
     .unwrap();
     assert!(logged >= 3);
 }
+
+#[tokio::test]
+async fn a_guardians_answer_never_includes_what_a_minors_prohibition_covers() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let id = |first: &'static str| {
+        let pool = db.owner.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM person WHERE first_names LIKE $1 || '%'")
+                .bind(first)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let (eetu, minna, jari, kalle) = (
+        id("Eetu").await,
+        id("Minna").await,
+        id("Jari").await,
+        id("Kalle").await,
+    );
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    // Without a prohibition the guardian's answer lists Eetu's completed
+    // documents, and the disclosure is logged.
+    let answer = get_as(
+        addr,
+        &sari,
+        &format!("/api/clients/{eetu}/guardian-answer?guardian={minna}"),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let a = json(&answer.body);
+    assert_eq!(a["withheld"], false);
+    let listed = a["documents"].as_array().unwrap().len();
+    assert!(listed >= 3, "{a}");
+    let disclosed: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM disclosure_log WHERE client_id = $1")
+            .bind(eetu)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    assert_eq!(disclosed, 1);
+    // A parent without custody is no guardian.
+    assert_eq!(
+        get_as(
+            addr,
+            &sari,
+            &format!("/api/clients/{eetu}/guardian-answer?guardian={jari}")
+        )
+        .await
+        .status,
+        403
+    );
+    // A prohibition that was not accepted changes nothing.
+    let not_accepted = post_json(
+        addr,
+        &sari,
+        &format!("/api/clients/{eetu}/minor-prohibitions"),
+        r#"{"made_on":"2026-11-01","accepted":false,"reason":"Lapsi on 9-vuotias; kielto ei ole hänen etunsa mukainen."}"#,
+    )
+    .await;
+    assert_eq!(not_accepted.status, 201, "{}", not_accepted.body);
+    let a = json(
+        &get_as(
+            addr,
+            &sari,
+            &format!("/api/clients/{eetu}/guardian-answer?guardian={minna}"),
+        )
+        .await
+        .body,
+    );
+    assert_eq!(a["withheld"], false);
+    assert_eq!(a["documents"].as_array().unwrap().len(), listed);
+    // An accepted one: nothing is given, and nothing more is disclosed.
+    let accepted = post_json(
+        addr,
+        &sari,
+        &format!("/api/clients/{eetu}/minor-prohibitions"),
+        r#"{"made_on":"2026-11-02","accepted":true,"reason":"Lapsi ei halua tietojaan äidille; ikä ja kehitystaso huomioiden hyväksytty."}"#,
+    )
+    .await;
+    assert_eq!(accepted.status, 201);
+    let a = json(
+        &get_as(
+            addr,
+            &sari,
+            &format!("/api/clients/{eetu}/guardian-answer?guardian={minna}"),
+        )
+        .await
+        .body,
+    );
+    assert_eq!(a["withheld"], true);
+    assert_eq!(a["documents"].as_array().unwrap().len(), 0);
+    assert_eq!(a["prohibitions"].as_array().unwrap().len(), 2);
+    let disclosed: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM disclosure_log WHERE client_id = $1")
+            .bind(eetu)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    assert_eq!(
+        disclosed, 2,
+        "one answer before the prohibition, one after the refused one, none since"
+    );
+    // Only a minor's prohibition is recorded.
+    let pekka = sign_in(addr, "pekka.sosiaaliohjaaja").await;
+    let adult = post_json(
+        addr,
+        &pekka,
+        &format!("/api/clients/{kalle}/minor-prohibitions"),
+        r#"{"made_on":"2026-11-02","accepted":true,"reason":"x"}"#,
+    )
+    .await;
+    assert_eq!(adult.status, 403);
+}
+
+#[tokio::test]
+async fn the_client_card_records_a_minors_prohibition_and_the_guardian_page_honours_it() {
+    use common::{page_session, post_form};
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let ella: i64 = sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE 'Ella%'")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    let minna: i64 = sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE 'Minna%'")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    let (sari, token) = page_session(addr, "sari.sosiaalityontekija").await;
+    let card = get_as(addr, &sari, &format!("/clients/{ella}")).await;
+    assert!(card.body.contains(r#"id="prohibition-heading""#));
+    let link = format!("/clients/{ella}/guardian-answer?guardian={minna}");
+    assert!(
+        card.body.contains(&link.replace('&', "&amp;")) || card.body.contains(&link),
+        "{}",
+        card.body
+    );
+    let before = get_as(addr, &sari, &link).await;
+    assert_eq!(before.status, 200);
+    assert!(before.body.contains("voidaan antaa huoltajalle"));
+    let incomplete = post_form(
+        addr,
+        &format!("/clients/{ella}/minor-prohibition"),
+        &sari,
+        &format!("csrf={token}&made_on=2026-11-01&reason="),
+        &[],
+    )
+    .await;
+    assert_eq!(incomplete.status, 422);
+    let r = post_form(
+        addr,
+        &format!("/clients/{ella}/minor-prohibition"),
+        &sari,
+        &format!(
+            "csrf={token}&made_on=2026-11-01&accepted=true&reason=Lapsen+toive%2C+hyv%C3%A4ksytty"
+        ),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let after = get_as(addr, &sari, &link).await;
+    assert!(
+        after
+            .body
+            .contains("Huoltajalle ei anneta lapsen asiakirjoja"),
+        "{}",
+        after.body
+    );
+    assert!(!after.body.contains("/documents/"), "no document is listed");
+}

@@ -99,6 +99,11 @@ impl<T> Pending<T> {
     pub(crate) fn new(value: T) -> Self {
         Self(value)
     }
+
+    /// Two values read under the same access, opened together.
+    pub fn both<U>(a: Pending<T>, b: Pending<U>) -> Pending<(T, U)> {
+        Pending((a.0, b.0))
+    }
 }
 
 /// An open transaction with an allowed decision in it.

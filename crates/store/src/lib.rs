@@ -12,6 +12,7 @@ pub mod demo;
 pub mod documents;
 pub mod extract;
 pub mod gate;
+pub mod guardians;
 pub mod health;
 pub mod migrate;
 pub mod monitoring;

@@ -60,6 +60,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0007_documents",
         sql: include_str!("../migrations/0007_documents.sql"),
     },
+    Migration {
+        version: 8,
+        name: "0008_minor_prohibition",
+        sql: include_str!("../migrations/0008_minor_prohibition.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.

@@ -50,6 +50,16 @@ pub const ROUTES: &[(&str, &str, Option<Action>)] = &[
     ("GET", "/api/documents/{id}/export", Some(Action::Export)),
     (
         "POST",
+        "/api/clients/{id}/minor-prohibitions",
+        Some(Action::WriteDocument),
+    ),
+    (
+        "GET",
+        "/api/clients/{id}/guardian-answer",
+        Some(Action::Disclose),
+    ),
+    (
+        "POST",
         "/api/documents/{id}/complete",
         Some(Action::WriteDocument),
     ),

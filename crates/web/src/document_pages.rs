@@ -786,3 +786,106 @@ pub async fn correct_post(
     .map_err(|e| ctx.gate_error(e, &actor))?;
     Ok(see_other(&format!("/documents/{new}")))
 }
+
+#[derive(Debug, Deserialize)]
+pub struct ProhibitionForm {
+    #[serde(default)]
+    pub made_on: String,
+    #[serde(default)]
+    pub accepted: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /clients/{id}/minor-prohibition`: record a minor's prohibition.
+pub async fn record_prohibition(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<ProhibitionForm>,
+) -> PageResult {
+    let id = page_id(&ctx, &id)?;
+    let (me, actor) = ctx.user(&state).await?;
+    let made_on = chrono::NaiveDate::parse_from_str(f.made_on.trim(), "%Y-%m-%d").ok();
+    let accepted = match f.accepted.as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    };
+    let (Some(made_on), Some(accepted), false) = (made_on, accepted, f.reason.trim().is_empty())
+    else {
+        return Err(ctx.error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ctx.tr.t("prohibition-incomplete"),
+            Some(&actor),
+        ));
+    };
+    kirjo_store::guardians::record_prohibition(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        id,
+        made_on,
+        accepted,
+        f.reason.trim(),
+    )
+    .await
+    .map_err(|e| ctx.gate_error(e, &actor))?;
+    Ok(see_other(&format!("/clients/{id}?saved=1")))
+}
+
+#[derive(Template)]
+#[template(path = "guardian_answer.html")]
+pub struct GuardianAnswerPage {
+    pub shell: Shell,
+    pub client_id: i64,
+    pub guardian: String,
+    pub withheld: bool,
+    pub rows: Vec<TimelineRow>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GuardianQuery {
+    pub guardian: Option<String>,
+}
+
+/// `GET /clients/{id}/guardian-answer?guardian=ID`: what may be given to
+/// the guardian; nothing while an accepted prohibition is in force.
+pub async fn guardian_answer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<GuardianQuery>,
+) -> PageResult {
+    let (me, actor) = ctx.user(&state).await?;
+    let id = page_id(&ctx, &id)?;
+    let guardian = page_id(&ctx, q.guardian.as_deref().unwrap_or_default())?;
+    let a = kirjo_store::guardians::answer(&state.db, &me.caller, &state.gate, id, guardian)
+        .await
+        .map_err(|e| ctx.gate_error(e, &actor))?;
+    let names = names(&state).await;
+    let li = lang_index(ctx.tr.lang);
+    let rows = a
+        .documents
+        .iter()
+        .map(|l| TimelineRow {
+            id: l.id,
+            date: l.date.map_or_else(|| helsinki_time(l.created_at), date),
+            name: l.name.clone(),
+            area: names.of(&l.service_area, li),
+            author: l.author_name.clone(),
+            draft: false,
+            corrected: l.corrected,
+        })
+        .collect();
+    Ok(ctx.render(
+        StatusCode::OK,
+        &GuardianAnswerPage {
+            shell: ctx.shell(ctx.tr.t("guardian-request"), Some(&actor)),
+            client_id: id,
+            guardian: a.guardian,
+            withheld: a.withheld,
+            rows,
+        },
+    ))
+}

@@ -9,6 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use chrono::NaiveDate;
 use kirjo_domain::contact::Lang;
 use kirjo_domain::document::{Content, Narrative};
 use kirjo_store::documents::{self, DraftStep};
@@ -337,4 +338,62 @@ pub async fn correct(
     .await
     .map_err(ApiError::from_gate)?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": new }))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProhibitionBody {
+    pub made_on: NaiveDate,
+    pub accepted: bool,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /api/clients/{id}/minor-prohibitions` (Action::WriteDocument): a
+/// minor's prohibition on disclosure to a guardian, accepted or not, with
+/// the reason.
+pub async fn record_prohibition(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(child): Path<i64>,
+    Json(b): Json<ProhibitionBody>,
+) -> Result<Response, ApiError> {
+    if b.reason.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            "give the minor's reason, or why the prohibition was not accepted",
+        ));
+    }
+    let id = kirjo_store::guardians::record_prohibition(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        child,
+        b.made_on,
+        b.accepted,
+        b.reason.trim(),
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GuardianQuery {
+    pub guardian: i64,
+}
+
+/// `GET /api/clients/{id}/guardian-answer?guardian=ID` (Action::Disclose):
+/// what of the child's documents may be given to the guardian; nothing
+/// while an accepted prohibition is in force. A disclosure is logged.
+pub async fn guardian_answer(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(child): Path<i64>,
+    Query(q): Query<GuardianQuery>,
+) -> Result<Response, ApiError> {
+    let answer =
+        kirjo_store::guardians::answer(&state.db, &me.caller, &state.gate, child, q.guardian)
+            .await
+            .map_err(ApiError::from_gate)?;
+    Ok(Json(answer).into_response())
 }

@@ -269,6 +269,14 @@ pub fn router(state: AppState) -> Router {
             get(person_form::edit_get).post(person_form::edit_post),
         )
         .route("/clients/{id}/reveal", post(person_form::reveal))
+        .route(
+            "/clients/{id}/minor-prohibition",
+            post(document_pages::record_prohibition),
+        )
+        .route(
+            "/clients/{id}/guardian-answer",
+            get(document_pages::guardian_answer),
+        )
         .route("/clients/{id}/documents", get(document_pages::timeline))
         .route(
             "/clients/{id}/documents/new",
@@ -345,6 +353,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/documents/{id}",
             get(documents::read).put(documents::edit),
+        )
+        .route(
+            "/api/clients/{id}/minor-prohibitions",
+            post(documents::record_prohibition),
+        )
+        .route(
+            "/api/clients/{id}/guardian-answer",
+            get(documents::guardian_answer),
         )
         .route("/api/documents/{id}/export", get(documents::export))
         .route("/api/documents/{id}/complete", post(documents::complete))

@@ -103,6 +103,22 @@ pub const OPERATIONS: &[Operation] = &[
         returns: "204.",
     },
     Operation {
+        method: "POST",
+        path: "/api/clients/{id}/minor-prohibitions",
+        summary: "Record a minor's prohibition on giving their data to a guardian (703/2023 §51(2)), accepted or not, with the minor's reason or why it was not accepted.",
+        params: &[ID],
+        body: Some(r#"{"type":"object","required":["made_on","accepted","reason"],"properties":{"made_on":{"type":"string","format":"date"},"accepted":{"type":"boolean"},"reason":{"type":"string"}}}"#),
+        returns: "The id (201).",
+    },
+    Operation {
+        method: "GET",
+        path: "/api/clients/{id}/guardian-answer",
+        summary: "What of the child's completed documents may be given to this guardian: nothing while an accepted prohibition of the child is in force. The disclosure goes to the disclosure log.",
+        params: &[ID, Param("guardian", In::Query, "integer", true, "The guardian's person id.")],
+        body: None,
+        returns: "The guardian, whether withheld, the prohibitions, and the documents.",
+    },
+    Operation {
         method: "GET",
         path: "/api/documents/{id}/export",
         summary: "A completed document in its national structure (THL's Sosmeta definition, valid against its JSON Schema), for the archive or for moving it. Logged as an export.",

@@ -66,6 +66,16 @@ pub const PAGES: &[(&str, &str, Option<Action>)] = &[
         Some(Action::RevealProtectedAddress),
     ),
     ("GET", "/clients/{id}/log", Some(Action::ViewLogExtract)),
+    (
+        "POST",
+        "/clients/{id}/minor-prohibition",
+        Some(Action::WriteDocument),
+    ),
+    (
+        "GET",
+        "/clients/{id}/guardian-answer",
+        Some(Action::Disclose),
+    ),
     ("GET", "/clients/{id}/documents", Some(Action::ViewDocument)),
     ("GET", "/clients/{id}/documents/new", None),
     (
@@ -660,6 +670,16 @@ pub struct RelationLine {
     pub person_id: i64,
     /// Scope of a mandate, right of access, validity and source.
     pub details: String,
+    /// A guardian of a minor: their request can be answered here.
+    pub guardian: bool,
+}
+
+pub struct ProhibitionLine {
+    pub made_on: String,
+    pub accepted: bool,
+    pub reason: String,
+    pub recorded_by: String,
+    pub ended: Option<String>,
 }
 
 pub struct RelationshipLine {
@@ -681,6 +701,9 @@ pub struct ClientPage {
     pub client_id: i64,
     /// Just saved: say so.
     pub saved: bool,
+    /// Under 18: the minor's prohibitions on disclosure to a guardian.
+    pub minor: bool,
+    pub prohibitions: Vec<ProhibitionLine>,
     pub deceased: Option<String>,
     pub fields: Vec<FieldLine>,
     pub contacts: Vec<FieldLine>,
@@ -1567,8 +1590,11 @@ async fn client_card(
     let pending = clients::basic_data(&mut g)
         .await
         .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
-    let data = g
-        .finish(pending)
+    let prohibitions = kirjo_store::guardians::prohibitions(&mut g)
+        .await
+        .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
+    let (data, prohibitions) = g
+        .finish(kirjo_store::gate::Pending::both(pending, prohibitions))
         .await
         .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
     let Some((p, rels)) = data else {
@@ -1646,6 +1672,21 @@ async fn client_card(
             });
         }
     }
+    let minor = p.birth_date
+        > chrono::Utc::now()
+            .date_naive()
+            .checked_sub_months(chrono::Months::new(18 * 12))
+            .unwrap_or_default();
+    let prohibition_lines = prohibitions
+        .iter()
+        .map(|m| ProhibitionLine {
+            made_on: date(m.made_on),
+            accepted: m.accepted,
+            reason: m.reason.clone(),
+            recorded_by: m.recorded_by.clone(),
+            ended: m.ended_on.map(date),
+        })
+        .collect();
     let relations = p
         .relations
         .iter()
@@ -1671,6 +1712,7 @@ async fn client_card(
                 name: r.name.clone(),
                 person_id: r.person_id,
                 details: details.join(", "),
+                guardian: r.kind == "guardian" && minor,
             }
         })
         .collect();
@@ -1695,6 +1737,8 @@ async fn client_card(
             revealed_for,
             client_id: id,
             saved: ctx.here.contains("saved=1"),
+            minor,
+            prohibitions: prohibition_lines,
             deceased: p.died_on.map(date),
             fields,
             contacts,

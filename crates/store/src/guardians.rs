@@ -1,0 +1,251 @@
+//! A minor's prohibition on giving their data to a guardian (703/2023
+//! §51(2)), and the answer to a guardian's request for the child's
+//! documents, which honours it: while an accepted prohibition is in force,
+//! nothing of the child's is given to the guardian.
+
+use crate::audit::{record_disclosure, DisclosureEntry};
+use crate::documents::TimelineLine;
+use crate::gate::{enter, Caller, GateError, GateSettings, Pending, Request};
+use chrono::NaiveDate;
+use kirjo_access::Action;
+use serde::Serialize;
+use sqlx::Row;
+
+/// A prohibition as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Prohibition {
+    pub id: i64,
+    pub made_on: NaiveDate,
+    pub accepted: bool,
+    pub reason: String,
+    pub recorded_by: String,
+    pub ended_on: Option<NaiveDate>,
+}
+
+/// Records a minor's prohibition (`WriteDocument` on the child), accepted or
+/// not, with the reason. Only for a person under 18.
+pub async fn record_prohibition(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    child: i64,
+    made_on: NaiveDate,
+    accepted: bool,
+    reason: &str,
+) -> Result<i64, GateError> {
+    let mut g = enter(
+        pool,
+        caller,
+        settings,
+        &Request {
+            action: Action::WriteDocument,
+            client_id: Some(child),
+            data: "minor's prohibition on disclosure to a guardian",
+            purpose: None,
+            reason: None,
+        },
+    )
+    .await?;
+    let (conn, _) = g.parts();
+    let minor: bool = sqlx::query_scalar(
+        "SELECT birth_date > kirjo_today() - interval '18 years' FROM person WHERE id = $1",
+    )
+    .bind(child)
+    .fetch_one(&mut *conn)
+    .await?;
+    if !minor {
+        return Err(g
+            .deny("denied: only a minor's prohibition on disclosure to a guardian is recorded here")
+            .await);
+    }
+    let (conn, access) = g.parts();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO minor_prohibition (person_id, made_on, accepted, reason, recorded_by)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(child)
+    .bind(made_on)
+    .bind(accepted)
+    .bind(reason)
+    .bind(access.user_id())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(g.finish(Pending::new(id)).await?)
+}
+
+/// The answer to a guardian's request.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GuardianAnswer {
+    pub guardian: String,
+    /// An accepted prohibition of the child is in force: nothing is given.
+    pub withheld: bool,
+    pub prohibitions: Vec<Prohibition>,
+    /// What may be given to the guardian.
+    pub documents: Vec<TimelineLine>,
+}
+
+/// Prepares the answer to a guardian's request for the child's documents
+/// (`Disclose` on the child). The requester must be the child's guardian
+/// today. While an accepted prohibition is in force, no document is
+/// included; otherwise the completed documents of the service areas where
+/// the user has the child, and the disclosure is in the disclosure log.
+pub async fn answer(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    child: i64,
+    guardian: i64,
+) -> Result<GuardianAnswer, GateError> {
+    let mut g = enter(
+        pool,
+        caller,
+        settings,
+        &Request {
+            action: Action::Disclose,
+            client_id: Some(child),
+            data: &format!("documents for guardian {guardian}"),
+            purpose: None,
+            reason: None,
+        },
+    )
+    .await?;
+    let (conn, access) = g.parts();
+    let areas = access.areas().to_vec();
+    let name: Option<String> = sqlx::query_scalar(
+        "SELECT o.first_names || ' ' || o.surname FROM person_relation r JOIN person o ON o.id = r.related_id
+         WHERE r.person_id = $1 AND r.related_id = $2 AND r.kind = 'guardian'
+           AND (r.valid_from IS NULL OR r.valid_from <= kirjo_today())
+           AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until)",
+    )
+    .bind(child)
+    .bind(guardian)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(name) = name else {
+        return Err(g
+            .deny(format!(
+                "denied: person {guardian} is not the child's guardian today"
+            ))
+            .await);
+    };
+    let (conn, access) = g.parts();
+    let user = access.user_id();
+    let prohibitions = sqlx::query(
+        "SELECT m.id, m.made_on, m.accepted, m.reason, u.name, m.ended_on
+         FROM minor_prohibition m JOIN staff_user u ON u.id = m.recorded_by
+         WHERE m.person_id = $1 ORDER BY m.made_on DESC, m.id DESC",
+    )
+    .bind(child)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Prohibition {
+            id: r.try_get("id")?,
+            made_on: r.try_get("made_on")?,
+            accepted: r.try_get("accepted")?,
+            reason: r.try_get("reason")?,
+            recorded_by: r.try_get("name")?,
+            ended_on: r.try_get("ended_on")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let today = chrono::Utc::now().date_naive();
+    let withheld = prohibitions
+        .iter()
+        .any(|p| p.accepted && p.made_on <= today && p.ended_on.is_none_or(|e| today < e));
+    let mut documents = Vec::new();
+    if !withheld {
+        let rows = sqlx::query(
+            "SELECT d.id, coalesce(d.series_id, d.id) AS series, d.version, d.kind, d.name, d.sub_register_id,
+                    d.author_name, d.state, (d.content->>'date')::date AS date, d.created_at,
+                    d.corrects_id IS NOT NULL AS corrected, d.register_id
+             FROM document d
+             WHERE d.client_id = $1 AND d.sub_register_id = ANY($2) AND d.state = 'completed'
+               AND NOT EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id)
+             ORDER BY d.created_at DESC, d.id DESC",
+        )
+        .bind(child)
+        .bind(&areas)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut register = String::new();
+        for r in &rows {
+            register = r.try_get("register_id")?;
+            documents.push(TimelineLine {
+                id: r.try_get("id")?,
+                series_id: r.try_get("series")?,
+                version: r.try_get("version")?,
+                kind: r.try_get("kind")?,
+                name: r.try_get("name")?,
+                service_area: r.try_get("sub_register_id")?,
+                author_name: r.try_get("author_name")?,
+                state: r.try_get("state")?,
+                date: r.try_get("date")?,
+                created_at: r.try_get("created_at")?,
+                corrected: r.try_get("corrected")?,
+            });
+        }
+        if !documents.is_empty() {
+            let ids: Vec<String> = documents.iter().map(|d| d.id.to_string()).collect();
+            let user_name: String = sqlx::query_scalar("SELECT name FROM staff_user WHERE id = $1")
+                .bind(user)
+                .fetch_one(&mut *conn)
+                .await?;
+            record_disclosure(
+                &mut *conn,
+                &DisclosureEntry {
+                    request_id: Some(caller.request_id),
+                    user_id: Some(user),
+                    user_name: &user_name,
+                    register_id: &register,
+                    client_id: Some(child),
+                    data: &format!("documents {}", ids.join(", ")),
+                    recipient: &format!("{name} (guardian)"),
+                    purpose: "the guardian's request for the child's documents",
+                    legal_basis: "the guardian's right to the child's data (703/2023 §51)",
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(g.finish(Pending::new(GuardianAnswer {
+        guardian: name,
+        withheld,
+        prohibitions,
+        documents,
+    }))
+    .await?)
+}
+
+/// The child's prohibitions, for the client card (under the card's access).
+pub async fn prohibitions(
+    g: &mut crate::gate::Guarded,
+) -> crate::Result<Pending<Vec<Prohibition>>> {
+    let (conn, access) = g.parts();
+    let Some(child) = access.client_id() else {
+        return Ok(Pending::new(Vec::new()));
+    };
+    let rows = sqlx::query(
+        "SELECT m.id, m.made_on, m.accepted, m.reason, u.name, m.ended_on
+         FROM minor_prohibition m JOIN staff_user u ON u.id = m.recorded_by
+         WHERE m.person_id = $1 ORDER BY m.made_on DESC, m.id DESC",
+    )
+    .bind(child)
+    .fetch_all(&mut *conn)
+    .await?;
+    let list = rows
+        .iter()
+        .map(|r| {
+            Ok(Prohibition {
+                id: r.try_get("id")?,
+                made_on: r.try_get("made_on")?,
+                accepted: r.try_get("accepted")?,
+                reason: r.try_get("reason")?,
+                recorded_by: r.try_get("name")?,
+                ended_on: r.try_get("ended_on")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(Pending::new(list))
+}
