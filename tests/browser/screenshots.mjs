@@ -28,6 +28,14 @@ try {
   await sari.click('table a >> nth=0');
   await sari.waitForLoadState('load');
   await shot(sari, 'client');
+  await sari.click('main a[href$="/documents"]');
+  await sari.waitForLoadState('load');
+  await shot(sari, 'documents');
+  await sari.goto(`${kirjo.url}/`);
+  await shot(sari, 'start');
+  await sari.click('#deadlines-heading ~ div a >> nth=1');
+  await sari.waitForLoadState('load');
+  await shot(sari, 'notification');
 
   const aino = await page();
   await signIn(aino, kirjo.url, 'aino.paakayttaja');
