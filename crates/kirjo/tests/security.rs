@@ -5,11 +5,10 @@
 
 mod common;
 
-use common::{demo_db, get_as, post_json, serve_with};
+use common::{demo_db, get_as, password_step, post_json, serve_with};
 use kirjo_access::Role;
 use kirjo_testkit::http_with;
 use kirjo_web::totp;
-use std::net::SocketAddr;
 
 fn sessions(roles: Vec<Role>) -> kirjo_web::SessionSettings {
     kirjo_web::SessionSettings {
@@ -17,30 +16,6 @@ fn sessions(roles: Vec<Role>) -> kirjo_web::SessionSettings {
         failure_delay_ms: 1,
         ..Default::default()
     }
-}
-
-async fn password_step(addr: SocketAddr, username: &str) -> (u16, String, serde_json::Value) {
-    let body = format!(
-        r#"{{"username":"{username}","password":"{}"}}"#,
-        kirjo::demo::DEMO_PASSWORD
-    );
-    let r = http_with(
-        addr,
-        "POST",
-        "/api/session",
-        &[("content-type", "application/json")],
-        Some(&body),
-    )
-    .await;
-    let cookie = r
-        .header("set-cookie")
-        .map(|c| c.split(';').next().unwrap().to_owned())
-        .unwrap_or_default();
-    (
-        r.status,
-        cookie,
-        serde_json::from_str(&r.body).unwrap_or_default(),
-    )
 }
 
 fn wrong_code(secret: &[u8]) -> String {

@@ -10,7 +10,7 @@ use common::{
     demo_db, form_token, get_as, page_session, post_form, post_json, second_factor, serve_with,
 };
 use kirjo_access::Role;
-use kirjo_testkit::{http_with, TestDb};
+use kirjo_testkit::TestDb;
 use kirjo_web::totp;
 use std::net::SocketAddr;
 
@@ -31,27 +31,9 @@ fn ui() -> kirjo_web::UiSettings {
 }
 
 async fn password_step(addr: SocketAddr, username: &str) -> (String, serde_json::Value) {
-    let body = format!(
-        r#"{{"username":"{username}","password":"{}"}}"#,
-        kirjo::demo::DEMO_PASSWORD
-    );
-    let r = http_with(
-        addr,
-        "POST",
-        "/api/session",
-        &[("content-type", "application/json")],
-        Some(&body),
-    )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    let cookie = r
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    (cookie, serde_json::from_str(&r.body).unwrap())
+    let (status, cookie, answer) = common::password_step(addr, username).await;
+    assert_eq!(status, 200, "{answer}");
+    (cookie, answer)
 }
 
 async fn events(db: &TestDb, action: &str) -> Vec<(bool, String)> {

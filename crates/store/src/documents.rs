@@ -498,15 +498,14 @@ pub async fn timeline(
     .await?;
     let (conn, access) = g.parts();
     let rows = sqlx::query(
-        "SELECT d.id, coalesce(d.series_id, d.id) AS series, d.version, d.kind, d.name, d.sub_register_id,
-                d.author_name, d.state, (d.content->>'date')::date AS date, d.created_at, d.corrects_id IS NOT NULL AS corrected
+        &format!("SELECT {TIMELINE_COLUMNS}
          FROM document d
          WHERE d.client_id = $1 AND d.sub_register_id = ANY($2)
            AND ($3::text IS NULL OR d.sub_register_id = $3)
            AND ($4::text IS NULL OR d.kind = $4)
            AND ((d.state = 'completed' AND NOT EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id))
                 OR (d.state = 'draft' AND d.author_id = $5))
-         ORDER BY coalesce((d.content->>'date')::date, d.created_at::date) DESC, d.created_at DESC, d.id DESC",
+         ORDER BY coalesce((d.content->>'date')::date, d.created_at::date) DESC, d.created_at DESC, d.id DESC"),
     )
     .bind(client_id)
     .bind(access.areas())
@@ -517,24 +516,33 @@ pub async fn timeline(
     .await?;
     let lines = rows
         .iter()
-        .map(|r| {
-            Ok(TimelineLine {
-                id: r.try_get("id")?,
-                series_id: r.try_get("series")?,
-                version: r.try_get("version")?,
-                kind: r.try_get("kind")?,
-                name: r.try_get("name")?,
-                service_area: r.try_get("sub_register_id")?,
-                author_name: r.try_get("author_name")?,
-                state: r.try_get("state")?,
-                date: r.try_get("date")?,
-                created_at: r.try_get("created_at")?,
-                corrected: r.try_get("corrected")?,
-            })
-        })
+        .map(timeline_line)
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(g.finish(Pending::new(lines)).await?)
 }
+
+/// The columns `TIMELINE_COLUMNS` names, as a timeline line.
+pub(crate) fn timeline_line(r: &sqlx::postgres::PgRow) -> Result<TimelineLine, sqlx::Error> {
+    Ok(TimelineLine {
+        id: r.try_get("id")?,
+        series_id: r.try_get("series")?,
+        version: r.try_get("version")?,
+        kind: r.try_get("kind")?,
+        name: r.try_get("name")?,
+        service_area: r.try_get("sub_register_id")?,
+        author_name: r.try_get("author_name")?,
+        state: r.try_get("state")?,
+        date: r.try_get("date")?,
+        created_at: r.try_get("created_at")?,
+        corrected: r.try_get("corrected")?,
+    })
+}
+
+/// What a timeline line is read from.
+pub(crate) const TIMELINE_COLUMNS: &str =
+    "d.id, coalesce(d.series_id, d.id) AS series, d.version, d.kind, d.name, d.sub_register_id,
+     d.author_name, d.state, (d.content->>'date')::date AS date, d.created_at,
+     d.corrects_id IS NOT NULL AS corrected";
 
 /// The national structure of a completed document (Sosmeta), for the
 /// archive and for moving it: `(definition OID with version, JSON)`.

@@ -156,15 +156,14 @@ pub async fn answer(
         .any(|p| p.accepted && p.made_on <= today && p.ended_on.is_none_or(|e| today < e));
     let mut documents = Vec::new();
     if !withheld {
-        let rows = sqlx::query(
-            "SELECT d.id, coalesce(d.series_id, d.id) AS series, d.version, d.kind, d.name, d.sub_register_id,
-                    d.author_name, d.state, (d.content->>'date')::date AS date, d.created_at,
-                    d.corrects_id IS NOT NULL AS corrected, d.register_id
+        let rows = sqlx::query(&format!(
+            "SELECT {}, d.register_id
              FROM document d
              WHERE d.client_id = $1 AND d.sub_register_id = ANY($2) AND d.state = 'completed'
                AND NOT EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id)
              ORDER BY d.created_at DESC, d.id DESC",
-        )
+            crate::documents::TIMELINE_COLUMNS
+        ))
         .bind(child)
         .bind(&areas)
         .fetch_all(&mut *conn)
@@ -172,19 +171,7 @@ pub async fn answer(
         let mut register = String::new();
         for r in &rows {
             register = r.try_get("register_id")?;
-            documents.push(TimelineLine {
-                id: r.try_get("id")?,
-                series_id: r.try_get("series")?,
-                version: r.try_get("version")?,
-                kind: r.try_get("kind")?,
-                name: r.try_get("name")?,
-                service_area: r.try_get("sub_register_id")?,
-                author_name: r.try_get("author_name")?,
-                state: r.try_get("state")?,
-                date: r.try_get("date")?,
-                created_at: r.try_get("created_at")?,
-                corrected: r.try_get("corrected")?,
-            });
+            documents.push(crate::documents::timeline_line(r)?);
         }
         if !documents.is_empty() {
             let ids: Vec<String> = documents.iter().map(|d| d.id.to_string()).collect();

@@ -450,21 +450,7 @@ pub async fn review_item(
     let id = page_id(&ctx, &id)?;
     let log = page_id(&ctx, &log)?;
     let (me, actor) = ctx.user(&state).await?;
-    let outcome: monitoring::Outcome =
-        serde_json::from_value(serde_json::Value::String(f.outcome.clone())).map_err(|_| {
-            ctx.error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ctx.tr.t("review-bad"),
-                Some(&actor),
-            )
-        })?;
-    if f.note.trim().is_empty() {
-        return Err(ctx.error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ctx.tr.t("review-note-missing"),
-            Some(&actor),
-        ));
-    }
+    let outcome = crate::pages::review_outcome(&ctx, &actor, &f.outcome, &f.note)?;
     monitoring::review_sample_item(
         &state.db,
         &me.caller,

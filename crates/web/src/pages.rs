@@ -1991,6 +1991,31 @@ pub struct ReviewForm {
     pub note: String,
 }
 
+/// The outcome of a review form, with its note required.
+pub(crate) fn review_outcome(
+    ctx: &Ctx,
+    actor: &Actor,
+    outcome: &str,
+    note: &str,
+) -> Result<monitoring::Outcome, Response> {
+    let outcome: monitoring::Outcome =
+        serde_json::from_value(serde_json::Value::String(outcome.to_owned())).map_err(|_| {
+            ctx.error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ctx.tr.t("review-bad"),
+                Some(actor),
+            )
+        })?;
+    if note.trim().is_empty() {
+        return Err(ctx.error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ctx.tr.t("review-note-missing"),
+            Some(actor),
+        ));
+    }
+    Ok(outcome)
+}
+
 /// `POST /data-protection/flags/{id}`: record the review of a flag.
 pub async fn review_flag(
     State(state): State<AppState>,
@@ -1999,21 +2024,7 @@ pub async fn review_flag(
     Form(f): Form<ReviewForm>,
 ) -> PageResult {
     let (me, actor) = ctx.user(&state).await?;
-    let outcome: monitoring::Outcome =
-        serde_json::from_value(serde_json::Value::String(f.outcome.clone())).map_err(|_| {
-            ctx.error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ctx.tr.t("review-bad"),
-                Some(&actor),
-            )
-        })?;
-    if f.note.trim().is_empty() {
-        return Err(ctx.error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ctx.tr.t("review-note-missing"),
-            Some(&actor),
-        ));
-    }
+    let outcome = review_outcome(&ctx, &actor, &f.outcome, &f.note)?;
     monitoring::review_flag(
         &state.db,
         &me.caller,

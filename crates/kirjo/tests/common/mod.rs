@@ -407,3 +407,32 @@ pub async fn page_session(addr: std::net::SocketAddr, username: &str) -> (String
         .to_owned();
     (format!("{session}; {csrf}"), token)
 }
+
+/// The password step of a demo user's sign-in: status, session cookie and
+/// answer (whatever they are).
+pub async fn password_step(
+    addr: std::net::SocketAddr,
+    username: &str,
+) -> (u16, String, serde_json::Value) {
+    let body = format!(
+        r#"{{"username":"{username}","password":"{}"}}"#,
+        kirjo::demo::DEMO_PASSWORD
+    );
+    let r = kirjo_testkit::http_with(
+        addr,
+        "POST",
+        "/api/session",
+        &[("content-type", "application/json")],
+        Some(&body),
+    )
+    .await;
+    let cookie = r
+        .header("set-cookie")
+        .map(|c| c.split(';').next().unwrap().to_owned())
+        .unwrap_or_default();
+    (
+        r.status,
+        cookie,
+        serde_json::from_str(&r.body).unwrap_or_default(),
+    )
+}
