@@ -72,6 +72,34 @@ enum Command {
         #[command(subcommand)]
         command: VtjCommand,
     },
+    /// Client documents.
+    Document {
+        #[command(subcommand)]
+        command: DocumentCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DocumentCommand {
+    /// Print a completed document in its national structure (Sosmeta JSON,
+    /// with the definition it follows) on standard output. The export goes
+    /// through the gate as the named user, with their rights, and is in the
+    /// use log under their name with the source `kirjo-cli`. Exit status 0
+    /// when exported, 1 when refused or the database failed, 2 when the
+    /// configuration cannot be read.
+    Export {
+        #[arg(value_name = "ID")]
+        id: i64,
+        /// The user (username) whose rights the export uses.
+        #[arg(long = "as", value_name = "USERNAME")]
+        user: String,
+        /// Use the built-in demo configuration when no file is given.
+        #[arg(long)]
+        demo: bool,
+        /// Data directory (overrides storage.data_dir and KIRJO_DATA_DIR).
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -210,6 +238,25 @@ pub fn main() -> ExitCode {
                 data_dir,
             },
             command,
+        ),
+        Command::Document {
+            command:
+                DocumentCommand::Export {
+                    id,
+                    user,
+                    demo,
+                    data_dir,
+                },
+        } => run_document_export(
+            cli.config,
+            &env,
+            ServeArgs {
+                demo,
+                listen: None,
+                data_dir,
+            },
+            id,
+            &user,
         ),
         Command::Vtj {
             command:
@@ -526,6 +573,95 @@ fn run_vtj_import(
         Ok(Err(vtj::ImportError::Rejected(problems))) => reject_batch(file, &problems),
         Ok(Err(e)) => {
             eprintln!("kirjo: error: {e}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("kirjo: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `kirjo document export ID --as USERNAME`: the national structure of a
+/// completed document, through the gate as that user.
+fn run_document_export(
+    flag: Option<PathBuf>,
+    env: &dyn Fn(&str) -> Option<String>,
+    args: ServeArgs,
+    id: i64,
+    username: &str,
+) -> ExitCode {
+    let loaded = match load(flag, env, args.demo, Some(&args)) {
+        Ok(l) => l,
+        Err(e) => return fail_config(&e),
+    };
+    kirjo::logging::init(&loaded.config.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kirjo: error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let settings = kirjo::serve::gate_settings(&loaded);
+    let result = runtime.block_on(async {
+        let cfg = &loaded.config;
+        let was_running = cfg.database.url.is_none()
+            && kirjo::cluster::LocalCluster::prepare(
+                &cfg.storage.data_dir,
+                cfg.database.postgres_bin_dir.as_deref(),
+            )
+            .is_ok_and(|c| c.is_running());
+        let mut db = kirjo::serve::open_database(&loaded).await?;
+        let exported = async {
+            let user: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM staff_user WHERE username = $1")
+                    .bind(username)
+                    .fetch_optional(&db.runtime)
+                    .await?;
+            let Some(user_id) = user else {
+                return anyhow::Ok(Err(format!("no user `{username}`")));
+            };
+            let Some(client) = kirjo_store::documents::client_of(&db.runtime, id).await? else {
+                return anyhow::Ok(Err(format!("no document {id}")));
+            };
+            let caller = kirjo_store::gate::Caller {
+                user_id,
+                request_id: uuid::Uuid::new_v4(),
+                source_address: Some("kirjo-cli".to_owned()),
+            };
+            match kirjo_store::documents::export(&db.runtime, &caller, &settings, client, id).await
+            {
+                Ok(Some((definition, document))) => anyhow::Ok(Ok(serde_json::json!({
+                    "definition": definition,
+                    "document": document,
+                }))),
+                Ok(None) => anyhow::Ok(Err(format!("no document {id}"))),
+                Err(kirjo_store::gate::GateError::Denied { explanation }) => {
+                    anyhow::Ok(Err(explanation))
+                }
+                Err(e) => Err(anyhow::anyhow!("{e}")),
+            }
+        }
+        .await;
+        if was_running {
+            db.cluster = None;
+        }
+        if let Err(e) = db.close().await {
+            eprintln!("kirjo: warning: closing the database: {e:#}");
+        }
+        exported
+    });
+    match result {
+        Ok(Ok(json)) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Ok(Err(why)) => {
+            eprintln!("kirjo: refused: {why}");
             ExitCode::FAILURE
         }
         Err(e) => {
