@@ -856,3 +856,137 @@ async fn the_client_card_records_a_minors_prohibition_and_the_guardian_page_hono
     );
     assert!(!after.body.contains("/documents/"), "no document is listed");
 }
+
+fn b64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n =
+            chunk.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn files_are_attached_to_drafts_checked_by_type_and_read_as_a_logged_use() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let eetu: i64 = sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE 'Eetu%'")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let outi = sign_in(addr, "outi.sijainen").await;
+    let created = post_json(
+        addr,
+        &sari,
+        &format!("/api/clients/{eetu}/documents"),
+        r#"{"service_task":"lastensuojelu","entry":"daily_life","date":"2026-11-18","text":"Liitteenä koulun lausunto."}"#,
+    )
+    .await;
+    let doc = json(&created.body)["id"].as_i64().unwrap();
+    let attach = |name: &str, kind: &str, bytes: &[u8]| {
+        format!(
+            r#"{{"file_name":"{name}","media_type":"{kind}","content_base64":"{}"}}"#,
+            b64(bytes)
+        )
+    };
+    let pdf = b"%PDF-1.4\n% Harjuniemen koulu: lausunto\n%%EOF\n".to_vec();
+    let path = format!("/api/documents/{doc}/attachments");
+    // Refused before the database: a type not allowed, bytes not of the
+    // type given, a path in the name, too large.
+    for (body, why) in [
+        (
+            attach("ohjelma.exe", "application/octet-stream", b"MZ"),
+            "type",
+        ),
+        (attach("kuva.png", "image/png", &pdf), "content"),
+        (attach("../lausunto.pdf", "application/pdf", &pdf), "name"),
+        (
+            attach("iso.txt", "text/plain", &vec![b'a'; 10 * 1024 * 1024 + 1]),
+            "10 MiB",
+        ),
+    ] {
+        let r = post_json(addr, &sari, &path, &body).await;
+        assert_eq!(r.status, 422, "{why}: {}", r.body);
+        assert!(r.body.contains(why), "{}", r.body);
+    }
+    let ok = post_json(
+        addr,
+        &sari,
+        &path,
+        &attach("lausunto.pdf", "application/pdf", &pdf),
+    )
+    .await;
+    assert_eq!(ok.status, 201, "{}", ok.body);
+    let file = json(&ok.body)["id"].as_i64().unwrap();
+    // Only the draft's author adds files, and reads them while it is a draft.
+    assert_eq!(
+        post_json(addr, &outi, &path, &attach("x.txt", "text/plain", b"x"))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        get_as(addr, &outi, &format!("/api/attachments/{file}"))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        post_json(addr, &sari, &format!("/api/documents/{doc}/complete"), "{}")
+            .await
+            .status,
+        204
+    );
+    // Completed: no more files; the team reads it, as a logged use.
+    assert_eq!(
+        post_json(addr, &sari, &path, &attach("y.txt", "text/plain", b"y"))
+            .await
+            .status,
+        403
+    );
+    let got = get_as(addr, &outi, &format!("/api/attachments/{file}")).await;
+    assert_eq!(got.status, 200);
+    assert_eq!(got.body.as_bytes(), &pdf[..]);
+    assert_eq!(got.header("content-type"), Some("application/pdf"));
+    assert_eq!(
+        got.header("content-disposition"),
+        Some("attachment; filename=\"lausunto.pdf\"")
+    );
+    assert_eq!(got.header("cache-control"), Some("no-store"));
+    let read: i64 = sqlx::query_scalar("SELECT count(*) FROM use_log WHERE data = $1 AND allowed")
+        .bind(format!("attachment:{file}"))
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    assert_eq!(read, 1);
+    // The document lists it with its checksum; the file never changes.
+    let d = json(
+        &get_as(addr, &sari, &format!("/api/documents/{doc}"))
+            .await
+            .body,
+    );
+    assert_eq!(d["attachments"][0]["file_name"], "lausunto.pdf");
+    assert_eq!(d["attachments"][0]["sha256"].as_str().unwrap().len(), 64);
+    let changed = sqlx::query("UPDATE document_attachment SET file_name = 'x' WHERE id = $1")
+        .bind(file)
+        .execute(&db.owner)
+        .await;
+    assert!(changed.is_err());
+    // Adult services read no child-welfare files.
+    let pekka = sign_in(addr, "pekka.sosiaaliohjaaja").await;
+    assert_eq!(
+        get_as(addr, &pekka, &format!("/api/attachments/{file}"))
+            .await
+            .status,
+        403
+    );
+}

@@ -391,6 +391,8 @@ pub async fn correct(
 pub struct WithHistory {
     pub document: Document,
     pub versions: Vec<Document>,
+    /// The files attached to this version.
+    pub attachments: Vec<Attachment>,
 }
 
 /// Reads a document and its history (`ViewDocument`): only in the service
@@ -451,9 +453,11 @@ pub async fn read(
     .iter()
     .map(document)
     .collect::<Result<Vec<_>, _>>()?;
+    let attachments = attachments_of(&mut *conn, doc.id).await?;
     Ok(g.finish(Pending::new(Some(WithHistory {
         document: doc,
         versions,
+        attachments,
     })))
     .await?)
 }
@@ -884,4 +888,228 @@ pub async fn notification_deadlines(
         });
     }
     Ok(g.finish(Pending::new(list)).await?)
+}
+
+/// The types a file may have, and the largest size.
+pub const ATTACHMENT_TYPES: [&str; 4] =
+    ["application/pdf", "image/jpeg", "image/png", "text/plain"];
+pub const ATTACHMENT_MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// Why a file is not taken, before the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileProblem {
+    Empty,
+    TooLarge,
+    TypeNotAllowed,
+    /// The bytes are not what the type says (a PDF that is no PDF).
+    ContentMismatch,
+    Name,
+}
+
+impl FileProblem {
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Empty => "the file is empty",
+            Self::TooLarge => "the file is larger than 10 MiB",
+            Self::TypeNotAllowed => "the type is not allowed (PDF, JPEG, PNG or plain text)",
+            Self::ContentMismatch => "the file's content is not of the type given",
+            Self::Name => "the file name is missing, too long, or names a path",
+        }
+    }
+}
+
+/// Checks a file against the allowlist: its size, its type, and that its
+/// first bytes are that type's (UTF-8 for plain text).
+pub fn check_file(name: &str, media_type: &str, bytes: &[u8]) -> Result<(), FileProblem> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 || name.contains(['/', '\\']) {
+        return Err(FileProblem::Name);
+    }
+    if bytes.is_empty() {
+        return Err(FileProblem::Empty);
+    }
+    if bytes.len() > ATTACHMENT_MAX_BYTES {
+        return Err(FileProblem::TooLarge);
+    }
+    let ok = match media_type {
+        "application/pdf" => bytes.starts_with(b"%PDF-"),
+        "image/png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "image/jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "text/plain" => std::str::from_utf8(bytes).is_ok(),
+        _ => return Err(FileProblem::TypeNotAllowed),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(FileProblem::ContentMismatch)
+    }
+}
+
+/// An attachment's description (not its bytes).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub document_id: i64,
+    pub file_name: String,
+    pub media_type: String,
+    pub size_bytes: i32,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+    pub added_by: String,
+    pub added_at: DateTime<Utc>,
+}
+
+/// Adds a file to a draft (`WriteDocument`; the draft's author only). The
+/// caller has checked it with [`check_file`].
+#[allow(clippy::too_many_arguments)]
+pub async fn add_attachment(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    client_id: i64,
+    document_id: i64,
+    file_name: &str,
+    media_type: &str,
+    bytes: &[u8],
+) -> Result<i64, GateError> {
+    use sha2::{Digest, Sha256};
+    let mut g = on_client(
+        pool,
+        caller,
+        settings,
+        Action::WriteDocument,
+        client_id,
+        &format!("document:{document_id} attachment"),
+        None,
+    )
+    .await?;
+    let (conn, access) = g.parts();
+    let user = access.user_id();
+    let areas = access.areas().to_vec();
+    let Some((doc_client, area, author, state, ..)) = facts(&mut *conn, document_id).await? else {
+        return Err(g.deny(format!("denied: no document {document_id}")).await);
+    };
+    if doc_client != client_id || !areas.contains(&area) || author != user {
+        return Err(g
+            .deny(format!(
+                "denied: files are added to a draft by its author (document {document_id})"
+            ))
+            .await);
+    }
+    if state != "draft" {
+        return Err(g
+            .deny(format!(
+                "denied: document {document_id} is {state}; files are added to drafts only"
+            ))
+            .await);
+    }
+    let (conn, _) = g.parts();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO document_attachment (document_id, file_name, media_type, size_bytes, sha256, content, added_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(document_id)
+    .bind(file_name.trim())
+    .bind(media_type)
+    .bind(i32::try_from(bytes.len()).unwrap_or(i32::MAX))
+    .bind(Sha256::digest(bytes).to_vec())
+    .bind(bytes)
+    .bind(user)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(g.finish(Pending::new(id)).await?)
+}
+
+/// The files of a document (descriptions only).
+pub async fn attachments_of(
+    conn: &mut sqlx::PgConnection,
+    document_id: i64,
+) -> Result<Vec<Attachment>, sqlx::Error> {
+    sqlx::query(
+        "SELECT a.id, a.document_id, a.file_name, a.media_type, a.size_bytes, a.sha256, u.name, a.added_at
+         FROM document_attachment a JOIN staff_user u ON u.id = a.added_by
+         WHERE a.document_id = $1 ORDER BY a.id",
+    )
+    .bind(document_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Attachment {
+            id: r.try_get("id")?,
+            document_id: r.try_get("document_id")?,
+            file_name: r.try_get("file_name")?,
+            media_type: r.try_get("media_type")?,
+            size_bytes: r.try_get("size_bytes")?,
+            sha256: hex_of(&r.try_get::<Vec<u8>, _>("sha256")?),
+            added_by: r.try_get("name")?,
+            added_at: r.try_get("added_at")?,
+        })
+    })
+    .collect()
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The document and client a file belongs to, to decide on it.
+pub async fn attachment_owner(pool: &sqlx::PgPool, id: i64) -> crate::Result<Option<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT d.client_id, d.id FROM document_attachment a JOIN document d ON d.id = a.document_id
+         WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Reads a file (`ViewDocument`, a logged use): only where the user may
+/// read its document (its service area; a draft only its author).
+pub async fn read_attachment(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    client_id: i64,
+    id: i64,
+) -> Result<Option<(Attachment, Vec<u8>)>, GateError> {
+    let mut g = on_client(
+        pool,
+        caller,
+        settings,
+        Action::ViewDocument,
+        client_id,
+        &format!("attachment:{id}"),
+        None,
+    )
+    .await?;
+    let (conn, access) = g.parts();
+    let user = access.user_id();
+    let areas = access.areas().to_vec();
+    let row: Option<(i64, String, i64, String, Vec<u8>)> = sqlx::query_as(
+        "SELECT d.id, d.sub_register_id, d.author_id, d.state, a.content
+         FROM document_attachment a JOIN document d ON d.id = a.document_id
+         WHERE a.id = $1 AND d.client_id = $2",
+    )
+    .bind(id)
+    .bind(client_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((document_id, area, author, state, content)) = row else {
+        return Ok(g.finish(Pending::new(None)).await?);
+    };
+    if !areas.contains(&area) || (state != "completed" && author != user) {
+        return Err(g
+            .deny(format!(
+                "denied: the file's document {document_id} is not one the user may read"
+            ))
+            .await);
+    }
+    let (conn, _) = g.parts();
+    let described = attachments_of(&mut *conn, document_id)
+        .await?
+        .into_iter()
+        .find(|a| a.id == id);
+    Ok(g.finish(Pending::new(described.map(|a| (a, content))))
+        .await?)
 }

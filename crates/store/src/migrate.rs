@@ -65,6 +65,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0008_minor_prohibition",
         sql: include_str!("../migrations/0008_minor_prohibition.sql"),
     },
+    Migration {
+        version: 9,
+        name: "0009_attachments",
+        sql: include_str!("../migrations/0009_attachments.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.

@@ -383,3 +383,5 @@ prohibition-decision = Decision
 prohibition-reason = Grounds
 prohibition-record = Record the prohibition
 prohibition-incomplete = Give the date, the decision and the grounds.
+doc-files = Attachments
+doc-checksum = checksum

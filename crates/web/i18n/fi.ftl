@@ -383,3 +383,5 @@ prohibition-decision = Ratkaisu
 prohibition-reason = Perustelut
 prohibition-record = Kirjaa kielto
 prohibition-incomplete = Anna päivämäärä, ratkaisu ja perustelut.
+doc-files = Liitteet
+doc-checksum = tarkiste

@@ -383,3 +383,5 @@ prohibition-decision = Avgörande
 prohibition-reason = Motivering
 prohibition-record = Registrera förbudet
 prohibition-incomplete = Ange datum, avgörande och motivering.
+doc-files = Bilagor
+doc-checksum = kontrollsumma

@@ -50,6 +50,12 @@ pub const ROUTES: &[(&str, &str, Option<Action>)] = &[
     ("GET", "/api/documents/{id}/export", Some(Action::Export)),
     (
         "POST",
+        "/api/documents/{id}/attachments",
+        Some(Action::WriteDocument),
+    ),
+    ("GET", "/api/attachments/{id}", Some(Action::ViewDocument)),
+    (
+        "POST",
         "/api/clients/{id}/minor-prohibitions",
         Some(Action::WriteDocument),
     ),

@@ -454,6 +454,8 @@ pub struct DocumentPage {
     pub superseded_note: bool,
     pub versions: Vec<VersionRow>,
     pub edit: Option<FormPage>,
+    /// Attached files: id, name, size in KiB, SHA-256.
+    pub files: Vec<(i64, String, String, String)>,
 }
 
 fn notification_view(ctx: &Ctx, n: &Notification) -> NotificationView {
@@ -638,6 +640,18 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
             superseded_note: d.superseded,
             versions,
             edit,
+            files: h
+                .attachments
+                .iter()
+                .map(|a| {
+                    (
+                        a.id,
+                        a.file_name.clone(),
+                        format!("{:.1}", f64::from(a.size_bytes) / 1024.0),
+                        a.sha256.clone(),
+                    )
+                })
+                .collect(),
         },
     ))
 }
@@ -888,4 +902,35 @@ pub async fn guardian_answer(
             rows,
         },
     ))
+}
+
+/// `GET /attachments/{id}`: download a file (a logged use).
+pub async fn attachment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> PageResult {
+    let (me, actor) = ctx.user(&state).await?;
+    let id = page_id(&ctx, &id)?;
+    let Some((client, _)) = documents::attachment_owner(&state.db, id)
+        .await
+        .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?
+    else {
+        return Err(ctx.error(
+            StatusCode::NOT_FOUND,
+            ctx.tr.t("error-not-found-text"),
+            Some(&actor),
+        ));
+    };
+    match documents::read_attachment(&state.db, &me.caller, &state.gate, client, id)
+        .await
+        .map_err(|e| ctx.gate_error(e, &actor))?
+    {
+        Some((a, bytes)) => Ok(crate::documents::file_response(&a, bytes)),
+        None => Err(ctx.error(
+            StatusCode::NOT_FOUND,
+            ctx.tr.t("error-not-found-text"),
+            Some(&actor),
+        )),
+    }
 }

@@ -397,3 +397,130 @@ pub async fn guardian_answer(
             .map_err(ApiError::from_gate)?;
     Ok(Json(answer).into_response())
 }
+
+/// Decodes standard base64 (RFC 4648, padding optional, whitespace
+/// ignored): how a file travels in a JSON body.
+pub fn from_base64(text: &str) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let mut buffer: u32 = 0;
+    let mut bits = 0;
+    for c in text
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+    {
+        let v = ALPHABET.iter().position(|&a| a == c)?;
+        buffer = (buffer << 6) | u32::try_from(v).ok()?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from((buffer >> bits) & 0xff).ok()?);
+        }
+    }
+    Some(out)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentBody {
+    pub file_name: String,
+    pub media_type: String,
+    /// The file, base64.
+    pub content_base64: String,
+}
+
+/// `POST /api/documents/{id}/attachments` (Action::WriteDocument): attach a
+/// file to a draft of the user's. PDF, JPEG, PNG or plain text, at most
+/// 10 MiB, and the bytes must be of the type given.
+pub async fn add_attachment(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Json(b): Json<AttachmentBody>,
+) -> Result<Response, ApiError> {
+    let bytes = from_base64(&b.content_base64)
+        .ok_or_else(|| ApiError::bad_request("content_base64 is not base64"))?;
+    if let Err(p) = documents::check_file(&b.file_name, &b.media_type, &bytes) {
+        return Err(ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: p.message().to_owned(),
+        });
+    }
+    let client = client_of(&state, id).await?;
+    let new = documents::add_attachment(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        client,
+        id,
+        &b.file_name,
+        &b.media_type,
+        &bytes,
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": new }))).into_response())
+}
+
+/// The bytes of a file, for download: never shown inline, never sniffed.
+pub fn file_response(a: &documents::Attachment, bytes: Vec<u8>) -> Response {
+    use axum::http::header;
+    let safe: String = a
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, a.media_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET /api/attachments/{id}` (Action::ViewDocument): a file's bytes; the
+/// reading is a logged use.
+pub async fn read_attachment(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (client, _) = documents::attachment_owner(&state.db, id)
+        .await
+        .map_err(ApiError::from_store)?
+        .ok_or_else(ApiError::not_found)?;
+    let (a, bytes) = documents::read_attachment(&state.db, &me.caller, &state.gate, client, id)
+        .await
+        .map_err(ApiError::from_gate)?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(file_response(&a, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_base64;
+
+    #[test]
+    fn base64_decodes_as_rfc_4648_says() {
+        assert_eq!(from_base64("Zm9vYmFy").as_deref(), Some(&b"foobar"[..]));
+        assert_eq!(from_base64("Zm9vYg==").as_deref(), Some(&b"foob"[..]));
+        assert_eq!(
+            from_base64("Zm9v\\nYmE=").as_deref(),
+            None,
+            "a backslash is no base64"
+        );
+        assert_eq!(from_base64("Zm9v\nYmE=").as_deref(), Some(&b"fooba"[..]));
+        assert_eq!(from_base64("Zm9v*"), None);
+    }
+}

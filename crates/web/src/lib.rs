@@ -362,6 +362,13 @@ pub fn router(state: AppState) -> Router {
             "/api/clients/{id}/guardian-answer",
             get(documents::guardian_answer),
         )
+        .route(
+            "/api/documents/{id}/attachments",
+            post(documents::add_attachment)
+                .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
+        )
+        .route("/api/attachments/{id}", get(documents::read_attachment))
+        .route("/attachments/{id}", get(document_pages::attachment))
         .route("/api/documents/{id}/export", get(documents::export))
         .route("/api/documents/{id}/complete", post(documents::complete))
         .route("/api/documents/{id}/discard", post(documents::discard))

@@ -119,6 +119,22 @@ pub const OPERATIONS: &[Operation] = &[
         returns: "The guardian, whether withheld, the prohibitions, and the documents.",
     },
     Operation {
+        method: "POST",
+        path: "/api/documents/{id}/attachments",
+        summary: "Attach a file to a draft of the user's: PDF, JPEG, PNG or plain text, at most 10 MiB, its bytes of the type given. Kept with its SHA-256; final with the document.",
+        params: &[ID],
+        body: Some(r#"{"type":"object","required":["file_name","media_type","content_base64"],"properties":{"file_name":{"type":"string"},"media_type":{"type":"string","enum":["application/pdf","image/jpeg","image/png","text/plain"]},"content_base64":{"type":"string"}}}"#),
+        returns: "The attachment's id (201); 422 when the file is not allowed.",
+    },
+    Operation {
+        method: "GET",
+        path: "/api/attachments/{id}",
+        summary: "A file's bytes, as a download (reading it is a logged use), where the user may read its document.",
+        params: &[ID],
+        body: None,
+        returns: "The file.",
+    },
+    Operation {
         method: "GET",
         path: "/api/documents/{id}/export",
         summary: "A completed document in its national structure (THL's Sosmeta definition, valid against its JSON Schema), for the archive or for moving it. Logged as an export.",

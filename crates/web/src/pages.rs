@@ -84,6 +84,7 @@ pub const PAGES: &[(&str, &str, Option<Action>)] = &[
         Some(Action::WriteDocument),
     ),
     ("GET", "/documents/{id}", Some(Action::ViewDocument)),
+    ("GET", "/attachments/{id}", Some(Action::ViewDocument)),
     ("POST", "/documents/{id}/edit", Some(Action::WriteDocument)),
     (
         "POST",
