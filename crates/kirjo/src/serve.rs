@@ -346,7 +346,7 @@ async fn run_server(
         )?;
         writeln!(
             out,
-            "Sign in: POST /api/session with {{\"username\": ..., \"password\": \"{}\"}} (every demo user has this password):",
+            "Sign in on the pages (the address below), or POST /api/session with {{\"username\": ..., \"password\": \"{}\"}}; every demo user has this password:",
             crate::demo::DEMO_PASSWORD
         )?;
         for u in crate::demo::USERS {
