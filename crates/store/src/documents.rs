@@ -192,19 +192,62 @@ pub enum DraftStep {
     Discard,
 }
 
-/// The document's row as the checks need it.
-async fn facts(
-    conn: &mut sqlx::PgConnection,
+/// A document's row as the checks of writing need it.
+struct DocFacts {
+    author: i64,
+    state: String,
+    superseded: bool,
+    kind: String,
+    content: serde_json::Value,
+}
+
+impl DocFacts {
+    /// Why the user may not change this document as their own draft, if so.
+    fn own_draft(&self, id: i64, user: i64) -> Result<(), String> {
+        if self.author != user {
+            Err(format!("denied: document {id} is a draft of another user"))
+        } else if self.state != "draft" {
+            Err(format!(
+                "denied: document {id} is {}; a completed document is corrected, never changed",
+                self.state
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Document `id`, if it is the client's and in a service area the access
+/// reaches; otherwise why not (for `Guarded::deny`).
+async fn writable(
+    g: &mut Guarded,
+    client_id: i64,
     id: i64,
-) -> Result<Option<(i64, String, i64, String, bool, String, serde_json::Value)>, sqlx::Error> {
-    sqlx::query_as(
+) -> Result<Result<DocFacts, String>, sqlx::Error> {
+    let (conn, access) = g.parts();
+    let row: Option<(i64, String, i64, String, bool, String, serde_json::Value)> = sqlx::query_as(
         "SELECT d.client_id, d.sub_register_id, d.author_id, d.state,
                 EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id), d.kind, d.content
          FROM document d WHERE d.id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
-    .await
+    .await?;
+    let Some((doc_client, area, author, state, superseded, kind, content)) = row else {
+        return Ok(Err(format!("denied: no document {id}")));
+    };
+    if doc_client != client_id || !access.areas().contains(&area) {
+        return Ok(Err(format!(
+            "denied: document {id} is not in a service area the user may write in"
+        )));
+    }
+    Ok(Ok(DocFacts {
+        author,
+        state,
+        superseded,
+        kind,
+        content,
+    }))
 }
 
 /// Edits, completes or discards a draft: only its author, only a draft.
@@ -233,30 +276,19 @@ pub async fn draft_step(
         None,
     )
     .await?;
-    let (conn, access) = g.parts();
-    let user = access.user_id();
-    let areas = access.areas().to_vec();
-    let Some((doc_client, area, author, state, _, kind, stored)) = facts(&mut *conn, id).await?
-    else {
-        return Err(g.deny(format!("denied: no document {id}")).await);
+    let user = g.access.user_id();
+    let doc = match writable(&mut g, client_id, id).await? {
+        Ok(doc) => doc,
+        Err(why) => return Err(g.deny(why).await),
     };
-    if doc_client != client_id || !areas.contains(&area) {
-        return Err(g
-            .deny(format!(
-                "denied: document {id} is not in a service area the user may write in"
-            ))
-            .await);
+    if let Err(why) = doc.own_draft(id, user) {
+        return Err(g.deny(why).await);
     }
-    if author != user {
-        return Err(g
-            .deny(format!("denied: document {id} is a draft of another user"))
-            .await);
-    }
-    if state != "draft" {
-        return Err(g
-            .deny(format!("denied: document {id} is {state}; a completed document is corrected, never changed"))
-            .await);
-    }
+    let DocFacts {
+        kind,
+        content: stored,
+        ..
+    } = doc;
     if content.is_some_and(|c| c.kind() != kind) {
         return Err(g
             .deny(format!("denied: document {id} is a {kind}, and stays one"))
@@ -327,19 +359,15 @@ pub async fn correct(
         None,
     )
     .await?;
-    let (conn, access) = g.parts();
-    let areas = access.areas().to_vec();
-    let Some((doc_client, area, _, state, superseded, kind, _)) = facts(&mut *conn, id).await?
-    else {
-        return Err(g.deny(format!("denied: no document {id}")).await);
+    let DocFacts {
+        state,
+        superseded,
+        kind,
+        ..
+    } = match writable(&mut g, client_id, id).await? {
+        Ok(doc) => doc,
+        Err(why) => return Err(g.deny(why).await),
     };
-    if doc_client != client_id || !areas.contains(&area) {
-        return Err(g
-            .deny(format!(
-                "denied: document {id} is not in a service area the user may write in"
-            ))
-            .await);
-    }
     if state != "completed" {
         return Err(g
             .deny(format!(
@@ -983,23 +1011,15 @@ pub async fn add_attachment(
         None,
     )
     .await?;
-    let (conn, access) = g.parts();
-    let user = access.user_id();
-    let areas = access.areas().to_vec();
-    let Some((doc_client, area, author, state, ..)) = facts(&mut *conn, document_id).await? else {
-        return Err(g.deny(format!("denied: no document {document_id}")).await);
+    let user = g.access.user_id();
+    let doc = match writable(&mut g, client_id, document_id).await? {
+        Ok(doc) => doc,
+        Err(why) => return Err(g.deny(why).await),
     };
-    if doc_client != client_id || !areas.contains(&area) || author != user {
+    if let Err(why) = doc.own_draft(document_id, user) {
         return Err(g
             .deny(format!(
-                "denied: files are added to a draft by its author (document {document_id})"
-            ))
-            .await);
-    }
-    if state != "draft" {
-        return Err(g
-            .deny(format!(
-                "denied: document {document_id} is {state}; files are added to drafts only"
+                "{why}; files are added to the author's drafts only"
             ))
             .await);
     }

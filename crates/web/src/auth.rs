@@ -428,31 +428,53 @@ pub async fn sign_in(
     }
 }
 
-/// `DELETE /api/session`: sign out.
-pub async fn sign_out(State(state): State<AppState>, me: SignedIn) -> Result<Response, ApiError> {
-    staff::end_session(&state.db, &me.token, "signed out")
-        .await
-        .map_err(ApiError::from_store)?;
-    let name = staff::my_roles(&state.db, me.caller.user_id)
+/// An event of a known user's session (second factor, sign-out, ...), in
+/// the use log under the user's name.
+pub async fn log_event(
+    state: &AppState,
+    caller: &Caller,
+    action: &str,
+    ok: bool,
+    why: &str,
+) -> Result<(), ApiError> {
+    let name = staff::my_roles(&state.db, caller.user_id)
         .await
         .map_err(ApiError::from_store)?
         .map_or_else(String::new, |a| a.name);
     record_event(
         &state.db,
-        me.caller.request_id,
-        Some(me.caller.user_id),
+        caller.request_id,
+        Some(caller.user_id),
         &name,
-        "sign_out",
-        true,
-        "signed out",
-        me.caller.source_address.as_deref(),
+        action,
+        ok,
+        why,
+        caller.source_address.as_deref(),
     )
     .await
-    .map_err(ApiError::from_store)?;
+    .map_err(ApiError::from_store)
+}
+
+/// Ends a session on the user's request, in the use log.
+pub async fn end_by_user(state: &AppState, caller: &Caller, token: &str) -> Result<(), ApiError> {
+    staff::end_session(&state.db, token, "signed out")
+        .await
+        .map_err(ApiError::from_store)?;
+    log_event(state, caller, "sign_out", true, "signed out").await
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn cleared_cookie(state: &AppState) -> Result<HeaderValue, ApiError> {
+    cookie(state, "", 0)
+}
+
+/// `DELETE /api/session`: sign out.
+pub async fn sign_out(State(state): State<AppState>, me: SignedIn) -> Result<Response, ApiError> {
+    end_by_user(&state, &me.caller, &me.token).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()
-        .insert(header::SET_COOKIE, cookie(&state, "", 0)?);
+        .insert(header::SET_COOKIE, cleared_cookie(&state)?);
     Ok(response)
 }
 

@@ -121,34 +121,9 @@ pub struct DocForm {
     pub text: String,
     #[serde(default)]
     pub agreed: String,
-    #[serde(default)]
-    pub received_on: String,
-    #[serde(default)]
-    pub reporter: String,
-    #[serde(default)]
-    pub reporter_name: String,
-    #[serde(default)]
-    pub reporter_title: String,
-    #[serde(default)]
-    pub reporter_organisation: String,
-    #[serde(default)]
-    pub channel: String,
-    #[serde(default)]
-    pub content: String,
-    #[serde(default)]
-    pub urgency: String,
-    #[serde(default)]
-    pub urgency_note: String,
-    #[serde(default)]
-    pub decision: String,
-    #[serde(default)]
-    pub decided_on: String,
-    #[serde(default)]
-    pub decision_reasons: String,
-    #[serde(default)]
-    pub child_told_on: String,
-    #[serde(default)]
-    pub guardian_told_on: String,
+    /// A notification's fields (their names differ from a narrative's).
+    #[serde(flatten)]
+    pub notification: NotificationInput,
     #[serde(default)]
     pub reason: String,
 }
@@ -164,46 +139,11 @@ impl DocForm {
                 agreed: n.agreed.clone().unwrap_or_default(),
                 ..Self::default()
             },
-            Content::ChildWelfareNotification(n) => {
-                let i = NotificationInput::of(n);
-                Self {
-                    kind: "child_welfare_notification".to_owned(),
-                    received_on: i.received_on,
-                    reporter: i.reporter,
-                    reporter_name: i.reporter_name,
-                    reporter_title: i.reporter_title,
-                    reporter_organisation: i.reporter_organisation,
-                    channel: i.channel,
-                    content: i.content,
-                    urgency: i.urgency,
-                    urgency_note: i.urgency_note,
-                    decision: i.decision,
-                    decided_on: i.decided_on,
-                    decision_reasons: i.decision_reasons,
-                    child_told_on: i.child_told_on,
-                    guardian_told_on: i.guardian_told_on,
-                    ..Self::default()
-                }
-            }
-        }
-    }
-
-    fn notification(&self) -> NotificationInput {
-        NotificationInput {
-            received_on: self.received_on.clone(),
-            reporter: self.reporter.clone(),
-            reporter_name: self.reporter_name.clone(),
-            reporter_title: self.reporter_title.clone(),
-            reporter_organisation: self.reporter_organisation.clone(),
-            channel: self.channel.clone(),
-            content: self.content.clone(),
-            urgency: self.urgency.clone(),
-            urgency_note: self.urgency_note.clone(),
-            decision: self.decision.clone(),
-            decided_on: self.decided_on.clone(),
-            decision_reasons: self.decision_reasons.clone(),
-            child_told_on: self.child_told_on.clone(),
-            guardian_told_on: self.guardian_told_on.clone(),
+            Content::ChildWelfareNotification(n) => Self {
+                kind: "child_welfare_notification".to_owned(),
+                notification: NotificationInput::of(n),
+                ..Self::default()
+            },
         }
     }
 
@@ -214,7 +154,7 @@ impl DocForm {
     /// The content, checked in `lang`.
     fn checked(&self, lang: kirjo_domain::contact::Lang) -> Result<Content, Vec<FieldError>> {
         if self.is_notification() {
-            crate::documents::check_notification(&self.notification(), lang, "")
+            crate::documents::check_notification(&self.notification, lang, "")
                 .map(Content::ChildWelfareNotification)
         } else {
             check(
@@ -335,7 +275,10 @@ pub async fn new_get(
     let form = if k.kind.as_deref() == Some("child_welfare_notification") {
         DocForm {
             kind: "child_welfare_notification".to_owned(),
-            received_on: today,
+            notification: NotificationInput {
+                received_on: today,
+                ..NotificationInput::default()
+            },
             ..DocForm::default()
         }
     } else {

@@ -9,7 +9,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kirjo_store::gate::record_event;
 use kirjo_store::second_factor;
 use kirjo_store::staff::{self, Stage};
 use serde::Deserialize;
@@ -36,22 +35,7 @@ async fn log(
     ok: bool,
     why: &str,
 ) -> Result<(), ApiError> {
-    let name = staff::my_roles(&state.db, s.caller.user_id)
-        .await
-        .map_err(ApiError::from_store)?
-        .map_or_else(String::new, |a| a.name);
-    record_event(
-        &state.db,
-        s.caller.request_id,
-        Some(s.caller.user_id),
-        &name,
-        action,
-        ok,
-        why,
-        s.caller.source_address.as_deref(),
-    )
-    .await
-    .map_err(ApiError::from_store)
+    crate::auth::log_event(state, &s.caller, action, ok, why).await
 }
 
 async fn username(state: &AppState, user_id: i64) -> Result<String, ApiError> {

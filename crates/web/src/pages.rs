@@ -995,39 +995,18 @@ pub async fn enrol_submit(
 }
 
 /// `POST /sign-out`.
-pub async fn sign_out(State(state): State<AppState>, ctx: Ctx) -> Response {
+pub async fn sign_out(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     if let Some(s) = &ctx.session {
-        if staff::end_session(&state.db, &s.token, "signed out")
+        auth::end_by_user(&state, &s.caller, &s.token)
             .await
-            .is_ok()
-        {
-            let name = staff::my_roles(&state.db, s.caller.user_id)
-                .await
-                .ok()
-                .flatten()
-                .map_or_else(String::new, |a| a.name);
-            let _ = kirjo_store::gate::record_event(
-                &state.db,
-                s.caller.request_id,
-                Some(s.caller.user_id),
-                &name,
-                "sign_out",
-                true,
-                "signed out",
-                s.caller.source_address.as_deref(),
-            )
-            .await;
-        }
+            .map_err(|e| ctx.api_error(e, None))?;
     }
     let mut r = see_other("/sign-in?ended=signed-out");
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
-        auth::COOKIE,
-        ctx.secure_flag()
-    )) {
-        r.headers_mut().append(header::SET_COOKIE, v);
-    }
-    r
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        auth::cleared_cookie(&state).map_err(|e| ctx.api_error(e, None))?,
+    );
+    Ok(r)
 }
 
 #[derive(Debug, Deserialize)]
