@@ -8,8 +8,44 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-/// A fresh directory under the system temp dir (short, so the socket path fits).
-pub fn temp_dir(tag: &str) -> PathBuf {
+/// A directory of a test, removed with everything in it when dropped (a
+/// test's data directory holds a whole PostgreSQL cluster: left behind, they
+/// fill the disk).
+#[derive(Debug)]
+pub struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl std::ops::Deref for TempDir {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for TempDir {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TempDir {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+/// A fresh directory under the system temp dir (short, so the socket path
+/// fits), removed when the returned guard is dropped.
+pub fn temp_dir(tag: &str) -> TempDir {
+    TempDir(new_temp_dir(tag))
+}
+
+fn new_temp_dir(tag: &str) -> PathBuf {
     static N: AtomicU32 = AtomicU32::new(0);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
