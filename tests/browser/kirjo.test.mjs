@@ -102,7 +102,7 @@ test('sign in with a password reaches the start page, and every page passes axe-
   // Documents: a narrative entry written, completed and corrected.
   await page.click('main a[href$="/documents"]');
   await axe(page, 'documents');
-  await page.click('main a[href$="/documents/new"]');
+  await page.goto(page.url().replace(/\?.*$/, '') + '/new');
   await page.selectOption('#service_task', 'lastensuojelu');
   await page.fill('#text', '');
   await Promise.all([page.waitForLoadState('load'), page.click('form.narrative-form button[type=submit]')]);
@@ -135,6 +135,27 @@ test('sign in with a password reaches the start page, and every page passes axe-
   assert.equal(await page.getAttribute('#reporter_name', 'aria-invalid'), 'true');
   assert.equal(await page.getAttribute('#content', 'aria-invalid'), 'true');
   await axe(page, 'new notification with errors');
+  // A decision: its form, its errors, its parties, and the timeline's filter.
+  await page.goto(`${kirjo.url}${client}/new?kind=decision`);
+  await axe(page, 'new decision');
+  await page.selectOption('#service_task', 'lastensuojelu');
+  await Promise.all([page.waitForLoadState('load'), page.click('main form button[type=submit]')]);
+  assert.equal(await page.getAttribute('#f-decision_text', 'aria-invalid'), 'true');
+  await axe(page, 'new decision with errors');
+  await page.selectOption('#f-outcome', 'positive');
+  await page.selectOption('#f-service', 'social_work');
+  await page.fill('#f-decision_text', 'Myönnetään sosiaalityön tuki.');
+  await page.fill('#f-legal_basis', 'Lastensuojelulaki 36 §');
+  await page.fill('#f-decision_maker', 'Liisa Esimies');
+  await page.fill('#p0-name', 'Minna Mäkinen');
+  await page.selectOption('#p0-method', 'handed');
+  await Promise.all([page.waitForLoadState('load'), page.click('main form button[type=submit]')]);
+  assert.match(page.url(), /\/documents\/\d+$/);
+  assert.match(await page.textContent('main'), /Minna Mäkinen/);
+  await axe(page, 'decision draft');
+  await page.goto(`${kirjo.url}${client}?kind=decision`);
+  assert.match(await page.textContent('main table'), /Lastensuojelun palvelu- tai tukitoimipäätös/);
+  await axe(page, 'timeline filtered by kind');
   await page.goto(`${kirjo.url}/search?name=Eetu`);
   await Promise.all([page.waitForLoadState('load'), page.click('table a >> nth=0')]);
   // Editing basic data, and adding a person with errors in the form.

@@ -618,6 +618,28 @@ impl NotificationInput {
 pub enum Content {
     Narrative(Narrative),
     ChildWelfareNotification(Notification),
+    /// The kinds that are forms of typed fields (`crate::forms`).
+    Form(crate::forms::Form),
+}
+
+/// Every kind of document, as stored.
+pub fn kinds() -> Vec<&'static str> {
+    let mut all = vec!["narrative", "child_welfare_notification"];
+    all.extend(crate::forms::specs().iter().map(|s| s.kind));
+    all
+}
+
+/// A kind's name, or None for an unknown kind.
+pub fn kind_name(kind: &str, lang: Lang) -> Option<&'static str> {
+    match (kind, lang) {
+        ("narrative", Lang::Fi) => Some("Asiakaskertomusmerkintä"),
+        ("narrative", Lang::Sv) => Some("Anteckning i klientberättelsen"),
+        ("narrative", Lang::En) => Some("Client narrative entry"),
+        ("child_welfare_notification", Lang::Fi) => Some("Lastensuojeluilmoitus"),
+        ("child_welfare_notification", Lang::Sv) => Some("Barnskyddsanmälan"),
+        ("child_welfare_notification", Lang::En) => Some("Child welfare notification"),
+        _ => crate::forms::spec(kind).map(|s| s.name(lang)),
+    }
 }
 
 impl Content {
@@ -626,6 +648,7 @@ impl Content {
         match self {
             Self::Narrative(_) => "narrative",
             Self::ChildWelfareNotification(_) => "child_welfare_notification",
+            Self::Form(f) => f.spec.kind,
         }
     }
 
@@ -635,6 +658,7 @@ impl Content {
             (Self::ChildWelfareNotification(_), Lang::Fi) => "Lastensuojeluilmoitus",
             (Self::ChildWelfareNotification(_), Lang::Sv) => "Barnskyddsanmälan",
             (Self::ChildWelfareNotification(_), Lang::En) => "Child welfare notification",
+            (Self::Form(f), _) => f.spec.name(lang),
         }
     }
 
@@ -643,16 +667,17 @@ impl Content {
         match self {
             Self::Narrative(n) => n.entry.definition_oid(),
             Self::ChildWelfareNotification(_) => "1.2.246.537.6.1506.4009.2023.4.28",
+            Self::Form(f) => f.spec.definition_oid,
         }
     }
 
     /// The fields as stored.
     pub fn to_json(&self) -> serde_json::Value {
         match self {
-            Self::Narrative(n) => serde_json::to_value(n),
-            Self::ChildWelfareNotification(n) => serde_json::to_value(n),
+            Self::Narrative(n) => serde_json::to_value(n).unwrap_or_default(),
+            Self::ChildWelfareNotification(n) => serde_json::to_value(n).unwrap_or_default(),
+            Self::Form(f) => f.to_json(),
         }
-        .unwrap_or_default()
     }
 
     /// The content of a stored document.
@@ -662,7 +687,9 @@ impl Content {
             "child_welfare_notification" => serde_json::from_value(value)
                 .ok()
                 .map(Self::ChildWelfareNotification),
-            _ => None,
+            other => crate::forms::spec(other)
+                .and_then(|spec| crate::forms::Form::from_json(spec, &value))
+                .map(Self::Form),
         }
     }
 
@@ -670,6 +697,7 @@ impl Content {
     pub fn missing_for_completion(&self) -> Vec<&'static str> {
         match self {
             Self::Narrative(_) => Vec::new(),
+            Self::Form(f) => f.missing_for_completion(),
             Self::ChildWelfareNotification(n) => {
                 let mut missing = Vec::new();
                 if n.urgency.is_none() {

@@ -10,5 +10,6 @@
 pub mod calendar;
 pub mod contact;
 pub mod document;
+pub mod forms;
 pub mod hetu;
 pub mod register;

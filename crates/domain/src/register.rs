@@ -172,6 +172,10 @@ pub struct ServiceTask {
     pub name_fi: String,
     pub name_sv: String,
     pub name_en: String,
+    /// The kinds of document written under this task (`narrative`,
+    /// `decision`, ...; see `crate::document::kinds`). Absent: every kind.
+    #[serde(default)]
+    pub document_kinds: Option<Vec<String>>,
 }
 
 /// Osarekisteri: a part of a register by service area.
@@ -364,6 +368,26 @@ impl RegisterDescription {
                     let tat = format!("{sat}.service_tasks[{k}]");
                     p.id(&format!("{tat}.id"), &t.id, &mut task_ids);
                     p.names(&tat, &t.name_fi, &t.name_sv, &t.name_en);
+                    if let Some(kinds) = &t.document_kinds {
+                        let known = crate::document::kinds();
+                        if kinds.is_empty() {
+                            p.error(
+                                &format!("{tat}.document_kinds"),
+                                "leave it out for every kind, or name at least one",
+                            );
+                        }
+                        for k in kinds {
+                            if !known.contains(&k.as_str()) {
+                                p.error(
+                                    &format!("{tat}.document_kinds"),
+                                    &format!(
+                                        "`{k}` is not a kind of document ({})",
+                                        known.join(", ")
+                                    ),
+                                );
+                            }
+                        }
+                    }
                     if let Some(code) = &t.code {
                         if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
                             p.error(

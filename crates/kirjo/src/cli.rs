@@ -88,8 +88,10 @@ enum DocumentCommand {
     /// when exported, 1 when refused or the database failed, 2 when the
     /// configuration cannot be read.
     Export {
-        #[arg(value_name = "ID")]
-        id: i64,
+        /// A document's id, or `client:ID` for the client relationship
+        /// document (asiakkuusasiakirja) of client ID.
+        #[arg(value_name = "ID", value_parser = parse_export_target)]
+        id: ExportTarget,
         /// The user (username) whose rights the export uses.
         #[arg(long = "as", value_name = "USERNAME")]
         user: String,
@@ -582,13 +584,32 @@ fn run_vtj_import(
     }
 }
 
+/// What `kirjo document export` exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ExportTarget {
+    Document(i64),
+    ClientDocument(i64),
+}
+
+fn parse_export_target(s: &str) -> Result<ExportTarget, String> {
+    let bad = || format!("`{s}` is neither a document id nor client:ID");
+    match s.strip_prefix("client:") {
+        Some(id) => id
+            .parse()
+            .map(ExportTarget::ClientDocument)
+            .map_err(|_| bad()),
+        None => s.parse().map(ExportTarget::Document).map_err(|_| bad()),
+    }
+}
+
 /// `kirjo document export ID --as USERNAME`: the national structure of a
-/// completed document, through the gate as that user.
+/// completed document, or of a client's relationship document, through the
+/// gate as that user.
 fn run_document_export(
     flag: Option<PathBuf>,
     env: &dyn Fn(&str) -> Option<String>,
     args: ServeArgs,
-    id: i64,
+    target: ExportTarget,
     username: &str,
 ) -> ExitCode {
     let loaded = match load(flag, env, args.demo, Some(&args)) {
@@ -625,21 +646,43 @@ fn run_document_export(
             let Some(user_id) = user else {
                 return anyhow::Ok(Err(format!("no user `{username}`")));
             };
-            let Some(client) = kirjo_store::documents::client_of(&db.runtime, id).await? else {
-                return anyhow::Ok(Err(format!("no document {id}")));
-            };
             let caller = kirjo_store::gate::Caller {
                 user_id,
                 request_id: uuid::Uuid::new_v4(),
                 source_address: Some("kirjo-cli".to_owned()),
             };
-            match kirjo_store::documents::export(&db.runtime, &caller, &settings, client, id).await
-            {
-                Ok(Some((definition, document))) => anyhow::Ok(Ok(serde_json::json!({
-                    "definition": definition,
-                    "document": document,
-                }))),
-                Ok(None) => anyhow::Ok(Err(format!("no document {id}"))),
+            let exported = match target {
+                ExportTarget::Document(id) => {
+                    let Some(client) = kirjo_store::documents::client_of(&db.runtime, id).await?
+                    else {
+                        return anyhow::Ok(Err(format!("no document {id}")));
+                    };
+                    kirjo_store::documents::export(&db.runtime, &caller, &settings, client, id)
+                        .await
+                        .map(|e| e.ok_or(format!("no document {id}")))
+                }
+                ExportTarget::ClientDocument(client) => {
+                    let known: bool =
+                        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM person WHERE id = $1)")
+                            .bind(client)
+                            .fetch_one(&db.runtime)
+                            .await?;
+                    if !known {
+                        return anyhow::Ok(Err(format!("no client {client}")));
+                    }
+                    kirjo_store::documents::export_client_document(
+                        &db.runtime,
+                        &caller,
+                        &settings,
+                        client,
+                    )
+                    .await
+                    .map(Ok)
+                }
+            };
+            match exported {
+                Ok(Ok(e)) => anyhow::Ok(Ok(serde_json::to_value(e)?)),
+                Ok(Err(why)) => anyhow::Ok(Err(why)),
                 Err(kirjo_store::gate::GateError::Denied { explanation }) => {
                     anyhow::Ok(Err(explanation))
                 }

@@ -763,31 +763,13 @@ async fn documents(tx: &mut PgConnection) -> anyhow::Result<()> {
             agreed: agreed.map(str::to_owned),
         };
         let created = days_ago(ago).and_hms_opt(10, 0, 0).map(|t| t.and_utc());
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO document (client_id, register_id, sub_register_id, service_task_id, kind, content, name,
-                                   definition_oid, client_first_names, client_surname, client_identity_code,
-                                   organiser, producer, author_id, author_name, author_title,
-                                   created_at, updated_at, state, completed_at)
-             SELECT p.id, p.register_id, $2, $3, 'narrative', $4, $5, $6,
-                    p.first_names, p.surname, p.identity_code,
-                    (SELECT name FROM controller WHERE id = 1),
-                    (SELECT u.name_fi FROM role_grant g JOIN unit u ON u.id = g.unit_id
-                     WHERE g.user_id = su.id AND g.sub_register_id = $2 ORDER BY g.id LIMIT 1),
-                    su.id, su.name, su.title, $7, $7,
-                    CASE WHEN $8 THEN 'completed' ELSE 'draft' END, CASE WHEN $8 THEN $7 END
-             FROM person p, staff_user su WHERE p.id = $1 AND su.id = $9
-             RETURNING id",
+        let id = insert_document(
+            tx,
+            (client, author, area, task),
+            &kirjo_domain::document::Content::Narrative(n),
+            created,
+            completed,
         )
-        .bind(client)
-        .bind(area)
-        .bind(task)
-        .bind(serde_json::to_value(&n)?)
-        .bind(entry.name(kirjo_domain::contact::Lang::Fi))
-        .bind(entry.definition_oid())
-        .bind(created)
-        .bind(completed)
-        .bind(author)
-        .fetch_one(&mut *tx)
         .await?;
         first.get_or_insert(id);
     }
@@ -841,33 +823,12 @@ async fn documents(tx: &mut PgConnection) -> anyhow::Result<()> {
         ),
     ];
     for (client, n, completed) in notifications {
-        let content = Content::ChildWelfareNotification(n.clone());
         let created = n.received_on.and_hms_opt(9, 0, 0).map(|t| t.and_utc());
-        sqlx::query(
-            "INSERT INTO document (client_id, register_id, sub_register_id, service_task_id, kind, content, name,
-                                   definition_oid, client_first_names, client_surname, client_identity_code,
-                                   organiser, producer, author_id, author_name, author_title,
-                                   created_at, updated_at, state, completed_at)
-             SELECT p.id, p.register_id, 'lapsiperheet', 'lastensuojelu', $2, $3, $4, $5,
-                    p.first_names, p.surname, p.identity_code,
-                    (SELECT name FROM controller WHERE id = 1),
-                    (SELECT u.name_fi FROM role_grant g JOIN unit u ON u.id = g.unit_id
-                     WHERE g.user_id = su.id AND g.sub_register_id = 'lapsiperheet' ORDER BY g.id LIMIT 1),
-                    su.id, su.name, su.title, $6, $6,
-                    CASE WHEN $7 THEN 'completed' ELSE 'draft' END, CASE WHEN $7 THEN $6 END
-             FROM person p, staff_user su WHERE p.id = $1 AND su.id = $8",
-        )
-        .bind(client)
-        .bind(content.kind())
-        .bind(content.to_json())
-        .bind(content.name(kirjo_domain::contact::Lang::Fi))
-        .bind(content.definition_oid())
-        .bind(created)
-        .bind(completed)
-        .bind(sari)
-        .execute(&mut *tx)
-        .await?;
+        let content = Content::ChildWelfareNotification(n);
+        let place = (client, sari, "lapsiperheet", "lastensuojelu");
+        insert_document(tx, place, &content, created, completed).await?;
     }
+    form_documents(tx, (eetu, ella, kalle), (sari, pekka)).await?;
     // The first entry is corrected: its date was wrong.
     if let Some(id) = first {
         sqlx::query(
@@ -886,6 +847,179 @@ async fn documents(tx: &mut PgConnection) -> anyhow::Result<()> {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    }
+    Ok(())
+}
+
+/// Writes a demo document as its author would have: the metadata from the
+/// database, as `kirjo_store::documents::create` fills them in. `place` is
+/// (client, author, service area, service task).
+async fn insert_document(
+    tx: &mut PgConnection,
+    place: (i64, i64, &str, &str),
+    content: &kirjo_domain::document::Content,
+    created: Option<chrono::DateTime<Utc>>,
+    completed: bool,
+) -> anyhow::Result<i64> {
+    let (client, author, area, task) = place;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO document (client_id, register_id, sub_register_id, service_task_id, kind, content, name,
+                               definition_oid, client_first_names, client_surname, client_identity_code,
+                               organiser, producer, author_id, author_name, author_title,
+                               created_at, updated_at, state, completed_at)
+         SELECT p.id, p.register_id, $2, $3, $4, $5, $6, $7,
+                p.first_names, p.surname, p.identity_code,
+                (SELECT name FROM controller WHERE id = 1),
+                (SELECT u.name_fi FROM role_grant g JOIN unit u ON u.id = g.unit_id
+                 WHERE g.user_id = su.id AND g.sub_register_id = $2 ORDER BY g.id LIMIT 1),
+                su.id, su.name, su.title, $8, $8,
+                CASE WHEN $9 THEN 'completed' ELSE 'draft' END, CASE WHEN $9 THEN $8 END
+         FROM person p, staff_user su WHERE p.id = $1 AND su.id = $10
+         RETURNING id",
+    )
+    .bind(client)
+    .bind(area)
+    .bind(task)
+    .bind(content.kind())
+    .bind(content.to_json())
+    .bind(content.name(kirjo_domain::contact::Lang::Fi))
+    .bind(content.definition_oid())
+    .bind(created)
+    .bind(completed)
+    .bind(author)
+    .fetch_one(&mut *tx)
+    .await?)
+}
+
+/// The form kinds of the demo: Eetu's child welfare path from the contact
+/// to the decision, an application for Ella's family, and Kalle's
+/// activation plan and agreement. Each is checked as a form would check it.
+async fn form_documents(
+    tx: &mut PgConnection,
+    (eetu, ella, kalle): (i64, i64, i64),
+    (sari, pekka): (i64, i64),
+) -> anyhow::Result<()> {
+    use kirjo_domain::document::Content;
+    use kirjo_domain::forms::{spec, PartyInput};
+    let today = Utc::now().date_naive();
+    let day = |n: u64| (today - Days::new(n)).to_string();
+    let eetu_cw = (eetu, sari, "lapsiperheet", "lastensuojelu");
+    // (place, kind, days ago, fields, parties)
+    type Doc<'a> = (
+        (i64, i64, &'a str, &'a str),
+        &'a str,
+        u64,
+        Vec<(&'a str, String)>,
+        Vec<PartyInput>,
+    );
+    let docs: Vec<Doc> = vec![
+        (eetu_cw, "intake", 46, vec![
+            ("date", day(46)),
+            ("contact_by", "relative".into()),
+            ("contact_name", "Isoäiti, puhelinnumero asiakirjassa".into()),
+            ("channel", "phone".into()),
+            ("description", "Isoäiti kertoi huolestaan: Eetu on ollut väsynyt ja kertonut, ettei kotona aina ole ruokaa.".into()),
+            ("actions", "Ohjattu tekemään lastensuojeluilmoitus; sovittu yhteydenotosta huoltajiin.".into()),
+        ], vec![]),
+        (eetu_cw, "information_received", 33, vec![
+            ("date", day(33)),
+            ("source", "Harjuniemen koulu, luokanopettaja".into()),
+            ("received", "Poissaolot syyslukukaudelta: 14 päivää, joista 9 selvittämättä.".into()),
+            ("requested_on", day(36)),
+            ("requested_by", "Sari Sosiaalityöntekijä".into()),
+            ("requested", "Eetun poissaolot ja opettajan havainnot hyvinvoinnista.".into()),
+            ("basis_kind", "law".into()),
+            ("basis", "Lastensuojelulaki (417/2007) 41 §".into()),
+            ("purpose", "Lastensuojelutarpeen selvitys".into()),
+        ], vec![]),
+        (eetu_cw, "service_need_assessment", 10, vec![
+            ("matter_started_on", day(40)),
+            ("started_on", day(34)),
+            ("date", day(10)),
+            ("situation", "Perheen arki on kuormittunut vanhempien vuorotyön vuoksi; Eetun koulunkäynti on takkuillut.".into()),
+            ("strengths", "Vanhemmat ovat sitoutuneet yhteistyöhön; isovanhemmat asuvat lähellä.".into()),
+            ("client_view", "Eetu toivoo aikuista, jonka kanssa tehdä asioita.".into()),
+            ("findings", "Lapsen kasvuolosuhteet edellyttävät avohuollon tukitoimia.".into()),
+            ("services_needed", "Tukihenkilö Eetulle, perhetyö kahdesti kuukaudessa; asiakassuunnitelma laaditaan.".into()),
+            ("special_support", "true".into()),
+            ("client_continues", "true".into()),
+            ("needs_own_worker", "true".into()),
+            ("plan_made", "true".into()),
+        ], vec![]),
+        (eetu_cw, "client_plan", 8, vec![
+            ("date", day(8)),
+            ("participants", "Eetu, Minna ja Jari Mäkinen, sosiaalityöntekijä, perhetyöntekijä".into()),
+            ("situation", "Koulunkäynnin säännöllisyys ja arjen rytmi.".into()),
+            ("strengths", "Eetu harrastaa jalkapalloa; vanhemmat haluavat muutosta.".into()),
+            ("goals", "Eetu käy koulua säännöllisesti; perheellä on yhteinen ateria päivittäin.".into()),
+            ("services", "Tukihenkilö kerran viikossa; perhetyö kahdesti kuukaudessa.".into()),
+            ("rights_explained", "true".into()),
+            ("review", "Kolmen kuukauden kuluttua".into()),
+        ], vec![]),
+        (eetu_cw, "decision", 7, vec![
+            ("date", day(7)),
+            ("matter_started_on", day(40)),
+            ("outcome", "positive".into()),
+            ("service", "support_person_or_family".into()),
+            ("service_description", "Tukihenkilö Eetulle kerran viikossa".into()),
+            ("decision_text", "Eetulle myönnetään tukihenkilö avohuollon tukitoimena. Palvelutarpeen arvioinnin mukaan Eetu tarvitsee turvallisen aikuisen tukea koulunkäyntiin ja vapaa-aikaan.".into()),
+            ("legal_basis", "Lastensuojelulaki (417/2007) 36 §".into()),
+            ("valid_from", day(7)),
+            ("decision_maker", "Liisa Esimies".into()),
+            ("decision_maker_title", "johtava sosiaalityöntekijä".into()),
+            ("appeal_means", "rectification".into()),
+            ("appeal_instructions", "Päätökseen tyytymätön voi hakea siihen muutosta tekemällä kirjallisen oikaisuvaatimuksen 30 päivän kuluessa päätöksen tiedoksisaannista.".into()),
+            ("appeal_period", "30 päivää tiedoksisaannista".into()),
+            ("information_phone", "010 555 1234".into()),
+        ], vec![
+            PartyInput { name: "Minna Mäkinen".into(), method: "handed".into(), served_on: day(7) },
+            PartyInput { name: "Jari Mäkinen".into(), method: "letter".into(), served_on: day(4) },
+            PartyInput { name: "Eetu Mäkinen".into(), method: "handed".into(), served_on: day(7) },
+        ]),
+        (eetu_cw, "statement", 5, vec![
+            ("date", day(5)),
+            ("recipient", "Harjuniemen koulu, oppilashuoltoryhmä".into()),
+            ("purpose", "Oppilashuollon tuen suunnittelu".into()),
+            ("grounds", "Huoltajien suostumus".into()),
+            ("content", "Eetu on lastensuojelun avohuollon asiakas ja hänellä on tukihenkilö. Suosittelemme koulun ja perheen tiivistä yhteydenpitoa.".into()),
+        ], vec![]),
+        ((ella, sari, "lapsiperheet", "lapsiperheiden_kotipalvelu"), "application", 20, vec![
+            ("date", day(20)),
+            ("service", "Lapsiperheiden kotipalvelu".into()),
+            ("period_from", day(10)),
+            ("reasons", "Vanhemman sairastuminen; arjen tuki lasten hoitoon kahden kuukauden ajan.".into()),
+            ("electronic_service", "true".into()),
+        ], vec![]),
+        ((kalle, pekka, "aikuiset", "kuntouttava_tyotoiminta"), "activation_plan", 25, vec![
+            ("date", day(25)),
+            ("participants", "Kalle Virtanen, sosiaaliohjaaja, työvoimaviranomaisen asiantuntija".into()),
+            ("situation", "Pitkä työttömyys; Kalle haluaa päivärytmin takaisin.".into()),
+            ("goals", "Säännöllinen päivärytmi ja työelämävalmiudet.".into()),
+            ("measures", "Kuntouttava työtoiminta kolmena päivänä viikossa.".into()),
+            ("client_tasks", "Osallistuu työtoimintaan ja ilmoittaa poissaoloista.".into()),
+            ("work_activity", "Puutyöverstas".into()),
+            ("days_per_week", "3".into()),
+            ("hours_per_day", "4".into()),
+            ("review", "Puolen vuoden kuluttua".into()),
+        ], vec![]),
+        ((kalle, pekka, "aikuiset", "kuntouttava_tyotoiminta"), "agreement", 24, vec![
+            ("date", day(24)),
+            ("other_parties", "Harjuniemen Työpaja ry".into()),
+            ("content", "Kuntouttava työtoiminta Harjuniemen Työpajalla aktivointisuunnitelman mukaisesti.".into()),
+            ("terms", "Poissaoloista ilmoitetaan työpajan ohjaajalle samana aamuna.".into()),
+            ("valid_from", day(20)),
+        ], vec![]),
+    ];
+    for (place, kind, ago, fields, parties) in docs {
+        let spec = spec(kind).ok_or_else(|| anyhow::anyhow!("demo kind {kind}"))?;
+        let values = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let form = spec
+            .check(&values, &parties, today)
+            .map_err(|e| anyhow::anyhow!("demo {kind}: {e:?}"))?;
+        let created = (today - Days::new(ago))
+            .and_hms_opt(13, 0, 0)
+            .map(|t| t.and_utc());
+        insert_document(tx, place, &Content::Form(form), created, true).await?;
     }
     Ok(())
 }

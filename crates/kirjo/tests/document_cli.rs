@@ -52,4 +52,23 @@ fn a_completed_document_exports_as_its_national_structure_for_a_user_with_the_ri
     assert!(stderr(&o).contains("draft"), "{}", stderr(&o));
     assert!(stderr(&export(&dir, "1", "ei.ketaan")).contains("no user"));
     assert!(stderr(&export(&dir, "99999", "sari.sosiaalityontekija")).contains("no document"));
+    // The client relationship document of the document's client (Eetu).
+    let client = v["document"]["merkinta_tapaamisesta_tai_yhteydenotosta"]["asiakas"][0]
+        ["henkilotunnus"]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id = v["kirjo"]["client_id"].as_i64().unwrap();
+    let o = export(&dir, &format!("client:{id}"), "sari.sosiaalityontekija");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let c: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(c["definition"], "1.2.246.537.6.1505.1.2023.6.1");
+    assert_eq!(
+        c["document"]["asiakkuusasiakirja"]["asiakas"]["henkilotunnus"]["value"],
+        client.as_str()
+    );
+    assert!(stderr(&export(&dir, "client:99999", "sari.sosiaalityontekija")).contains("no client"));
+    let o = export(&dir, "client:x", "sari.sosiaalityontekija");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("client:ID"), "{}", stderr(&o));
 }

@@ -508,6 +508,46 @@ async fn every_completed_document_exports_valid_against_its_national_schema() {
         std::fs::write(&file, &r.body).unwrap();
         files.push(file);
     }
+    // Every kind of document has completed demo documents, so each kind's
+    // export is validated here.
+    let kinds: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT kind FROM document WHERE state = 'completed'")
+            .fetch_all(&db.owner)
+            .await
+            .unwrap();
+    for kind in kirjo_domain::document::kinds() {
+        assert!(kinds.iter().any(|k| k == kind), "no completed demo {kind}");
+    }
+    // And the client relationship documents of a child and an adult.
+    for (first, who) in [("Eetu", &sari), ("Kalle", &pekka)] {
+        let client: i64 =
+            sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE $1 || '%'")
+                .bind(first)
+                .fetch_one(&db.owner)
+                .await
+                .unwrap();
+        let r = get_as(
+            addr,
+            who,
+            &format!("/api/clients/{client}/client-document/export"),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{first}: {}", r.body);
+        let v = json(&r.body);
+        assert_eq!(v["definition"], "1.2.246.537.6.1505.1.2023.6.1");
+        assert!(v["document"]["asiakkuusasiakirja"]["asiakas"]["turvakielto"].is_boolean());
+        assert!(v["document"]["asiakkuusasiakirja"]["asiakas"]
+            .get("yhteystiedot")
+            .is_none());
+        assert!(
+            v["document"]["asiakkuusasiakirja"]["sosiaalihuollon_asiakkuus"]
+                ["asiakkuuden_alkamispvm"]
+                .is_string()
+        );
+        let file = dir.join(format!("client-{client}.json"));
+        std::fs::write(&file, &r.body).unwrap();
+        files.push(file);
+    }
     let schemas = concat!(env!("CARGO_MANIFEST_DIR"), "/../domain/data/sosmeta");
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -989,4 +1029,293 @@ async fn files_are_attached_to_drafts_checked_by_type_and_read_as_a_logged_use()
             .status,
         403
     );
+}
+
+/// A value that passes a field of its type, as typed.
+fn sample(f: &kirjo_domain::forms::Field) -> serde_json::Value {
+    use kirjo_domain::forms::Type;
+    let today = chrono::Utc::now().date_naive().to_string();
+    match &f.ty {
+        Type::Text | Type::LongText => serde_json::json!(format!("{} – testi", f.key)),
+        Type::Date { .. } => serde_json::json!(today),
+        Type::Bool => serde_json::json!(true),
+        Type::Number { min, .. } => serde_json::json!(min),
+        Type::Choice(c) => serde_json::json!(c.options[0].value),
+        Type::Name => serde_json::json!("Testi Tekijä"),
+    }
+}
+
+#[tokio::test]
+async fn every_form_kind_round_trips_through_the_api_and_exports() {
+    use kirjo_domain::forms::specs;
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let person = |first: &'static str| {
+        let pool = db.owner.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM person WHERE first_names LIKE $1 || '%'")
+                .bind(first)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let (eetu, kalle) = (person("Eetu").await, person("Kalle").await);
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let pekka = sign_in(addr, "pekka.sosiaaliohjaaja").await;
+    for spec in specs() {
+        let (who, client, task) = match spec.kind {
+            "activation_plan" => (&pekka, kalle, "kuntouttava_tyotoiminta"),
+            "application" => (&sari, eetu, "lapsiperheiden_kotipalvelu"),
+            _ => (&sari, eetu, "lastensuojelu"),
+        };
+        let fields: serde_json::Map<String, serde_json::Value> = spec
+            .fields
+            .iter()
+            .map(|f| (f.key.to_owned(), sample(f)))
+            .collect();
+        let mut body = serde_json::json!({
+            "kind": spec.kind, "service_task": task, "fields": fields,
+        });
+        if spec.parties {
+            body["parties"] = serde_json::json!([
+                { "name": "Minna Mäkinen", "method": "letter_with_receipt", "served_on": "" }
+            ]);
+        }
+        // Metadata cannot be given.
+        let mut forged = body.clone();
+        forged["author_name"] = serde_json::json!("Joku Muu");
+        let r = post_json(
+            addr,
+            who,
+            &format!("/api/clients/{client}/documents"),
+            &forged.to_string(),
+        )
+        .await;
+        assert!(
+            r.status == 400 || r.status == 422,
+            "{}: {}",
+            spec.kind,
+            r.body
+        );
+        let r = post_json(
+            addr,
+            who,
+            &format!("/api/clients/{client}/documents"),
+            &body.to_string(),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}: {}", spec.kind, r.body);
+        let id = json(&r.body)["id"].as_i64().unwrap();
+        let doc = json(
+            &get_as(addr, who, &format!("/api/documents/{id}"))
+                .await
+                .body,
+        );
+        let d = &doc["document"];
+        assert_eq!(d["kind"], spec.kind);
+        assert_eq!(d["definition_oid"], spec.definition_oid);
+        assert_eq!(d["name"], spec.name(kirjo_domain::contact::Lang::Fi));
+        for (k, v) in &fields {
+            assert_eq!(&d["content"][k], v, "{}.{k}", spec.kind);
+        }
+        assert!(d["author_name"]
+            .as_str()
+            .unwrap()
+            .contains(if spec.kind == "activation_plan" {
+                "Pekka"
+            } else {
+                "Sari"
+            }));
+        assert!(d["client_identity_code"].is_string());
+        if spec.parties {
+            assert_eq!(d["content"]["parties"][0]["method"], "letter_with_receipt");
+        }
+        let done = post_json(addr, who, &format!("/api/documents/{id}/complete"), "{}").await;
+        assert_eq!(done.status, 204, "{}: {}", spec.kind, done.body);
+        let e = get_as(addr, who, &format!("/api/documents/{id}/export")).await;
+        assert_eq!(e.status, 200, "{}: {}", spec.kind, e.body);
+        let e = json(&e.body);
+        assert_eq!(e["definition"], spec.definition_oid);
+        assert!(e["document"][spec.root].is_object(), "{}: {e}", spec.kind);
+        assert_eq!(e["kirjo"]["kind"], spec.kind);
+    }
+    // A field the kind does not have, and a required one missing, are named.
+    let r = post_json(
+        addr,
+        &sari,
+        &format!("/api/clients/{eetu}/documents?lang=en"),
+        r#"{"kind":"statement","service_task":"lastensuojelu","fields":{"date":"2026-11-02","mood":"x"}}"#,
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let errors = json(&r.body)["errors"].to_string();
+    for field in ["fields.mood", "fields.recipient", "fields.content"] {
+        assert!(errors.contains(field), "{field} in {errors}");
+    }
+    // A kind is written only under the service tasks it belongs to.
+    let r = post_json(
+        addr,
+        &sari,
+        &format!("/api/clients/{eetu}/documents"),
+        r#"{"kind":"activation_plan","service_task":"lastensuojelu","fields":{"date":"2026-11-02","participants":"x","goals":"x","measures":"x"}}"#,
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    // A decision is not completed before its appeal instructions are in.
+    let r = post_json(
+        addr,
+        &sari,
+        &format!("/api/clients/{eetu}/documents"),
+        r#"{"kind":"decision","service_task":"lastensuojelu","fields":{"date":"2026-11-02","outcome":"negative","service":"social_work","decision_text":"x","legal_basis":"LsL 36 §","decision_maker":"Liisa Esimies"},"parties":[{"name":"Minna Mäkinen","method":"handed","served_on":"2026-11-02"}]}"#,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = json(&r.body)["id"].as_i64().unwrap();
+    let done = post_json(addr, &sari, &format!("/api/documents/{id}/complete"), "{}").await;
+    assert_eq!(done.status, 403, "{}", done.body);
+}
+
+#[tokio::test]
+async fn a_prohibition_limited_to_some_documents_withholds_those_and_ends() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let person = |first: &'static str| {
+        let pool = db.owner.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM person WHERE first_names LIKE $1 || '%'")
+                .bind(first)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let (eetu, ella, minna) = (
+        person("Eetu").await,
+        person("Ella").await,
+        person("Minna").await,
+    );
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let answer = |sari: String| async move {
+        json(
+            &get_as(
+                addr,
+                &sari,
+                &format!("/api/clients/{eetu}/guardian-answer?guardian={minna}"),
+            )
+            .await
+            .body,
+        )
+    };
+    let before = answer(sari.clone()).await;
+    let listed: Vec<i64> = before["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_i64().unwrap())
+        .collect();
+    let statement: i64 = sqlx::query_scalar(
+        "SELECT id FROM document WHERE client_id = $1 AND kind = 'statement' AND state = 'completed'",
+    )
+    .bind(eetu)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert!(listed.contains(&statement));
+    // Another child's document cannot be named.
+    let other: i64 = sqlx::query_scalar("SELECT id FROM document WHERE client_id = $1 LIMIT 1")
+        .bind(ella)
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    let r = post_json(
+        addr,
+        &sari,
+        &format!("/api/clients/{eetu}/minor-prohibitions"),
+        &format!(
+            r#"{{"made_on":"2026-11-02","accepted":true,"reason":"x","documents":[{other}]}}"#
+        ),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = post_json(
+        addr,
+        &sari,
+        &format!("/api/clients/{eetu}/minor-prohibitions"),
+        &format!(r#"{{"made_on":"2026-11-02","accepted":true,"reason":"Eetu ei halua lausuntoa äidille.","documents":[{statement}]}}"#),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let pid = json(&r.body)["id"].as_i64().unwrap();
+    let limited = answer(sari.clone()).await;
+    assert_eq!(limited["withheld"], false);
+    assert_eq!(limited["withheld_documents"], 1);
+    let now: Vec<i64> = limited["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_i64().unwrap())
+        .collect();
+    assert!(!now.contains(&statement), "{limited}");
+    assert_eq!(now.len(), listed.len() - 1);
+    // Ending it needs a reason and a day not before it was made.
+    let end = format!("/api/clients/{eetu}/minor-prohibitions/{pid}/end");
+    assert_eq!(
+        post_json(
+            addr,
+            &sari,
+            &end,
+            r#"{"ended_on":"2026-11-03","reason":" "}"#
+        )
+        .await
+        .status,
+        400
+    );
+    assert_eq!(
+        post_json(
+            addr,
+            &sari,
+            &end,
+            r#"{"ended_on":"2026-10-01","reason":"Peruttu."}"#
+        )
+        .await
+        .status,
+        409
+    );
+    let today = chrono::Utc::now().date_naive();
+    let r = post_json(
+        addr,
+        &sari,
+        &end,
+        &format!(r#"{{"ended_on":"{today}","reason":"Eetu perui kiellon."}}"#),
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let after = answer(sari.clone()).await;
+    assert_eq!(after["withheld_documents"], 0);
+    assert!(after["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["id"] == statement));
+    // Ended once; the record keeps who ended it and why.
+    assert_eq!(
+        post_json(
+            addr,
+            &sari,
+            &end,
+            r#"{"ended_on":"2026-11-04","reason":"x"}"#
+        )
+        .await
+        .status,
+        409
+    );
+    let (reason, by): (String, Option<i64>) =
+        sqlx::query_as("SELECT end_reason, ended_by FROM minor_prohibition WHERE id = $1")
+            .bind(pid)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    assert_eq!(reason, "Eetu perui kiellon.");
+    assert!(by.is_some());
 }

@@ -70,7 +70,7 @@ pub struct Relation {
 
 /// Whether a person's contact data are protected today: their own
 /// turvakielto, or one of a household member whom it covers.
-const PROTECTED_SQL: &str = "EXISTS (SELECT 1 FROM turvakielto t
+pub(crate) const PROTECTED_SQL: &str = "EXISTS (SELECT 1 FROM turvakielto t
         WHERE t.valid_from <= kirjo_today() AND (t.valid_until IS NULL OR kirjo_today() <= t.valid_until)
           AND (t.person_id = $1 OR t.person_id IN (
                 SELECT CASE WHEN r.person_id = $1 THEN r.related_id ELSE r.person_id END

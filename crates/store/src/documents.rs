@@ -142,18 +142,30 @@ pub async fn create(
             .await);
     };
     let (conn, _) = g.parts();
-    let task_area: Option<String> = sqlx::query_scalar(
-        "SELECT sub_register_id FROM service_task WHERE id = $1 AND in_configuration",
+    let task: Option<(String, Option<Vec<String>>)> = sqlx::query_as(
+        "SELECT sub_register_id, document_kinds FROM service_task WHERE id = $1 AND in_configuration",
     )
     .bind(service_task)
     .fetch_optional(&mut *conn)
     .await?;
+    let (task_area, kinds) = task.unzip();
     if task_area.as_deref() != Some(area.as_str()) {
         return Err(g
             .deny(format!(
                 "denied: the service task `{service_task}` is not one of {area}, where the user writes"
             ))
             .await);
+    }
+    if let Some(Some(kinds)) = kinds {
+        if !kinds.iter().any(|k| k == content.kind()) {
+            return Err(g
+                .deny(format!(
+                    "denied: a document of kind `{}` is not written under the service task `{service_task}` (its kinds: {})",
+                    content.kind(),
+                    kinds.join(", ")
+                ))
+                .await);
+        }
     }
     let (conn, access) = g.parts();
     let id: i64 = sqlx::query_scalar(
@@ -587,7 +599,7 @@ pub async fn export(
     settings: &GateSettings,
     client_id: i64,
     id: i64,
-) -> Result<Option<(String, serde_json::Value)>, GateError> {
+) -> Result<Option<Exported>, GateError> {
     let mut g = on_client(
         pool,
         caller,
@@ -629,14 +641,6 @@ pub async fn export(
             ))
             .await);
     }
-    let task_code: Option<String> = r.try_get("task_code")?;
-    let Some(task_code) = task_code else {
-        return Err(g
-            .deny(format!(
-                "denied: the service task of document {id} has no national code (1.2.246.537.6.1221) in the configuration"
-            ))
-            .await);
-    };
     let kind: String = r.try_get("kind")?;
     let Some(content) = Content::from_json(&kind, r.try_get("content")?) else {
         return Err(g
@@ -645,10 +649,37 @@ pub async fn export(
             ))
             .await);
     };
+    let task_code: Option<String> = r.try_get("task_code")?;
+    let needs_task = match &content {
+        Content::Narrative(_) => true,
+        Content::ChildWelfareNotification(_) => false,
+        Content::Form(f) => f.spec.task.is_some(),
+    };
+    let task_code = match task_code {
+        Some(code) => code,
+        None if !needs_task => String::new(),
+        None => {
+            return Err(g
+                .deny(format!(
+                    "denied: the service task of document {id} has no national code (1.2.246.537.6.1221) in the configuration"
+                ))
+                .await)
+        }
+    };
+    let identity_code: Option<String> = r.try_get("client_identity_code")?;
+    if let Content::Form(f) = &content {
+        if f.spec.needs_identity_code && identity_code.is_none() {
+            return Err(g
+                .deny(format!(
+                    "denied: the national structure of a {kind} needs the client's identity code, and client {client_id} has none"
+                ))
+                .await);
+        }
+    }
     let input = NationalInput {
         client_first_names: r.try_get("client_first_names")?,
         client_surname: r.try_get("client_surname")?,
-        identity_code: r.try_get("client_identity_code")?,
+        identity_code,
         client_id,
         task_code,
         task_name: r.try_get("task_name")?,
@@ -673,17 +704,314 @@ pub async fn export(
             .await?;
             national_notification(&input, n, &guardians)
         }
+        Content::Form(f) => {
+            let (conn, _) = g.parts();
+            let (address, phone): (String, String) =
+                sqlx::query_as("SELECT address, phone FROM controller WHERE id = 1")
+                    .fetch_one(&mut *conn)
+                    .await?;
+            national_form(&input, f, &address, &phone)
+        }
     };
-    Ok(g.finish(Pending::new(Some((definition, national)))).await?)
+    Ok(g.finish(Pending::new(Some(Exported {
+        definition,
+        document: national,
+        kirjo: serde_json::json!({
+            "kind": kind, "client_id": client_id, "content": content.to_json(),
+        }),
+    })))
+    .await?)
 }
 
-/// Splits a name kept whole into (first names, surname): the last word is
-/// taken as the surname.
-fn split_name(name: &str) -> (String, String) {
-    match name.trim().rsplit_once(' ') {
-        Some((first, last)) => (first.to_owned(), last.to_owned()),
-        None => (name.trim().to_owned(), name.trim().to_owned()),
+/// An export: the national definition (OID with version), the document in
+/// its national structure, and beside it Kirjo's own record of the same
+/// document (its kind and every field as stored, Kirjo's own ones too).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Exported {
+    pub definition: String,
+    pub document: serde_json::Value,
+    pub kirjo: serde_json::Value,
+}
+
+/// The client relationship document (asiakkuusasiakirja, Sosmeta
+/// 1.2.246.537.6.1505.1): who the client is (names, identity code or
+/// Kirjo's id, birth date, whether under turvakielto; never contact data),
+/// the people related to them in force today, when the client relationship
+/// began and ended, the workers responsible, and the service tasks of the
+/// client's completed documents that have a national code. Only the service
+/// areas where the user has the client count (`Export` on the client).
+pub async fn export_client_document(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    client_id: i64,
+) -> Result<Exported, GateError> {
+    use serde_json::{json, Map, Value};
+    let mut g = on_client(
+        pool,
+        caller,
+        settings,
+        Action::Export,
+        client_id,
+        "client relationship document export",
+        None,
+    )
+    .await?;
+    let (conn, access) = g.parts();
+    let areas = access.areas().to_vec();
+    let person = sqlx::query(&format!(
+        "SELECT p.first_names, p.surname, p.identity_code, p.birth_date, {} AS protected
+         FROM person p WHERE p.id = $1",
+        crate::clients::PROTECTED_SQL
+    ))
+    .bind(client_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let input = NationalInput {
+        client_first_names: person.try_get("first_names")?,
+        client_surname: person.try_get("surname")?,
+        identity_code: person.try_get("identity_code")?,
+        client_id,
+        task_code: String::new(),
+        task_name: String::new(),
+        author_name: String::new(),
+        author_title: String::new(),
+    };
+    let mut client = national_client(&input);
+    let birth: NaiveDate = person.try_get("birth_date")?;
+    client.insert("syntymaaika".into(), json!(birth.to_string()));
+    let protected: bool = person.try_get("protected")?;
+    client.insert("turvakielto".into(), json!(protected));
+    let related = sqlx::query(&format!(
+        "SELECT o.first_names, o.surname, r.kind, {} AS protected
+         FROM person_relation r JOIN person o ON o.id = r.related_id
+         WHERE r.person_id = $1
+           AND (r.valid_from IS NULL OR r.valid_from <= kirjo_today())
+           AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until)
+         ORDER BY r.kind, o.surname, o.first_names",
+        crate::clients::PROTECTED_SQL.replace("$1", "o.id")
+    ))
+    .bind(client_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut people = Vec::new();
+    for r in &related {
+        let kind: String = r.try_get("kind")?;
+        people.push(json!({
+            "sukunimi": r.try_get::<String, _>("surname")?,
+            "etunimet": r.try_get::<String, _>("first_names")?,
+            "turvakielto": r.try_get::<bool, _>("protected")?,
+            "roolin_kuvaus": relation_name_fi(&kind),
+        }));
     }
+    let spans: Vec<(NaiveDate, Option<NaiveDate>, Option<String>)> = sqlx::query_as(
+        "SELECT started_on, ended_on, end_reason FROM client_relationship
+         WHERE client_id = $1 AND sub_register_id = ANY($2) ORDER BY started_on, id",
+    )
+    .bind(client_id)
+    .bind(&areas)
+    .fetch_all(&mut *conn)
+    .await?;
+    let workers: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT u.name FROM client_relationship r JOIN staff_user u ON u.id = r.responsible_worker_id
+         WHERE r.client_id = $1 AND r.sub_register_id = ANY($2) AND r.ended_on IS NULL ORDER BY u.name",
+    )
+    .bind(client_id)
+    .bind(&areas)
+    .fetch_all(&mut *conn)
+    .await?;
+    let tasks: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT t.code, t.name_fi FROM document d JOIN service_task t ON t.id = d.service_task_id
+         WHERE d.client_id = $1 AND d.sub_register_id = ANY($2) AND d.state = 'completed' AND t.code IS NOT NULL
+         ORDER BY t.code",
+    )
+    .bind(client_id)
+    .bind(&areas)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut body = Map::new();
+    body.insert(
+        "asiakkuuden_yksilointitunnus".into(),
+        json!({ "value": format!("kirjo-client-{client_id}") }),
+    );
+    body.insert("asiakas".into(), Value::Object(client));
+    if !people.is_empty() {
+        body.insert(
+            "asiakkaaseen_liittyvat_henkilot".into(),
+            Value::Array(people),
+        );
+    }
+    if let Some(first) = spans.first() {
+        let mut span = Map::new();
+        span.insert("asiakkuuden_alkamispvm".into(), json!(first.0.to_string()));
+        // Ended only when every relationship has ended: then at the last end.
+        if spans.iter().all(|s| s.1.is_some()) {
+            if let Some(last) = spans.iter().max_by_key(|s| s.1) {
+                span.insert(
+                    "asiakkuuden_paattymispvm".into(),
+                    json!(last.1.map(|d| d.to_string())),
+                );
+                if let Some(reason) = &last.2 {
+                    span.insert("asiakkuuden_paattymisen_perustelu".into(), json!(reason));
+                }
+            }
+        }
+        body.insert("sosiaalihuollon_asiakkuus".into(), Value::Object(span));
+    }
+    if !workers.is_empty() {
+        body.insert(
+            "palveluista_vastaava_tyontekija".into(),
+            Value::Array(
+                workers
+                    .iter()
+                    .map(|w| {
+                        let (first, last) = split_name(w);
+                        json!({ "sukunimi": last, "etunimet": first })
+                    })
+                    .collect(),
+            ),
+        );
+    }
+    if !tasks.is_empty() {
+        body.insert(
+            "sosiaalihuollon_palvelutehtava".into(),
+            Value::Array(
+                tasks
+                    .iter()
+                    .map(|(code, name)| {
+                        json!({ "palvelutehtava": {
+                            "system": "urn:oid:1.2.246.537.6.1221", "code": code, "display": name,
+                        } })
+                    })
+                    .collect(),
+            ),
+        );
+    }
+    let mut root = Map::new();
+    root.insert("asiakkuusasiakirja".into(), Value::Object(body));
+    let exported = Exported {
+        definition: CLIENT_DOCUMENT_OID.to_owned(),
+        document: Value::Object(root),
+        kirjo: json!({ "kind": "client_relationship_document", "client_id": client_id, "service_areas": areas }),
+    };
+    Ok(g.finish(Pending::new(exported)).await?)
+}
+
+/// Asiakkuusasiakirja, with its version.
+pub const CLIENT_DOCUMENT_OID: &str = "1.2.246.537.6.1505.1.2023.6.1";
+
+fn relation_name_fi(kind: &str) -> &'static str {
+    match kind {
+        "guardian" => "Huoltaja",
+        "parent_without_custody" => "Vanhempi, jolla ei ole huoltajuutta",
+        "legal_representative" => "Laillinen edustaja",
+        "authorised_person" => "Valtuutettu",
+        "next_of_kin" => "Lähiomainen",
+        "contact_person" => "Yhteyshenkilö",
+        "household_member" => "Samaan talouteen kuuluva",
+        _ => "Muu",
+    }
+}
+
+use kirjo_domain::forms::split_name;
+
+/// The client as the national structures name them: names, and the
+/// identity code or Kirjo's id as a temporary one.
+fn national_client(i: &NationalInput) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::json;
+    let mut client = serde_json::Map::new();
+    client.insert("sukunimi".into(), json!(i.client_surname));
+    client.insert("etunimet".into(), json!(i.client_first_names));
+    match &i.identity_code {
+        Some(code) => {
+            client.insert(
+                "henkilotunnus".into(),
+                json!({ "system": "urn:oid:1.2.246.21", "value": code }),
+            );
+        }
+        None => {
+            client.insert(
+                "tilapainen_yksilointitunnus".into(),
+                json!({ "value": format!("kirjo-{}", i.client_id) }),
+            );
+        }
+    }
+    client
+}
+
+/// A form document in its national structure: its own fields at their
+/// places, and the client, the author, the service task, the signature
+/// and who gives more information from the metadata. A document completed
+/// in Kirjo by its strongly authenticated author counts as signed
+/// electronically (Act on Electronic Services 13/2003 §16).
+pub fn national_form(
+    i: &NationalInput,
+    f: &kirjo_domain::forms::Form,
+    organiser_address: &str,
+    organiser_phone: &str,
+) -> serde_json::Value {
+    use kirjo_domain::forms::{put, Shape};
+    use serde_json::{json, Map, Value};
+    let spec = f.spec;
+    let mut body = f.national_fields();
+    let wrap = |shape: Shape, v: Value| match shape {
+        Shape::Array => Value::Array(vec![v]),
+        _ => v,
+    };
+    if spec.client != Shape::Absent {
+        body.insert(
+            "asiakas".into(),
+            wrap(spec.client, Value::Object(national_client(i))),
+        );
+    }
+    if let Some((path, shape)) = spec.task {
+        let task = json!({
+            "system": "urn:oid:1.2.246.537.6.1221",
+            "code": i.task_code,
+            "display": i.task_name,
+        });
+        body.insert(path.into(), wrap(shape, task));
+    }
+    let (first, last) = split_name(&i.author_name);
+    let author = json!({ "sukunimi": last, "etunimet": first, "tehtavanimike": i.author_title });
+    if spec.author != Shape::Absent {
+        body.insert("laatija".into(), wrap(spec.author, author.clone()));
+    }
+    if spec.information_from {
+        put(&mut body, "paatos/lisatietojen_antaja[]", author);
+        let (street, post) = organiser_address
+            .rsplit_once(',')
+            .map_or((organiser_address, ""), |(a, b)| (a.trim(), b.trim()));
+        let (code, town) = post.split_once(' ').unwrap_or((post, ""));
+        put(
+            &mut body,
+            "paatos/lisatietojen_antaja[]/yhteystiedot/postiosoite",
+            json!({ "lahiosoite": street, "postinumero": code, "postitoimipaikka": town }),
+        );
+        if body["paatos"]["lisatietojen_antaja"][0]["yhteystiedot"]
+            .get("puhelinnumero")
+            .is_none()
+        {
+            put(
+                &mut body,
+                "paatos/lisatietojen_antaja[]/yhteystiedot/puhelinnumero",
+                json!(organiser_phone),
+            );
+        }
+    }
+    if spec.signature != Shape::Absent {
+        let signature = json!({
+            "allekirjoituksen_tyyppi": {
+                "system": "urn:oid:1.2.246.537.5.40161",
+                "code": "1",
+                "display": "Asiakirja on allekirjoitettu sähköisesti",
+            }
+        });
+        body.insert("allekirjoitus".into(), wrap(spec.signature, signature));
+    }
+    let mut root = Map::new();
+    root.insert(spec.root.into(), Value::Object(body));
+    Value::Object(root)
 }
 
 /// A child welfare notification in its national structure (Sosmeta 4009):
@@ -791,23 +1119,7 @@ pub struct NationalInput {
 /// its last word is taken as the surname.
 pub fn national_narrative(i: &NationalInput, n: &Narrative) -> serde_json::Value {
     use serde_json::{json, Map, Value};
-    let mut client = Map::new();
-    client.insert("sukunimi".into(), json!(i.client_surname));
-    client.insert("etunimet".into(), json!(i.client_first_names));
-    match &i.identity_code {
-        Some(code) => {
-            client.insert(
-                "henkilotunnus".into(),
-                json!({ "system": "urn:oid:1.2.246.21", "value": code }),
-            );
-        }
-        None => {
-            client.insert(
-                "tilapainen_yksilointitunnus".into(),
-                json!({ "value": format!("kirjo-{}", i.client_id) }),
-            );
-        }
-    }
+    let client = national_client(i);
     let (author_first, author_last) = split_name(&i.author_name);
     let mut body = Map::new();
     body.insert("asiakas".into(), Value::Array(vec![Value::Object(client)]));

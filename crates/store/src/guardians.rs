@@ -19,11 +19,40 @@ pub struct Prohibition {
     pub accepted: bool,
     pub reason: String,
     pub recorded_by: String,
+    /// The document series it covers; None: all of the child's documents.
+    pub documents: Option<Vec<i64>>,
     pub ended_on: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+}
+
+impl Prohibition {
+    /// Whether it is accepted and in force on `day`.
+    pub fn in_force(&self, day: NaiveDate) -> bool {
+        self.accepted && self.made_on <= day && self.ended_on.is_none_or(|e| day < e)
+    }
+}
+
+const PROHIBITION_COLUMNS: &str =
+    "m.id, m.made_on, m.accepted, m.reason, u.name, m.document_series, m.ended_on, m.end_reason";
+
+fn prohibition(r: &sqlx::postgres::PgRow) -> Result<Prohibition, sqlx::Error> {
+    Ok(Prohibition {
+        id: r.try_get("id")?,
+        made_on: r.try_get("made_on")?,
+        accepted: r.try_get("accepted")?,
+        reason: r.try_get("reason")?,
+        recorded_by: r.try_get("name")?,
+        documents: r.try_get("document_series")?,
+        ended_on: r.try_get("ended_on")?,
+        end_reason: r.try_get("end_reason")?,
+    })
 }
 
 /// Records a minor's prohibition (`WriteDocument` on the child), accepted or
-/// not, with the reason. Only for a person under 18.
+/// not, with the reason. Only for a person under 18. `documents` limits it
+/// to some of the child's documents (each with its later corrections);
+/// None covers them all.
+#[allow(clippy::too_many_arguments)]
 pub async fn record_prohibition(
     pool: &sqlx::PgPool,
     caller: &Caller,
@@ -32,6 +61,7 @@ pub async fn record_prohibition(
     made_on: NaiveDate,
     accepted: bool,
     reason: &str,
+    documents: Option<&[i64]>,
 ) -> Result<i64, GateError> {
     let mut g = enter(
         pool,
@@ -58,16 +88,42 @@ pub async fn record_prohibition(
             .deny("denied: only a minor's prohibition on disclosure to a guardian is recorded here")
             .await);
     }
+    let series: Option<Vec<i64>> = match documents {
+        None => None,
+        Some(ids) => {
+            let (conn, _) = g.parts();
+            let found: Vec<(i64, i64)> = sqlx::query_as(
+                "SELECT id, coalesce(series_id, id) FROM document
+                 WHERE id = ANY($1) AND client_id = $2 AND state <> 'discarded'",
+            )
+            .bind(ids)
+            .bind(child)
+            .fetch_all(&mut *conn)
+            .await?;
+            if ids.is_empty()
+                || found.len() != ids.iter().collect::<std::collections::BTreeSet<_>>().len()
+            {
+                return Err(g
+                    .deny("denied: a prohibition limited to documents names at least one, and only the child's own")
+                    .await);
+            }
+            let mut series: Vec<i64> = found.into_iter().map(|(_, s)| s).collect();
+            series.sort_unstable();
+            series.dedup();
+            Some(series)
+        }
+    };
     let (conn, access) = g.parts();
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO minor_prohibition (person_id, made_on, accepted, reason, recorded_by)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO minor_prohibition (person_id, made_on, accepted, reason, recorded_by, document_series)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(child)
     .bind(made_on)
     .bind(accepted)
     .bind(reason)
     .bind(access.user_id())
+    .bind(series)
     .fetch_one(&mut *conn)
     .await?;
     Ok(g.finish(Pending::new(id)).await?)
@@ -79,6 +135,9 @@ pub struct GuardianAnswer {
     pub guardian: String,
     /// An accepted prohibition of the child is in force: nothing is given.
     pub withheld: bool,
+    /// How many documents a prohibition limited to some documents keeps
+    /// from the guardian.
+    pub withheld_documents: i64,
     pub prohibitions: Vec<Prohibition>,
     /// What may be given to the guardian.
     pub documents: Vec<TimelineLine>,
@@ -130,42 +189,53 @@ pub async fn answer(
     };
     let (conn, access) = g.parts();
     let user = access.user_id();
-    let prohibitions = sqlx::query(
-        "SELECT m.id, m.made_on, m.accepted, m.reason, u.name, m.ended_on
+    let prohibitions = sqlx::query(&format!(
+        "SELECT {PROHIBITION_COLUMNS}
          FROM minor_prohibition m JOIN staff_user u ON u.id = m.recorded_by
-         WHERE m.person_id = $1 ORDER BY m.made_on DESC, m.id DESC",
-    )
+         WHERE m.person_id = $1 ORDER BY m.made_on DESC, m.id DESC"
+    ))
     .bind(child)
     .fetch_all(&mut *conn)
     .await?
     .iter()
-    .map(|r| {
-        Ok(Prohibition {
-            id: r.try_get("id")?,
-            made_on: r.try_get("made_on")?,
-            accepted: r.try_get("accepted")?,
-            reason: r.try_get("reason")?,
-            recorded_by: r.try_get("name")?,
-            ended_on: r.try_get("ended_on")?,
-        })
-    })
+    .map(prohibition)
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let today = chrono::Utc::now().date_naive();
-    let withheld = prohibitions
+    let in_force: Vec<&Prohibition> = prohibitions.iter().filter(|p| p.in_force(today)).collect();
+    let withheld = in_force.iter().any(|p| p.documents.is_none());
+    // The series that a prohibition limited to some documents covers.
+    let covered: Vec<i64> = in_force
         .iter()
-        .any(|p| p.accepted && p.made_on <= today && p.ended_on.is_none_or(|e| today < e));
+        .filter_map(|p| p.documents.as_deref())
+        .flatten()
+        .copied()
+        .collect();
     let mut documents = Vec::new();
+    let mut withheld_documents = 0;
     if !withheld {
+        withheld_documents = sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM document d
+             WHERE d.client_id = $1 AND d.sub_register_id = ANY($2) AND d.state = 'completed'
+               AND NOT EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id)
+               AND coalesce(d.series_id, d.id) = ANY($3)",
+        )
+        .bind(child)
+        .bind(&areas)
+        .bind(&covered)
+        .fetch_one(&mut *conn)
+        .await?;
         let rows = sqlx::query(&format!(
             "SELECT {}, d.register_id
              FROM document d
              WHERE d.client_id = $1 AND d.sub_register_id = ANY($2) AND d.state = 'completed'
                AND NOT EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id)
+               AND NOT (coalesce(d.series_id, d.id) = ANY($3))
              ORDER BY d.created_at DESC, d.id DESC",
             crate::documents::TIMELINE_COLUMNS
         ))
         .bind(child)
         .bind(&areas)
+        .bind(&covered)
         .fetch_all(&mut *conn)
         .await?;
         let mut register = String::new();
@@ -199,6 +269,7 @@ pub async fn answer(
     Ok(g.finish(Pending::new(GuardianAnswer {
         guardian: name,
         withheld,
+        withheld_documents,
         prohibitions,
         documents,
     }))
@@ -213,26 +284,60 @@ pub async fn prohibitions(
     let Some(child) = access.client_id() else {
         return Ok(Pending::new(Vec::new()));
     };
-    let rows = sqlx::query(
-        "SELECT m.id, m.made_on, m.accepted, m.reason, u.name, m.ended_on
+    let rows = sqlx::query(&format!(
+        "SELECT {PROHIBITION_COLUMNS}
          FROM minor_prohibition m JOIN staff_user u ON u.id = m.recorded_by
-         WHERE m.person_id = $1 ORDER BY m.made_on DESC, m.id DESC",
-    )
+         WHERE m.person_id = $1 ORDER BY m.made_on DESC, m.id DESC"
+    ))
     .bind(child)
     .fetch_all(&mut *conn)
     .await?;
     let list = rows
         .iter()
-        .map(|r| {
-            Ok(Prohibition {
-                id: r.try_get("id")?,
-                made_on: r.try_get("made_on")?,
-                accepted: r.try_get("accepted")?,
-                reason: r.try_get("reason")?,
-                recorded_by: r.try_get("name")?,
-                ended_on: r.try_get("ended_on")?,
-            })
-        })
+        .map(prohibition)
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(Pending::new(list))
+}
+
+/// Ends a prohibition in force (`WriteDocument` on the child): from which
+/// day it no longer holds and why (the minor withdrew it, turned 18, or it
+/// was found not to be in their interest). It stays in the record. False
+/// when the child has no such prohibition that has not ended.
+pub async fn end_prohibition(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    child: i64,
+    id: i64,
+    ended_on: NaiveDate,
+    reason: &str,
+) -> Result<bool, GateError> {
+    let mut g = enter(
+        pool,
+        caller,
+        settings,
+        &Request {
+            action: Action::WriteDocument,
+            client_id: Some(child),
+            data: &format!("end of minor's prohibition {id}"),
+            purpose: None,
+            reason: None,
+        },
+    )
+    .await?;
+    let (conn, access) = g.parts();
+    let ended = sqlx::query(
+        "UPDATE minor_prohibition SET ended_on = $3, end_reason = $4, ended_by = $5
+         WHERE id = $1 AND person_id = $2 AND ended_on IS NULL AND made_on <= $3",
+    )
+    .bind(id)
+    .bind(child)
+    .bind(ended_on)
+    .bind(reason)
+    .bind(access.user_id())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    Ok(g.finish(Pending::new(ended)).await?)
 }

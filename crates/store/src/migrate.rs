@@ -70,6 +70,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0009_attachments",
         sql: include_str!("../migrations/0009_attachments.sql"),
     },
+    Migration {
+        version: 10,
+        name: "0010_document_kinds",
+        sql: include_str!("../migrations/0010_document_kinds.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.

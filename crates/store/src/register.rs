@@ -13,13 +13,16 @@ use sqlx::PgPool;
 pub async fn sync(owner: &PgPool, desc: &RegisterDescription) -> Result<()> {
     let mut tx = owner.begin().await?;
     sqlx::query(
-        "INSERT INTO controller (id, name, business_id) VALUES (1, $1, $2)
+        "INSERT INTO controller (id, name, business_id, address, phone) VALUES (1, $1, $2, $3, $4)
          ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, business_id = EXCLUDED.business_id,
-           updated_at = now()
-         WHERE (controller.name, controller.business_id) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.business_id)",
+           address = EXCLUDED.address, phone = EXCLUDED.phone, updated_at = now()
+         WHERE (controller.name, controller.business_id, controller.address, controller.phone)
+           IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.business_id, EXCLUDED.address, EXCLUDED.phone)",
     )
     .bind(&desc.controller.name)
     .bind(&desc.controller.business_id)
+    .bind(&desc.controller.address)
+    .bind(&desc.controller.phone)
     .execute(&mut *tx)
     .await?;
     for table in ["service_task", "sub_register", "register"] {
@@ -62,13 +65,14 @@ pub async fn sync(owner: &PgPool, desc: &RegisterDescription) -> Result<()> {
             .await?;
             for t in &s.service_tasks {
                 sqlx::query(
-                    "INSERT INTO service_task (id, sub_register_id, code, name_fi, name_sv, name_en)
-                     VALUES ($1, $2, $3, $4, $5, $6)
+                    "INSERT INTO service_task (id, sub_register_id, code, name_fi, name_sv, name_en, document_kinds)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
                      ON CONFLICT (id) DO UPDATE SET sub_register_id = EXCLUDED.sub_register_id,
                        code = EXCLUDED.code, name_fi = EXCLUDED.name_fi, name_sv = EXCLUDED.name_sv,
-                       name_en = EXCLUDED.name_en, in_configuration = true,
-                       updated_at = CASE WHEN (service_task.sub_register_id, service_task.code, service_task.name_fi, service_task.name_sv, service_task.name_en)
-                           IS DISTINCT FROM (EXCLUDED.sub_register_id, EXCLUDED.code, EXCLUDED.name_fi, EXCLUDED.name_sv, EXCLUDED.name_en)
+                       name_en = EXCLUDED.name_en, document_kinds = EXCLUDED.document_kinds,
+                       in_configuration = true,
+                       updated_at = CASE WHEN (service_task.sub_register_id, service_task.code, service_task.name_fi, service_task.name_sv, service_task.name_en, service_task.document_kinds)
+                           IS DISTINCT FROM (EXCLUDED.sub_register_id, EXCLUDED.code, EXCLUDED.name_fi, EXCLUDED.name_sv, EXCLUDED.name_en, EXCLUDED.document_kinds)
                          THEN now() ELSE service_task.updated_at END",
                 )
                 .bind(&t.id)
@@ -77,6 +81,7 @@ pub async fn sync(owner: &PgPool, desc: &RegisterDescription) -> Result<()> {
                 .bind(&t.name_fi)
                 .bind(&t.name_sv)
                 .bind(&t.name_en)
+                .bind(&t.document_kinds)
                 .execute(&mut *tx)
                 .await?;
             }

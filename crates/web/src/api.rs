@@ -49,6 +49,16 @@ pub const ROUTES: &[(&str, &str, Option<Action>)] = &[
     ("PUT", "/api/documents/{id}", Some(Action::WriteDocument)),
     ("GET", "/api/documents/{id}/export", Some(Action::Export)),
     (
+        "GET",
+        "/api/clients/{id}/client-document/export",
+        Some(Action::Export),
+    ),
+    (
+        "POST",
+        "/api/clients/{id}/minor-prohibitions/{pid}/end",
+        Some(Action::WriteDocument),
+    ),
+    (
         "POST",
         "/api/documents/{id}/attachments",
         Some(Action::WriteDocument),

@@ -15,6 +15,7 @@ use axum::response::Response;
 use axum::Form;
 use kirjo_access::Actor;
 use kirjo_domain::document::{Content, NarrativeEntry, Notification, NotificationInput};
+use kirjo_domain::forms::PartyInput;
 use kirjo_store::documents::{self, DraftStep};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -40,11 +41,15 @@ pub struct TimelinePage {
     pub client_id: i64,
     pub rows: Vec<TimelineRow>,
     pub areas: Vec<(String, String, bool)>,
+    /// Every kind: (kind, name, chosen as the filter).
+    pub kinds: Vec<(String, String, bool)>,
+    pub area: String,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct TimelineQuery {
     pub area: Option<String>,
+    pub kind: Option<String>,
 }
 
 /// `GET /clients/{id}/documents`: the client's timeline (ViewDocument).
@@ -57,13 +62,14 @@ pub async fn timeline(
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
     let area = q.area.filter(|a| !a.is_empty());
+    let kind = q.kind.filter(|k| !k.is_empty());
     let lines = documents::timeline(
         &state.db,
         &me.caller,
         &state.gate,
         id,
         area.as_deref(),
-        None,
+        kind.as_deref(),
     )
     .await
     .map_err(|e| ctx.gate_error(e, &actor))?;
@@ -94,6 +100,16 @@ pub async fn timeline(
             shell: ctx.shell(ctx.tr.t("documents-title"), Some(&actor)),
             client_id: id,
             rows,
+            kinds: kirjo_domain::document::kinds()
+                .into_iter()
+                .map(|k| {
+                    let name = kirjo_domain::document::kind_name(k, ctx.tr.lang)
+                        .unwrap_or(k)
+                        .to_owned();
+                    (k.to_owned(), name, kind.as_deref() == Some(k))
+                })
+                .collect(),
+            area: area.clone().unwrap_or_default(),
             areas: seen
                 .into_iter()
                 .map(|a| {
@@ -126,11 +142,85 @@ pub struct DocForm {
     pub notification: NotificationInput,
     #[serde(default)]
     pub reason: String,
+    /// Whatever else was posted: the fields of a form kind (`f-<key>`) and a
+    /// decision's parties (`p<i>-name`, `p<i>-method`, `p<i>-served_on`).
+    #[serde(flatten)]
+    pub rest: BTreeMap<String, String>,
+}
+
+/// How many rows a decision's form offers for parties beyond those given.
+const SPARE_PARTIES: usize = 2;
+
+fn party_id(i: usize, field: &str) -> String {
+    format!("p{i}-{field}")
+}
+
+/// A domain error's field (`date`, `parties[1].name`) as the page's id.
+fn form_field_id(field: &str) -> String {
+    match field
+        .strip_prefix("parties[")
+        .and_then(|r| r.split_once("]."))
+    {
+        Some((i, f)) => format!("p{i}-{f}"),
+        None => format!("f-{field}"),
+    }
 }
 
 impl DocForm {
+    /// The kind's form spec, for the kinds that are forms.
+    pub fn spec(&self) -> Option<&'static kirjo_domain::forms::Spec> {
+        kirjo_domain::forms::spec(&self.kind)
+    }
+
+    pub fn is_form(&self) -> bool {
+        self.spec().is_some()
+    }
+
+    /// A form kind's values and parties as typed.
+    fn form_inputs(&self) -> (BTreeMap<String, String>, Vec<PartyInput>) {
+        let values = self
+            .rest
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("f-").map(|k| (k.to_owned(), v.clone())))
+            .collect();
+        let mut parties = Vec::new();
+        for i in 0.. {
+            let get = |f: &str| self.rest.get(&party_id(i, f)).cloned();
+            let (Some(name), method, served_on) = (get("name"), get("method"), get("served_on"))
+            else {
+                break;
+            };
+            parties.push(PartyInput {
+                name,
+                method: method.unwrap_or_default(),
+                served_on: served_on.unwrap_or_default(),
+            });
+        }
+        (values, parties)
+    }
+
     fn of(c: &Content) -> Self {
         match c {
+            Content::Form(f) => {
+                let mut rest: BTreeMap<String, String> = f
+                    .inputs()
+                    .into_iter()
+                    .map(|(k, v)| (format!("f-{k}"), v))
+                    .collect();
+                for (i, p) in f.parties.iter().enumerate() {
+                    rest.insert(party_id(i, "name"), p.name.clone());
+                    rest.insert(party_id(i, "method"), p.method.value.to_owned());
+                    rest.insert(
+                        party_id(i, "served_on"),
+                        p.served_on.map(|d| d.to_string()).unwrap_or_default(),
+                    );
+                }
+                Self {
+                    kind: f.spec.kind.to_owned(),
+                    rest,
+                    ..Self::default()
+                }
+            }
             Content::Narrative(n) => Self {
                 kind: "narrative".to_owned(),
                 entry: n.entry.as_str().to_owned(),
@@ -153,6 +243,21 @@ impl DocForm {
 
     /// The content, checked in `lang`.
     fn checked(&self, lang: kirjo_domain::contact::Lang) -> Result<Content, Vec<FieldError>> {
+        if let Some(spec) = self.spec() {
+            let (values, parties) = self.form_inputs();
+            return spec
+                .check(&values, &parties, chrono::Utc::now().date_naive())
+                .map(Content::Form)
+                .map_err(|errors| {
+                    errors
+                        .into_iter()
+                        .map(|(field, e)| FieldError {
+                            field: form_field_id(&field),
+                            message: e.message(spec, lang),
+                        })
+                        .collect()
+                });
+        }
         if self.is_notification() {
             crate::documents::check_notification(&self.notification, lang, "")
                 .map(Content::ChildWelfareNotification)
@@ -187,6 +292,102 @@ pub struct FormPage {
     pub channels: Vec<(String, String)>,
     pub urgencies: Vec<(String, String)>,
     pub decisions: Vec<(String, String)>,
+    /// A form kind's fields and a decision's party rows.
+    pub fields: Vec<FieldView>,
+    pub parties: Vec<PartyRow>,
+    pub service_methods: Vec<(String, String)>,
+}
+
+/// A form kind's fields as read: (label, value), and a decision's parties:
+/// (who, how, when served).
+pub type FormView = (Vec<(String, String)>, Vec<(String, String, String)>);
+
+/// A field of a form kind, as its input shows it.
+pub struct FieldView {
+    pub id: String,
+    pub label: String,
+    /// `text`, `date`, `number`, `textarea`, `select` or `checkbox`.
+    pub input: &'static str,
+    pub value: String,
+    pub checked: bool,
+    pub options: Vec<(String, String)>,
+}
+
+/// A row of a decision's parties.
+pub struct PartyRow {
+    pub n: usize,
+    pub name_id: String,
+    pub method_id: String,
+    pub served_id: String,
+    pub name: String,
+    pub method: String,
+    pub served_on: String,
+}
+
+fn field_views(form: &DocForm, lang: kirjo_domain::contact::Lang) -> Vec<FieldView> {
+    use kirjo_domain::forms::{Need, Type};
+    let Some(spec) = form.spec() else {
+        return Vec::new();
+    };
+    spec.fields
+        .iter()
+        .map(|f| {
+            let id = format!("f-{}", f.key);
+            let value = form.rest.get(&id).cloned().unwrap_or_default();
+            let (input, options) = match &f.ty {
+                Type::Text | Type::Name => ("text", Vec::new()),
+                Type::LongText => ("textarea", Vec::new()),
+                Type::Date { .. } => ("date", Vec::new()),
+                Type::Number { .. } => ("number", Vec::new()),
+                Type::Bool => ("checkbox", Vec::new()),
+                Type::Choice(c) => (
+                    "select",
+                    c.options
+                        .iter()
+                        .map(|o| (o.value.to_owned(), o.name(lang).to_owned()))
+                        .collect(),
+                ),
+            };
+            let mark = match f.need {
+                Need::Always => " *",
+                Need::ToComplete => " **",
+                Need::Optional => "",
+            };
+            FieldView {
+                checked: value == "true",
+                id,
+                label: format!("{}{mark}", f.name(lang)),
+                input,
+                value,
+                options,
+            }
+        })
+        .collect()
+}
+
+fn party_rows(form: &DocForm) -> Vec<PartyRow> {
+    if !form.spec().is_some_and(|s| s.parties) {
+        return Vec::new();
+    }
+    let (_, given) = form.form_inputs();
+    let given: Vec<PartyInput> = given
+        .into_iter()
+        .filter(|p| p != &PartyInput::default())
+        .collect();
+    (0..given.len() + SPARE_PARTIES)
+        .map(|i| {
+            let p = given.get(i).cloned().unwrap_or_default();
+            PartyRow {
+                n: i + 1,
+                name_id: party_id(i, "name"),
+                method_id: party_id(i, "method"),
+                served_id: party_id(i, "served_on"),
+                name: p.name,
+                method: p.method,
+                served_on: p.served_on,
+            }
+        })
+        .collect()
 }
 
 impl FormPage {
@@ -227,7 +428,6 @@ fn form_page(
             .map(|e| (e.as_str().to_owned(), e.name(ctx.tr.lang).to_owned()))
             .collect(),
         tasks: Vec::new(),
-        form,
         correction,
         errors: errors
             .iter()
@@ -245,10 +445,21 @@ fn form_page(
         ),
         urgencies: options(ctx, "urgency-", &["immediate", "not_immediate"]),
         decisions: options(ctx, "decision-", &["start", "not_started"]),
+        fields: field_views(&form, ctx.tr.lang),
+        parties: party_rows(&form),
+        service_methods: kirjo_domain::forms::SERVICE_METHOD
+            .options
+            .iter()
+            .map(|o| (o.value.to_owned(), o.name(ctx.tr.lang).to_owned()))
+            .collect(),
+        form,
     }
 }
 
 fn new_heading(ctx: &Ctx, f: &DocForm) -> String {
+    if let Some(spec) = f.spec() {
+        return ctx.tr.t1("doc-new", "kind", spec.name(ctx.tr.lang));
+    }
     ctx.tr.t(if f.is_notification() {
         "notification-new"
     } else {
@@ -272,7 +483,13 @@ pub async fn new_get(
     let id = page_id(&ctx, &id)?;
     let (_, actor) = ctx.user(&state).await?;
     let today = chrono::Utc::now().date_naive().to_string();
-    let form = if k.kind.as_deref() == Some("child_welfare_notification") {
+    let form = if let Some(spec) = k.kind.as_deref().and_then(kirjo_domain::forms::spec) {
+        DocForm {
+            kind: spec.kind.to_owned(),
+            rest: BTreeMap::from([("f-date".to_owned(), today)]),
+            ..DocForm::default()
+        }
+    } else if k.kind.as_deref() == Some("child_welfare_notification") {
         DocForm {
             kind: "child_welfare_notification".to_owned(),
             notification: NotificationInput {
@@ -390,6 +607,9 @@ pub struct DocumentPage {
     pub text: String,
     pub agreed: Option<String>,
     pub notification: Option<NotificationView>,
+    /// A form kind's fields, labelled, and a decision's parties (name,
+    /// how, when served).
+    pub form_view: Option<FormView>,
     pub meta: Vec<(String, String)>,
     pub state: String,
     pub mine_draft: bool,
@@ -547,6 +767,27 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
             current: v.id == d.id,
         })
         .collect();
+    let form_view = match &content {
+        Some(Content::Form(f)) => Some((
+            f.display(ctx.tr.lang)
+                .into_iter()
+                .map(|(label, value)| (label.to_owned(), value))
+                .collect(),
+            f.parties
+                .iter()
+                .map(|p| {
+                    (
+                        p.name.clone(),
+                        p.method.name(ctx.tr.lang).to_owned(),
+                        p.served_on
+                            .map(date)
+                            .unwrap_or_else(|| ctx.tr.t("parties-not-served")),
+                    )
+                })
+                .collect(),
+        )),
+        _ => None,
+    };
     let (entry, when, text, agreed, notification) = match &content {
         Some(Content::Narrative(n)) => (
             n.entry.name(ctx.tr.lang).to_owned(),
@@ -562,7 +803,7 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
             None,
             Some(notification_view(&ctx, n)),
         ),
-        None => Default::default(),
+        Some(Content::Form(_)) | None => Default::default(),
     };
     Ok(ctx.render(
         StatusCode::OK,
@@ -576,6 +817,7 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
             text,
             agreed,
             notification,
+            form_view,
             meta,
             state: ctx.tr.t(&format!("doc-state-{}", d.state)),
             mine_draft,
@@ -752,6 +994,57 @@ pub struct ProhibitionForm {
     pub accepted: String,
     #[serde(default)]
     pub reason: String,
+    /// The numbers of the documents it covers, separated by commas or
+    /// spaces; empty: all of them.
+    #[serde(default)]
+    pub documents: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EndProhibitionForm {
+    #[serde(default)]
+    pub ended_on: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /clients/{id}/minor-prohibition/{pid}/end`: the prohibition ends.
+pub async fn end_prohibition(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, pid)): Path<(String, String)>,
+    Form(f): Form<EndProhibitionForm>,
+) -> PageResult {
+    let id = page_id(&ctx, &id)?;
+    let pid = page_id(&ctx, &pid)?;
+    let (me, actor) = ctx.user(&state).await?;
+    let ended_on = chrono::NaiveDate::parse_from_str(f.ended_on.trim(), "%Y-%m-%d").ok();
+    let (Some(ended_on), false) = (ended_on, f.reason.trim().is_empty()) else {
+        return Err(ctx.error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ctx.tr.t("prohibition-end-incomplete"),
+            Some(&actor),
+        ));
+    };
+    let ended = kirjo_store::guardians::end_prohibition(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        id,
+        pid,
+        ended_on,
+        f.reason.trim(),
+    )
+    .await
+    .map_err(|e| ctx.gate_error(e, &actor))?;
+    if !ended {
+        return Err(ctx.error(
+            StatusCode::CONFLICT,
+            ctx.tr.t("prohibition-end-conflict"),
+            Some(&actor),
+        ));
+    }
+    Ok(see_other(&format!("/clients/{id}?saved=1")))
 }
 
 /// `POST /clients/{id}/minor-prohibition`: record a minor's prohibition.
@@ -769,7 +1062,15 @@ pub async fn record_prohibition(
         "false" => Some(false),
         _ => None,
     };
-    let (Some(made_on), Some(accepted), false) = (made_on, accepted, f.reason.trim().is_empty())
+    let documents: Result<Vec<i64>, _> = f
+        .documents
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(str::parse)
+        .collect();
+    let documents = documents.ok().map(|d| Some(d).filter(|d| !d.is_empty()));
+    let (Some(made_on), Some(accepted), false, Some(documents)) =
+        (made_on, accepted, f.reason.trim().is_empty(), documents)
     else {
         return Err(ctx.error(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -785,6 +1086,7 @@ pub async fn record_prohibition(
         made_on,
         accepted,
         f.reason.trim(),
+        documents.as_deref(),
     )
     .await
     .map_err(|e| ctx.gate_error(e, &actor))?;

@@ -14,6 +14,7 @@ use kirjo_domain::contact::Lang;
 use kirjo_domain::document::{Content, Narrative};
 use kirjo_store::documents::{self, DraftStep};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// A document as typed: the kind (`narrative`, the default, or
 /// `child_welfare_notification`), the service task of a new one, the kind's
@@ -34,6 +35,11 @@ pub struct DocumentBody {
     pub agreed: Option<String>,
     /// The fields of a child welfare notification.
     pub notification: Option<kirjo_domain::document::NotificationInput>,
+    /// The fields of the other kinds (`kirjo_domain::forms`), by key:
+    /// strings, booleans or numbers.
+    pub fields: Option<BTreeMap<String, serde_json::Value>>,
+    /// The parties a decision is served to.
+    pub parties: Option<Vec<kirjo_domain::forms::PartyInput>>,
     /// Why a completed document is corrected.
     pub reason: Option<String>,
 }
@@ -56,12 +62,66 @@ impl DocumentBody {
                 check_notification(&input, lang, "notification.")
                     .map(Content::ChildWelfareNotification)
             }
-            other => Err(vec![crate::people::FieldError {
-                field: "kind".to_owned(),
-                message: format!(
-                    "`{other}` is not a kind of document (narrative, child_welfare_notification)"
-                ),
-            }]),
+            other => match kirjo_domain::forms::spec(other) {
+                Some(spec) => self.form(spec, lang),
+                None => Err(vec![crate::people::FieldError {
+                    field: "kind".to_owned(),
+                    message: format!(
+                        "`{other}` is not a kind of document ({})",
+                        kirjo_domain::document::kinds().join(", ")
+                    ),
+                }]),
+            },
+        }
+    }
+}
+
+impl DocumentBody {
+    /// A form kind's content, checked; problems named `fields.<key>` and
+    /// `parties[i].<field>`.
+    fn form(
+        &self,
+        spec: &'static kirjo_domain::forms::Spec,
+        lang: Lang,
+    ) -> Result<Content, Vec<crate::people::FieldError>> {
+        let mut errors = Vec::new();
+        let mut values = BTreeMap::new();
+        for (k, v) in self.fields.iter().flatten() {
+            let s = match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Bool(b) => b.to_string(),
+                serde_json::Value::Number(n) => n.to_string(),
+                serde_json::Value::Null => String::new(),
+                _ => {
+                    errors.push(crate::people::FieldError {
+                        field: format!("fields.{k}"),
+                        message: "a string, boolean or number".to_owned(),
+                    });
+                    continue;
+                }
+            };
+            values.insert(k.clone(), s);
+        }
+        let parties = self.parties.clone().unwrap_or_default();
+        let checked = spec.check(&values, &parties, chrono::Utc::now().date_naive());
+        match checked {
+            Ok(form) if errors.is_empty() => Ok(Content::Form(form)),
+            Ok(_) => Err(errors),
+            Err(found) => {
+                errors.extend(
+                    found
+                        .into_iter()
+                        .map(|(field, e)| crate::people::FieldError {
+                            field: if field.starts_with("parties") {
+                                field
+                            } else {
+                                format!("fields.{field}")
+                            },
+                            message: e.message(spec, lang),
+                        }),
+                );
+                Err(errors)
+            }
         }
     }
 }
@@ -126,11 +186,25 @@ pub async fn export(
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
     let client = client_of(&state, id).await?;
-    let (definition, document) = documents::export(&state.db, &me.caller, &state.gate, client, id)
+    let exported = documents::export(&state.db, &me.caller, &state.gate, client, id)
         .await
         .map_err(ApiError::from_gate)?
         .ok_or_else(ApiError::not_found)?;
-    Ok(Json(serde_json::json!({ "definition": definition, "document": document })).into_response())
+    Ok(Json(exported).into_response())
+}
+
+/// `GET /api/clients/{id}/client-document/export` (Action::Export): the
+/// client relationship document (asiakkuusasiakirja) in its national
+/// structure.
+pub async fn export_client_document(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(client): Path<i64>,
+) -> Result<Response, ApiError> {
+    let exported = documents::export_client_document(&state.db, &me.caller, &state.gate, client)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok(Json(exported).into_response())
 }
 
 fn field_errors(errors: Vec<crate::people::FieldError>) -> Response {
@@ -347,6 +421,51 @@ pub struct ProhibitionBody {
     pub accepted: bool,
     #[serde(default)]
     pub reason: String,
+    /// The documents it covers (each with its corrections); absent: all
+    /// of the child's documents.
+    pub documents: Option<Vec<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndProhibitionBody {
+    pub ended_on: NaiveDate,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /api/clients/{id}/minor-prohibitions/{pid}/end`
+/// (Action::WriteDocument): the prohibition no longer holds from
+/// `ended_on`, for `reason`. It stays in the record.
+pub async fn end_prohibition(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((child, id)): Path<(i64, i64)>,
+    Json(b): Json<EndProhibitionBody>,
+) -> Result<Response, ApiError> {
+    if b.reason.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            "give the reason the prohibition ends",
+        ));
+    }
+    let ended = kirjo_store::guardians::end_prohibition(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        child,
+        id,
+        b.ended_on,
+        b.reason.trim(),
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    if ended {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::conflict(
+            "the child has no such prohibition in force from before that day",
+        ))
+    }
 }
 
 /// `POST /api/clients/{id}/minor-prohibitions` (Action::WriteDocument): a
@@ -371,6 +490,7 @@ pub async fn record_prohibition(
         b.made_on,
         b.accepted,
         b.reason.trim(),
+        b.documents.as_deref(),
     )
     .await
     .map_err(ApiError::from_gate)?;

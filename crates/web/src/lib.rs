@@ -147,6 +147,12 @@ impl ApiError {
             message: message.into(),
         }
     }
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::CONFLICT,
+            message: message.into(),
+        }
+    }
     pub fn unauthenticated() -> Self {
         Self {
             status: StatusCode::UNAUTHORIZED,
@@ -274,6 +280,10 @@ pub fn router(state: AppState) -> Router {
             post(document_pages::record_prohibition),
         )
         .route(
+            "/clients/{id}/minor-prohibition/{pid}/end",
+            post(document_pages::end_prohibition),
+        )
+        .route(
             "/clients/{id}/guardian-answer",
             get(document_pages::guardian_answer),
         )
@@ -359,6 +369,10 @@ pub fn router(state: AppState) -> Router {
             post(documents::record_prohibition),
         )
         .route(
+            "/api/clients/{id}/minor-prohibitions/{pid}/end",
+            post(documents::end_prohibition),
+        )
+        .route(
             "/api/clients/{id}/guardian-answer",
             get(documents::guardian_answer),
         )
@@ -370,6 +384,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/attachments/{id}", get(documents::read_attachment))
         .route("/attachments/{id}", get(document_pages::attachment))
         .route("/api/documents/{id}/export", get(documents::export))
+        .route(
+            "/api/clients/{id}/client-document/export",
+            get(documents::export_client_document),
+        )
         .route("/api/documents/{id}/complete", post(documents::complete))
         .route("/api/documents/{id}/discard", post(documents::discard))
         .route("/api/documents/{id}/corrections", post(documents::correct))

@@ -72,6 +72,11 @@ pub const PAGES: &[(&str, &str, Option<Action>)] = &[
         Some(Action::WriteDocument),
     ),
     (
+        "POST",
+        "/clients/{id}/minor-prohibition/{pid}/end",
+        Some(Action::WriteDocument),
+    ),
+    (
         "GET",
         "/clients/{id}/guardian-answer",
         Some(Action::Disclose),
@@ -676,6 +681,12 @@ pub struct RelationLine {
 }
 
 pub struct ProhibitionLine {
+    pub id: i64,
+    /// In force today: it may be ended.
+    pub in_force: bool,
+    /// The documents it covers, or None for all.
+    pub documents: Option<String>,
+    pub end_reason: Option<String>,
     pub made_on: String,
     pub accepted: bool,
     pub reason: String,
@@ -1660,6 +1671,13 @@ async fn client_card(
     let prohibition_lines = prohibitions
         .iter()
         .map(|m| ProhibitionLine {
+            id: m.id,
+            in_force: m.in_force(chrono::Utc::now().date_naive()),
+            documents: m
+                .documents
+                .as_ref()
+                .map(|d| d.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")),
+            end_reason: m.end_reason.clone(),
             made_on: date(m.made_on),
             accepted: m.accepted,
             reason: m.reason.clone(),
