@@ -730,16 +730,7 @@ async fn workers_and_supervisors_see_the_deadlines_and_what_is_late() {
 async fn a_guardians_answer_never_includes_what_a_minors_prohibition_covers() {
     let (db, settings) = demo_db().await;
     let addr = serve(&db, settings).await;
-    let id = |first: &'static str| {
-        let pool = db.owner.clone();
-        async move {
-            sqlx::query_scalar::<_, i64>("SELECT id FROM person WHERE first_names LIKE $1 || '%'")
-                .bind(first)
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-        }
-    };
+    let id = |first: &'static str| common::person_id(&db.owner, first);
     let (eetu, minna, jari, kalle) = (
         id("Eetu").await,
         id("Minna").await,
@@ -1050,17 +1041,10 @@ async fn every_form_kind_round_trips_through_the_api_and_exports() {
     use kirjo_domain::forms::specs;
     let (db, settings) = demo_db().await;
     let addr = serve(&db, settings).await;
-    let person = |first: &'static str| {
-        let pool = db.owner.clone();
-        async move {
-            sqlx::query_scalar::<_, i64>("SELECT id FROM person WHERE first_names LIKE $1 || '%'")
-                .bind(first)
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-        }
-    };
-    let (eetu, kalle) = (person("Eetu").await, person("Kalle").await);
+    let (eetu, kalle) = (
+        common::person_id(&db.owner, "Eetu").await,
+        common::person_id(&db.owner, "Kalle").await,
+    );
     let sari = sign_in(addr, "sari.sosiaalityontekija").await;
     let pekka = sign_in(addr, "pekka.sosiaaliohjaaja").await;
     for spec in specs() {
@@ -1180,20 +1164,10 @@ async fn every_form_kind_round_trips_through_the_api_and_exports() {
 async fn a_prohibition_limited_to_some_documents_withholds_those_and_ends() {
     let (db, settings) = demo_db().await;
     let addr = serve(&db, settings).await;
-    let person = |first: &'static str| {
-        let pool = db.owner.clone();
-        async move {
-            sqlx::query_scalar::<_, i64>("SELECT id FROM person WHERE first_names LIKE $1 || '%'")
-                .bind(first)
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-        }
-    };
     let (eetu, ella, minna) = (
-        person("Eetu").await,
-        person("Ella").await,
-        person("Minna").await,
+        common::person_id(&db.owner, "Eetu").await,
+        common::person_id(&db.owner, "Ella").await,
+        common::person_id(&db.owner, "Minna").await,
     );
     let sari = sign_in(addr, "sari.sosiaalityontekija").await;
     let answer = |sari: String| async move {

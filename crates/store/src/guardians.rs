@@ -11,6 +11,30 @@ use kirjo_access::Action;
 use serde::Serialize;
 use sqlx::Row;
 
+/// Enters the gate for `action` on the child.
+async fn on_child(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    action: Action,
+    child: i64,
+    data: &str,
+) -> Result<crate::gate::Guarded, GateError> {
+    enter(
+        pool,
+        caller,
+        settings,
+        &Request {
+            action,
+            client_id: Some(child),
+            data,
+            purpose: None,
+            reason: None,
+        },
+    )
+    .await
+}
+
 /// A prohibition as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Prohibition {
@@ -63,17 +87,13 @@ pub async fn record_prohibition(
     reason: &str,
     documents: Option<&[i64]>,
 ) -> Result<i64, GateError> {
-    let mut g = enter(
+    let mut g = on_child(
         pool,
         caller,
         settings,
-        &Request {
-            action: Action::WriteDocument,
-            client_id: Some(child),
-            data: "minor's prohibition on disclosure to a guardian",
-            purpose: None,
-            reason: None,
-        },
+        Action::WriteDocument,
+        child,
+        "minor's prohibition on disclosure to a guardian",
     )
     .await?;
     let (conn, _) = g.parts();
@@ -155,17 +175,13 @@ pub async fn answer(
     child: i64,
     guardian: i64,
 ) -> Result<GuardianAnswer, GateError> {
-    let mut g = enter(
+    let mut g = on_child(
         pool,
         caller,
         settings,
-        &Request {
-            action: Action::Disclose,
-            client_id: Some(child),
-            data: &format!("documents for guardian {guardian}"),
-            purpose: None,
-            reason: None,
-        },
+        Action::Disclose,
+        child,
+        &format!("documents for guardian {guardian}"),
     )
     .await?;
     let (conn, access) = g.parts();
@@ -312,17 +328,13 @@ pub async fn end_prohibition(
     ended_on: NaiveDate,
     reason: &str,
 ) -> Result<bool, GateError> {
-    let mut g = enter(
+    let mut g = on_child(
         pool,
         caller,
         settings,
-        &Request {
-            action: Action::WriteDocument,
-            client_id: Some(child),
-            data: &format!("end of minor's prohibition {id}"),
-            purpose: None,
-            reason: None,
-        },
+        Action::WriteDocument,
+        child,
+        &format!("end of minor's prohibition {id}"),
     )
     .await?;
     let (conn, access) = g.parts();

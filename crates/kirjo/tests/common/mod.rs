@@ -106,6 +106,15 @@ pub fn demo_config() -> PathBuf {
 }
 
 /// A fresh database with the demo organisation, and its gate settings.
+/// The id of the demo person whose first names begin with `first`.
+pub async fn person_id(pool: &sqlx::PgPool, first: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE $1 || '%'")
+        .bind(first)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
 pub async fn demo_db() -> (kirjo_testkit::TestDb, kirjo_store::gate::GateSettings) {
     let db = kirjo_testkit::TestDb::new().await;
     let loaded = kirjo::config::load(kirjo::config::ConfigSource::BuiltInDemo, &|_| None).unwrap();
