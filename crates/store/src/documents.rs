@@ -7,7 +7,7 @@
 //! 703/2023 §37-38 are written by Kirjo from the database, never taken
 //! from the request.
 
-use crate::gate::{enter, Caller, GateError, GateSettings, Guarded, Pending, Request};
+use crate::gate::{Caller, GateError, GateSettings, Guarded, Pending};
 use chrono::{DateTime, NaiveDate, Utc};
 use kirjo_access::{Action, StatedPurpose};
 use kirjo_domain::contact::Lang;
@@ -80,29 +80,7 @@ fn document(r: &sqlx::postgres::PgRow) -> Result<Document, sqlx::Error> {
     })
 }
 
-async fn on_client(
-    pool: &sqlx::PgPool,
-    caller: &Caller,
-    settings: &GateSettings,
-    action: Action,
-    client_id: i64,
-    data: &str,
-    purpose: Option<&StatedPurpose>,
-) -> Result<Guarded, GateError> {
-    enter(
-        pool,
-        caller,
-        settings,
-        &Request {
-            action,
-            client_id: Some(client_id),
-            data,
-            purpose,
-            reason: None,
-        },
-    )
-    .await
-}
+use crate::gate::enter_on_client as on_client;
 
 /// The client a document is of (to decide on it), if it exists. Reads only
 /// the id, before the gate.

@@ -527,6 +527,32 @@ pub async fn enter(
     })
 }
 
+/// [`enter`] for an action on one client, with a stated purpose where the
+/// user opens the client outside their relationships.
+pub async fn enter_on_client(
+    pool: &PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    action: Action,
+    client_id: i64,
+    data: &str,
+    purpose: Option<&StatedPurpose>,
+) -> std::result::Result<Guarded, GateError> {
+    enter(
+        pool,
+        caller,
+        settings,
+        &Request {
+            action,
+            client_id: Some(client_id),
+            data,
+            purpose,
+            reason: None,
+        },
+    )
+    .await
+}
+
 /// [`enter`] for an action that is not on one client (search,
 /// administration, monitoring).
 pub async fn enter_general(

@@ -5,35 +5,11 @@
 
 use crate::audit::{record_disclosure, DisclosureEntry};
 use crate::documents::TimelineLine;
-use crate::gate::{enter, Caller, GateError, GateSettings, Pending, Request};
+use crate::gate::{enter_on_client, Caller, GateError, GateSettings, Pending};
 use chrono::NaiveDate;
 use kirjo_access::Action;
 use serde::Serialize;
 use sqlx::Row;
-
-/// Enters the gate for `action` on the child.
-async fn on_child(
-    pool: &sqlx::PgPool,
-    caller: &Caller,
-    settings: &GateSettings,
-    action: Action,
-    child: i64,
-    data: &str,
-) -> Result<crate::gate::Guarded, GateError> {
-    enter(
-        pool,
-        caller,
-        settings,
-        &Request {
-            action,
-            client_id: Some(child),
-            data,
-            purpose: None,
-            reason: None,
-        },
-    )
-    .await
-}
 
 /// A prohibition as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -87,13 +63,14 @@ pub async fn record_prohibition(
     reason: &str,
     documents: Option<&[i64]>,
 ) -> Result<i64, GateError> {
-    let mut g = on_child(
+    let mut g = enter_on_client(
         pool,
         caller,
         settings,
         Action::WriteDocument,
         child,
         "minor's prohibition on disclosure to a guardian",
+        None,
     )
     .await?;
     let (conn, _) = g.parts();
@@ -175,13 +152,14 @@ pub async fn answer(
     child: i64,
     guardian: i64,
 ) -> Result<GuardianAnswer, GateError> {
-    let mut g = on_child(
+    let mut g = enter_on_client(
         pool,
         caller,
         settings,
         Action::Disclose,
         child,
         &format!("documents for guardian {guardian}"),
+        None,
     )
     .await?;
     let (conn, access) = g.parts();
@@ -328,13 +306,14 @@ pub async fn end_prohibition(
     ended_on: NaiveDate,
     reason: &str,
 ) -> Result<bool, GateError> {
-    let mut g = on_child(
+    let mut g = enter_on_client(
         pool,
         caller,
         settings,
         Action::WriteDocument,
         child,
         &format!("end of minor's prohibition {id}"),
+        None,
     )
     .await?;
     let (conn, access) = g.parts();

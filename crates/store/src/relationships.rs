@@ -5,7 +5,7 @@
 //! relationships where they work, and a relationship is ended or staffed by
 //! its responsible worker or the unit's supervisor.
 
-use crate::gate::{enter, Caller, GateError, GateSettings, Pending, Request};
+use crate::gate::{Caller, GateError, GateSettings, Pending};
 use chrono::NaiveDate;
 use kirjo_access::Action;
 use serde::Deserialize;
@@ -55,17 +55,14 @@ async fn enter_on(
     client: i64,
     data: &str,
 ) -> Result<crate::gate::Guarded, GateError> {
-    enter(
+    crate::gate::enter_on_client(
         pool,
         caller,
         settings,
-        &Request {
-            action: Action::ManageRelationship,
-            client_id: Some(client),
-            data,
-            purpose: None,
-            reason: None,
-        },
+        Action::ManageRelationship,
+        client,
+        data,
+        None,
     )
     .await
 }
