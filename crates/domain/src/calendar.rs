@@ -347,3 +347,8 @@ pub fn child_welfare_deadlines(matter_started: NaiveDate) -> ChildWelfareDeadlin
             .unwrap_or(NaiveDate::MAX),
     }
 }
+
+/// A date as Finnish, Swedish and English pages write it: 23.11.2026.
+pub fn day_month_year(d: NaiveDate) -> String {
+    d.format("%-d.%-m.%Y").to_string()
+}

@@ -8,6 +8,7 @@
 //! metadata that Kirjo fills in, never fields the user types.
 
 use crate::contact::Lang;
+use crate::forms::{say, BAD_DATE, CHOOSE, FUTURE_DATE, REQUIRED};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -134,12 +135,8 @@ impl NarrativeError {
             (Self::UnknownEntry, Lang::Fi) => "Valitse merkinnän laji.",
             (Self::UnknownEntry, Lang::Sv) => "Välj typ av anteckning.",
             (Self::UnknownEntry, Lang::En) => "Choose the kind of entry.",
-            (Self::Date, Lang::Fi) => "Päivämäärä ei kelpaa.",
-            (Self::Date, Lang::Sv) => "Datumet duger inte.",
-            (Self::Date, Lang::En) => "The date is not valid.",
-            (Self::FutureDate, Lang::Fi) => "Päivämäärä ei voi olla tulevaisuudessa.",
-            (Self::FutureDate, Lang::Sv) => "Datumet kan inte vara i framtiden.",
-            (Self::FutureDate, Lang::En) => "The date cannot be in the future.",
+            (Self::Date, _) => say(BAD_DATE, lang),
+            (Self::FutureDate, _) => say(FUTURE_DATE, lang),
             (Self::TextRequired, Lang::Fi) => "Kirjoita merkintä.",
             (Self::TextRequired, Lang::Sv) => "Skriv anteckningen.",
             (Self::TextRequired, Lang::En) => "Write the entry.",
@@ -385,18 +382,10 @@ pub enum NotificationError {
 impl NotificationError {
     pub fn message(self, lang: Lang) -> &'static str {
         match (self, lang) {
-            (Self::Required, Lang::Fi) => "Pakollinen tieto.",
-            (Self::Required, Lang::Sv) => "Obligatorisk uppgift.",
-            (Self::Required, Lang::En) => "Required.",
-            (Self::Choice, Lang::Fi) => "Valitse jokin vaihtoehdoista.",
-            (Self::Choice, Lang::Sv) => "Välj ett av alternativen.",
-            (Self::Choice, Lang::En) => "Choose one of the options.",
-            (Self::Date, Lang::Fi) => "Päivämäärä ei kelpaa.",
-            (Self::Date, Lang::Sv) => "Datumet duger inte.",
-            (Self::Date, Lang::En) => "The date is not valid.",
-            (Self::FutureDate, Lang::Fi) => "Päivämäärä ei voi olla tulevaisuudessa.",
-            (Self::FutureDate, Lang::Sv) => "Datumet kan inte vara i framtiden.",
-            (Self::FutureDate, Lang::En) => "The date cannot be in the future.",
+            (Self::Required, _) => say(REQUIRED, lang),
+            (Self::Choice, _) => say(CHOOSE, lang),
+            (Self::Date, _) => say(BAD_DATE, lang),
+            (Self::FutureDate, _) => say(FUTURE_DATE, lang),
             (Self::BeforeReceipt, Lang::Fi) => {
                 "Päivämäärä ei voi olla ennen ilmoituksen saapumista."
             }
@@ -655,9 +644,9 @@ impl Content {
     pub fn name(&self, lang: Lang) -> &'static str {
         match (self, lang) {
             (Self::Narrative(n), _) => n.entry.name(lang),
-            (Self::ChildWelfareNotification(_), Lang::Fi) => "Lastensuojeluilmoitus",
-            (Self::ChildWelfareNotification(_), Lang::Sv) => "Barnskyddsanmälan",
-            (Self::ChildWelfareNotification(_), Lang::En) => "Child welfare notification",
+            (Self::ChildWelfareNotification(_), _) => {
+                kind_name("child_welfare_notification", lang).unwrap_or_default()
+            }
             (Self::Form(f), _) => f.spec.name(lang),
         }
     }

@@ -653,7 +653,7 @@ impl FieldValue {
     pub fn display(&self, lang: Lang) -> String {
         match self {
             Self::Text(s) => s.clone(),
-            Self::Date(d) => d.format("%-d.%-m.%Y").to_string(),
+            Self::Date(d) => crate::calendar::day_month_year(*d),
             Self::Bool(true) => pick(&["kyllä", "ja", "yes"], lang).to_owned(),
             Self::Bool(false) => pick(&["ei", "nej", "no"], lang).to_owned(),
             Self::Number(n) => n.to_string(),
@@ -709,21 +709,36 @@ pub enum FormError {
     NoParty,
 }
 
+/// The messages every kind of document shares.
+pub const REQUIRED: Names = ["Pakollinen tieto.", "Obligatorisk uppgift.", "Required."];
+pub const BAD_DATE: Names = [
+    "Päivämäärä ei kelpaa.",
+    "Datumet duger inte.",
+    "The date is not valid.",
+];
+pub const FUTURE_DATE: Names = [
+    "Päivämäärä ei voi olla tulevaisuudessa.",
+    "Datumet kan inte vara i framtiden.",
+    "The date cannot be in the future.",
+];
+pub const CHOOSE: Names = [
+    "Valitse jokin vaihtoehdoista.",
+    "Välj ett av alternativen.",
+    "Choose one of the options.",
+];
+
+/// One of the shared messages in a language.
+pub fn say(n: Names, lang: Lang) -> &'static str {
+    pick(&n, lang)
+}
+
 impl FormError {
     pub fn message(self, spec: &Spec, lang: Lang) -> String {
         let m = |n: Names| pick(&n, lang).to_owned();
         match self {
-            Self::Required => m(["Pakollinen tieto.", "Obligatorisk uppgift.", "Required."]),
-            Self::Date => m([
-                "Päivämäärä ei kelpaa (vvvv-kk-pp).",
-                "Datumet duger inte (åååå-mm-dd).",
-                "The date is not valid (yyyy-mm-dd).",
-            ]),
-            Self::FutureDate => m([
-                "Päivämäärä ei voi olla tulevaisuudessa.",
-                "Datumet kan inte vara i framtiden.",
-                "The date cannot be in the future.",
-            ]),
+            Self::Required => m(REQUIRED),
+            Self::Date => m(BAD_DATE),
+            Self::FutureDate => m(FUTURE_DATE),
             Self::Before(other) => {
                 let other = spec.field(other).map_or(other, |f| f.name(lang));
                 match lang {
@@ -732,11 +747,7 @@ impl FormError {
                     Lang::En => format!("The date cannot be before “{other}”."),
                 }
             }
-            Self::Choice => m([
-                "Valitse jokin vaihtoehdoista.",
-                "Välj ett av alternativen.",
-                "Choose one of the options.",
-            ]),
+            Self::Choice => m(CHOOSE),
             Self::Number { min, max } => match lang {
                 Lang::Fi => format!("Anna kokonaisluku {min}–{max}."),
                 Lang::Sv => format!("Ange ett heltal {min}–{max}."),
@@ -939,16 +950,9 @@ impl Form {
         let obj = value.as_object()?;
         let mut input = BTreeMap::new();
         for (k, v) in obj {
-            if k == "parties" {
-                continue;
+            if k != "parties" {
+                input.insert(k.clone(), as_input(v)?);
             }
-            let s = match v {
-                Value::String(s) => s.clone(),
-                Value::Bool(b) => b.to_string(),
-                Value::Number(n) => n.to_string(),
-                _ => return None,
-            };
-            input.insert(k.clone(), s);
         }
         let parties: Vec<PartyInput> = match obj.get("parties") {
             Some(Value::Array(a)) => a
@@ -1041,6 +1045,18 @@ impl Form {
             );
         }
         body
+    }
+}
+
+/// A field's value in JSON as typed: a string, a boolean or a number (null
+/// is empty); None for anything else.
+pub fn as_input(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Null => Some(String::new()),
+        _ => None,
     }
 }
 

@@ -662,22 +662,19 @@ fn run_document_export(
                         .map(|e| e.ok_or(format!("no document {id}")))
                 }
                 ExportTarget::ClientDocument(client) => {
-                    let known: bool =
-                        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM person WHERE id = $1)")
-                            .bind(client)
-                            .fetch_one(&db.runtime)
-                            .await?;
-                    if !known {
-                        return anyhow::Ok(Err(format!("no client {client}")));
-                    }
-                    kirjo_store::documents::export_client_document(
+                    match kirjo_store::documents::export_client_document(
                         &db.runtime,
                         &caller,
                         &settings,
                         client,
                     )
                     .await
-                    .map(Ok)
+                    {
+                        Err(kirjo_store::gate::GateError::NoSuchClient) => {
+                            Ok(Err(format!("no client {client}")))
+                        }
+                        other => other.map(Ok),
+                    }
                 }
             };
             match exported {

@@ -851,9 +851,9 @@ async fn documents(tx: &mut PgConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes a demo document as its author would have: the metadata from the
-/// database, as `kirjo_store::documents::create` fills them in. `place` is
-/// (client, author, service area, service task).
+/// Writes a demo document as its author would have, with the same
+/// metadata as `kirjo_store::documents::create`. `place` is (client,
+/// author, service area, service task).
 async fn insert_document(
     tx: &mut PgConnection,
     place: (i64, i64, &str, &str),
@@ -862,33 +862,19 @@ async fn insert_document(
     completed: bool,
 ) -> anyhow::Result<i64> {
     let (client, author, area, task) = place;
-    Ok(sqlx::query_scalar(
-        "INSERT INTO document (client_id, register_id, sub_register_id, service_task_id, kind, content, name,
-                               definition_oid, client_first_names, client_surname, client_identity_code,
-                               organiser, producer, author_id, author_name, author_title,
-                               created_at, updated_at, state, completed_at)
-         SELECT p.id, p.register_id, $2, $3, $4, $5, $6, $7,
-                p.first_names, p.surname, p.identity_code,
-                (SELECT name FROM controller WHERE id = 1),
-                (SELECT u.name_fi FROM role_grant g JOIN unit u ON u.id = g.unit_id
-                 WHERE g.user_id = su.id AND g.sub_register_id = $2 ORDER BY g.id LIMIT 1),
-                su.id, su.name, su.title, $8, $8,
-                CASE WHEN $9 THEN 'completed' ELSE 'draft' END, CASE WHEN $9 THEN $8 END
-         FROM person p, staff_user su WHERE p.id = $1 AND su.id = $10
-         RETURNING id",
-    )
-    .bind(client)
-    .bind(area)
-    .bind(task)
-    .bind(content.kind())
-    .bind(content.to_json())
-    .bind(content.name(kirjo_domain::contact::Lang::Fi))
-    .bind(content.definition_oid())
-    .bind(created)
-    .bind(completed)
-    .bind(author)
-    .fetch_one(&mut *tx)
-    .await?)
+    Ok(sqlx::query_scalar(kirjo_store::documents::INSERT_DOCUMENT)
+        .bind(client)
+        .bind(area)
+        .bind(content.to_json())
+        .bind(content.name(kirjo_domain::contact::Lang::Fi))
+        .bind(content.definition_oid())
+        .bind(author)
+        .bind(task)
+        .bind(content.kind())
+        .bind(created)
+        .bind(completed)
+        .fetch_one(&mut *tx)
+        .await?)
 }
 
 /// The form kinds of the demo: Eetu's child welfare path from the contact

@@ -146,33 +146,48 @@ pub async fn create(
         }
     }
     let (conn, access) = g.parts();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO document (client_id, register_id, sub_register_id, service_task_id, kind, content, name,
-                               definition_oid, client_first_names, client_surname, client_identity_code,
-                               organiser, producer, author_id, author_name, author_title)
-         SELECT p.id, p.register_id, $2, $7, $8, $3, $4, $5,
-                p.first_names, p.surname, p.identity_code,
-                (SELECT name FROM controller WHERE id = 1),
-                coalesce((SELECT pr.name FROM staff_user su JOIN provider pr ON pr.id = su.provider_id WHERE su.id = $6),
-                         (SELECT u.name_fi FROM role_grant g JOIN unit u ON u.id = g.unit_id
-                          WHERE g.user_id = $6 AND g.sub_register_id = $2 AND g.ended_at IS NULL ORDER BY g.id LIMIT 1),
-                         (SELECT name FROM controller WHERE id = 1)),
-                su.id, su.name, su.title
-         FROM person p, staff_user su WHERE p.id = $1 AND su.id = $6
-         RETURNING id",
-    )
-    .bind(client_id)
-    .bind(&area)
-    .bind(content.to_json())
-    .bind(content.name(Lang::Fi))
-    .bind(content.definition_oid())
-    .bind(access.user_id())
-    .bind(service_task)
-    .bind(content.kind())
-    .fetch_one(&mut *conn)
-    .await?;
+    let id: i64 = sqlx::query_scalar(INSERT_DOCUMENT)
+        .bind(client_id)
+        .bind(&area)
+        .bind(content.to_json())
+        .bind(content.name(Lang::Fi))
+        .bind(content.definition_oid())
+        .bind(access.user_id())
+        .bind(service_task)
+        .bind(content.kind())
+        .bind(None::<DateTime<Utc>>)
+        .bind(false)
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(g.finish(Pending::new(id)).await?)
 }
+
+/// Writes a document with its metadata (703/2023 §37-38) read from the
+/// database: the client's names and identity code, the organiser, the
+/// producer (the author's provider, or the unit of their role in the area,
+/// or the organiser), and the author's name and title. Binds: $1 client,
+/// $2 service area, $3 content, $4 name, $5 definition, $6 author, $7
+/// service task, $8 kind, $9 when written (NULL: now), $10 completed.
+/// [`create`] writes a draft with it after the gate; the demo loader writes
+/// its history with it.
+pub const INSERT_DOCUMENT: &str =
+    "INSERT INTO document (client_id, register_id, sub_register_id, service_task_id, kind, content, name,
+                           definition_oid, client_first_names, client_surname, client_identity_code,
+                           organiser, producer, author_id, author_name, author_title,
+                           created_at, updated_at, state, completed_at)
+     SELECT p.id, p.register_id, $2, $7, $8, $3, $4, $5,
+            p.first_names, p.surname, p.identity_code,
+            (SELECT name FROM controller WHERE id = 1),
+            coalesce((SELECT pr.name FROM staff_user su JOIN provider pr ON pr.id = su.provider_id WHERE su.id = $6),
+                     (SELECT u.name_fi FROM role_grant g JOIN unit u ON u.id = g.unit_id
+                      WHERE g.user_id = $6 AND g.sub_register_id = $2 AND g.ended_at IS NULL ORDER BY g.id LIMIT 1),
+                     (SELECT name FROM controller WHERE id = 1)),
+            su.id, su.name, su.title,
+            coalesce($9, now()), coalesce($9, now()),
+            CASE WHEN $10 THEN 'completed' ELSE 'draft' END,
+            CASE WHEN $10 THEN coalesce($9, now()) END
+     FROM person p, staff_user su WHERE p.id = $1 AND su.id = $6
+     RETURNING id";
 
 /// What may be done to a draft, by its author.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1142,10 +1157,14 @@ pub struct NotificationDeadline {
     pub late: bool,
 }
 
-/// The child welfare notifications of the clients the user may see, in the
-/// service areas of their roles, with their statutory deadlines: the
-/// worker's list and the supervisor's (a logged use, like a search).
-/// Oldest first; those decided more than three months ago are left out.
+/// The child welfare notifications of the clients the user may see, each in
+/// a service area where the user has that client, with their statutory
+/// deadlines: the worker's list and the supervisor's (a logged use, like a
+/// search). Drafts are listed too: the deadline runs from receipt whether or
+/// not the notification is completed, and a supervisor must see a late one
+/// still in a colleague's drafts; the list shows who and when, never the
+/// content. Oldest first; those decided more than three months ago are
+/// left out.
 pub async fn notification_deadlines(
     pool: &sqlx::PgPool,
     caller: &Caller,
@@ -1165,19 +1184,19 @@ pub async fn notification_deadlines(
          FROM document d JOIN person p ON p.id = d.client_id
          WHERE d.kind = 'child_welfare_notification' AND d.state <> 'discarded'
            AND NOT EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id)
-           AND d.sub_register_id IN (SELECT g.sub_register_id FROM role_grant g
-                                     WHERE g.user_id = $1 AND g.ended_at IS NULL
-                                       AND g.valid_from <= kirjo_today()
-                                       AND (g.valid_until IS NULL OR kirjo_today() <= g.valid_until))
+           AND (d.content->>'decided_on' IS NULL
+                OR (d.content->>'decided_on')::date >= kirjo_today() - 92)
            AND {}
          ORDER BY (d.content->>'received_on')::date, d.id",
-        crate::gate::visible_clients_predicate(1)
+        crate::gate::visible_clients_in_area_predicate(1, "d.sub_register_id")
     );
     let rows = sqlx::query(&sql)
         .bind(access.user_id())
         .fetch_all(&mut *conn)
         .await?;
-    let today = chrono::Utc::now().date_naive();
+    let today: NaiveDate = sqlx::query_scalar("SELECT kirjo_today()")
+        .fetch_one(&mut *conn)
+        .await?;
     let mut list = Vec::new();
     for r in &rows {
         let Some(Content::ChildWelfareNotification(n)) =
@@ -1185,11 +1204,6 @@ pub async fn notification_deadlines(
         else {
             continue;
         };
-        if n.decided_on
-            .is_some_and(|d| d < today - chrono::Duration::days(92))
-        {
-            continue;
-        }
         let deadlines = n.deadlines();
         list.push(NotificationDeadline {
             document_id: r.try_get("id")?,
@@ -1335,32 +1349,34 @@ pub async fn attachments_of(
     conn: &mut sqlx::PgConnection,
     document_id: i64,
 ) -> Result<Vec<Attachment>, sqlx::Error> {
-    sqlx::query(
-        "SELECT a.id, a.document_id, a.file_name, a.media_type, a.size_bytes, a.sha256, u.name, a.added_at
+    sqlx::query(&format!(
+        "SELECT {ATTACHMENT_COLUMNS}
          FROM document_attachment a JOIN staff_user u ON u.id = a.added_by
-         WHERE a.document_id = $1 ORDER BY a.id",
-    )
+         WHERE a.document_id = $1 ORDER BY a.id"
+    ))
     .bind(document_id)
     .fetch_all(conn)
     .await?
     .iter()
-    .map(|r| {
-        Ok(Attachment {
-            id: r.try_get("id")?,
-            document_id: r.try_get("document_id")?,
-            file_name: r.try_get("file_name")?,
-            media_type: r.try_get("media_type")?,
-            size_bytes: r.try_get("size_bytes")?,
-            sha256: hex_of(&r.try_get::<Vec<u8>, _>("sha256")?),
-            added_by: r.try_get("name")?,
-            added_at: r.try_get("added_at")?,
-        })
-    })
+    .map(attachment)
     .collect()
 }
 
-fn hex_of(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// What a file's description is read from (`a`, with its adder `u`).
+const ATTACHMENT_COLUMNS: &str =
+    "a.id, a.document_id, a.file_name, a.media_type, a.size_bytes, a.sha256, u.name, a.added_at";
+
+fn attachment(r: &sqlx::postgres::PgRow) -> Result<Attachment, sqlx::Error> {
+    Ok(Attachment {
+        id: r.try_get("id")?,
+        document_id: r.try_get("document_id")?,
+        file_name: r.try_get("file_name")?,
+        media_type: r.try_get("media_type")?,
+        size_bytes: r.try_get("size_bytes")?,
+        sha256: hex::encode(r.try_get::<Vec<u8>, _>("sha256")?),
+        added_by: r.try_get("name")?,
+        added_at: r.try_get("added_at")?,
+    })
 }
 
 /// The document and client a file belongs to, to decide on it.
@@ -1396,18 +1412,25 @@ pub async fn read_attachment(
     let (conn, access) = g.parts();
     let user = access.user_id();
     let areas = access.areas().to_vec();
-    let row: Option<(i64, String, i64, String, Vec<u8>)> = sqlx::query_as(
-        "SELECT d.id, d.sub_register_id, d.author_id, d.state, a.content
+    let row = sqlx::query(&format!(
+        "SELECT {ATTACHMENT_COLUMNS}, d.sub_register_id, d.author_id, d.state, a.content
          FROM document_attachment a JOIN document d ON d.id = a.document_id
-         WHERE a.id = $1 AND d.client_id = $2",
-    )
+              JOIN staff_user u ON u.id = a.added_by
+         WHERE a.id = $1 AND d.client_id = $2"
+    ))
     .bind(id)
     .bind(client_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((document_id, area, author, state, content)) = row else {
+    let Some(row) = row else {
         return Ok(g.finish(Pending::new(None)).await?);
     };
+    let described = attachment(&row)?;
+    let document_id = described.document_id;
+    let area: String = row.try_get("sub_register_id")?;
+    let author: i64 = row.try_get("author_id")?;
+    let state: String = row.try_get("state")?;
+    let content: Vec<u8> = row.try_get("content")?;
     if !areas.contains(&area) || (state != "completed" && author != user) {
         return Err(g
             .deny(format!(
@@ -1415,11 +1438,5 @@ pub async fn read_attachment(
             ))
             .await);
     }
-    let (conn, _) = g.parts();
-    let described = attachments_of(&mut *conn, document_id)
-        .await?
-        .into_iter()
-        .find(|a| a.id == id);
-    Ok(g.finish(Pending::new(described.map(|a| (a, content))))
-        .await?)
+    Ok(g.finish(Pending::new(Some((described, content)))).await?)
 }

@@ -63,6 +63,8 @@ pub struct Access {
     decision: Decision,
     /// On a client: the service areas whose data the action reaches.
     areas: Vec<String>,
+    /// On a client: the service areas whose documents the user may read.
+    document_areas: Vec<String>,
     _seal: Seal,
 }
 
@@ -87,6 +89,12 @@ impl Access {
     /// stated purpose, the areas that allow access outside a relationship.
     pub fn areas(&self) -> &[String] {
         &self.areas
+    }
+    /// The client's service areas whose documents the user may read
+    /// (`ViewDocument`), whatever the action: for what a page shows beside
+    /// its own data, such as a minor's prohibitions on the client card.
+    pub fn document_areas(&self) -> &[String] {
+        &self.document_areas
     }
 }
 
@@ -133,6 +141,13 @@ impl Guarded {
     pub async fn finish<T>(self, value: Pending<T>) -> Result<T> {
         self.tx.commit().await?;
         Ok(value.0)
+    }
+
+    /// Commits the access with its use-log row when nothing is written but
+    /// the page still shows what was read under it (a form shown again
+    /// with its errors, laid out by what the access found).
+    pub async fn finish_read_only(self) -> Result<()> {
+        self.finish(Pending::new(())).await
     }
 
     /// Refuses after all: a check that only the store can make (the unit
@@ -398,6 +413,7 @@ pub async fn enter(
         None => (None, None),
     };
     let mut areas: Vec<String> = Vec::new();
+    let mut document_areas: Vec<String> = Vec::new();
     let (decision, register_id, actor_name) = match &actor {
         None => (
             Decision {
@@ -443,10 +459,18 @@ pub async fn enter(
                     settings,
                 );
                 if d.allowed {
-                    areas = if d.rule == kirjo_access::Rule::StatedPurpose {
-                        settings.outside_access_areas.clone()
+                    let of = |action| {
+                        if d.rule == kirjo_access::Rule::StatedPurpose {
+                            settings.outside_access_areas.clone()
+                        } else {
+                            kirjo_access::areas_allowed(actor, action, &facts, settings)
+                        }
+                    };
+                    areas = of(request.action);
+                    document_areas = if request.action == Action::ViewDocument {
+                        areas.clone()
                     } else {
-                        kirjo_access::areas_allowed(actor, request.action, &facts, settings)
+                        of(Action::ViewDocument)
                     };
                 }
                 (d, Some(register_id), actor.name.clone())
@@ -522,6 +546,7 @@ pub async fn enter(
             use_log_id,
             decision,
             areas,
+            document_areas,
             _seal: Seal,
         },
     })
@@ -611,7 +636,26 @@ async fn record(
 /// user `$n` may see. `n` is the bind position of the user id. Known
 /// exception to per-client queries: this runs across clients by design.
 pub fn visible_clients_predicate(n: usize) -> String {
+    visible_clients_in(n, None)
+}
+
+/// [`visible_clients_predicate`] limited to the service area given by the
+/// SQL expression `area`: the relationship or commission that lets the
+/// user see the client must be in that area, as [`crate::gate`] decides
+/// each area separately for documents.
+pub fn visible_clients_in_area_predicate(n: usize, area: &str) -> String {
+    visible_clients_in(n, Some(area))
+}
+
+fn visible_clients_in(n: usize, area: Option<&str>) -> String {
     let today = "kirjo_today()";
+    let (r_area, c_area) = match area {
+        Some(a) => (
+            format!("AND r.sub_register_id = {a}"),
+            format!("AND c.sub_register_id = {a}"),
+        ),
+        None => (String::new(), String::new()),
+    };
     let in_force = |a: &str| {
         format!(
             "{a}.valid_from <= {today} AND ({a}.valid_until IS NULL OR {today} <= {a}.valid_until)"
@@ -625,7 +669,7 @@ pub fn visible_clients_predicate(n: usize) -> String {
                                 AND a.version = (SELECT max(version) FROM user_commitment)))
           AND (EXISTS (SELECT 1 FROM client_relationship r
                        JOIN role_grant g ON g.unit_id = r.unit_id AND g.sub_register_id = r.sub_register_id
-                       WHERE r.client_id = p.id
+                       WHERE r.client_id = p.id {r_area}
                          AND r.started_on <= {today} AND (r.ended_on IS NULL OR {today} <= r.ended_on)
                          AND g.user_id = ${n} AND g.ended_at IS NULL AND {g}
                          AND (g.role IN ('unit_supervisor', 'registry_clerk')
@@ -639,7 +683,7 @@ pub fn visible_clients_predicate(n: usize) -> String {
                           JOIN role_grant g ON g.user_id = ${n} AND g.role = 'provider_worker'
                                            AND g.sub_register_id = c.sub_register_id
                                            AND g.ended_at IS NULL AND {g}
-                          WHERE c.client_id = p.id AND {c})))",
+                          WHERE c.client_id = p.id {c_area} AND {c})))",
         g = in_force("g"),
         t = in_force("t"),
         c = in_force("c"),

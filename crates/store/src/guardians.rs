@@ -32,20 +32,31 @@ impl Prohibition {
     }
 }
 
-const PROHIBITION_COLUMNS: &str =
-    "m.id, m.made_on, m.accepted, m.reason, u.name, m.document_series, m.ended_on, m.end_reason";
-
-fn prohibition(r: &sqlx::postgres::PgRow) -> Result<Prohibition, sqlx::Error> {
-    Ok(Prohibition {
-        id: r.try_get("id")?,
-        made_on: r.try_get("made_on")?,
-        accepted: r.try_get("accepted")?,
-        reason: r.try_get("reason")?,
-        recorded_by: r.try_get("name")?,
-        documents: r.try_get("document_series")?,
-        ended_on: r.try_get("ended_on")?,
-        end_reason: r.try_get("end_reason")?,
+/// The child's prohibitions, newest first.
+async fn load(conn: &mut sqlx::PgConnection, child: i64) -> Result<Vec<Prohibition>, sqlx::Error> {
+    sqlx::query(
+        "SELECT m.id, m.made_on, m.accepted, m.reason, u.name, m.document_series, m.ended_on,
+                m.end_reason
+         FROM minor_prohibition m JOIN staff_user u ON u.id = m.recorded_by
+         WHERE m.person_id = $1 ORDER BY m.made_on DESC, m.id DESC",
+    )
+    .bind(child)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Prohibition {
+            id: r.try_get("id")?,
+            made_on: r.try_get("made_on")?,
+            accepted: r.try_get("accepted")?,
+            reason: r.try_get("reason")?,
+            recorded_by: r.try_get("name")?,
+            documents: r.try_get("document_series")?,
+            ended_on: r.try_get("ended_on")?,
+            end_reason: r.try_get("end_reason")?,
+        })
     })
+    .collect()
 }
 
 /// Records a minor's prohibition (`WriteDocument` on the child), accepted or
@@ -88,20 +99,23 @@ pub async fn record_prohibition(
     let series: Option<Vec<i64>> = match documents {
         None => None,
         Some(ids) => {
-            let (conn, _) = g.parts();
+            let (conn, access) = g.parts();
+            let areas = access.document_areas().to_vec();
             let found: Vec<(i64, i64)> = sqlx::query_as(
                 "SELECT id, coalesce(series_id, id) FROM document
-                 WHERE id = ANY($1) AND client_id = $2 AND state <> 'discarded'",
+                 WHERE id = ANY($1) AND client_id = $2 AND state <> 'discarded'
+                   AND sub_register_id = ANY($3)",
             )
             .bind(ids)
             .bind(child)
+            .bind(&areas)
             .fetch_all(&mut *conn)
             .await?;
             if ids.is_empty()
                 || found.len() != ids.iter().collect::<std::collections::BTreeSet<_>>().len()
             {
                 return Err(g
-                    .deny("denied: a prohibition limited to documents names at least one, and only the child's own")
+                    .deny("denied: a prohibition limited to documents names at least one, and only the child's own in the service areas where the user has the child")
                     .await);
             }
             let mut series: Vec<i64> = found.into_iter().map(|(_, s)| s).collect();
@@ -183,18 +197,11 @@ pub async fn answer(
     };
     let (conn, access) = g.parts();
     let user = access.user_id();
-    let prohibitions = sqlx::query(&format!(
-        "SELECT {PROHIBITION_COLUMNS}
-         FROM minor_prohibition m JOIN staff_user u ON u.id = m.recorded_by
-         WHERE m.person_id = $1 ORDER BY m.made_on DESC, m.id DESC"
-    ))
-    .bind(child)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(prohibition)
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let today = chrono::Utc::now().date_naive();
+    let prohibitions = load(&mut *conn, child).await?;
+    // Today in Helsinki, as every rule in force is read.
+    let today: NaiveDate = sqlx::query_scalar("SELECT kirjo_today()")
+        .fetch_one(&mut *conn)
+        .await?;
     let in_force: Vec<&Prohibition> = prohibitions.iter().filter(|p| p.in_force(today)).collect();
     let withheld = in_force.iter().any(|p| p.documents.is_none());
     // The series that a prohibition limited to some documents covers.
@@ -207,23 +214,11 @@ pub async fn answer(
     let mut documents = Vec::new();
     let mut withheld_documents = 0;
     if !withheld {
-        withheld_documents = sqlx::query_scalar::<_, i64>(
-            "SELECT count(*) FROM document d
-             WHERE d.client_id = $1 AND d.sub_register_id = ANY($2) AND d.state = 'completed'
-               AND NOT EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id)
-               AND coalesce(d.series_id, d.id) = ANY($3)",
-        )
-        .bind(child)
-        .bind(&areas)
-        .bind(&covered)
-        .fetch_one(&mut *conn)
-        .await?;
         let rows = sqlx::query(&format!(
-            "SELECT {}, d.register_id
+            "SELECT {}, d.register_id, coalesce(d.series_id, d.id) = ANY($3) AS covered
              FROM document d
              WHERE d.client_id = $1 AND d.sub_register_id = ANY($2) AND d.state = 'completed'
                AND NOT EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id)
-               AND NOT (coalesce(d.series_id, d.id) = ANY($3))
              ORDER BY d.created_at DESC, d.id DESC",
             crate::documents::TIMELINE_COLUMNS
         ))
@@ -234,6 +229,10 @@ pub async fn answer(
         .await?;
         let mut register = String::new();
         for r in &rows {
+            if r.try_get("covered")? {
+                withheld_documents += 1;
+                continue;
+            }
             register = r.try_get("register_id")?;
             documents.push(crate::documents::timeline_line(r)?);
         }
@@ -275,22 +274,15 @@ pub async fn prohibitions(
     g: &mut crate::gate::Guarded,
 ) -> crate::Result<Pending<Vec<Prohibition>>> {
     let (conn, access) = g.parts();
-    let Some(child) = access.client_id() else {
+    // They are about the child's documents: only for a user who may read
+    // some of those.
+    let Some(child) = access
+        .client_id()
+        .filter(|_| !access.document_areas().is_empty())
+    else {
         return Ok(Pending::new(Vec::new()));
     };
-    let rows = sqlx::query(&format!(
-        "SELECT {PROHIBITION_COLUMNS}
-         FROM minor_prohibition m JOIN staff_user u ON u.id = m.recorded_by
-         WHERE m.person_id = $1 ORDER BY m.made_on DESC, m.id DESC"
-    ))
-    .bind(child)
-    .fetch_all(&mut *conn)
-    .await?;
-    let list = rows
-        .iter()
-        .map(prohibition)
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(Pending::new(list))
+    Ok(Pending::new(load(conn, child).await?))
 }
 
 /// Ends a prohibition in force (`WriteDocument` on the child): from which

@@ -20,9 +20,7 @@ use kirjo_store::documents::{self, DraftStep};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-fn date(d: chrono::NaiveDate) -> String {
-    d.format("%-d.%-m.%Y").to_string()
-}
+use kirjo_domain::calendar::day_month_year as date;
 
 pub struct TimelineRow {
     pub id: i64,

@@ -87,20 +87,15 @@ impl DocumentBody {
         let mut errors = Vec::new();
         let mut values = BTreeMap::new();
         for (k, v) in self.fields.iter().flatten() {
-            let s = match v {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Bool(b) => b.to_string(),
-                serde_json::Value::Number(n) => n.to_string(),
-                serde_json::Value::Null => String::new(),
-                _ => {
-                    errors.push(crate::people::FieldError {
-                        field: format!("fields.{k}"),
-                        message: "a string, boolean or number".to_owned(),
-                    });
-                    continue;
+            match kirjo_domain::forms::as_input(v) {
+                Some(s) => {
+                    values.insert(k.clone(), s);
                 }
-            };
-            values.insert(k.clone(), s);
+                None => errors.push(crate::people::FieldError {
+                    field: format!("fields.{k}"),
+                    message: "a string, boolean or number".to_owned(),
+                }),
+            }
         }
         let parties = self.parties.clone().unwrap_or_default();
         let checked = spec.check(&values, &parties, chrono::Utc::now().date_naive());
@@ -521,7 +516,14 @@ pub async fn guardian_answer(
 /// Decodes standard base64 (RFC 4648, padding optional, whitespace
 /// ignored): how a file travels in a JSON body.
 pub fn from_base64(text: &str) -> Option<Vec<u8>> {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
     let mut out = Vec::with_capacity(text.len() / 4 * 3);
     let mut buffer: u32 = 0;
     let mut bits = 0;
@@ -529,8 +531,7 @@ pub fn from_base64(text: &str) -> Option<Vec<u8>> {
         .bytes()
         .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
     {
-        let v = ALPHABET.iter().position(|&a| a == c)?;
-        buffer = (buffer << 6) | u32::try_from(v).ok()?;
+        buffer = (buffer << 6) | u32::from(value(c)?);
         bits += 6;
         if bits >= 8 {
             bits -= 8;

@@ -1518,9 +1518,7 @@ fn may_state_purpose(state: &AppState, actor: &Actor) -> bool {
         })
 }
 
-fn date(d: chrono::NaiveDate) -> String {
-    d.format("%-d.%-m.%Y").to_string()
-}
+use kirjo_domain::calendar::day_month_year as date;
 
 /// The client card with protected contact data revealed, for a reason
 /// already in the use log.

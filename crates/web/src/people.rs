@@ -93,9 +93,7 @@ pub enum Rule {
 pub fn text(rule: Rule, lang: Lang) -> &'static str {
     use Lang::{En, Fi, Sv};
     match (rule, lang) {
-        (Rule::Required, Fi) => "Pakollinen tieto.",
-        (Rule::Required, Sv) => "Obligatorisk uppgift.",
-        (Rule::Required, En) => "Required.",
+        (Rule::Required, _) => kirjo_domain::forms::say(kirjo_domain::forms::REQUIRED, lang),
         (Rule::TooLong, Fi) => "Enintään 100 merkkiä.",
         (Rule::TooLong, Sv) => "Högst 100 tecken.",
         (Rule::TooLong, En) => "At most 100 characters.",

@@ -566,8 +566,11 @@ pub async fn edit_post(
     let mut input = match crate::people::validate(&body, ctx.tr.lang, false) {
         Ok(i) => i,
         Err(errors) => {
-            // Nothing is written: dropping the transaction rolls it back.
-            drop(g);
+            // Nothing is written, but the form shown again tells whether the
+            // person is protected: that use stays in the log.
+            g.finish_read_only()
+                .await
+                .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
             let p = page(&ctx, &actor, None, Some(id), protected, &f, &errors);
             return Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &p));
         }
