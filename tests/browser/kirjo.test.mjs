@@ -153,6 +153,23 @@ test('sign in with a password reaches the start page, and every page passes axe-
   assert.match(page.url(), /\/documents\/\d+$/);
   assert.match(await page.textContent('main'), /Minna Mäkinen/);
   await axe(page, 'decision draft');
+  // A file attached to the draft from its page: first one not allowed.
+  await page.setInputFiles('#file', { name: 'ohjelma.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') });
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/attachments"] button')]);
+  assert.equal(await page.getAttribute('#file', 'aria-invalid'), 'true');
+  assert.match(await page.textContent('#file-error'), /Tätä tiedostotyyppiä ei voi liittää/);
+  await axe(page, 'attachment refused');
+  const pdf = Buffer.from('%PDF-1.4\n% Koulun lausunto\n%%EOF\n');
+  await page.setInputFiles('#file', { name: 'koulun lausunto.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/attachments"] button')]);
+  assert.match(page.url(), /\/documents\/\d+#files$/);
+  assert.equal(await page.$('#file-error'), null);
+  const link = page.locator('#files a', { hasText: 'koulun lausunto.pdf' });
+  const download = await page.request.get(kirjo.url + await link.getAttribute('href'));
+  assert.equal(download.status(), 200);
+  assert.match(download.headers()['content-disposition'], /^attachment;/);
+  assert.deepEqual(Buffer.from(await download.body()), pdf);
+  await axe(page, 'draft with an attachment');
   await page.goto(`${kirjo.url}${client}?kind=decision`);
   assert.match(await page.textContent('main table'), /Lastensuojelun palvelu- tai tukitoimipäätös/);
   await axe(page, 'timeline filtered by kind');
@@ -421,7 +438,9 @@ test('axe-core checked every page', () => {
     'client card, revealed', 'edit person', 'new person', 'new person with errors', 'sample', 'own trail',
     'log extract', 'my clients', 'purpose search results',
     'documents', 'new entry with errors', 'draft', 'correction', 'document with history',
-    'notification', 'new notification', 'new notification with errors', 'guardian answer'];
+    'notification', 'new notification', 'new notification with errors', 'guardian answer',
+    'new decision', 'new decision with errors', 'decision draft', 'attachment refused',
+    'draft with an attachment', 'timeline filtered by kind'];
   const missing = expected.filter((name) => !checked.has(name));
   assert.deepEqual(missing, []);
 });

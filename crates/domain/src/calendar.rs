@@ -348,6 +348,34 @@ pub fn child_welfare_deadlines(matter_started: NaiveDate) -> ChildWelfareDeadlin
     }
 }
 
+/// Finnish local time (Europe/Helsinki) of an instant: UTC+2, and UTC+3
+/// from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
+/// Sunday of October (the EU rule, in force since 1996).
+pub fn helsinki(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    let last_sunday_1am = |month: u32| {
+        NaiveDate::from_ymd_opt(t.year(), month + 1, 1)
+            .and_then(|d| d.pred_opt())
+            .and_then(|last| {
+                let back = u64::from(last.weekday().num_days_from_sunday());
+                last.checked_sub_days(Days::new(back))
+            })
+            .and_then(|d| d.and_hms_opt(1, 0, 0))
+            .map(|n| n.and_utc())
+    };
+    let summer = matches!(
+        (last_sunday_1am(3), last_sunday_1am(10)),
+        (Some(start), Some(end)) if t >= start && t < end
+    );
+    (t + chrono::Duration::hours(if summer { 3 } else { 2 })).naive_utc()
+}
+
+/// Today in Finland. Dates that people type ("not in the future") and
+/// deadlines are Finnish dates: between midnight and 02.00 or 03.00 the UTC
+/// date is still yesterday's.
+pub fn helsinki_today() -> NaiveDate {
+    helsinki(chrono::Utc::now()).date()
+}
+
 /// A date as Finnish, Swedish and English pages write it: 23.11.2026.
 pub fn day_month_year(d: NaiveDate) -> String {
     d.format("%-d.%-m.%Y").to_string()

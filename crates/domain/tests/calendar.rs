@@ -438,3 +438,23 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn finnish_local_time_follows_the_eu_summer_time_rule() {
+    use kirjo_domain::calendar::helsinki;
+    let at = |s: &str| {
+        s.parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap_or_else(|e| panic!("{s}: {e}"))
+    };
+    let local = |s: &str| helsinki(at(s)).format("%Y-%m-%d %H:%M").to_string();
+    // Half an hour after midnight in Finland is still yesterday in UTC.
+    assert_eq!(local("2026-11-22T22:30:00Z"), "2026-11-23 00:30");
+    assert_eq!(local("2026-06-30T21:30:00Z"), "2026-07-01 00:30");
+    // 2027: summer time from 28 March 01:00 UTC to 31 October 01:00 UTC.
+    assert_eq!(local("2027-03-28T00:59:00Z"), "2027-03-28 02:59");
+    assert_eq!(local("2027-03-28T01:00:00Z"), "2027-03-28 04:00");
+    assert_eq!(local("2027-10-31T00:59:00Z"), "2027-10-31 03:59");
+    assert_eq!(local("2027-10-31T01:00:00Z"), "2027-10-31 03:00");
+    // New Year's Eve turns over two hours before UTC does.
+    assert_eq!(local("2026-12-31T22:00:00Z"), "2027-01-01 00:00");
+}

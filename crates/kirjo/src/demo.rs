@@ -204,7 +204,7 @@ async fn organisation(tx: &mut PgConnection) -> anyhow::Result<()> {
             .await?
             .map_err(|e| anyhow::anyhow!(e))?
     };
-    let today = Utc::now().date_naive();
+    let today = kirjo_domain::calendar::helsinki_today();
     let year_ago = today - Days::new(365);
     sqlx::raw_sql(
         "INSERT INTO provider (id, name, business_id) VALUES ('tukiperhepalvelu', 'Tukiperhepalvelu Oy', '7654321-2');
@@ -509,7 +509,7 @@ async fn organisation(tx: &mut PgConnection) -> anyhow::Result<()> {
 /// person with a legal representative, for the people of the organisation
 /// part (and two more).
 async fn registry(tx: &mut PgConnection) -> anyhow::Result<()> {
-    let today = Utc::now().date_naive();
+    let today = kirjo_domain::calendar::helsinki_today();
     let id = |first: &'static str| {
         sqlx::query_scalar::<_, i64>("SELECT id FROM person WHERE first_names LIKE $1 || '%'")
             .bind(first)
@@ -630,7 +630,7 @@ async fn registry(tx: &mut PgConnection) -> anyhow::Result<()> {
 /// metadata from the database.
 async fn documents(tx: &mut PgConnection) -> anyhow::Result<()> {
     use kirjo_domain::document::{Narrative, NarrativeEntry};
-    let today = Utc::now().date_naive();
+    let today = kirjo_domain::calendar::helsinki_today();
     let days_ago = |n: u64| today - Days::new(n);
     let person = |first: &'static str| {
         sqlx::query_scalar::<_, i64>("SELECT id FROM person WHERE first_names LIKE $1 || '%'")
@@ -887,7 +887,7 @@ async fn form_documents(
 ) -> anyhow::Result<()> {
     use kirjo_domain::document::Content;
     use kirjo_domain::forms::{spec, PartyInput};
-    let today = Utc::now().date_naive();
+    let today = kirjo_domain::calendar::helsinki_today();
     let day = |n: u64| (today - Days::new(n)).to_string();
     let eetu_cw = (eetu, sari, "lapsiperheet", "lastensuojelu");
     // (place, kind, days ago, fields, parties)

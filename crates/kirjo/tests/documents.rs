@@ -1022,6 +1022,162 @@ async fn files_are_attached_to_drafts_checked_by_type_and_read_as_a_logged_use()
     );
 }
 
+/// A `multipart/form-data` body as a browser sends a file input, with the
+/// form's token when there is one.
+fn upload_body(token: Option<&str>, file_name: &str, media_type: &str, content: &str) -> String {
+    let mut body = String::new();
+    if let Some(t) = token {
+        body.push_str(&format!(
+            "--KirjoTestRaja\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{t}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--KirjoTestRaja\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+         Content-Type: {media_type}\r\n\r\n{content}\r\n--KirjoTestRaja--\r\n"
+    ));
+    body
+}
+
+#[tokio::test]
+async fn files_are_attached_from_the_page_with_the_form_token_and_explained_when_refused() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let eetu = common::person_id(&db.owner, "Eetu").await;
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let created = post_json(
+        addr,
+        &sari,
+        &format!("/api/clients/{eetu}/documents"),
+        r#"{"service_task":"lastensuojelu","entry":"daily_life","date":"2026-11-18","text":"Koulun muistio liitteenä."}"#,
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let doc = json(&created.body)["id"].as_i64().unwrap();
+    let (cookie, token) = common::page_session(addr, "sari.sosiaalityontekija").await;
+    let page = get_as(addr, &cookie, &format!("/documents/{doc}")).await;
+    assert!(
+        page.body.contains(r#"enctype="multipart/form-data""#),
+        "the author's draft offers a file field"
+    );
+    let send = |cookie: String, body: String| async move {
+        http_with(
+            addr,
+            "POST",
+            &format!("/documents/{doc}/attachments"),
+            &[
+                ("cookie", cookie.as_str()),
+                (
+                    "content-type",
+                    "multipart/form-data; boundary=KirjoTestRaja",
+                ),
+            ],
+            Some(&body),
+        )
+        .await
+    };
+    let count = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM document_attachment WHERE document_id = $1",
+        )
+        .bind(doc)
+        .fetch_one(&db.owner)
+        .await
+        .unwrap()
+    };
+    // Without the form's token the upload is refused as cross-site.
+    let r = send(
+        cookie.clone(),
+        upload_body(None, "muistio.txt", "text/plain", "muistio"),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    // What is refused comes back as the page, the reason next to the field.
+    let big = "a".repeat(10 * 1024 * 1024 + 100 * 1024);
+    for (body, says) in [
+        (
+            upload_body(
+                Some(&token),
+                "ohjelma.exe",
+                "application/x-msdownload",
+                "MZ",
+            ),
+            "Tätä tiedostotyyppiä ei voi liittää",
+        ),
+        (
+            upload_body(Some(&token), "kuva.png", "image/png", "ei kuva"),
+            "Tiedoston sisältö ei vastaa sen tyyppiä (image/png)",
+        ),
+        (
+            upload_body(Some(&token), "", "application/octet-stream", ""),
+            "Valitse liitettävä tiedosto",
+        ),
+        (
+            upload_body(Some(&token), "tyhja.txt", "text/plain", ""),
+            "Tiedosto on tyhjä",
+        ),
+        (
+            upload_body(Some(&token), "iso.txt", "text/plain", &big),
+            "Tiedosto on suurempi kuin 10 Mt",
+        ),
+    ] {
+        let r = send(cookie.clone(), body).await;
+        assert_eq!(
+            r.status,
+            422,
+            "{says}: {}",
+            &r.body[..r.body.len().min(300)]
+        );
+        assert!(r.body.contains(says), "{says}");
+        assert!(r.body.contains(r#"aria-invalid="true""#), "{says}");
+    }
+    assert_eq!(count().await, 0, "nothing refused is stored");
+    // A type the browser cannot name is taken from the file name.
+    let ok = send(
+        cookie.clone(),
+        upload_body(
+            Some(&token),
+            "koulun muistio.txt",
+            "application/octet-stream",
+            "Eetu on ollut koulussa joka päivä.",
+        ),
+    )
+    .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert_eq!(
+        ok.header("location"),
+        Some(format!("/documents/{doc}#files").as_str())
+    );
+    let (name, kind, size): (String, String, i32) = sqlx::query_as(
+        "SELECT file_name, media_type, size_bytes FROM document_attachment WHERE document_id = $1",
+    )
+    .bind(doc)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(
+        (name.as_str(), kind.as_str(), size),
+        (
+            "koulun muistio.txt",
+            "text/plain",
+            "Eetu on ollut koulussa joka päivä.".len() as i32
+        )
+    );
+    let page = get_as(addr, &cookie, &format!("/documents/{doc}")).await;
+    assert!(
+        page.body.contains("koulun muistio.txt"),
+        "listed on the page"
+    );
+    // Only the draft's author attaches.
+    let (outi, outi_token) = common::page_session(addr, "outi.sijainen").await;
+    let r = send(
+        outi,
+        upload_body(Some(&outi_token), "x.txt", "text/plain", "x"),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(count().await, 1);
+}
+
 /// A value that passes a field of its type, as typed.
 fn sample(f: &kirjo_domain::forms::Field) -> serde_json::Value {
     use kirjo_domain::forms::Type;

@@ -1250,6 +1250,18 @@ impl FileProblem {
     }
 }
 
+/// The allowed type a file name's extension stands for, if any.
+pub fn media_type_of(file_name: &str) -> Option<&'static str> {
+    let ext = file_name.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "txt" => "text/plain",
+        _ => return None,
+    })
+}
+
 /// Checks a file against the allowlist: its size, its type, and that its
 /// first bytes are that type's (UTF-8 for plain text).
 pub fn check_file(name: &str, media_type: &str, bytes: &[u8]) -> Result<(), FileProblem> {

@@ -385,6 +385,17 @@ prohibition-record = Record the prohibition
 prohibition-incomplete = Give the date, the decision and the grounds.
 doc-files = Attachments
 doc-checksum = checksum
+file-add = Add an attachment
+file-choose = File
+file-hint = PDF, JPEG, PNG or a text file, at most 10 MB. The attachment is saved in the draft and locked with it when the document is completed.
+file-send = Attach the file
+file-none = Choose a file to attach.
+file-empty = The file is empty.
+file-too-large = The file is larger than 10 MB.
+file-type = This type of file cannot be attached. Allowed: PDF, JPEG, PNG and text files.
+file-mismatch = The file's content does not match its type ({ $type }). Save the file again in the right format.
+file-name = The file name is missing or too long (at most 200 characters).
+file-broken = The form could not be read. Please try again.
 
 # Form kinds of documents
 doc-new = New document: { $kind }

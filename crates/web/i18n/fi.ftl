@@ -385,6 +385,17 @@ prohibition-record = Kirjaa kielto
 prohibition-incomplete = Anna päivämäärä, ratkaisu ja perustelut.
 doc-files = Liitteet
 doc-checksum = tarkiste
+file-add = Lisää liite
+file-choose = Tiedosto
+file-hint = PDF, JPEG, PNG tai tekstitiedosto, enintään 10 Mt. Liite tallentuu luonnokseen ja lukitaan sen mukana, kun asiakirja valmistuu.
+file-send = Liitä tiedosto
+file-none = Valitse liitettävä tiedosto.
+file-empty = Tiedosto on tyhjä.
+file-too-large = Tiedosto on suurempi kuin 10 Mt.
+file-type = Tätä tiedostotyyppiä ei voi liittää. Sallitut: PDF, JPEG, PNG ja tekstitiedosto.
+file-mismatch = Tiedoston sisältö ei vastaa sen tyyppiä ({ $type }). Tallenna tiedosto uudelleen oikeassa muodossa.
+file-name = Tiedoston nimi puuttuu tai on liian pitkä (enintään 200 merkkiä).
+file-broken = Lomaketta ei voitu lukea. Yritä uudelleen.
 
 # Form kinds of documents
 doc-new = Uusi asiakirja: { $kind }

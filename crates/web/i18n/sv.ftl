@@ -385,6 +385,17 @@ prohibition-record = Registrera förbudet
 prohibition-incomplete = Ange datum, avgörande och motivering.
 doc-files = Bilagor
 doc-checksum = kontrollsumma
+file-add = Lägg till bilaga
+file-choose = Fil
+file-hint = PDF, JPEG, PNG eller textfil, högst 10 MB. Bilagan sparas i utkastet och låses med det när handlingen blir färdig.
+file-send = Bifoga filen
+file-none = Välj en fil att bifoga.
+file-empty = Filen är tom.
+file-too-large = Filen är större än 10 MB.
+file-type = Den här filtypen kan inte bifogas. Tillåtna: PDF, JPEG, PNG och textfil.
+file-mismatch = Filens innehåll motsvarar inte dess typ ({ $type }). Spara filen på nytt i rätt format.
+file-name = Filnamnet saknas eller är för långt (högst 200 tecken).
+file-broken = Formuläret kunde inte läsas. Försök igen.
 
 # Form kinds of documents
 doc-new = Ny handling: { $kind }

@@ -4,19 +4,22 @@
 
 #![allow(clippy::result_large_err)]
 
+use crate::auth::SignedIn;
 use crate::documents::check;
 use crate::pages::{helsinki_time, lang_index, names, page_id, see_other, Ctx, PageResult, Shell};
 use crate::people::FieldError;
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, UploadTooLarge};
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use axum::Extension;
 use axum::Form;
 use kirjo_access::Actor;
 use kirjo_domain::document::{Content, NarrativeEntry, Notification, NotificationInput};
 use kirjo_domain::forms::PartyInput;
-use kirjo_store::documents::{self, DraftStep};
+use kirjo_store::documents::{self, DraftStep, FileProblem};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -244,7 +247,7 @@ impl DocForm {
         if let Some(spec) = self.spec() {
             let (values, parties) = self.form_inputs();
             return spec
-                .check(&values, &parties, chrono::Utc::now().date_naive())
+                .check(&values, &parties, kirjo_domain::calendar::helsinki_today())
                 .map(Content::Form)
                 .map_err(|errors| {
                     errors
@@ -480,7 +483,7 @@ pub async fn new_get(
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (_, actor) = ctx.user(&state).await?;
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = kirjo_domain::calendar::helsinki_today().to_string();
     let form = if let Some(spec) = k.kind.as_deref().and_then(kirjo_domain::forms::spec) {
         DocForm {
             kind: spec.kind.to_owned(),
@@ -617,6 +620,8 @@ pub struct DocumentPage {
     pub edit: Option<FormPage>,
     /// Attached files: id, name, size in KiB, SHA-256.
     pub files: Vec<(i64, String, String, String)>,
+    /// Why the file just sent was not attached.
+    pub upload_error: Option<String>,
 }
 
 fn notification_view(ctx: &Ctx, n: &Notification) -> NotificationView {
@@ -682,7 +687,7 @@ fn notification_view(ctx: &Ctx, n: &Notification) -> NotificationView {
         content: n.content.clone(),
         start_due: date(deadlines.assessment_start_due),
         completion_due: date(deadlines.assessment_completion_due),
-        late: n.decision_late(chrono::Utc::now().date_naive()),
+        late: n.decision_late(kirjo_domain::calendar::helsinki_today()),
     }
 }
 
@@ -703,20 +708,33 @@ async fn client_of(state: &AppState, ctx: &Ctx, id: i64) -> Result<i64, Response
 pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
-    let client = client_of(&state, &ctx, id).await?;
+    show(&state, &ctx, &me, &actor, id, None).await
+}
+
+/// The document's page; with `upload_error`, answered 422 with the error
+/// next to the file field.
+async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    me: &SignedIn,
+    actor: &Actor,
+    id: i64,
+    upload_error: Option<String>,
+) -> PageResult {
+    let client = client_of(state, ctx, id).await?;
     let Some(h) = documents::read(&state.db, &me.caller, &state.gate, client, id, None)
         .await
-        .map_err(|e| ctx.gate_error(e, &actor))?
+        .map_err(|e| ctx.gate_error(e, actor))?
     else {
         return Err(ctx.error(
             StatusCode::NOT_FOUND,
             ctx.tr.t("error-not-found-text"),
-            Some(&actor),
+            Some(actor),
         ));
     };
     let d = &h.document;
     let content = Content::from_json(&d.kind, d.content.clone());
-    let names = names(&state).await;
+    let names = names(state).await;
     let li = lang_index(ctx.tr.lang);
     let t = &ctx.tr;
     let meta = vec![
@@ -740,8 +758,8 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
     let mine_draft = d.state == "draft" && d.author_id == me.caller.user_id;
     let edit = match (&content, mine_draft) {
         (Some(c), true) => Some(form_page(
-            &ctx,
-            &actor,
+            ctx,
+            actor,
             Place {
                 heading: ctx.tr.t("narrative-edit"),
                 action: format!("/documents/{id}/edit"),
@@ -799,14 +817,18 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
             String::new(),
             String::new(),
             None,
-            Some(notification_view(&ctx, n)),
+            Some(notification_view(ctx, n)),
         ),
         Some(Content::Form(_)) | None => Default::default(),
     };
     Ok(ctx.render(
-        StatusCode::OK,
+        if upload_error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
         &DocumentPage {
-            shell: ctx.shell(d.name.clone(), Some(&actor)),
+            shell: ctx.shell(d.name.clone(), Some(actor)),
             id,
             client_id: d.client_id,
             name: d.name.clone(),
@@ -823,6 +845,7 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
             superseded_note: d.superseded,
             versions,
             edit,
+            upload_error,
             files: h
                 .attachments
                 .iter()
@@ -837,6 +860,82 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
                 .collect(),
         },
     ))
+}
+
+/// `POST /documents/{id}/attachments`: attach a file to the user's draft,
+/// sent as `multipart/form-data` (the CSRF check has read its token). A
+/// file that is not allowed leaves the page as it was, with the reason
+/// next to the file field.
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    too_large: Option<Extension<UploadTooLarge>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> PageResult {
+    let id = page_id(&ctx, &id)?;
+    let (me, actor) = ctx.user(&state).await?;
+    let file = match too_large {
+        Some(_) => Err(ctx.tr.t("file-too-large")),
+        None => uploaded_file(&ctx, &headers, &body),
+    };
+    let (name, media_type, bytes) = match file {
+        Ok(f) => f,
+        Err(message) => return show(&state, &ctx, &me, &actor, id, Some(message)).await,
+    };
+    let client = client_of(&state, &ctx, id).await?;
+    documents::add_attachment(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        client,
+        id,
+        &name,
+        &media_type,
+        bytes,
+    )
+    .await
+    .map_err(|e| ctx.gate_error(e, &actor))?;
+    Ok(see_other(&format!("/documents/{id}#files")))
+}
+
+/// The file of an upload form, checked against the allowlist: its name,
+/// type and bytes, or the page's message on why it cannot be attached.
+/// The type is the one the browser gives; for a file it cannot name, the
+/// name's extension.
+fn uploaded_file<'a>(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    body: &'a [u8],
+) -> Result<(String, String, &'a [u8]), String> {
+    let boundary = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::multipart::boundary)
+        .ok_or_else(|| ctx.tr.t("file-broken"))?;
+    let parts = crate::multipart::parts(body, &boundary).map_err(|_| ctx.tr.t("file-broken"))?;
+    let Some(part) = parts
+        .into_iter()
+        .find(|p| p.name == "file" && p.file_name.as_deref().is_some_and(|n| !n.is_empty()))
+    else {
+        return Err(ctx.tr.t("file-none"));
+    };
+    let name = part.file_name.unwrap_or_default();
+    let media_type = match part.media_type.as_deref() {
+        Some(t) if t != "application/octet-stream" && !t.is_empty() => t.to_owned(),
+        _ => documents::media_type_of(&name)
+            .unwrap_or("application/octet-stream")
+            .to_owned(),
+    };
+    documents::check_file(&name, &media_type, part.bytes).map_err(|p| match p {
+        FileProblem::Empty => ctx.tr.t("file-empty"),
+        FileProblem::TooLarge => ctx.tr.t("file-too-large"),
+        FileProblem::TypeNotAllowed => ctx.tr.t("file-type"),
+        FileProblem::ContentMismatch => ctx.tr.t1("file-mismatch", "type", &media_type),
+        FileProblem::Name => ctx.tr.t("file-name"),
+    })?;
+    Ok((name.trim().to_owned(), media_type, part.bytes))
 }
 
 /// `POST /documents/{id}/edit`: save the draft.

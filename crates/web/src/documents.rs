@@ -98,7 +98,7 @@ impl DocumentBody {
             }
         }
         let parties = self.parties.clone().unwrap_or_default();
-        let checked = spec.check(&values, &parties, chrono::Utc::now().date_naive());
+        let checked = spec.check(&values, &parties, kirjo_domain::calendar::helsinki_today());
         match checked {
             Ok(form) if errors.is_empty() => Ok(Content::Form(form)),
             Ok(_) => Err(errors),
@@ -128,7 +128,7 @@ pub fn check_notification(
     prefix: &str,
 ) -> Result<kirjo_domain::document::Notification, Vec<crate::people::FieldError>> {
     input
-        .check(chrono::Utc::now().date_naive())
+        .check(kirjo_domain::calendar::helsinki_today())
         .map_err(|errors| {
             errors
                 .into_iter()
@@ -148,7 +148,7 @@ pub fn check(
     agreed: Option<&str>,
     lang: Lang,
 ) -> Result<Narrative, Vec<crate::people::FieldError>> {
-    let today = chrono::Utc::now().date_naive();
+    let today = kirjo_domain::calendar::helsinki_today();
     kirjo_domain::document::narrative(entry, date, text, agreed, today).map_err(|errors| {
         errors
             .into_iter()

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod log_pages;
 pub mod metrics;
 pub mod mfa;
+pub mod multipart;
 pub mod openapi;
 pub mod pages;
 pub mod passwords;
@@ -383,6 +384,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/attachments/{id}", get(documents::read_attachment))
         .route("/attachments/{id}", get(document_pages::attachment))
+        .route(
+            "/documents/{id}/attachments",
+            post(document_pages::upload).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route("/api/documents/{id}/export", get(documents::export))
         .route(
             "/api/clients/{id}/client-document/export",
@@ -470,26 +475,96 @@ async fn csrf_guard(request: Request, next: Next) -> Response {
         }
         return next.run(request).await;
     }
-    // A page's form: read it (small), check the token, pass it on.
-    if !content_type.starts_with("application/x-www-form-urlencoded") {
+    // A page's form: read it, check the token, pass it on. A form with a
+    // file may be as large as a file may be; any other form is small.
+    let boundary = multipart::boundary(&content_type);
+    if boundary.is_none() && !content_type.starts_with("application/x-www-form-urlencoded") {
         return refuse("not a form");
     }
     let cookie = pages::cookie_value(request.headers(), pages::CSRF_COOKIE);
-    let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 256 * 1024).await else {
-        return ApiError {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            message: "form too large".to_owned(),
-        }
-        .into_response();
+    let (mut parts, body) = request.into_parts();
+    let limit = if boundary.is_some() {
+        UPLOAD_LIMIT
+    } else {
+        256 * 1024
     };
-    let token = form_urlencoded_value(&bytes, "csrf");
+    let bytes = match read_body(body, limit).await {
+        Ok(b) => b,
+        Err(BodyProblem::Broken) => {
+            return ApiError::bad_request("the request body could not be read").into_response()
+        }
+        Err(BodyProblem::TooLarge) if boundary.is_some() => {
+            // The page says so next to the file field; nothing is stored,
+            // so the token need not be read.
+            parts.extensions.insert(UploadTooLarge);
+            return next
+                .run(Request::from_parts(parts, axum::body::Body::empty()))
+                .await;
+        }
+        Err(BodyProblem::TooLarge) => {
+            return ApiError {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                message: "form too large".to_owned(),
+            }
+            .into_response()
+        }
+    };
+    let token = match &boundary {
+        Some(b) => multipart::parts(&bytes, b).ok().and_then(|ps| {
+            ps.into_iter()
+                .find(|p| p.name == "csrf" && p.file_name.is_none())
+                .and_then(|p| String::from_utf8(p.bytes.to_vec()).ok())
+        }),
+        None => form_urlencoded_value(&bytes, "csrf"),
+    };
     match (cookie, token) {
         (Some(c), Some(t)) if !c.is_empty() && same_bytes(c.as_bytes(), t.as_bytes()) => {}
         _ => return refuse("the form's token is missing or wrong: reload the page"),
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
         .await
+}
+
+/// The most a form with a file may carry: the largest file and room for
+/// the form's other fields.
+pub const UPLOAD_LIMIT: usize = kirjo_store::documents::ATTACHMENT_MAX_BYTES + 64 * 1024;
+
+/// Set on a form with a file that was larger than [`UPLOAD_LIMIT`]; its
+/// body is then empty.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadTooLarge;
+
+enum BodyProblem {
+    TooLarge,
+    Broken,
+}
+
+/// Reads a body of at most `limit` bytes. A larger one is read to its end
+/// (up to 1 GiB) and thrown away, so that the browser, still sending,
+/// gets the answer rather than a broken connection.
+async fn read_body(body: axum::body::Body, limit: usize) -> Result<axum::body::Bytes, BodyProblem> {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut kept: Vec<u8> = Vec::new();
+    let mut seen: usize = 0;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| BodyProblem::Broken)?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len());
+        if seen > 1 << 30 {
+            return Err(BodyProblem::TooLarge);
+        }
+        if seen <= limit {
+            kept.extend_from_slice(&data);
+        }
+    }
+    if seen > limit {
+        Err(BodyProblem::TooLarge)
+    } else {
+        Ok(kept.into())
+    }
 }
 
 /// Compares in time that does not depend on where the bytes differ.

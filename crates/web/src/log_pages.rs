@@ -27,7 +27,7 @@ pub struct PeriodQuery {
 /// A period from dates typed in a form (the whole of the `to` day), by
 /// default the last two years as 703/2023 §11 gives.
 fn period(q: &PeriodQuery) -> Result<(NaiveDate, NaiveDate, DateTime<Utc>, DateTime<Utc>), ()> {
-    let today = Utc::now().date_naive();
+    let today = kirjo_domain::calendar::helsinki_today();
     let parse = |s: &Option<String>| -> Result<Option<NaiveDate>, ()> {
         match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(None),
@@ -297,7 +297,7 @@ pub async fn samples_section(
         .map(|r| (r.unit.clone(), names.of(&r.unit, li)))
         .collect();
     units.dedup();
-    let today = Utc::now().date_naive();
+    let today = kirjo_domain::calendar::helsinki_today();
     Ok(SamplesSection {
         lines: list
             .iter()

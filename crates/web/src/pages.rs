@@ -90,6 +90,11 @@ pub const PAGES: &[(&str, &str, Option<Action>)] = &[
     ),
     ("GET", "/documents/{id}", Some(Action::ViewDocument)),
     ("GET", "/attachments/{id}", Some(Action::ViewDocument)),
+    (
+        "POST",
+        "/documents/{id}/attachments",
+        Some(Action::WriteDocument),
+    ),
     ("POST", "/documents/{id}/edit", Some(Action::WriteDocument)),
     (
         "POST",
@@ -1662,15 +1667,14 @@ async fn client_card(
         }
     }
     let minor = p.birth_date
-        > chrono::Utc::now()
-            .date_naive()
+        > kirjo_domain::calendar::helsinki_today()
             .checked_sub_months(chrono::Months::new(18 * 12))
             .unwrap_or_default();
     let prohibition_lines = prohibitions
         .iter()
         .map(|m| ProhibitionLine {
             id: m.id,
-            in_force: m.in_force(chrono::Utc::now().date_naive()),
+            in_force: m.in_force(kirjo_domain::calendar::helsinki_today()),
             documents: m
                 .documents
                 .as_ref()
@@ -1963,22 +1967,9 @@ pub async fn data_protection(
 /// Finnish time for display: UTC+2, or +3 in summer (EU rules: from the
 /// last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC).
 pub fn helsinki_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    use chrono::{Datelike, TimeZone};
-    let last_sunday_1am = |month: u32| {
-        let first_of_next = chrono::NaiveDate::from_ymd_opt(t.year(), month + 1, 1);
-        first_of_next.and_then(|d| d.pred_opt()).and_then(|last| {
-            let back = i64::from(last.weekday().num_days_from_sunday());
-            (last - chrono::Duration::days(back))
-                .and_hms_opt(1, 0, 0)
-                .map(|n| chrono::Utc.from_utc_datetime(&n))
-        })
-    };
-    let summer = matches!(
-        (last_sunday_1am(3), last_sunday_1am(10)),
-        (Some(start), Some(end)) if t >= start && t < end
-    );
-    let local = t + chrono::Duration::hours(if summer { 3 } else { 2 });
-    local.format("%-d.%-m.%Y %H.%M").to_string()
+    kirjo_domain::calendar::helsinki(t)
+        .format("%-d.%-m.%Y %H.%M")
+        .to_string()
 }
 
 #[derive(Debug, Deserialize)]

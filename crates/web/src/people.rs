@@ -4,7 +4,7 @@
 //! Finnish). Bad input changes nothing.
 
 use axum::http::HeaderMap;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use kirjo_domain::contact::{Email, Lang, LanguageCode, MunicipalityCode, PhoneNumber};
 use kirjo_domain::hetu::PersonalIdentityCode;
 use kirjo_store::clients::{AddressInput, PersonInput};
@@ -242,7 +242,7 @@ pub fn validate(
                 c.rule("birth_date", Rule::BirthDateMismatch)
             }
             (None, None) if body.identity_code.is_none() => c.rule("birth_date", Rule::Required),
-            (None, Some(b)) if b > Utc::now().date_naive() => {
+            (None, Some(b)) if b > kirjo_domain::calendar::helsinki_today() => {
                 c.rule("birth_date", Rule::FutureDate)
             }
             _ => {}

@@ -493,7 +493,7 @@ pub async fn edit_get(
     });
     // The permanent address in force today (a move the population
     // register has told of in advance is not today's).
-    let today = chrono::Utc::now().date_naive();
+    let today = kirjo_domain::calendar::helsinki_today();
     let address = contact.addresses.iter().find(|a| {
         a.kind == "permanent"
             && a.valid_from.is_none_or(|f| f <= today)
