@@ -83,6 +83,17 @@ test('sign in with a password reaches the start page, and every page passes axe-
   assert.ok(await page.isVisible('#prohibition-heading'), 'a minor\'s card has the prohibition section');
   await axe(page, 'client card');
   const cardUrl = page.url();
+  // A minor's prohibition: the form, its errors at their fields, the list.
+  await page.click('main a[href$="/minor-prohibition"]');
+  await axe(page, 'prohibition form');
+  await page.fill('#prohibition_reason', 'Lapsen oma toive');
+  await page.click('label[for=scope-some]');
+  await Promise.all([page.waitForLoadState('load'), page.click('main form button[type=submit]')]);
+  assert.match(await page.textContent('[role=alert]'), /Merkitse ainakin yksi asiakirja/);
+  assert.equal(await page.inputValue('#prohibition_reason'), 'Lapsen oma toive');
+  assert.ok(await page.isChecked('#scope-some'));
+  await axe(page, 'prohibition form with errors');
+  await page.goto(cardUrl);
   await page.click('main a[href*="/guardian-answer"]');
   assert.match(await page.textContent('h1'), /Huoltajan tietopyyntö/);
   await axe(page, 'guardian answer');
@@ -439,6 +450,7 @@ test('axe-core checked every page', () => {
     'log extract', 'my clients', 'purpose search results',
     'documents', 'new entry with errors', 'draft', 'correction', 'document with history',
     'notification', 'new notification', 'new notification with errors', 'guardian answer',
+    'prohibition form', 'prohibition form with errors',
     'new decision', 'new decision with errors', 'decision draft', 'attachment refused',
     'draft with an attachment', 'timeline filtered by kind'];
   const missing = expected.filter((name) => !checked.has(name));

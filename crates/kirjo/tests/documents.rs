@@ -857,21 +857,85 @@ async fn the_client_card_records_a_minors_prohibition_and_the_guardian_page_hono
     let before = get_as(addr, &sari, &link).await;
     assert_eq!(before.status, 200);
     assert!(before.body.contains("voidaan antaa huoltajalle"));
-    let incomplete = post_form(
-        addr,
-        &format!("/clients/{ella}/minor-prohibition"),
-        &sari,
-        &format!("csrf={token}&made_on=2026-11-01&reason="),
-        &[],
+    let form_path = format!("/clients/{ella}/minor-prohibition");
+    assert!(card.body.contains(&format!(r#"href="{form_path}""#)));
+    // The form lists the child's documents to pick from, and reading the
+    // list is a logged use.
+    let form = get_as(addr, &sari, &form_path).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    let ella_docs: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, name FROM document WHERE client_id = $1 AND state = 'completed' ORDER BY id",
     )
+    .bind(ella)
+    .fetch_all(&db.owner)
+    .await
+    .unwrap();
+    assert!(!ella_docs.is_empty());
+    for (doc, _) in &ella_docs {
+        assert!(
+            form.body.contains(&format!(r#"name="doc-{doc}""#)),
+            "doc {doc} listed"
+        );
+    }
+    // Problems come back at their fields, with what was typed kept.
+    let post = |body: String| {
+        let (sari, form_path) = (sari.clone(), form_path.clone());
+        async move { post_form(addr, &form_path, &sari, &body, &[]).await }
+    };
+    let incomplete = post(format!(
+        "csrf={token}&made_on=2026-11-01&reason=Ellan+oma+toive&scope=some"
+    ))
     .await;
     assert_eq!(incomplete.status, 422);
+    assert!(
+        incomplete.body.contains("Ellan oma toive"),
+        "the reason is kept"
+    );
+    assert!(incomplete.body.contains(r##"href="#accepted-yes""##));
+    assert!(incomplete.body.contains("Merkitse ainakin yksi asiakirja"));
+    let future = post(format!(
+        "csrf={token}&made_on=2099-01-01&accepted=true&reason=x&scope=all"
+    ))
+    .await;
+    assert_eq!(future.status, 422);
+    assert!(future
+        .body
+        .contains("Päivämäärä ei voi olla tulevaisuudessa"));
+    let none: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM minor_prohibition WHERE person_id = $1")
+            .bind(ella)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    assert_eq!(none, 0, "nothing with problems is stored");
+    // One document ticked: the guardian's answer leaves out just that one.
+    let (first, first_name) = &ella_docs[0];
+    let limited = post(format!(
+        "csrf={token}&made_on=2026-11-01&accepted=true&reason=Vain+yksi&scope=some&doc-{first}=on"
+    ))
+    .await;
+    assert_eq!(limited.status, 303, "{}", limited.body);
+    let series: Option<Vec<i64>> =
+        sqlx::query_scalar("SELECT document_series FROM minor_prohibition WHERE person_id = $1")
+            .bind(ella)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    assert_eq!(series, Some(vec![*first]));
+    let partial = get_as(addr, &sari, &link).await;
+    assert!(
+        !partial.body.contains(&format!("/documents/{first}\"")),
+        "{first_name} withheld"
+    );
+    if let Some((second, _)) = ella_docs.get(1) {
+        assert!(partial.body.contains(&format!("/documents/{second}\"")));
+    }
     let r = post_form(
         addr,
         &format!("/clients/{ella}/minor-prohibition"),
         &sari,
         &format!(
-            "csrf={token}&made_on=2026-11-01&accepted=true&reason=Lapsen+toive%2C+hyv%C3%A4ksytty"
+            "csrf={token}&made_on=2026-11-01&accepted=true&reason=Lapsen+toive%2C+hyv%C3%A4ksytty&scope=all"
         ),
         &[],
     )

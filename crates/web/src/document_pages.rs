@@ -395,6 +395,21 @@ impl FormPage {
     pub fn error(&self, field: &str) -> Option<&String> {
         self.errors.get(field)
     }
+
+    /// The errors for the summary above the form: each with its field's
+    /// label where the field is one of a form kind's.
+    pub fn summary(&self) -> Vec<(String, String)> {
+        self.errors
+            .iter()
+            .map(|(field, message)| {
+                let text = match self.fields.iter().find(|f| &f.id == field) {
+                    Some(f) => format!("{}: {message}", f.label),
+                    None => message.clone(),
+                };
+                (field.clone(), text)
+            })
+            .collect()
+    }
 }
 
 /// Where a form is and what it holds.
@@ -1083,7 +1098,7 @@ pub async fn correct_post(
     Ok(see_other(&format!("/documents/{new}")))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct ProhibitionForm {
     #[serde(default)]
     pub made_on: String,
@@ -1091,10 +1106,208 @@ pub struct ProhibitionForm {
     pub accepted: String,
     #[serde(default)]
     pub reason: String,
-    /// The numbers of the documents it covers, separated by commas or
-    /// spaces; empty: all of them.
+    /// `all` (the child's documents) or `some` (those ticked).
     #[serde(default)]
-    pub documents: String,
+    pub scope: String,
+    /// The documents ticked (`doc-<id>`), and the form's token.
+    #[serde(flatten)]
+    pub rest: BTreeMap<String, String>,
+}
+
+/// A prohibition as the form gives it, checked.
+struct NewProhibition {
+    made_on: chrono::NaiveDate,
+    accepted: bool,
+    reason: String,
+    documents: Option<Vec<i64>>,
+}
+
+impl ProhibitionForm {
+    fn ticked(&self) -> Vec<i64> {
+        self.rest
+            .keys()
+            .filter_map(|k| k.strip_prefix("doc-")?.parse().ok())
+            .collect()
+    }
+
+    /// The prohibition, or each problem by its field.
+    fn checked(
+        &self,
+        lang: kirjo_domain::contact::Lang,
+        today: chrono::NaiveDate,
+    ) -> Result<NewProhibition, Vec<(String, String)>> {
+        use kirjo_domain::forms::{say, BAD_DATE, CHOOSE, FUTURE_DATE, REQUIRED};
+        let mut errors = Vec::new();
+        let mut fail =
+            |field: &str, message: &str| errors.push((field.to_owned(), message.to_owned()));
+        let made_on = match self.made_on.trim() {
+            "" => {
+                fail("made_on", say(REQUIRED, lang));
+                None
+            }
+            typed => match chrono::NaiveDate::parse_from_str(typed, "%Y-%m-%d") {
+                Err(_) => {
+                    fail("made_on", say(BAD_DATE, lang));
+                    None
+                }
+                Ok(d) if d > today => {
+                    fail("made_on", say(FUTURE_DATE, lang));
+                    None
+                }
+                Ok(d) => Some(d),
+            },
+        };
+        let accepted = match self.accepted.as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => {
+                fail("accepted-yes", say(CHOOSE, lang));
+                None
+            }
+        };
+        let reason = self.reason.trim();
+        if reason.is_empty() {
+            fail("prohibition_reason", say(REQUIRED, lang));
+        }
+        let ticked = self.ticked();
+        let documents = match self.scope.as_str() {
+            "all" => Some(None),
+            "some" if !ticked.is_empty() => Some(Some(ticked)),
+            "some" => {
+                fail("documents", say(CHOOSE_DOCUMENTS, lang));
+                None
+            }
+            _ => {
+                fail("scope-all", say(CHOOSE, lang));
+                None
+            }
+        };
+        match (made_on, accepted, documents) {
+            (Some(made_on), Some(accepted), Some(documents)) if errors.is_empty() => {
+                Ok(NewProhibition {
+                    made_on,
+                    accepted,
+                    reason: reason.to_owned(),
+                    documents,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+const CHOOSE_DOCUMENTS: kirjo_domain::forms::Names = [
+    "Merkitse ainakin yksi asiakirja, tai valitse, että kielto koskee kaikkia.",
+    "Markera minst en handling, eller välj att förbudet gäller alla.",
+    "Tick at least one document, or choose that the prohibition covers all.",
+];
+
+/// A document that a prohibition may name.
+pub struct PickRow {
+    pub id: i64,
+    pub label: String,
+    pub ticked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "prohibition.html")]
+pub struct ProhibitionPage {
+    pub shell: Shell,
+    pub client_id: i64,
+    pub form: ProhibitionForm,
+    pub errors: Vec<(String, String)>,
+    /// The errors for the summary above the form, each with its field's
+    /// label.
+    pub summary: Vec<(String, String)>,
+    pub rows: Vec<PickRow>,
+}
+
+impl ProhibitionPage {
+    pub fn error(&self, field: &str) -> Option<&String> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m)
+    }
+}
+
+/// The prohibition form with the child's documents to pick from (those of
+/// the service areas where the user has the child, which is also all a
+/// prohibition may name): reading the list is a logged use.
+async fn prohibition_page(
+    state: &AppState,
+    ctx: &Ctx,
+    me: &SignedIn,
+    actor: &Actor,
+    id: i64,
+    form: ProhibitionForm,
+    errors: Vec<(String, String)>,
+) -> PageResult {
+    let lines = documents::timeline(&state.db, &me.caller, &state.gate, id, None, None)
+        .await
+        .map_err(|e| ctx.gate_error(e, actor))?;
+    let names = names(state).await;
+    let li = lang_index(ctx.tr.lang);
+    let ticked = form.ticked();
+    let rows = lines
+        .iter()
+        .map(|l| PickRow {
+            id: l.id,
+            label: format!(
+                "{}, {} ({}, {}{})",
+                l.name,
+                l.date.map_or_else(|| helsinki_time(l.created_at), date),
+                names.of(&l.service_area, li),
+                l.author_name,
+                if l.state == "draft" {
+                    format!(", {}", ctx.tr.t("doc-state-draft"))
+                } else {
+                    String::new()
+                }
+            ),
+            ticked: ticked.contains(&l.id),
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let summary = errors
+        .iter()
+        .map(|(field, message)| {
+            let label = match field.as_str() {
+                "made_on" => "prohibition-made-on",
+                "accepted-yes" => "prohibition-decision",
+                "prohibition_reason" => "prohibition-reason",
+                _ => "prohibition-scope",
+            };
+            (field.clone(), format!("{}: {message}", ctx.tr.t(label)))
+        })
+        .collect();
+    Ok(ctx.render(
+        status,
+        &ProhibitionPage {
+            shell: ctx.shell(ctx.tr.t("prohibition-title"), Some(actor)),
+            client_id: id,
+            form,
+            errors,
+            summary,
+            rows,
+        },
+    ))
+}
+
+/// `GET /clients/{id}/minor-prohibition`: the form to record one.
+pub async fn prohibition_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = page_id(&ctx, &id)?;
+    let (me, actor) = ctx.user(&state).await?;
+    let form = ProhibitionForm {
+        scope: "all".to_owned(),
+        ..Default::default()
+    };
+    prohibition_page(&state, &ctx, &me, &actor, id, form, Vec::new()).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -1144,7 +1357,8 @@ pub async fn end_prohibition(
     Ok(see_other(&format!("/clients/{id}?saved=1")))
 }
 
-/// `POST /clients/{id}/minor-prohibition`: record a minor's prohibition.
+/// `POST /clients/{id}/minor-prohibition`: record it; a form with
+/// problems comes back as it was typed, each problem at its field.
 pub async fn record_prohibition(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -1153,37 +1367,19 @@ pub async fn record_prohibition(
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
-    let made_on = chrono::NaiveDate::parse_from_str(f.made_on.trim(), "%Y-%m-%d").ok();
-    let accepted = match f.accepted.as_str() {
-        "true" => Some(true),
-        "false" => Some(false),
-        _ => None,
-    };
-    let documents: Result<Vec<i64>, _> = f
-        .documents
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|s| !s.is_empty())
-        .map(str::parse)
-        .collect();
-    let documents = documents.ok().map(|d| Some(d).filter(|d| !d.is_empty()));
-    let (Some(made_on), Some(accepted), false, Some(documents)) =
-        (made_on, accepted, f.reason.trim().is_empty(), documents)
-    else {
-        return Err(ctx.error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ctx.tr.t("prohibition-incomplete"),
-            Some(&actor),
-        ));
+    let p = match f.checked(ctx.tr.lang, kirjo_domain::calendar::helsinki_today()) {
+        Ok(p) => p,
+        Err(errors) => return prohibition_page(&state, &ctx, &me, &actor, id, f, errors).await,
     };
     kirjo_store::guardians::record_prohibition(
         &state.db,
         &me.caller,
         &state.gate,
         id,
-        made_on,
-        accepted,
-        f.reason.trim(),
-        documents.as_deref(),
+        p.made_on,
+        p.accepted,
+        &p.reason,
+        p.documents.as_deref(),
     )
     .await
     .map_err(|e| ctx.gate_error(e, &actor))?;

@@ -278,7 +278,7 @@ pub fn router(state: AppState) -> Router {
         .route("/clients/{id}/reveal", post(person_form::reveal))
         .route(
             "/clients/{id}/minor-prohibition",
-            post(document_pages::record_prohibition),
+            get(document_pages::prohibition_form).post(document_pages::record_prohibition),
         )
         .route(
             "/clients/{id}/minor-prohibition/{pid}/end",

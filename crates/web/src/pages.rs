@@ -67,6 +67,11 @@ pub const PAGES: &[(&str, &str, Option<Action>)] = &[
     ),
     ("GET", "/clients/{id}/log", Some(Action::ViewLogExtract)),
     (
+        "GET",
+        "/clients/{id}/minor-prohibition",
+        Some(Action::ViewDocument),
+    ),
+    (
         "POST",
         "/clients/{id}/minor-prohibition",
         Some(Action::WriteDocument),
