@@ -950,6 +950,61 @@ async fn the_client_card_records_a_minors_prohibition_and_the_guardian_page_hono
         after.body
     );
     assert!(!after.body.contains("/documents/"), "no document is listed");
+    // Ended from the card's form: problems come back as typed.
+    let pid: i64 = sqlx::query_scalar(
+        "SELECT id FROM minor_prohibition WHERE person_id = $1 AND document_series IS NULL",
+    )
+    .bind(ella)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    let end_path = format!("/clients/{ella}/minor-prohibition/{pid}/end");
+    let card = get_as(addr, &sari, &format!("/clients/{ella}")).await;
+    assert!(card.body.contains(&end_path));
+    let no_reason = post_form(
+        addr,
+        &end_path,
+        &sari,
+        &format!("csrf={token}&ended_on=2026-11-20&reason=+"),
+        &[],
+    )
+    .await;
+    assert_eq!(no_reason.status, 422);
+    assert!(
+        no_reason.body.contains(r#"value="2026-11-20""#),
+        "the date is kept"
+    );
+    assert!(no_reason.body.contains(r#"id="end_reason-error""#));
+    let too_early = post_form(
+        addr,
+        &end_path,
+        &sari,
+        &format!("csrf={token}&ended_on=2026-10-01&reason=Lapsi+peruutti"),
+        &[],
+    )
+    .await;
+    assert_eq!(too_early.status, 422);
+    assert!(
+        too_early.body.contains("Lapsi peruutti"),
+        "the reason is kept"
+    );
+    assert!(too_early.body.contains(r#"id="ended_on-error""#));
+    let ended = post_form(
+        addr,
+        &end_path,
+        &sari,
+        &format!("csrf={token}&ended_on=2026-11-20&reason=Lapsi+peruutti"),
+        &[],
+    )
+    .await;
+    assert_eq!(ended.status, 303, "{}", ended.body);
+    let on: Option<chrono::NaiveDate> =
+        sqlx::query_scalar("SELECT ended_on FROM minor_prohibition WHERE id = $1")
+            .bind(pid)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    assert_eq!(on.map(|d| d.to_string()).as_deref(), Some("2026-11-20"));
 }
 
 fn b64(bytes: &[u8]) -> String {

@@ -422,5 +422,4 @@ prohibition-documents-help = The list holds the child's documents of the service
 prohibition-end = End the prohibition
 prohibition-ended-on = The prohibition ends on
 prohibition-end-reason = Why it ends
-prohibition-end-incomplete = Give the day from which the prohibition no longer holds, and why.
 prohibition-end-conflict = The child has no such prohibition in force before that day.

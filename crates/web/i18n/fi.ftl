@@ -422,5 +422,4 @@ prohibition-documents-help = Luettelossa ovat lapsen asiakirjat niiltä palvelua
 prohibition-end = Päätä kielto
 prohibition-ended-on = Kielto päättyy
 prohibition-end-reason = Päättymisen syy
-prohibition-end-incomplete = Anna päivä, josta alkaen kielto ei ole voimassa, ja syy.
 prohibition-end-conflict = Lapsella ei ole tällaista voimassa olevaa kieltoa ennen tuota päivää.

@@ -422,5 +422,4 @@ prohibition-documents-help = I listan finns barnets handlingar inom de serviceom
 prohibition-end = Avsluta förbudet
 prohibition-ended-on = Förbudet upphör
 prohibition-end-reason = Orsak till att det upphör
-prohibition-end-incomplete = Ange dagen från vilken förbudet inte gäller och orsaken.
 prohibition-end-conflict = Barnet har inget sådant gällande förbud före den dagen.

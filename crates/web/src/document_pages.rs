@@ -1318,43 +1318,79 @@ pub struct EndProhibitionForm {
     pub reason: String,
 }
 
-/// `POST /clients/{id}/minor-prohibition/{pid}/end`: the prohibition ends.
+#[derive(Template)]
+#[template(path = "prohibition_end.html")]
+pub struct EndProhibitionPage {
+    pub shell: Shell,
+    pub client_id: i64,
+    pub prohibition_id: i64,
+    pub form: EndProhibitionForm,
+    pub errors: Vec<(String, String)>,
+}
+
+impl EndProhibitionPage {
+    pub fn error(&self, field: &str) -> Option<&String> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m)
+    }
+}
+
+/// `POST /clients/{id}/minor-prohibition/{pid}/end` (from the card): end a
+/// prohibition in force from a day, with the reason. A form with problems
+/// comes back on a page of its own, as typed, each problem at its field.
 pub async fn end_prohibition(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, pid)): Path<(String, String)>,
     Form(f): Form<EndProhibitionForm>,
 ) -> PageResult {
+    use kirjo_domain::forms::{say, BAD_DATE, REQUIRED};
     let id = page_id(&ctx, &id)?;
     let pid = page_id(&ctx, &pid)?;
     let (me, actor) = ctx.user(&state).await?;
-    let ended_on = chrono::NaiveDate::parse_from_str(f.ended_on.trim(), "%Y-%m-%d").ok();
-    let (Some(ended_on), false) = (ended_on, f.reason.trim().is_empty()) else {
-        return Err(ctx.error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ctx.tr.t("prohibition-end-incomplete"),
-            Some(&actor),
-        ));
+    let lang = ctx.tr.lang;
+    let mut errors = Vec::new();
+    let ended_on = match f.ended_on.trim() {
+        "" => {
+            errors.push(("ended_on".to_owned(), say(REQUIRED, lang).to_owned()));
+            None
+        }
+        typed => chrono::NaiveDate::parse_from_str(typed, "%Y-%m-%d")
+            .map_err(|_| errors.push(("ended_on".to_owned(), say(BAD_DATE, lang).to_owned())))
+            .ok(),
     };
-    let ended = kirjo_store::guardians::end_prohibition(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        id,
-        pid,
-        ended_on,
-        f.reason.trim(),
-    )
-    .await
-    .map_err(|e| ctx.gate_error(e, &actor))?;
-    if !ended {
-        return Err(ctx.error(
-            StatusCode::CONFLICT,
-            ctx.tr.t("prohibition-end-conflict"),
-            Some(&actor),
-        ));
+    if f.reason.trim().is_empty() {
+        errors.push(("end_reason".to_owned(), say(REQUIRED, lang).to_owned()));
     }
-    Ok(see_other(&format!("/clients/{id}?saved=1")))
+    let ended = match ended_on {
+        Some(on) if errors.is_empty() => kirjo_store::guardians::end_prohibition(
+            &state.db,
+            &me.caller,
+            &state.gate,
+            id,
+            pid,
+            on,
+            f.reason.trim(),
+        )
+        .await
+        .map_err(|e| ctx.gate_error(e, &actor))?,
+        _ => false,
+    };
+    if ended {
+        return Ok(see_other(&format!("/clients/{id}?saved=1")));
+    }
+    if errors.is_empty() {
+        errors.push(("ended_on".to_owned(), ctx.tr.t("prohibition-end-conflict")));
+    }
+    Ok(ctx.render(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &EndProhibitionPage {
+            shell: ctx.shell(ctx.tr.t("prohibition-end"), Some(&actor)),
+            client_id: id,
+            prohibition_id: pid,
+            form: f,
+            errors,
+        },
+    ))
 }
 
 /// `POST /clients/{id}/minor-prohibition`: record it; a form with
