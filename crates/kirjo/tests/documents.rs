@@ -1210,6 +1210,23 @@ async fn files_are_attached_from_the_page_with_the_form_token_and_explained_when
     )
     .await;
     assert_eq!(r.status, 403, "{}", r.body);
+    // Only the upload form is multipart: no other form takes a large body.
+    let other = http_with(
+        addr,
+        "POST",
+        &format!("/documents/{doc}/edit"),
+        &[
+            ("cookie", cookie.as_str()),
+            (
+                "content-type",
+                "multipart/form-data; boundary=KirjoTestRaja",
+            ),
+        ],
+        Some(&upload_body(Some(&token), "muistio.txt", "text/plain", "x")),
+    )
+    .await;
+    assert_eq!(other.status, 403, "{}", other.body);
+    assert!(other.body.contains("not a form"), "{}", other.body);
     // What is refused comes back as the page, the reason next to the field.
     let big = "a".repeat(10 * 1024 * 1024 + 100 * 1024);
     for (body, says) in [

@@ -475,9 +475,11 @@ async fn csrf_guard(request: Request, next: Next) -> Response {
         }
         return next.run(request).await;
     }
-    // A page's form: read it, check the token, pass it on. A form with a
-    // file may be as large as a file may be; any other form is small.
-    let boundary = multipart::boundary(&content_type);
+    // A page's form: read it, check the token, pass it on. Only the form
+    // that attaches a file is multipart, and it may be as large as a file
+    // may be; any other form is small.
+    let boundary = multipart::boundary(&content_type)
+        .filter(|_| request.uri().path().ends_with("/attachments"));
     if boundary.is_none() && !content_type.starts_with("application/x-www-form-urlencoded") {
         return refuse("not a form");
     }
