@@ -1326,6 +1326,7 @@ pub struct EndProhibitionPage {
     pub prohibition_id: i64,
     pub form: EndProhibitionForm,
     pub errors: Vec<(String, String)>,
+    pub summary: Vec<(String, String)>,
 }
 
 impl EndProhibitionPage {
@@ -1388,6 +1389,17 @@ pub async fn end_prohibition(
             client_id: id,
             prohibition_id: pid,
             form: f,
+            summary: errors
+                .iter()
+                .map(|(field, message)| {
+                    let label = if field == "ended_on" {
+                        "prohibition-ended-on"
+                    } else {
+                        "prohibition-end-reason"
+                    };
+                    (field.clone(), format!("{}: {message}", ctx.tr.t(label)))
+                })
+                .collect(),
             errors,
         },
     ))
