@@ -1131,6 +1131,31 @@ async fn files_are_attached_to_drafts_checked_by_type_and_read_as_a_logged_use()
         .execute(&db.owner)
         .await;
     assert!(changed.is_err());
+    // A correction keeps the files of the version it corrects.
+    let v2 = post_json(
+        addr,
+        &sari,
+        &format!("/api/documents/{doc}/corrections"),
+        r#"{"entry":"daily_life","date":"2026-11-18","text":"Liitteenä koulun lausunto (5. lk).","reason":"Luokka puuttui."}"#,
+    )
+    .await;
+    assert_eq!(v2.status, 201, "{}", v2.body);
+    let v2 = json(&v2.body)["id"].as_i64().unwrap();
+    let corrected = json(
+        &get_as(addr, &sari, &format!("/api/documents/{v2}"))
+            .await
+            .body,
+    );
+    assert_eq!(corrected["attachments"][0]["id"].as_i64(), Some(file));
+    assert_eq!(
+        corrected["attachments"][0]["document_id"].as_i64(),
+        Some(doc)
+    );
+    let page = get_as(addr, &outi, &format!("/documents/{v2}")).await;
+    assert!(
+        page.body.contains(&format!("/attachments/{file}")),
+        "listed on the new version's page"
+    );
     // Adult services read no child-welfare files.
     let pekka = sign_in(addr, "pekka.sosiaaliohjaaja").await;
     assert_eq!(

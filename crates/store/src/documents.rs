@@ -1356,15 +1356,22 @@ pub async fn add_attachment(
     Ok(g.finish(Pending::new(id)).await?)
 }
 
-/// The files of a document (descriptions only).
+/// The files of a document (descriptions only): its own and those of the
+/// versions it corrects, which a correction keeps (each names the version
+/// it was added to).
 pub async fn attachments_of(
     conn: &mut sqlx::PgConnection,
     document_id: i64,
 ) -> Result<Vec<Attachment>, sqlx::Error> {
     sqlx::query(&format!(
         "SELECT {ATTACHMENT_COLUMNS}
-         FROM document_attachment a JOIN staff_user u ON u.id = a.added_by
-         WHERE a.document_id = $1 ORDER BY a.id"
+         FROM document_attachment a
+         JOIN staff_user u ON u.id = a.added_by
+         JOIN document d ON d.id = a.document_id
+         JOIN document this ON this.id = $1
+         WHERE coalesce(d.series_id, d.id) = coalesce(this.series_id, this.id)
+           AND d.version <= this.version
+         ORDER BY a.id"
     ))
     .bind(document_id)
     .fetch_all(conn)

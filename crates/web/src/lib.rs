@@ -490,7 +490,13 @@ async fn csrf_guard(request: Request, next: Next) -> Response {
     } else {
         256 * 1024
     };
-    let bytes = match read_body(body, limit).await {
+    let announced = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let bytes = match read_body(body, limit, announced).await {
         Ok(b) => b,
         Err(BodyProblem::Broken) => {
             return ApiError::bad_request("the request body could not be read").into_response()
@@ -544,10 +550,16 @@ enum BodyProblem {
 /// Reads a body of at most `limit` bytes. A larger one is read to its end
 /// (up to 1 GiB) and thrown away, so that the browser, still sending,
 /// gets the answer rather than a broken connection.
-async fn read_body(body: axum::body::Body, limit: usize) -> Result<axum::body::Bytes, BodyProblem> {
+/// `announced`: the length the request gave, room for which is taken at
+/// once (up to `limit`) rather than grown into.
+async fn read_body(
+    body: axum::body::Body,
+    limit: usize,
+    announced: usize,
+) -> Result<axum::body::Bytes, BodyProblem> {
     use http_body_util::BodyExt;
     let mut body = body;
-    let mut kept: Vec<u8> = Vec::new();
+    let mut kept: Vec<u8> = Vec::with_capacity(announced.min(limit));
     let mut seen: usize = 0;
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|_| BodyProblem::Broken)?;
