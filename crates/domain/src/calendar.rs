@@ -369,6 +369,18 @@ pub fn helsinki(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
     (t + chrono::Duration::hours(if summer { 3 } else { 2 })).naive_utc()
 }
 
+/// The instant a Finnish day begins (midnight in Helsinki, which is never
+/// in the hour that summer time skips or repeats).
+pub fn helsinki_midnight(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    let local = day.and_time(chrono::NaiveTime::MIN);
+    let summer = (local - chrono::Duration::hours(3)).and_utc();
+    if helsinki(summer) == local {
+        summer
+    } else {
+        (local - chrono::Duration::hours(2)).and_utc()
+    }
+}
+
 /// Today in Finland. Dates that people type ("not in the future") and
 /// deadlines are Finnish dates: between midnight and 02.00 or 03.00 the UTC
 /// date is still yesterday's.

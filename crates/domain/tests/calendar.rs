@@ -458,3 +458,27 @@ fn finnish_local_time_follows_the_eu_summer_time_rule() {
     // New Year's Eve turns over two hours before UTC does.
     assert_eq!(local("2026-12-31T22:00:00Z"), "2027-01-01 00:00");
 }
+
+#[test]
+fn a_finnish_day_begins_at_midnight_in_helsinki() {
+    use kirjo_domain::calendar::{helsinki, helsinki_midnight};
+    let start = |y, m, d| helsinki_midnight(date(y, m, d)).to_rfc3339();
+    assert_eq!(start(2026, 11, 23), "2026-11-22T22:00:00+00:00");
+    assert_eq!(start(2026, 7, 1), "2026-06-30T21:00:00+00:00");
+    // The days summer time begins and ends.
+    assert_eq!(start(2027, 3, 28), "2027-03-27T22:00:00+00:00");
+    assert_eq!(start(2027, 3, 29), "2027-03-28T21:00:00+00:00");
+    assert_eq!(start(2027, 10, 31), "2027-10-30T21:00:00+00:00");
+    assert_eq!(start(2027, 11, 1), "2027-10-31T22:00:00+00:00");
+    for day in [
+        date(2026, 1, 1),
+        date(2026, 3, 29),
+        date(2026, 10, 25),
+        date(2040, 6, 30),
+    ] {
+        assert_eq!(
+            helsinki(helsinki_midnight(day)),
+            day.and_hms_opt(0, 0, 0).unwrap()
+        );
+    }
+}

@@ -893,6 +893,20 @@ async fn the_client_card_records_a_minors_prohibition_and_the_guardian_page_hono
     );
     assert!(incomplete.body.contains(r##"href="#accepted-yes""##));
     assert!(incomplete.body.contains("Merkitse ainakin yksi asiakirja"));
+    let broad = post(format!(
+        "csrf={token}&made_on=2026-11-01&accepted=true&reason=x&scope=all&doc-{}=on",
+        ella_docs[0].0
+    ))
+    .await;
+    assert_eq!(
+        broad.status, 422,
+        "ticks with \"all\" are not silently dropped"
+    );
+    assert!(broad.body.contains("mutta merkitsit asiakirjoja"));
+    assert!(
+        !form.body.contains(" checked"),
+        "the form chooses nothing for the worker"
+    );
     let future = post(format!(
         "csrf={token}&made_on=2099-01-01&accepted=true&reason=x&scope=all"
     ))
@@ -1235,6 +1249,29 @@ async fn files_are_attached_from_the_page_with_the_form_token_and_explained_when
     )
     .await;
     assert_eq!(r.status, 403, "{}", r.body);
+    let big = "a".repeat(10 * 1024 * 1024 + 100 * 1024);
+    let r = send(
+        cookie.clone(),
+        upload_body(None, "iso.txt", "text/plain", &big),
+    )
+    .await;
+    assert_eq!(r.status, 403, "too large and without the token: refused");
+    // Not signed in: sent to sign in before any of the body is read.
+    let anon = http_with(
+        addr,
+        "POST",
+        &format!("/documents/{doc}/attachments"),
+        &[(
+            "content-type",
+            "multipart/form-data; boundary=KirjoTestRaja",
+        )],
+        Some(&upload_body(Some(&token), "m.txt", "text/plain", "x")),
+    )
+    .await;
+    assert_eq!(anon.status, 303, "{}", anon.body);
+    assert!(anon
+        .header("location")
+        .is_some_and(|l| l.starts_with("/sign-in")));
     // Only the upload form is multipart: no other form takes a large body.
     let other = http_with(
         addr,
@@ -1253,7 +1290,6 @@ async fn files_are_attached_from_the_page_with_the_form_token_and_explained_when
     assert_eq!(other.status, 403, "{}", other.body);
     assert!(other.body.contains("not a form"), "{}", other.body);
     // What is refused comes back as the page, the reason next to the field.
-    let big = "a".repeat(10 * 1024 * 1024 + 100 * 1024);
     for (body, says) in [
         (
             upload_body(
@@ -1279,6 +1315,10 @@ async fn files_are_attached_from_the_page_with_the_form_token_and_explained_when
         (
             upload_body(Some(&token), "iso.txt", "text/plain", &big),
             "Tiedosto on suurempi kuin 10 Mt",
+        ),
+        (
+            upload_body(Some(&token), "rivi\u{7}vaihto.txt", "text/plain", "x"),
+            "Tiedoston nimi puuttuu",
         ),
     ] {
         let r = send(cookie.clone(), body).await;

@@ -1245,7 +1245,9 @@ impl FileProblem {
             Self::TooLarge => "the file is larger than 10 MiB",
             Self::TypeNotAllowed => "the type is not allowed (PDF, JPEG, PNG or plain text)",
             Self::ContentMismatch => "the file's content is not of the type given",
-            Self::Name => "the file name is missing, too long, or names a path",
+            Self::Name => {
+                "the file name is missing, too long, names a path, or has control characters"
+            }
         }
     }
 }
@@ -1266,7 +1268,11 @@ pub fn media_type_of(file_name: &str) -> Option<&'static str> {
 /// first bytes are that type's (UTF-8 for plain text).
 pub fn check_file(name: &str, media_type: &str, bytes: &[u8]) -> Result<(), FileProblem> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 || name.contains(['/', '\\']) {
+    if name.is_empty()
+        || name.chars().count() > 200
+        || name.contains(['/', '\\'])
+        || name.chars().any(char::is_control)
+    {
         return Err(FileProblem::Name);
     }
     if bytes.is_empty() {

@@ -393,7 +393,7 @@ file-empty = The file is empty.
 file-too-large = The file is larger than 10 MB.
 file-type = This type of file cannot be attached. Allowed: PDF, JPEG, PNG and text files.
 file-mismatch = The file's content does not match its type ({ $type }). Save the file again in the right format.
-file-name = The file name is missing or too long (at most 200 characters).
+file-name = The file name is missing, too long (over 200 characters), or has characters a name cannot have (/, \ or a control character). Rename the file.
 file-broken = The form could not be read. Please try again.
 
 # Form kinds of documents
@@ -418,7 +418,8 @@ prohibition-back = Back to the client's data
 prohibition-scope = Which documents the prohibition covers
 prohibition-scope-all = All of the child's documents
 prohibition-scope-some = Only the documents ticked below, with their corrections
-prohibition-documents-help = The list holds the child's documents of the service areas where the child is your client. The ticks count only when the prohibition covers the ticked documents.
+prohibition-documents = Documents to tick
+prohibition-documents-help = The list holds the child's documents of the service areas where the child is your client. If the prohibition covers only some of them, tick those; it covers their later corrections too.
 prohibition-end = End the prohibition
 prohibition-ended-on = The prohibition ends on
 prohibition-end-reason = Why it ends

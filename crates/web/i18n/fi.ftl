@@ -393,7 +393,7 @@ file-empty = Tiedosto on tyhjä.
 file-too-large = Tiedosto on suurempi kuin 10 Mt.
 file-type = Tätä tiedostotyyppiä ei voi liittää. Sallitut: PDF, JPEG, PNG ja tekstitiedosto.
 file-mismatch = Tiedoston sisältö ei vastaa sen tyyppiä ({ $type }). Tallenna tiedosto uudelleen oikeassa muodossa.
-file-name = Tiedoston nimi puuttuu tai on liian pitkä (enintään 200 merkkiä).
+file-name = Tiedoston nimi puuttuu, on liian pitkä (yli 200 merkkiä) tai sisältää merkkejä, joita nimessä ei voi olla (/, \ tai ohjausmerkki). Nimeä tiedosto uudelleen.
 file-broken = Lomaketta ei voitu lukea. Yritä uudelleen.
 
 # Form kinds of documents
@@ -418,7 +418,8 @@ prohibition-back = Takaisin asiakkaan tietoihin
 prohibition-scope = Mitä asiakirjoja kielto koskee
 prohibition-scope-all = Kaikkia lapsen asiakirjoja
 prohibition-scope-some = Vain alla merkittyjä asiakirjoja ja niiden korjauksia
-prohibition-documents-help = Luettelossa ovat lapsen asiakirjat niiltä palvelualoilta, joilla lapsi on asiakkaanasi. Merkinnät huomioidaan vain, jos kielto koskee merkittyjä asiakirjoja.
+prohibition-documents = Merkittävät asiakirjat
+prohibition-documents-help = Luettelossa ovat lapsen asiakirjat niiltä palvelualoilta, joilla lapsi on asiakkaanasi. Jos kielto koskee vain osaa asiakirjoista, merkitse ne; kielto koskee myös niiden myöhempiä korjauksia.
 prohibition-end = Päätä kielto
 prohibition-ended-on = Kielto päättyy
 prohibition-end-reason = Päättymisen syy

@@ -393,7 +393,7 @@ file-empty = Filen är tom.
 file-too-large = Filen är större än 10 MB.
 file-type = Den här filtypen kan inte bifogas. Tillåtna: PDF, JPEG, PNG och textfil.
 file-mismatch = Filens innehåll motsvarar inte dess typ ({ $type }). Spara filen på nytt i rätt format.
-file-name = Filnamnet saknas eller är för långt (högst 200 tecken).
+file-name = Filnamnet saknas, är för långt (över 200 tecken) eller innehåller tecken som inte kan finnas i ett namn (/, \ eller ett styrtecken). Byt namn på filen.
 file-broken = Formuläret kunde inte läsas. Försök igen.
 
 # Form kinds of documents
@@ -418,7 +418,8 @@ prohibition-back = Tillbaka till klientens uppgifter
 prohibition-scope = Vilka handlingar förbudet gäller
 prohibition-scope-all = Alla barnets handlingar
 prohibition-scope-some = Endast handlingarna som markerats nedan och deras rättelser
-prohibition-documents-help = I listan finns barnets handlingar inom de serviceområden där barnet är din klient. Markeringarna beaktas endast om förbudet gäller markerade handlingar.
+prohibition-documents = Handlingar att markera
+prohibition-documents-help = I listan finns barnets handlingar inom de serviceområden där barnet är din klient. Om förbudet bara gäller en del av handlingarna, markera dem; förbudet gäller också deras senare rättelser.
 prohibition-end = Avsluta förbudet
 prohibition-ended-on = Förbudet upphör
 prohibition-end-reason = Orsak till att det upphör

@@ -8,13 +8,11 @@ use crate::auth::SignedIn;
 use crate::documents::check;
 use crate::pages::{helsinki_time, lang_index, names, page_id, see_other, Ctx, PageResult, Shell};
 use crate::people::FieldError;
-use crate::{ApiError, AppState, UploadTooLarge};
+use crate::{ApiError, AppState, BodyProblem, UPLOAD_LIMIT};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::Extension;
 use axum::Form;
 use kirjo_access::Actor;
 use kirjo_domain::document::{Content, NarrativeEntry, Notification, NotificationInput};
@@ -639,6 +637,21 @@ pub struct DocumentPage {
     pub upload_error: Option<String>,
 }
 
+impl DocumentPage {
+    /// The summary above the page of a file that was not attached.
+    pub fn upload_summary(&self) -> Vec<(String, String)> {
+        self.upload_error
+            .iter()
+            .map(|e| {
+                (
+                    "file".to_owned(),
+                    format!("{}: {e}", self.shell.t.t("file-choose")),
+                )
+            })
+            .collect()
+    }
+}
+
 fn notification_view(ctx: &Ctx, n: &Notification) -> NotificationView {
     let t = &ctx.tr;
     let label = |prefix: &str, v: serde_json::Value| {
@@ -878,22 +891,52 @@ async fn show(
 }
 
 /// `POST /documents/{id}/attachments`: attach a file to the user's draft,
-/// sent as `multipart/form-data` (the CSRF check has read its token). A
-/// file that is not allowed leaves the page as it was, with the reason
-/// next to the file field.
+/// sent as `multipart/form-data`. The session is checked before any of the
+/// body is read, and the form's token (its first field) as the CSRF check
+/// checks every other form's. A file that is not allowed leaves the page as
+/// it was, with the reason next to the file field.
 pub async fn upload(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    too_large: Option<Extension<UploadTooLarge>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
-    let file = match too_large {
-        Some(_) => Err(ctx.tr.t("file-too-large")),
-        None => uploaded_file(&ctx, &headers, &body),
+    let read = tokio::time::timeout(
+        UPLOAD_TIME,
+        crate::read_body(body, UPLOAD_LIMIT, crate::content_length(&headers)),
+    )
+    .await;
+    let (bytes, too_large) = match read {
+        Ok(Ok(b)) => (b, false),
+        Ok(Err(BodyProblem::TooLarge(first))) => (first, true),
+        Ok(Err(BodyProblem::Broken)) | Err(_) => {
+            return Err(ctx.error(
+                StatusCode::BAD_REQUEST,
+                ctx.tr.t("file-broken"),
+                Some(&actor),
+            ))
+        }
+    };
+    let boundary = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::multipart::boundary)
+        .unwrap_or_default();
+    let leading = crate::multipart::leading_parts(&bytes, &boundary);
+    let token = leading
+        .iter()
+        .find(|p| p.name == "csrf" && p.file_name.is_none())
+        .and_then(|p| std::str::from_utf8(p.bytes).ok());
+    if !crate::form_token_ok(&headers, token) {
+        return Err(crate::csrf_refusal());
+    }
+    let file = if too_large {
+        Err(ctx.tr.t("file-too-large"))
+    } else {
+        uploaded_file(&ctx, &boundary, &bytes)
     };
     let (name, media_type, bytes) = match file {
         Ok(f) => f,
@@ -915,21 +958,20 @@ pub async fn upload(
     Ok(see_other(&format!("/documents/{id}#files")))
 }
 
+/// How long an upload may take to arrive: 10 MiB at 1 Mbit/s, and then
+/// some.
+const UPLOAD_TIME: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// The file of an upload form, checked against the allowlist: its name,
 /// type and bytes, or the page's message on why it cannot be attached.
 /// The type is the one the browser gives; for a file it cannot name, the
 /// name's extension.
 fn uploaded_file<'a>(
     ctx: &Ctx,
-    headers: &HeaderMap,
+    boundary: &str,
     body: &'a [u8],
 ) -> Result<(String, String, &'a [u8]), String> {
-    let boundary = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(crate::multipart::boundary)
-        .ok_or_else(|| ctx.tr.t("file-broken"))?;
-    let parts = crate::multipart::parts(body, &boundary).map_err(|_| ctx.tr.t("file-broken"))?;
+    let parts = crate::multipart::parts(body, boundary).map_err(|_| ctx.tr.t("file-broken"))?;
     let Some(part) = parts
         .into_iter()
         .find(|p| p.name == "file" && p.file_name.as_deref().is_some_and(|n| !n.is_empty()))
@@ -1171,6 +1213,10 @@ impl ProhibitionForm {
         }
         let ticked = self.ticked();
         let documents = match self.scope.as_str() {
+            "all" if !ticked.is_empty() => {
+                fail("documents", say(ALL_BUT_TICKED, lang));
+                None
+            }
             "all" => Some(None),
             "some" if !ticked.is_empty() => Some(Some(ticked)),
             "some" => {
@@ -1195,6 +1241,12 @@ impl ProhibitionForm {
         }
     }
 }
+
+const ALL_BUT_TICKED: kirjo_domain::forms::Names = [
+    "Valitsit, että kielto koskee kaikkia asiakirjoja, mutta merkitsit asiakirjoja. Valitse \"vain merkittyjä\" tai poista merkinnät.",
+    "Du valde att förbudet gäller alla handlingar men markerade handlingar. Välj \"endast markerade\" eller ta bort markeringarna.",
+    "You chose that the prohibition covers all documents, but ticked some. Choose \"only those ticked\" or clear the ticks.",
+];
 
 const CHOOSE_DOCUMENTS: kirjo_domain::forms::Names = [
     "Merkitse ainakin yksi asiakirja, tai valitse, että kielto koskee kaikkia.",
@@ -1303,11 +1355,16 @@ pub async fn prohibition_form(
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
-    let form = ProhibitionForm {
-        scope: "all".to_owned(),
-        ..Default::default()
-    };
-    prohibition_page(&state, &ctx, &me, &actor, id, form, Vec::new()).await
+    prohibition_page(
+        &state,
+        &ctx,
+        &me,
+        &actor,
+        id,
+        ProhibitionForm::default(),
+        Vec::new(),
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]

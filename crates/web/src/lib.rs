@@ -384,10 +384,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/attachments/{id}", get(documents::read_attachment))
         .route("/attachments/{id}", get(document_pages::attachment))
-        .route(
-            "/documents/{id}/attachments",
-            post(document_pages::upload).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
-        )
+        .route("/documents/{id}/attachments", post(document_pages::upload))
         .route("/api/documents/{id}/export", get(documents::export))
         .route(
             "/api/clients/{id}/client-document/export",
@@ -475,41 +472,24 @@ async fn csrf_guard(request: Request, next: Next) -> Response {
         }
         return next.run(request).await;
     }
-    // A page's form: read it, check the token, pass it on. Only the form
-    // that attaches a file is multipart, and it may be as large as a file
-    // may be; any other form is small.
-    let boundary = multipart::boundary(&content_type)
-        .filter(|_| request.uri().path().ends_with("/attachments"));
-    if boundary.is_none() && !content_type.starts_with("application/x-www-form-urlencoded") {
+    // The form that attaches a file is the one multipart form. The upload
+    // page reads its body, and checks its token with `form_token_ok`, only
+    // after it has found the session valid: nobody who is not signed in
+    // can make Kirjo hold a file-sized body.
+    if multipart::boundary(&content_type).is_some() && is_upload_path(request.uri().path()) {
+        return next.run(request).await;
+    }
+    // Any other page's form: read it (small), check the token, pass it on.
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return refuse("not a form");
     }
-    let cookie = pages::cookie_value(request.headers(), pages::CSRF_COOKIE);
-    let (mut parts, body) = request.into_parts();
-    let limit = if boundary.is_some() {
-        UPLOAD_LIMIT
-    } else {
-        256 * 1024
-    };
-    let announced = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(0);
-    let bytes = match read_body(body, limit, announced).await {
+    let (parts, body) = request.into_parts();
+    let bytes = match read_body(body, 256 * 1024, content_length(&parts.headers)).await {
         Ok(b) => b,
         Err(BodyProblem::Broken) => {
             return ApiError::bad_request("the request body could not be read").into_response()
         }
-        Err(BodyProblem::TooLarge) if boundary.is_some() => {
-            // The page says so next to the file field; nothing is stored,
-            // so the token need not be read.
-            parts.extensions.insert(UploadTooLarge);
-            return next
-                .run(Request::from_parts(parts, axum::body::Body::empty()))
-                .await;
-        }
-        Err(BodyProblem::TooLarge) => {
+        Err(BodyProblem::TooLarge(_)) => {
             return ApiError {
                 status: StatusCode::PAYLOAD_TOO_LARGE,
                 message: "form too large".to_owned(),
@@ -517,47 +497,74 @@ async fn csrf_guard(request: Request, next: Next) -> Response {
             .into_response()
         }
     };
-    let token = match &boundary {
-        Some(b) => multipart::parts(&bytes, b).ok().and_then(|ps| {
-            ps.into_iter()
-                .find(|p| p.name == "csrf" && p.file_name.is_none())
-                .and_then(|p| String::from_utf8(p.bytes.to_vec()).ok())
-        }),
-        None => form_urlencoded_value(&bytes, "csrf"),
-    };
-    match (cookie, token) {
-        (Some(c), Some(t)) if !c.is_empty() && same_bytes(c.as_bytes(), t.as_bytes()) => {}
-        _ => return refuse("the form's token is missing or wrong: reload the page"),
+    if !form_token_ok(
+        &parts.headers,
+        form_urlencoded_value(&bytes, "csrf").as_deref(),
+    ) {
+        return csrf_refusal();
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
         .await
+}
+
+/// `/documents/{id}/attachments`, the upload form's address.
+fn is_upload_path(path: &str) -> bool {
+    path.strip_prefix("/documents/")
+        .and_then(|rest| rest.strip_suffix("/attachments"))
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether a form's token equals the `kirjo_csrf` cookie.
+pub(crate) fn form_token_ok(headers: &axum::http::HeaderMap, token: Option<&str>) -> bool {
+    match (pages::cookie_value(headers, pages::CSRF_COOKIE), token) {
+        (Some(c), Some(t)) => !c.is_empty() && same_bytes(c.as_bytes(), t.as_bytes()),
+        _ => false,
+    }
+}
+
+/// The answer to a form whose token is missing or wrong.
+pub(crate) fn csrf_refusal() -> Response {
+    ApiError {
+        status: StatusCode::FORBIDDEN,
+        message:
+            "cross-site request refused: the form's token is missing or wrong: reload the page"
+                .to_owned(),
+    }
+    .into_response()
+}
+
+/// The length a request says its body has (0 when it does not say).
+pub(crate) fn content_length(headers: &axum::http::HeaderMap) -> usize {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0)
 }
 
 /// The most a form with a file may carry: the largest file and room for
 /// the form's other fields.
 pub const UPLOAD_LIMIT: usize = kirjo_store::documents::ATTACHMENT_MAX_BYTES + 64 * 1024;
 
-/// Set on a form with a file that was larger than [`UPLOAD_LIMIT`]; its
-/// body is then empty.
-#[derive(Debug, Clone, Copy)]
-pub struct UploadTooLarge;
-
-enum BodyProblem {
-    TooLarge,
+pub(crate) enum BodyProblem {
+    /// Larger than the limit: the first `limit` bytes.
+    TooLarge(axum::body::Bytes),
     Broken,
 }
 
-/// Reads a body of at most `limit` bytes. A larger one is read to its end
-/// (up to 1 GiB) and thrown away, so that the browser, still sending,
-/// gets the answer rather than a broken connection.
-/// `announced`: the length the request gave, room for which is taken at
-/// once (up to `limit`) rather than grown into.
-async fn read_body(
+/// Reads a body of at most `limit` bytes. Of a larger one the first `limit`
+/// bytes are kept and the rest, up to three times the limit more, is read
+/// and thrown away, so that a browser still sending a file a little too
+/// large gets the answer rather than a broken connection; beyond that the
+/// connection is dropped. `announced`: the length the request gave, room
+/// for which is taken at once (up to `limit`) rather than grown into.
+pub(crate) async fn read_body(
     body: axum::body::Body,
     limit: usize,
     announced: usize,
 ) -> Result<axum::body::Bytes, BodyProblem> {
     use http_body_util::BodyExt;
+    let drain_to = limit.saturating_mul(4);
     let mut body = body;
     let mut kept: Vec<u8> = Vec::with_capacity(announced.min(limit));
     let mut seen: usize = 0;
@@ -566,16 +573,15 @@ async fn read_body(
         let Ok(data) = frame.into_data() else {
             continue;
         };
+        let room = limit.saturating_sub(kept.len());
+        kept.extend_from_slice(&data[..data.len().min(room)]);
         seen = seen.saturating_add(data.len());
-        if seen > 1 << 30 {
-            return Err(BodyProblem::TooLarge);
-        }
-        if seen <= limit {
-            kept.extend_from_slice(&data);
+        if seen > drain_to {
+            break;
         }
     }
     if seen > limit {
-        Err(BodyProblem::TooLarge)
+        Err(BodyProblem::TooLarge(kept.into()))
     } else {
         Ok(kept.into())
     }

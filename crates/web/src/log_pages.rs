@@ -24,7 +24,8 @@ pub struct PeriodQuery {
     pub to: Option<String>,
 }
 
-/// A period from dates typed in a form (the whole of the `to` day), by
+/// A period from dates typed in a form (Finnish days, the whole of the `to`
+/// day), by
 /// default the last two years as 703/2023 §11 gives.
 fn period(q: &PeriodQuery) -> Result<(NaiveDate, NaiveDate, DateTime<Utc>, DateTime<Utc>), ()> {
     let today = kirjo_domain::calendar::helsinki_today();
@@ -41,11 +42,9 @@ fn period(q: &PeriodQuery) -> Result<(NaiveDate, NaiveDate, DateTime<Utc>, DateT
     if from > to {
         return Err(());
     }
-    let start = from.and_hms_opt(0, 0, 0).ok_or(())?.and_utc();
-    let end = (to + Duration::days(1))
-        .and_hms_opt(0, 0, 0)
-        .ok_or(())?
-        .and_utc();
+    // Finnish days: from midnight in Helsinki to the next.
+    let start = kirjo_domain::calendar::helsinki_midnight(from);
+    let end = kirjo_domain::calendar::helsinki_midnight(to.succ_opt().ok_or(())?);
     Ok((from, to, start, end))
 }
 

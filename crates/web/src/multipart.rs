@@ -44,9 +44,10 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// The value of one parameter of a `Content-Disposition` header, with the
-/// quoting browsers use (a backslash escape, or `%22` for a quote in a
-/// file name, which is left as it is).
+/// The value of one parameter of a `Content-Disposition` header. Browsers
+/// (the HTML standard) quote a value and write `"`, CR and LF in it as
+/// `%22`, `%0D` and `%0A`, and escape nothing else: a backslash is a
+/// backslash. Those three are decoded; anything else is kept as sent.
 fn parameter(header: &str, name: &str) -> Option<String> {
     let mut rest = header;
     while let Some(i) = rest.find(';') {
@@ -54,24 +55,14 @@ fn parameter(header: &str, name: &str) -> Option<String> {
         let (k, v) = rest.split_once('=')?;
         let k = k.trim();
         let (value, after) = if let Some(quoted) = v.strip_prefix('"') {
-            let mut out = String::new();
-            let mut chars = quoted.char_indices();
-            let mut end = quoted.len();
-            while let Some((at, c)) = chars.next() {
-                match c {
-                    '\\' => {
-                        if let Some((_, next)) = chars.next() {
-                            out.push(next);
-                        }
-                    }
-                    '"' => {
-                        end = at + 1;
-                        break;
-                    }
-                    c => out.push(c),
-                }
-            }
-            (out, &quoted[end.min(quoted.len())..])
+            let end = quoted.find('"')?;
+            (
+                quoted[..end]
+                    .replace("%22", "\"")
+                    .replace("%0D", "\r")
+                    .replace("%0A", "\n"),
+                &quoted[end + 1..],
+            )
         } else {
             let end = v.find(';').unwrap_or(v.len());
             (v[..end].trim().to_owned(), &v[end..])
@@ -86,14 +77,28 @@ fn parameter(header: &str, name: &str) -> Option<String> {
 
 /// The parts of a body, in order.
 pub fn parts<'a>(body: &'a [u8], boundary: &str) -> Result<Vec<Part<'a>>, Malformed> {
+    let mut out = Vec::new();
+    parse(body, boundary, &mut out)?;
+    Ok(out)
+}
+
+/// The whole parts at the start of a body that may be cut short (the
+/// first bytes of one too large): the form's token comes first.
+pub fn leading_parts<'a>(body: &'a [u8], boundary: &str) -> Vec<Part<'a>> {
+    let mut out = Vec::new();
+    // A body cut short ends in a malformed part; the ones before it stand.
+    let _ = parse(body, boundary, &mut out);
+    out
+}
+
+fn parse<'a>(body: &'a [u8], boundary: &str, out: &mut Vec<Part<'a>>) -> Result<(), Malformed> {
     let delimiter = format!("--{boundary}");
     let start = find(body, delimiter.as_bytes()).ok_or(Malformed)?;
     let mut rest = &body[start + delimiter.len()..];
     let next = format!("\r\n--{boundary}");
-    let mut out = Vec::new();
     loop {
         if rest.starts_with(b"--") {
-            return Ok(out);
+            return Ok(());
         }
         rest = rest.strip_prefix(b"\r\n").ok_or(Malformed)?;
         let head_end = find(rest, b"\r\n\r\n").ok_or(Malformed)?;
@@ -136,7 +141,7 @@ mod tests {
 Content-Disposition: form-data; name=\"csrf\"\r\n\r\n\
 abc123\r\n\
 --XyZ\r\n\
-Content-Disposition: form-data; name=\"file\"; filename=\"lausunto \\\"2\\\".txt\"\r\n\
+Content-Disposition: form-data; name=\"file\"; filename=\"lausunto %222%22 a\\b.txt\"\r\n\
 Content-Type: text/plain; charset=utf-8\r\n\r\n\
 line one\r\n--not the boundary\r\n\
 --XyZ--\r\n";
@@ -159,7 +164,11 @@ line one\r\n--not the boundary\r\n\
         assert_eq!(parts[0].file_name, None);
         assert_eq!(parts[0].bytes, b"abc123");
         assert_eq!(parts[1].name, "file");
-        assert_eq!(parts[1].file_name.as_deref(), Some("lausunto \"2\".txt"));
+        assert_eq!(
+            parts[1].file_name.as_deref(),
+            Some("lausunto \"2\" a\\b.txt"),
+            "%22 is a quote and a backslash is a backslash, as browsers send them"
+        );
         assert_eq!(parts[1].media_type.as_deref(), Some("text/plain"));
         assert_eq!(parts[1].bytes, b"line one\r\n--not the boundary");
     }
@@ -179,6 +188,10 @@ Content-Type: application/octet-stream\r\n\r\n\r\n--b--\r\n";
         // A part without a name.
         let nameless = b"--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--";
         assert_eq!(parts(nameless, "b"), Err(Malformed));
+        // Cut short: the whole parts before the cut stand.
+        let cut = leading_parts(&BODY[..BODY.len() - 30], "XyZ");
+        assert_eq!(cut.len(), 1);
+        assert_eq!(cut[0].bytes, b"abc123");
         // The empty form.
         assert_eq!(parts(b"--b--\r\n", "b"), Ok(vec![]));
     }
