@@ -732,6 +732,23 @@ pub fn say(n: Names, lang: Lang) -> &'static str {
     pick(&n, lang)
 }
 
+/// A date as a form gives it (ISO): `None` when empty; refused when it is
+/// not a date, or, unless `future` allows it, after `today`.
+pub fn typed_date(
+    raw: &str,
+    future: bool,
+    today: NaiveDate,
+) -> Result<Option<NaiveDate>, FormError> {
+    match raw.trim() {
+        "" => Ok(None),
+        s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) if !future && d > today => Err(FormError::FutureDate),
+            Ok(d) => Ok(Some(d)),
+            Err(_) => Err(FormError::Date),
+        },
+    }
+}
+
 impl FormError {
     pub fn message(self, spec: &Spec, lang: Lang) -> String {
         let m = |n: Names| pick(&n, lang).to_owned();
@@ -816,11 +833,8 @@ impl Spec {
                     Err(FormError::TooLong)
                 }
                 Type::LongText => Ok(FieldValue::Text(raw.to_owned())),
-                Type::Date { future } => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-                    Ok(d) if !future && d > today => Err(FormError::FutureDate),
-                    Ok(d) => Ok(FieldValue::Date(d)),
-                    Err(_) => Err(FormError::Date),
-                },
+                Type::Date { future } => typed_date(raw, *future, today)
+                    .and_then(|d| d.map(FieldValue::Date).ok_or(FormError::Required)),
                 Type::Bool => match raw {
                     "true" | "on" | "1" => Ok(FieldValue::Bool(true)),
                     "false" | "off" | "0" => Ok(FieldValue::Bool(false)),
@@ -874,26 +888,20 @@ impl Spec {
             if method.is_none() {
                 errors.push((at("method"), FormError::Choice));
             }
-            let served_on = match p.served_on.trim() {
-                "" => None,
-                s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-                    Ok(d) if d > today => {
-                        errors.push((at("served_on"), FormError::FutureDate));
-                        None
-                    }
-                    Ok(d) => {
-                        if let Some(FieldValue::Date(decided)) = values.get("date") {
-                            if d < *decided {
-                                errors.push((at("served_on"), FormError::Before("date")));
-                            }
+            let served_on = match typed_date(&p.served_on, false, today) {
+                Ok(Some(d)) => {
+                    if let Some(FieldValue::Date(decided)) = values.get("date") {
+                        if d < *decided {
+                            errors.push((at("served_on"), FormError::Before("date")));
                         }
-                        Some(d)
                     }
-                    Err(_) => {
-                        errors.push((at("served_on"), FormError::Date));
-                        None
-                    }
-                },
+                    Some(d)
+                }
+                Ok(None) => None,
+                Err(e) => {
+                    errors.push((at("served_on"), e));
+                    None
+                }
             };
             if let Some(method) = method {
                 checked.push(Party {

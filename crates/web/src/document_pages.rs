@@ -397,17 +397,36 @@ impl FormPage {
     /// The errors for the summary above the form: each with its field's
     /// label where the field is one of a form kind's.
     pub fn summary(&self) -> Vec<(String, String)> {
-        self.errors
-            .iter()
-            .map(|(field, message)| {
-                let text = match self.fields.iter().find(|f| &f.id == field) {
-                    Some(f) => format!("{}: {message}", f.label),
-                    None => message.clone(),
-                };
-                (field.clone(), text)
-            })
-            .collect()
+        summary(&self.errors, |field| {
+            self.fields
+                .iter()
+                .find(|f| f.id == field)
+                .map(|f| f.label.clone())
+        })
     }
+}
+
+/// A page's errors, (field, message), for the summary above its form: each
+/// message after its field's label where `label` knows the field.
+fn summary<'a>(
+    errors: impl IntoIterator<Item = (&'a String, &'a String)>,
+    label: impl Fn(&str) -> Option<String>,
+) -> Vec<(String, String)> {
+    errors
+        .into_iter()
+        .map(|(field, message)| {
+            let text = match label(field) {
+                Some(l) => format!("{l}: {message}"),
+                None => message.clone(),
+            };
+            (field.clone(), text)
+        })
+        .collect()
+}
+
+/// The error of one field in a page's list of (field, message).
+fn field_error<'a>(errors: &'a [(String, String)], field: &str) -> Option<&'a String> {
+    errors.iter().find(|(f, _)| f == field).map(|(_, m)| m)
 }
 
 /// Where a form is and what it holds.
@@ -640,15 +659,10 @@ pub struct DocumentPage {
 impl DocumentPage {
     /// The summary above the page of a file that was not attached.
     pub fn upload_summary(&self) -> Vec<(String, String)> {
-        self.upload_error
-            .iter()
-            .map(|e| {
-                (
-                    "file".to_owned(),
-                    format!("{}: {e}", self.shell.t.t("file-choose")),
-                )
-            })
-            .collect()
+        let file = "file".to_owned();
+        summary(self.upload_error.iter().map(|e| (&file, e)), |_| {
+            Some(self.shell.t.t("file-choose"))
+        })
     }
 }
 
@@ -1178,27 +1192,13 @@ impl ProhibitionForm {
         lang: kirjo_domain::contact::Lang,
         today: chrono::NaiveDate,
     ) -> Result<NewProhibition, Vec<(String, String)>> {
-        use kirjo_domain::forms::{say, BAD_DATE, CHOOSE, FUTURE_DATE, REQUIRED};
+        use kirjo_domain::forms::{say, CHOOSE, REQUIRED};
         let mut errors = Vec::new();
         let mut fail =
             |field: &str, message: &str| errors.push((field.to_owned(), message.to_owned()));
-        let made_on = match self.made_on.trim() {
-            "" => {
-                fail("made_on", say(REQUIRED, lang));
-                None
-            }
-            typed => match chrono::NaiveDate::parse_from_str(typed, "%Y-%m-%d") {
-                Err(_) => {
-                    fail("made_on", say(BAD_DATE, lang));
-                    None
-                }
-                Ok(d) if d > today => {
-                    fail("made_on", say(FUTURE_DATE, lang));
-                    None
-                }
-                Ok(d) => Some(d),
-            },
-        };
+        let made_on = required_date(&self.made_on, false, today, lang)
+            .map_err(|m| fail("made_on", m))
+            .ok();
         let accepted = match self.accepted.as_str() {
             "true" => Some(true),
             "false" => Some(false),
@@ -1276,7 +1276,24 @@ pub struct ProhibitionPage {
 
 impl ProhibitionPage {
     pub fn error(&self, field: &str) -> Option<&String> {
-        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m)
+        field_error(&self.errors, field)
+    }
+}
+
+/// A date that a page's form requires: the date, or the message on why it
+/// is missing or not taken.
+fn required_date(
+    raw: &str,
+    future: bool,
+    today: chrono::NaiveDate,
+    lang: kirjo_domain::contact::Lang,
+) -> Result<chrono::NaiveDate, &'static str> {
+    use kirjo_domain::forms::{say, typed_date, FormError, BAD_DATE, FUTURE_DATE, REQUIRED};
+    match typed_date(raw, future, today) {
+        Ok(Some(d)) => Ok(d),
+        Ok(None) => Err(say(REQUIRED, lang)),
+        Err(FormError::FutureDate) => Err(say(FUTURE_DATE, lang)),
+        Err(_) => Err(say(BAD_DATE, lang)),
     }
 }
 
@@ -1322,18 +1339,14 @@ async fn prohibition_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let summary = errors
-        .iter()
-        .map(|(field, message)| {
-            let label = match field.as_str() {
-                "made_on" => "prohibition-made-on",
-                "accepted-yes" => "prohibition-decision",
-                "prohibition_reason" => "prohibition-reason",
-                _ => "prohibition-scope",
-            };
-            (field.clone(), format!("{}: {message}", ctx.tr.t(label)))
-        })
-        .collect();
+    let summary = summary(errors.iter().map(|(f, m)| (f, m)), |field| {
+        Some(ctx.tr.t(match field {
+            "made_on" => "prohibition-made-on",
+            "accepted-yes" => "prohibition-decision",
+            "prohibition_reason" => "prohibition-reason",
+            _ => "prohibition-scope",
+        }))
+    });
     Ok(ctx.render(
         status,
         &ProhibitionPage {
@@ -1388,7 +1401,7 @@ pub struct EndProhibitionPage {
 
 impl EndProhibitionPage {
     pub fn error(&self, field: &str) -> Option<&String> {
-        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m)
+        field_error(&self.errors, field)
     }
 }
 
@@ -1401,21 +1414,21 @@ pub async fn end_prohibition(
     Path((id, pid)): Path<(String, String)>,
     Form(f): Form<EndProhibitionForm>,
 ) -> PageResult {
-    use kirjo_domain::forms::{say, BAD_DATE, REQUIRED};
+    use kirjo_domain::forms::{say, REQUIRED};
     let id = page_id(&ctx, &id)?;
     let pid = page_id(&ctx, &pid)?;
     let (me, actor) = ctx.user(&state).await?;
     let lang = ctx.tr.lang;
     let mut errors = Vec::new();
-    let ended_on = match f.ended_on.trim() {
-        "" => {
-            errors.push(("ended_on".to_owned(), say(REQUIRED, lang).to_owned()));
-            None
-        }
-        typed => chrono::NaiveDate::parse_from_str(typed, "%Y-%m-%d")
-            .map_err(|_| errors.push(("ended_on".to_owned(), say(BAD_DATE, lang).to_owned())))
-            .ok(),
-    };
+    // A prohibition may be ended from a day to come.
+    let ended_on = required_date(
+        &f.ended_on,
+        true,
+        kirjo_domain::calendar::helsinki_today(),
+        lang,
+    )
+    .map_err(|m| errors.push(("ended_on".to_owned(), m.to_owned())))
+    .ok();
     if f.reason.trim().is_empty() {
         errors.push(("end_reason".to_owned(), say(REQUIRED, lang).to_owned()));
     }
@@ -1446,17 +1459,13 @@ pub async fn end_prohibition(
             client_id: id,
             prohibition_id: pid,
             form: f,
-            summary: errors
-                .iter()
-                .map(|(field, message)| {
-                    let label = if field == "ended_on" {
-                        "prohibition-ended-on"
-                    } else {
-                        "prohibition-end-reason"
-                    };
-                    (field.clone(), format!("{}: {message}", ctx.tr.t(label)))
-                })
-                .collect(),
+            summary: summary(errors.iter().map(|(f, m)| (f, m)), |field| {
+                Some(ctx.tr.t(if field == "ended_on" {
+                    "prohibition-ended-on"
+                } else {
+                    "prohibition-end-reason"
+                }))
+            }),
             errors,
         },
     ))

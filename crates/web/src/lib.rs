@@ -436,13 +436,6 @@ async fn csrf_guard(request: Request, next: Next) -> Response {
         return next.run(request).await;
     }
     let headers = request.headers();
-    let refuse = |why: &str| {
-        ApiError {
-            status: StatusCode::FORBIDDEN,
-            message: format!("cross-site request refused: {why}"),
-        }
-        .into_response()
-    };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let same_origin = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         None => true,
@@ -522,15 +515,18 @@ pub(crate) fn form_token_ok(headers: &axum::http::HeaderMap, token: Option<&str>
     }
 }
 
-/// The answer to a form whose token is missing or wrong.
-pub(crate) fn csrf_refusal() -> Response {
+/// The answer to a request that may come from another site.
+fn refuse(why: &str) -> Response {
     ApiError {
         status: StatusCode::FORBIDDEN,
-        message:
-            "cross-site request refused: the form's token is missing or wrong: reload the page"
-                .to_owned(),
+        message: format!("cross-site request refused: {why}"),
     }
     .into_response()
+}
+
+/// The answer to a form whose token is missing or wrong.
+pub(crate) fn csrf_refusal() -> Response {
+    refuse("the form's token is missing or wrong: reload the page")
 }
 
 /// The length a request says its body has (0 when it does not say).

@@ -1671,15 +1671,16 @@ async fn client_card(
             });
         }
     }
+    let today = kirjo_domain::calendar::helsinki_today();
     let minor = p.birth_date
-        > kirjo_domain::calendar::helsinki_today()
+        > today
             .checked_sub_months(chrono::Months::new(18 * 12))
             .unwrap_or_default();
     let prohibition_lines = prohibitions
         .iter()
         .map(|m| ProhibitionLine {
             id: m.id,
-            in_force: m.in_force(kirjo_domain::calendar::helsinki_today()),
+            in_force: m.in_force(today),
             documents: m
                 .documents
                 .as_ref()
