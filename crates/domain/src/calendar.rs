@@ -28,8 +28,21 @@
 //! The rules are those in force since 1992 and are applied to every year
 //! (proleptically); for example, in 1973–1990 Epiphany and Ascension Day
 //! were moved to Saturdays, which this module does not model.
+//!
+//! Finnish local time ([`helsinki`], [`helsinki_midnight`],
+//! [`helsinki_today`]) is not computed by hand: the offsets and summer-time
+//! rules of Europe/Helsinki come from the IANA time-zone database, compiled
+//! into the `chrono-tz` crate (its version is
+//! [`chrono_tz::IANA_TZDB_VERSION`]). A change of the rules, such as the EU
+//! ending seasonal clock changes, is a dependency update. The holidays and
+//! weekday arithmetic above are written here on purpose: no database has
+//! them.
 
-use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+use chrono::{
+    DateTime, Datelike, Days, MappedLocalTime, Months, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    TimeZone, Utc, Weekday,
+};
+use chrono_tz::{Europe::Helsinki, GapInfo};
 
 /// A Finnish public holiday (or a day treated as one, see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -348,36 +361,48 @@ pub fn child_welfare_deadlines(matter_started: NaiveDate) -> ChildWelfareDeadlin
     }
 }
 
-/// Finnish local time (Europe/Helsinki) of an instant: UTC+2, and UTC+3
-/// from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
-/// Sunday of October (the EU rule, in force since 1996).
-pub fn helsinki(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
-    let last_sunday_1am = |month: u32| {
-        NaiveDate::from_ymd_opt(t.year(), month + 1, 1)
-            .and_then(|d| d.pred_opt())
-            .and_then(|last| {
-                let back = u64::from(last.weekday().num_days_from_sunday());
-                last.checked_sub_days(Days::new(back))
-            })
-            .and_then(|d| d.and_hms_opt(1, 0, 0))
-            .map(|n| n.and_utc())
-    };
-    let summer = matches!(
-        (last_sunday_1am(3), last_sunday_1am(10)),
-        (Some(start), Some(end)) if t >= start && t < end
-    );
-    (t + chrono::Duration::hours(if summer { 3 } else { 2 })).naive_utc()
+/// Finnish local time (Europe/Helsinki) of an instant, by the IANA
+/// time-zone database: UTC+2, and UTC+3 in summer time (under the EU rule
+/// since 1996; earlier instants get the offsets that were in force then).
+///
+/// `chrono-tz` tabulates the transitions only up to 2099: from 2100 on it
+/// gives UTC+2 all year (chrono-tz issue #155).
+///
+/// Never panics: in the last hours chrono can represent, where the local
+/// time would be past [`NaiveDateTime::MAX`], it saturates there.
+pub fn helsinki(t: DateTime<Utc>) -> NaiveDateTime {
+    let utc = t.naive_utc();
+    let offset = Helsinki.offset_from_utc_datetime(&utc).fix();
+    utc.checked_add_offset(offset).unwrap_or(NaiveDateTime::MAX)
 }
 
-/// The instant a Finnish day begins (midnight in Helsinki, which is never
-/// in the hour that summer time skips or repeats).
-pub fn helsinki_midnight(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    let local = day.and_time(chrono::NaiveTime::MIN);
-    let summer = (local - chrono::Duration::hours(3)).and_utc();
-    if helsinki(summer) == local {
-        summer
-    } else {
-        (local - chrono::Duration::hours(2)).and_utc()
+/// The instant a Finnish day begins: the first instant whose Helsinki local
+/// time falls on `day`.
+///
+/// That is midnight, which in Helsinki is never in the hour that summer
+/// time skips (03.00–04.00 on the last Sunday of March) or repeats
+/// (03.00–04.00 on the last Sunday of October). The other cases
+/// are still handled, should the rules ever change: if the clocks were
+/// turned back over midnight, the day begins at the first midnight; if they
+/// jumped over it, the day begins the instant they jump.
+///
+/// Never panics: for the first day chrono can represent, whose midnight in
+/// Helsinki is before the first UTC instant chrono can represent, it
+/// saturates to `DateTime::<Utc>::MIN_UTC` (and to `DateTime::<Utc>::MAX_UTC`
+/// at the other end of the calendar).
+pub fn helsinki_midnight(day: NaiveDate) -> DateTime<Utc> {
+    let local = day.and_time(NaiveTime::MIN);
+    let start = match Helsinki.from_local_datetime(&local) {
+        MappedLocalTime::Single(start) => Some(start),
+        MappedLocalTime::Ambiguous(earliest, _latest) => Some(earliest),
+        // In a gap `end` is the first instant after it; outside a gap (the
+        // conversion ran out of chrono's range) there is none.
+        MappedLocalTime::None => GapInfo::new(&local, &Helsinki).and_then(|gap| gap.end),
+    };
+    match start {
+        Some(start) => start.with_timezone(&Utc),
+        None if day.year() < 0 => DateTime::<Utc>::MIN_UTC,
+        None => DateTime::<Utc>::MAX_UTC,
     }
 }
 
@@ -385,7 +410,7 @@ pub fn helsinki_midnight(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
 /// deadlines are Finnish dates: between midnight and 02.00 or 03.00 the UTC
 /// date is still yesterday's.
 pub fn helsinki_today() -> NaiveDate {
-    helsinki(chrono::Utc::now()).date()
+    helsinki(Utc::now()).date()
 }
 
 /// A date as Finnish, Swedish and English pages write it: 23.11.2026.

@@ -8,7 +8,8 @@
 //! metadata that Kirjo fills in, never fields the user types.
 
 use crate::contact::Lang;
-use crate::forms::{say, BAD_DATE, CHOOSE, FUTURE_DATE, REQUIRED};
+pub use crate::field::MAX_TEXT;
+use crate::field::{say, BAD_DATE, CHOOSE, FUTURE_DATE, REQUIRED};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -114,9 +115,6 @@ pub struct Narrative {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreed: Option<String>,
 }
-
-/// The longest entry text, in characters.
-pub const MAX_TEXT: usize = 20_000;
 
 /// What is wrong with a narrative entry, field by field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

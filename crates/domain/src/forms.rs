@@ -11,20 +11,11 @@
 //! document is never a text blob with a type tag.
 
 use crate::contact::Lang;
+use crate::field::{pick, MAX_TEXT};
+pub use crate::field::{say, Names, BAD_DATE, CHOOSE, FUTURE_DATE, REQUIRED};
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-
-/// A name in Finnish, Swedish and English.
-pub type Names = [&'static str; 3];
-
-fn pick(n: &Names, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Fi => n[0],
-        Lang::Sv => n[1],
-        Lang::En => n[2],
-    }
-}
 
 /// An option of a choice, with its code in the national code list where
 /// the choice has one.
@@ -709,29 +700,6 @@ pub enum FormError {
     NoParty,
 }
 
-/// The messages every kind of document shares.
-pub const REQUIRED: Names = ["Pakollinen tieto.", "Obligatorisk uppgift.", "Required."];
-pub const BAD_DATE: Names = [
-    "Päivämäärä ei kelpaa.",
-    "Datumet duger inte.",
-    "The date is not valid.",
-];
-pub const FUTURE_DATE: Names = [
-    "Päivämäärä ei voi olla tulevaisuudessa.",
-    "Datumet kan inte vara i framtiden.",
-    "The date cannot be in the future.",
-];
-pub const CHOOSE: Names = [
-    "Valitse jokin vaihtoehdoista.",
-    "Välj ett av alternativen.",
-    "Choose one of the options.",
-];
-
-/// One of the shared messages in a language.
-pub fn say(n: Names, lang: Lang) -> &'static str {
-    pick(&n, lang)
-}
-
 /// A date as a form gives it (ISO): `None` when empty; refused when it is
 /// not a date, or, unless `future` allows it, after `today`.
 pub fn typed_date(
@@ -829,9 +797,7 @@ impl Spec {
                     Err(FormError::TooLong)
                 }
                 Type::Text | Type::Name => Ok(FieldValue::Text(raw.to_owned())),
-                Type::LongText if raw.chars().count() > crate::document::MAX_TEXT => {
-                    Err(FormError::TooLong)
-                }
+                Type::LongText if raw.chars().count() > MAX_TEXT => Err(FormError::TooLong),
                 Type::LongText => Ok(FieldValue::Text(raw.to_owned())),
                 Type::Date { future } => typed_date(raw, *future, today)
                     .and_then(|d| d.map(FieldValue::Date).ok_or(FormError::Required)),

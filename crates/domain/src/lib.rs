@@ -3,13 +3,15 @@
 //! - [`register`]: the register description (rekisteriseloste) that the
 //!   configuration carries and that the system enforces.
 //! - [`hetu`]: the Finnish personal identity code (henkilötunnus).
-//! - [`calendar`]: Finnish public holidays and weekday counting.
+//! - [`calendar`]: Finnish public holidays, weekday counting and Finnish
+//!   local time.
 //! - [`contact`]: IBAN, phone number, email address, municipality and
 //!   language codes.
 
 pub mod calendar;
 pub mod contact;
 pub mod document;
+mod field;
 pub mod forms;
 pub mod hetu;
 pub mod register;

@@ -482,3 +482,14 @@ fn a_finnish_day_begins_at_midnight_in_helsinki() {
         );
     }
 }
+
+#[test]
+fn finnish_local_time_saturates_at_the_ends_of_the_calendar() {
+    use chrono::{DateTime, NaiveDateTime, Utc};
+    use kirjo_domain::calendar::{helsinki, helsinki_midnight};
+    assert_eq!(helsinki(DateTime::<Utc>::MAX_UTC), NaiveDateTime::MAX);
+    assert!(helsinki(DateTime::<Utc>::MIN_UTC) > NaiveDateTime::MIN);
+    assert_eq!(helsinki_midnight(NaiveDate::MIN), DateTime::<Utc>::MIN_UTC);
+    let last = helsinki_midnight(NaiveDate::MAX);
+    assert_eq!(helsinki(last), NaiveDate::MAX.and_hms_opt(0, 0, 0).unwrap());
+}
