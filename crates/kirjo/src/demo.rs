@@ -200,7 +200,7 @@ type RelationshipRow = (
 async fn organisation(tx: &mut PgConnection) -> anyhow::Result<()> {
     let hash = {
         let pw = DEMO_PASSWORD.to_owned();
-        tokio::task::spawn_blocking(move || kirjo_web::auth::hash_password(&pw))
+        tokio::task::spawn_blocking(move || kirjo_web::account::session::hash_password(&pw))
             .await?
             .map_err(|e| anyhow::anyhow!(e))?
     };

@@ -357,7 +357,7 @@ async fn run_server(
             "Second factor: {} has TOTP enrolled with the secret {} (add it to an authenticator app); \
              roles {} must enrol at their first sign-in.",
             crate::demo::DEMO_TOTP_USER,
-            kirjo_web::totp::base32(crate::demo::DEMO_TOTP_SECRET),
+            kirjo_web::account::totp::base32(crate::demo::DEMO_TOTP_SECRET),
             loaded
                 .config
                 .auth

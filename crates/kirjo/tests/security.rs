@@ -8,7 +8,7 @@ mod common;
 use common::{demo_db, get_as, password_step, post_json, serve_with};
 use kirjo_access::Role;
 use kirjo_testkit::http_with;
-use kirjo_web::totp;
+use kirjo_web::account::totp;
 
 fn sessions(roles: Vec<Role>) -> kirjo_web::SessionSettings {
     kirjo_web::SessionSettings {

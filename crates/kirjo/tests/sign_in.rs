@@ -11,7 +11,7 @@ use common::{
 };
 use kirjo_access::Role;
 use kirjo_testkit::TestDb;
-use kirjo_web::totp;
+use kirjo_web::account::totp;
 use std::net::SocketAddr;
 
 fn sessions(roles: Vec<Role>) -> kirjo_web::SessionSettings {

@@ -1,57 +1,51 @@
-//! Every API route maps to exactly one action (or explicitly to none), and
-//! the router and the table in `api::ROUTES` agree.
+//! Every route maps to exactly one action (or explicitly to none), every
+//! API route is described in the OpenAPI document, and the router answers
+//! every route of the table that the features declare.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use kirjo_testkit::{http_with, TestDb};
-use kirjo_web::api::ROUTES;
+use kirjo_web::shared::Route;
 use std::collections::BTreeSet;
 
-/// The `/api` routes as the router declares them, read from its source.
-fn declared() -> BTreeSet<(String, String)> {
+/// The routes whose path passes `keep`, as the features declare them.
+fn declared_where(keep: impl Fn(&str) -> bool) -> Vec<Route> {
+    kirjo_web::routes()
+        .into_iter()
+        .filter(|r| keep(r.path))
+        .collect()
+}
+
+/// The `/api` routes.
+fn api_routes() -> Vec<Route> {
     declared_where(|path| path.starts_with("/api"))
 }
 
-/// The routes whose path passes `keep`, as the router declares them.
-fn declared_where(keep: impl Fn(&str) -> bool) -> BTreeSet<(String, String)> {
-    let src: String = include_str!("../src/lib.rs")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut out = BTreeSet::new();
-    for chunk in src
-        .split(".route(")
-        .skip(1)
-        .map(str::trim_start)
-        .filter(|c| c.starts_with('"'))
-    {
-        let call = chunk.split(".fallback(").next().unwrap();
-        let path = call.split('"').nth(1).unwrap().to_owned();
-        if !keep(&path) {
-            continue;
-        }
-        for (needle, method) in [
-            ("get(", "GET"),
-            ("post(", "POST"),
-            ("delete(", "DELETE"),
-            ("put(", "PUT"),
-            ("patch(", "PATCH"),
-        ] {
-            if call.contains(needle) {
-                out.insert((method.to_owned(), path.clone()));
-            }
-        }
-    }
-    out
+/// The pages: everything but the API, health and metrics.
+fn pages() -> Vec<Route> {
+    declared_where(|p| !p.starts_with("/api") && !p.starts_with("/health") && p != "/metrics")
+}
+
+fn keys(routes: &[Route]) -> BTreeSet<(String, String)> {
+    routes
+        .iter()
+        .map(|r| (r.method.to_owned(), r.path.to_owned()))
+        .collect()
 }
 
 #[test]
 fn the_router_and_the_action_table_agree() {
-    let table: BTreeSet<(String, String)> = ROUTES
-        .iter()
-        .map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned()))
-        .collect();
-    assert_eq!(table.len(), ROUTES.len(), "a route is listed twice");
-    assert_eq!(declared(), table);
+    let all = kirjo_web::routes();
+    assert_eq!(keys(&all).len(), all.len(), "a route is listed twice");
+    let api = api_routes();
+    assert!(api.len() > 40, "{}", api.len());
+    for r in &all {
+        assert!(
+            ["GET", "POST", "PUT", "DELETE"].contains(&r.method),
+            "{} {}",
+            r.method,
+            r.path
+        );
+    }
 }
 
 #[tokio::test]
@@ -61,8 +55,9 @@ async fn every_listed_route_exists_and_needs_a_session() {
     let addr = listener.local_addr().unwrap();
     let app = kirjo_web::router(kirjo_web::AppState::new(db.runtime.clone()));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    for (method, path, _) in ROUTES {
-        if (*path == "/api/session" && *method == "POST") || *path == "/api/openapi.json" {
+    for r in api_routes() {
+        let (method, path) = (r.method, r.path);
+        if (path == "/api/session" && method == "POST") || path == "/api/openapi.json" {
             continue; // signing in is how one gets a session; the description is public
         }
         let concrete = path.replace("{id}", "1");
@@ -80,17 +75,15 @@ async fn every_listed_route_exists_and_needs_a_session() {
 
 #[test]
 fn the_openapi_document_describes_every_route_and_nothing_else() {
-    use kirjo_web::openapi::{document, OPERATIONS};
-    let described: BTreeSet<(String, String)> = OPERATIONS
+    let all = kirjo_web::routes();
+    let described: BTreeSet<(String, String)> = all
         .iter()
+        .filter_map(|r| r.api.as_ref())
         .map(|o| (o.method.to_owned(), o.path.to_owned()))
         .collect();
-    let routed: BTreeSet<(String, String)> = ROUTES
-        .iter()
-        .map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned()))
-        .collect();
+    let routed = keys(&api_routes());
     assert_eq!(described, routed);
-    for op in OPERATIONS {
+    for op in all.iter().filter_map(|r| r.api.as_ref()) {
         if let Some(body) = op.body {
             let schema: serde_json::Value = serde_json::from_str(body)
                 .unwrap_or_else(|e| panic!("{} {}: {e}", op.method, op.path));
@@ -110,54 +103,72 @@ fn the_openapi_document_describes_every_route_and_nothing_else() {
             );
         }
     }
-    let doc = document();
+    let doc = kirjo_web::openapi_document();
     assert_eq!(doc["openapi"], "3.1.0");
-    let (method, path, action) = ROUTES
-        .iter()
-        .find(|(_, p, a)| p.contains("protected") && a.is_some())
+    let route = api_routes()
+        .into_iter()
+        .find(|r| r.path.contains("protected") && r.action.is_some())
         .unwrap();
     assert_eq!(
-        doc["paths"][*path][method.to_lowercase()]["x-kirjo-action"],
-        action.unwrap().as_str()
+        doc["paths"][route.path][route.method.to_lowercase()]["x-kirjo-action"],
+        route.action.unwrap().as_str()
     );
     assert!(doc["paths"]["/api/session"]["post"]
         .get("security")
         .is_none());
     assert!(doc["paths"]["/api/clients"]["get"]["security"].is_array());
-}
-
-#[test]
-fn every_page_maps_to_an_action_in_the_page_table() {
-    use kirjo_web::pages::PAGES;
-    let table: BTreeSet<(String, String)> = PAGES
-        .iter()
-        .map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned()))
-        .collect();
-    assert_eq!(table.len(), PAGES.len(), "a page is listed twice");
-    let pages =
-        declared_where(|p| !p.starts_with("/api") && !p.starts_with("/health") && p != "/metrics");
-    assert!(pages.len() > 30, "{pages:?}");
-    assert_eq!(pages, table);
+    let paths = doc["paths"].as_object().unwrap();
+    let operations: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(operations, routed.len());
 }
 
 #[tokio::test]
-async fn every_page_with_data_needs_a_session() {
-    use kirjo_web::pages::PAGES;
+async fn every_page_maps_to_an_action_in_the_page_table_and_is_routed() {
+    let pages = pages();
+    assert_eq!(keys(&pages).len(), pages.len(), "a page is listed twice");
+    assert!(pages.len() > 30, "{pages:?}");
+    assert!(
+        pages.iter().all(|p| p.api.is_none()),
+        "a page with an OpenAPI description"
+    );
+    // Each is answered by its own handler, not the fallback (404) nor a
+    // method the router does not know (405).
     let db = TestDb::new().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = kirjo_web::router(kirjo_web::AppState::new(db.runtime.clone()));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    for (method, path, action) in PAGES {
-        if *method != "GET" || action.is_none() {
+    for p in &pages {
+        let concrete = p.path.replace("{id}", "1").replace("{file}", "kirjo.css");
+        let r = http_with(addr, p.method, &concrete, &[], None).await;
+        assert!(
+            r.status != 404 && r.status != 405,
+            "{} {}: {}",
+            p.method,
+            p.path,
+            r.status
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_page_with_data_needs_a_session() {
+    let db = TestDb::new().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = kirjo_web::router(kirjo_web::AppState::new(db.runtime.clone()));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    for p in pages() {
+        if p.method != "GET" || p.action.is_none() {
             continue;
         }
-        let concrete = path.replace("{id}", "1");
-        let r = http_with(addr, method, &concrete, &[], None).await;
-        assert_eq!(r.status, 303, "{method} {path}: {}", r.body);
+        let concrete = p.path.replace("{id}", "1");
+        let r = http_with(addr, p.method, &concrete, &[], None).await;
+        assert_eq!(r.status, 303, "{} {}: {}", p.method, p.path, r.body);
         assert!(
             r.header("location").unwrap().starts_with("/sign-in?next="),
-            "{path}"
+            "{}",
+            p.path
         );
     }
 }

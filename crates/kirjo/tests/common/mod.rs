@@ -321,8 +321,9 @@ pub async fn sign_in(addr: std::net::SocketAddr, username: &str) -> String {
             let begun = post_json(addr, &cookie, "/api/me/second-factor", "{}").await;
             assert_eq!(begun.status, 200, "{}", begun.body);
             let v: serde_json::Value = serde_json::from_str(&begun.body).unwrap();
-            let secret = kirjo_web::totp::from_base32(v["secret"].as_str().unwrap()).unwrap();
-            let code = kirjo_web::totp::code_at(&secret, totp_step());
+            let secret =
+                kirjo_web::account::totp::from_base32(v["secret"].as_str().unwrap()).unwrap();
+            let code = kirjo_web::account::totp::code_at(&secret, totp_step());
             let done = post_json(
                 addr,
                 &cookie,
@@ -338,7 +339,7 @@ pub async fn sign_in(addr: std::net::SocketAddr, username: &str) -> String {
 }
 
 fn totp_step() -> i64 {
-    kirjo_web::totp::step_of(chrono::Utc::now().timestamp())
+    kirjo_web::account::totp::step_of(chrono::Utc::now().timestamp())
 }
 
 /// Gives the TOTP code after the password. A code is good once, so a second
@@ -347,7 +348,7 @@ fn totp_step() -> i64 {
 pub async fn second_factor(addr: std::net::SocketAddr, cookie: &str, secret: &[u8]) {
     let now = totp_step();
     for step in [now - 1, now, now + 1] {
-        let code = kirjo_web::totp::code_at(secret, step);
+        let code = kirjo_web::account::totp::code_at(secret, step);
         let r = post_json(
             addr,
             cookie,

@@ -7,7 +7,7 @@ use kirjo_domain::contact::Lang;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-const LIST: &str = include_str!("../data/common-passwords.txt");
+const LIST: &str = include_str!("../../data/common-passwords.txt");
 pub const MIN_CHARS: usize = 12;
 
 fn common() -> &'static HashSet<&'static str> {

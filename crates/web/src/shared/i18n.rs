@@ -7,9 +7,9 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use kirjo_domain::contact::Lang;
 use std::sync::OnceLock;
 
-pub const FI: &str = include_str!("../i18n/fi.ftl");
-pub const SV: &str = include_str!("../i18n/sv.ftl");
-pub const EN: &str = include_str!("../i18n/en.ftl");
+pub const FI: &str = include_str!("../../i18n/fi.ftl");
+pub const SV: &str = include_str!("../../i18n/sv.ftl");
+pub const EN: &str = include_str!("../../i18n/en.ftl");
 
 /// The languages in the order the switch shows them, each with its own
 /// name in itself.
@@ -139,17 +139,23 @@ mod tests {
     #[test]
     fn every_key_used_exists() {
         let fi = ids(FI);
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
-        let mut sources: Vec<String> = std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-            .collect();
-        sources.push(include_str!("pages.rs").to_owned());
-        sources.push(include_str!("person_form.rs").to_owned());
-        sources.push(include_str!("log_pages.rs").to_owned());
-        sources.push(include_str!("document_pages.rs").to_owned());
+        // Every template and every Rust file of the crate, in every folder.
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut sources: Vec<String> = Vec::new();
+        let mut dirs = vec![
+            std::path::PathBuf::from(root).join("templates"),
+            std::path::PathBuf::from(root).join("src"),
+        ];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    sources.push(text);
+                }
+            }
+        }
         let mut used = BTreeSet::new();
         for source in &sources {
             for opener in [".t(\"", ".t1(\"", ".n(\""] {

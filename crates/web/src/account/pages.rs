@@ -1,0 +1,544 @@
+use crate::account::second_factor::CodeCheck;
+use crate::account::session::SignInOutcome;
+use crate::shared::error::ApiError;
+use crate::shared::page::local_path;
+use crate::shared::page::see_other;
+use crate::shared::page::Ctx;
+use crate::shared::page::PageResult;
+use crate::shared::page::Shell;
+use crate::shared::page::LANG_COOKIE;
+use crate::shared::session::Origin;
+use crate::shared::state::AppState;
+use askama::Template;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::http::header;
+use axum::http::HeaderValue;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use axum::Form;
+use kirjo_access::Actor;
+use kirjo_domain::contact::Lang;
+use kirjo_store::second_factor;
+use kirjo_store::staff;
+use kirjo_store::staff::Stage;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "account/sign_in.html")]
+pub struct SignInPage {
+    pub shell: Shell,
+    pub username: String,
+    pub next: String,
+    pub error: Option<String>,
+    pub notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "account/second_factor.html")]
+pub struct SecondFactorPage {
+    pub shell: Shell,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "account/enrol.html")]
+pub struct EnrolPage {
+    pub shell: Shell,
+    pub required: bool,
+    pub qr_svg: String,
+    pub secret: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "account/recovery_codes.html")]
+pub struct RecoveryCodesPage {
+    pub shell: Shell,
+    pub codes: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+pub struct PasswordPage {
+    pub shell: Shell,
+    pub forced: bool,
+    pub current_error: Option<String>,
+    pub new_error: Option<String>,
+    pub repeat_error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "account/reauth.html")]
+pub struct ReauthPage {
+    pub shell: Shell,
+    pub back: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "account/account.html")]
+pub struct AccountPage {
+    pub shell: Shell,
+    pub username: String,
+    pub second_factor: bool,
+    pub recovery_left: i64,
+}
+
+// ---------------------------------------------------------------- handlers
+
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    pub next: Option<String>,
+    pub ended: Option<String>,
+}
+
+/// `GET /sign-in`.
+pub async fn sign_in_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
+    let notice = match q.ended.as_deref() {
+        Some("signed-out") => Some(ctx.tr.t("signed-out")),
+        Some("expired") => Some(ctx.tr.t("session-ended")),
+        _ => None,
+    };
+    ctx.render(
+        StatusCode::OK,
+        &SignInPage {
+            shell: ctx.shell(ctx.tr.t("sign-in-title"), None),
+            username: String::new(),
+            next: local_path(q.next.as_deref()),
+            error: None,
+            notice,
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignInForm {
+    pub username: String,
+    pub password: String,
+    pub next: Option<String>,
+}
+
+/// `POST /sign-in`.
+pub async fn sign_in_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    origin: Origin,
+    Form(f): Form<SignInForm>,
+) -> PageResult {
+    let next = local_path(f.next.as_deref());
+    let again = |status, error: String| {
+        ctx.render(
+            status,
+            &SignInPage {
+                shell: ctx.shell(ctx.tr.t("sign-in-title"), None),
+                username: f.username.clone(),
+                next: next.clone(),
+                error: Some(error),
+                notice: None,
+            },
+        )
+    };
+    if f.username.trim().is_empty() || f.password.is_empty() {
+        return Ok(again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ctx.tr.t("sign-in-missing"),
+        ));
+    }
+    let outcome = crate::account::session::authenticate(&state, &origin, &f.username, &f.password)
+        .await
+        .map_err(|e| ctx.api_error(e, None))?;
+    match outcome {
+        SignInOutcome::Started { token, stage, .. } => {
+            let to = match stage {
+                Stage::SecondFactor => "/sign-in/second-factor".to_owned(),
+                Stage::Enrol => "/account/second-factor".to_owned(),
+                Stage::SignedIn => next,
+            };
+            let mut r = see_other(&to);
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                crate::shared::session::session_cookie(&state, &token)
+                    .map_err(IntoResponse::into_response)?,
+            );
+            Ok(r)
+        }
+        SignInOutcome::Locked => Ok(again(
+            StatusCode::TOO_MANY_REQUESTS,
+            ctx.tr.t("sign-in-locked"),
+        )),
+        SignInOutcome::Refused => Ok(again(StatusCode::UNAUTHORIZED, ctx.tr.t("sign-in-wrong"))),
+    }
+}
+
+/// `GET /sign-in/second-factor`.
+pub async fn second_factor_page(ctx: Ctx) -> PageResult {
+    match &ctx.session {
+        Some(s) if s.session.stage == Stage::SecondFactor => Ok(ctx.render(
+            StatusCode::OK,
+            &SecondFactorPage {
+                shell: ctx.shell(ctx.tr.t("second-factor-title"), None),
+                error: None,
+            },
+        )),
+        Some(_) => Ok(see_other("/")),
+        None => Ok(see_other("/sign-in")),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CodeForm {
+    pub code: String,
+}
+
+/// `POST /sign-in/second-factor`.
+pub async fn second_factor_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<CodeForm>,
+) -> PageResult {
+    let Some(s) = ctx.session.clone() else {
+        return Ok(see_other("/sign-in"));
+    };
+    if s.session.stage != Stage::SecondFactor {
+        return Ok(see_other("/"));
+    }
+    let check = crate::account::second_factor::verify(&state, &s, &f.code)
+        .await
+        .map_err(|e| ctx.api_error(e, None))?;
+    match check {
+        CodeCheck::Accepted => Ok(see_other("/")),
+        CodeCheck::Wrong => Ok(ctx.render(
+            StatusCode::UNAUTHORIZED,
+            &SecondFactorPage {
+                shell: ctx.shell(ctx.tr.t("second-factor-title"), None),
+                error: Some(ctx.tr.t("code-wrong")),
+            },
+        )),
+        CodeCheck::SessionEnded => Ok(ctx.error(
+            StatusCode::TOO_MANY_REQUESTS,
+            ctx.tr.t("code-too-many"),
+            None,
+        )),
+    }
+}
+
+fn enrol_page(
+    ctx: &Ctx,
+    e: &crate::account::second_factor::Enrolment,
+    required: bool,
+    error: Option<String>,
+) -> Response {
+    // The QR code is Kirjo's own SVG, without the XML declaration.
+    let svg = e
+        .qr_svg
+        .find("<svg")
+        .map_or_else(String::new, |i| e.qr_svg[i..].to_owned());
+    let svg = svg.replacen(
+        "<svg",
+        &format!(
+            "<svg role=\"img\" aria-label=\"{}\"",
+            ctx.tr.t("enrol-qr-label")
+        ),
+        1,
+    );
+    let grouped: Vec<String> = e
+        .secret_base32
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
+    ctx.render(
+        if error.is_some() {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::OK
+        },
+        &EnrolPage {
+            shell: ctx.shell(ctx.tr.t("enrol-title"), None),
+            required,
+            qr_svg: svg,
+            secret: grouped.join(" "),
+            error,
+        },
+    )
+}
+
+/// `GET /account/second-factor`: enrol an authenticator app.
+pub async fn enrol_get(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let Some(s) = ctx.session.clone() else {
+        return Err(ctx.sign_in_redirect());
+    };
+    if s.session.stage == Stage::SecondFactor {
+        return Ok(see_other("/sign-in/second-factor"));
+    }
+    let e = match crate::account::second_factor::begin(&state, &s, false).await {
+        Ok(e) => e,
+        Err(e) if e.status == StatusCode::UNAUTHORIZED => {
+            return Ok(see_other("/reauth?back=/account/second-factor"))
+        }
+        Err(e) => return Err(ctx.api_error(e, None)),
+    };
+    Ok(enrol_page(&ctx, &e, s.session.stage == Stage::Enrol, None))
+}
+
+/// `POST /account/second-factor`: confirm with a code; shows the recovery
+/// codes once.
+pub async fn enrol_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<CodeForm>,
+) -> PageResult {
+    let Some(s) = ctx.session.clone() else {
+        return Err(ctx.sign_in_redirect());
+    };
+    match crate::account::second_factor::confirm(&state, &s, &f.code)
+        .await
+        .map_err(|e| ctx.api_error(e, None))?
+    {
+        Ok(codes) => Ok(ctx.render(
+            StatusCode::OK,
+            &RecoveryCodesPage {
+                shell: ctx.shell(ctx.tr.t("recovery-title"), None),
+                codes,
+            },
+        )),
+        Err(CodeCheck::SessionEnded) => Ok(ctx.error(
+            StatusCode::TOO_MANY_REQUESTS,
+            ctx.tr.t("code-too-many"),
+            None,
+        )),
+        Err(_) => {
+            let e = crate::account::second_factor::begin(&state, &s, false)
+                .await
+                .map_err(|e| ctx.api_error(e, None))?;
+            Ok(enrol_page(
+                &ctx,
+                &e,
+                s.session.stage == Stage::Enrol,
+                Some(ctx.tr.t("code-wrong")),
+            ))
+        }
+    }
+}
+
+/// `POST /sign-out`.
+pub async fn sign_out(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    if let Some(s) = &ctx.session {
+        crate::account::session::end_by_user(&state, &s.caller, &s.token)
+            .await
+            .map_err(|e| ctx.api_error(e, None))?;
+    }
+    let mut r = see_other("/sign-in?ended=signed-out");
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        crate::shared::session::cleared_cookie(&state).map_err(|e| ctx.api_error(e, None))?,
+    );
+    Ok(r)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LanguageForm {
+    pub lang: String,
+    pub back: Option<String>,
+}
+
+/// `POST /language`: switch the pages' language; remembered for the user,
+/// and in a cookie before sign-in.
+pub async fn set_language(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<LanguageForm>,
+) -> PageResult {
+    let Some(lang) = Lang::parse(&f.lang) else {
+        return Err(ctx.error(StatusCode::BAD_REQUEST, ctx.tr.t("error-title"), None));
+    };
+    if let Some(s) = &ctx.session {
+        second_factor::set_language(&state.db, s.caller.user_id, lang.as_str())
+            .await
+            .map_err(|e| ctx.api_error(ApiError::from_store(e), None))?;
+    }
+    let mut r = see_other(&local_path(f.back.as_deref()));
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{LANG_COOKIE}={}; Path=/; SameSite=Strict; Max-Age=31536000{}",
+        lang.as_str(),
+        ctx.secure_flag()
+    )) {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(r)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CommitmentForm {
+    pub version: i32,
+}
+
+/// `POST /commitment`: accept the user commitment (käyttäjäsitoumus).
+pub async fn accept_commitment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<CommitmentForm>,
+) -> PageResult {
+    let (me, actor) = ctx.user(&state).await?;
+    let ok = staff::accept_commitment(&state.db, me.caller.user_id, f.version)
+        .await
+        .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
+    if !ok {
+        return Err(ctx.error(
+            StatusCode::CONFLICT,
+            ctx.tr.t("commitment-changed"),
+            Some(&actor),
+        ));
+    }
+    Ok(see_other("/"))
+}
+
+/// `GET /account`.
+pub async fn account(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let (me, actor) = ctx.user(&state).await?;
+    let fail = |e| ctx.api_error(ApiError::from_store(e), Some(&actor));
+    let username = staff::credentials(&state.db, me.caller.user_id)
+        .await
+        .map_err(fail)?
+        .map(|(u, _)| u)
+        .unwrap_or_default();
+    let second = second_factor::secret(&state.db, me.caller.user_id)
+        .await
+        .map_err(fail)?
+        .is_some();
+    let left = second_factor::recovery_codes_left(&state.db, me.caller.user_id)
+        .await
+        .map_err(fail)?;
+    Ok(ctx.render(
+        StatusCode::OK,
+        &AccountPage {
+            shell: ctx.shell(ctx.tr.t("account-title"), Some(&actor)),
+            username,
+            second_factor: second,
+            recovery_left: left,
+        },
+    ))
+}
+
+fn password_page(
+    ctx: &Ctx,
+    actor: &Actor,
+    status: StatusCode,
+    errors: [Option<String>; 3],
+) -> Response {
+    let [current_error, new_error, repeat_error] = errors;
+    ctx.render(
+        status,
+        &PasswordPage {
+            shell: ctx.shell(ctx.tr.t("password-title"), Some(actor)),
+            forced: actor.password_change_required,
+            current_error,
+            new_error,
+            repeat_error,
+        },
+    )
+}
+
+/// `GET /account/password`.
+pub async fn password_get(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let (_, actor) = ctx.user(&state).await?;
+    Ok(password_page(
+        &ctx,
+        &actor,
+        StatusCode::OK,
+        [None, None, None],
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    pub current_password: String,
+    pub new_password: String,
+    pub repeat_password: String,
+}
+
+/// `POST /account/password`.
+pub async fn password_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<PasswordForm>,
+) -> PageResult {
+    let (me, actor) = ctx.user(&state).await?;
+    let invalid = StatusCode::UNPROCESSABLE_ENTITY;
+    if f.new_password != f.repeat_password {
+        let e = Some(ctx.tr.t("password-mismatch"));
+        return Ok(password_page(&ctx, &actor, invalid, [None, None, e]));
+    }
+    match crate::account::password::change_own_password(
+        &state,
+        &me,
+        &f.current_password,
+        &f.new_password,
+        ctx.tr.lang,
+    )
+    .await
+    .map_err(|e| ctx.api_error(e, Some(&actor)))?
+    {
+        Ok(()) => Ok(see_other("/account?changed=1")),
+        Err((field, message)) => {
+            let mut errors = [None, None, None];
+            errors[usize::from(field == "new_password")] = Some(message);
+            Ok(password_page(&ctx, &actor, invalid, errors))
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct BackQuery {
+    pub back: Option<String>,
+}
+
+/// `GET /reauth`: give the password again before a sensitive action.
+pub async fn reauth_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<BackQuery>,
+) -> PageResult {
+    let (_, actor) = ctx.user(&state).await?;
+    Ok(ctx.render(
+        StatusCode::OK,
+        &ReauthPage {
+            shell: ctx.shell(ctx.tr.t("reauth-title"), Some(&actor)),
+            back: local_path(q.back.as_deref()),
+            error: None,
+        },
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReauthForm {
+    pub password: String,
+    pub back: Option<String>,
+}
+
+/// `POST /reauth`.
+pub async fn reauth_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<ReauthForm>,
+) -> PageResult {
+    let (me, actor) = ctx.user(&state).await?;
+    let back = local_path(f.back.as_deref());
+    if crate::account::password::reauthenticate_with(&state, &me, &f.password)
+        .await
+        .map_err(|e| ctx.api_error(e, Some(&actor)))?
+    {
+        Ok(see_other(&back))
+    } else {
+        Ok(ctx.render(
+            StatusCode::UNAUTHORIZED,
+            &ReauthPage {
+                shell: ctx.shell(ctx.tr.t("reauth-title"), Some(&actor)),
+                back,
+                error: Some(ctx.tr.t("reauth-wrong")),
+            },
+        ))
+    }
+}

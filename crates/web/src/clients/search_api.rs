@@ -1,0 +1,59 @@
+use crate::shared::error::ApiError;
+use crate::shared::session::SignedIn;
+use crate::shared::state::AppState;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use axum::Json;
+use chrono::NaiveDate;
+use kirjo_access::StatedPurpose;
+use kirjo_store::clients;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct SearchQuery {
+    pub identity_code: Option<String>,
+    pub name: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+    /// Search outside one's own relationships: a configured purpose, with
+    /// `purpose_text` in the user's own words (logged, flagged for review).
+    pub purpose: Option<String>,
+    pub purpose_text: Option<String>,
+}
+
+/// `GET /api/clients`: search (Action::Search), results filtered in SQL.
+pub async fn search(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(q): Query<SearchQuery>,
+) -> Result<Response, ApiError> {
+    let non_empty = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let criteria = clients::Criteria {
+        identity_code: non_empty(q.identity_code),
+        name: non_empty(q.name),
+        birth_date: q.birth_date,
+        limit: q.limit.unwrap_or(50),
+        offset: q.offset.unwrap_or(0),
+        purpose: q.purpose.map(|purpose_id| StatedPurpose {
+            purpose_id,
+            text: q.purpose_text.unwrap_or_default(),
+        }),
+    };
+    if criteria.identity_code.is_none() && criteria.name.is_none() && criteria.birth_date.is_none()
+    {
+        return Err(ApiError::bad_request(
+            "give an identity code, a name or a birth date",
+        ));
+    }
+    if let Some(code) = &criteria.identity_code {
+        kirjo_domain::hetu::PersonalIdentityCode::parse(code)
+            .map_err(|e| ApiError::bad_request(format!("identity code: {e}")))?;
+    }
+    let hits = clients::search(&state.db, &me.caller, &state.gate, &criteria)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok(Json(serde_json::json!({ "results": hits })).into_response())
+}

@@ -1,0 +1,446 @@
+use crate::documents::input::from_base64;
+use crate::documents::input::task_missing;
+use crate::documents::input::DocumentBody;
+use crate::shared::error::ApiError;
+use crate::shared::session::SignedIn;
+use crate::shared::state::AppState;
+use axum::extract::Path;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use axum::Json;
+use chrono::NaiveDate;
+use kirjo_domain::contact::Lang;
+use kirjo_store::documents;
+use kirjo_store::documents::DraftStep;
+use serde::Deserialize;
+
+/// `GET /api/documents/{id}/export` (Action::Export): a completed document
+/// in its national structure (Sosmeta), with the definition it follows.
+pub async fn export(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let client = client_of(&state, id).await?;
+    let exported = documents::export(&state.db, &me.caller, &state.gate, client, id)
+        .await
+        .map_err(ApiError::from_gate)?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(exported).into_response())
+}
+
+/// `GET /api/clients/{id}/client-document/export` (Action::Export): the
+/// client relationship document (asiakkuusasiakirja) in its national
+/// structure.
+pub async fn export_client_document(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(client): Path<i64>,
+) -> Result<Response, ApiError> {
+    let exported = documents::export_client_document(&state.db, &me.caller, &state.gate, client)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok(Json(exported).into_response())
+}
+
+fn field_errors(errors: Vec<crate::shared::fields::FieldError>) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(serde_json::json!({ "errors": errors })),
+    )
+        .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LangQuery {
+    pub lang: Option<String>,
+}
+
+/// `POST /api/clients/{id}/documents` (Action::WriteDocument): a new
+/// narrative entry, as a draft of the user's.
+pub async fn create(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(client): Path<i64>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+    Json(b): Json<DocumentBody>,
+) -> Result<Response, ApiError> {
+    let lang = crate::shared::fields::lang(q.lang.as_deref(), &headers);
+    let task = b.service_task.clone().unwrap_or_default();
+    let content = match b.content(lang) {
+        Ok(c) if !task.trim().is_empty() => c,
+        Ok(_) => return Ok(field_errors(vec![task_missing(lang)])),
+        Err(mut e) => {
+            if task.trim().is_empty() {
+                e.insert(0, task_missing(lang));
+            }
+            return Ok(field_errors(e));
+        }
+    };
+    let id = documents::create(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        client,
+        task.trim(),
+        &content,
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TimelineQuery {
+    pub area: Option<String>,
+    pub kind: Option<String>,
+}
+
+/// `GET /api/clients/{id}/documents` (Action::ViewDocument): the timeline.
+pub async fn timeline(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(client): Path<i64>,
+    Query(q): Query<TimelineQuery>,
+) -> Result<Response, ApiError> {
+    let lines = documents::timeline(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        client,
+        q.area.as_deref(),
+        q.kind.as_deref(),
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    Ok(Json(serde_json::json!({ "documents": lines })).into_response())
+}
+
+async fn client_of(state: &AppState, id: i64) -> Result<i64, ApiError> {
+    documents::client_of(&state.db, id)
+        .await
+        .map_err(ApiError::from_store)?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// `GET /api/documents/{id}` (Action::ViewDocument): a version with the
+/// document's history.
+pub async fn read(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let client = client_of(&state, id).await?;
+    let doc = documents::read(&state.db, &me.caller, &state.gate, client, id, None)
+        .await
+        .map_err(ApiError::from_gate)?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(doc).into_response())
+}
+
+/// `PUT /api/documents/{id}` (Action::WriteDocument): edit a draft of the
+/// user's own. A completed document is refused: it is corrected instead.
+pub async fn edit(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+    Json(b): Json<DocumentBody>,
+) -> Result<Response, ApiError> {
+    let lang = crate::shared::fields::lang(q.lang.as_deref(), &headers);
+    let content = match b.content(lang) {
+        Ok(c) => c,
+        Err(e) => return Ok(field_errors(e)),
+    };
+    let client = client_of(&state, id).await?;
+    documents::draft_step(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        client,
+        id,
+        DraftStep::Edit,
+        Some(&content),
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn step(
+    state: &AppState,
+    me: &SignedIn,
+    id: i64,
+    step: DraftStep,
+) -> Result<Response, ApiError> {
+    let client = client_of(state, id).await?;
+    documents::draft_step(&state.db, &me.caller, &state.gate, client, id, step, None)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `POST /api/documents/{id}/complete` (Action::WriteDocument): lock a draft.
+pub async fn complete(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    step(&state, &me, id, DraftStep::Complete).await
+}
+
+/// `POST /api/documents/{id}/discard` (Action::WriteDocument): discard a
+/// draft (logged; the row stays, marked).
+pub async fn discard(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    step(&state, &me, id, DraftStep::Discard).await
+}
+
+/// `POST /api/documents/{id}/corrections` (Action::CorrectEntry): a new
+/// version of a completed document, with the reason.
+pub async fn correct(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+    Json(b): Json<DocumentBody>,
+) -> Result<Response, ApiError> {
+    let lang = crate::shared::fields::lang(q.lang.as_deref(), &headers);
+    let mut errors = Vec::new();
+    let content = match b.content(lang) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            errors.extend(e);
+            None
+        }
+    };
+    let reason = b.reason.clone().unwrap_or_default();
+    if reason.trim().is_empty() {
+        errors.push(crate::shared::fields::FieldError {
+            field: "reason".to_owned(),
+            message: match lang {
+                Lang::Fi => "Kerro, miksi asiakirjaa korjataan.",
+                Lang::Sv => "Ange varför handlingen rättas.",
+                Lang::En => "Say why the document is corrected.",
+            }
+            .to_owned(),
+        });
+    }
+    let Some(content) = content.filter(|_| errors.is_empty()) else {
+        return Ok(field_errors(errors));
+    };
+    let client = client_of(&state, id).await?;
+    let new = documents::correct(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        client,
+        id,
+        &content,
+        reason.trim(),
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": new }))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProhibitionBody {
+    pub made_on: NaiveDate,
+    pub accepted: bool,
+    #[serde(default)]
+    pub reason: String,
+    /// The documents it covers (each with its corrections); absent: all
+    /// of the child's documents.
+    pub documents: Option<Vec<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndProhibitionBody {
+    pub ended_on: NaiveDate,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /api/clients/{id}/minor-prohibitions/{pid}/end`
+/// (Action::WriteDocument): the prohibition no longer holds from
+/// `ended_on`, for `reason`. It stays in the record.
+pub async fn end_prohibition(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((child, id)): Path<(i64, i64)>,
+    Json(b): Json<EndProhibitionBody>,
+) -> Result<Response, ApiError> {
+    if b.reason.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            "give the reason the prohibition ends",
+        ));
+    }
+    let ended = kirjo_store::guardians::end_prohibition(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        child,
+        id,
+        b.ended_on,
+        b.reason.trim(),
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    if ended {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::conflict(
+            "the child has no such prohibition in force from before that day",
+        ))
+    }
+}
+
+/// `POST /api/clients/{id}/minor-prohibitions` (Action::WriteDocument): a
+/// minor's prohibition on disclosure to a guardian, accepted or not, with
+/// the reason.
+pub async fn record_prohibition(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(child): Path<i64>,
+    Json(b): Json<ProhibitionBody>,
+) -> Result<Response, ApiError> {
+    if b.reason.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            "give the minor's reason, or why the prohibition was not accepted",
+        ));
+    }
+    let id = kirjo_store::guardians::record_prohibition(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        child,
+        b.made_on,
+        b.accepted,
+        b.reason.trim(),
+        b.documents.as_deref(),
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GuardianQuery {
+    pub guardian: i64,
+}
+
+/// `GET /api/clients/{id}/guardian-answer?guardian=ID` (Action::Disclose):
+/// what of the child's documents may be given to the guardian; nothing
+/// while an accepted prohibition is in force. A disclosure is logged.
+pub async fn guardian_answer(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(child): Path<i64>,
+    Query(q): Query<GuardianQuery>,
+) -> Result<Response, ApiError> {
+    let answer =
+        kirjo_store::guardians::answer(&state.db, &me.caller, &state.gate, child, q.guardian)
+            .await
+            .map_err(ApiError::from_gate)?;
+    Ok(Json(answer).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentBody {
+    pub file_name: String,
+    pub media_type: String,
+    /// The file, base64.
+    pub content_base64: String,
+}
+
+/// `POST /api/documents/{id}/attachments` (Action::WriteDocument): attach a
+/// file to a draft of the user's. PDF, JPEG, PNG or plain text, at most
+/// 10 MiB, and the bytes must be of the type given.
+pub async fn add_attachment(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Json(b): Json<AttachmentBody>,
+) -> Result<Response, ApiError> {
+    let bytes = from_base64(&b.content_base64)
+        .ok_or_else(|| ApiError::bad_request("content_base64 is not base64"))?;
+    if let Err(p) = documents::check_file(&b.file_name, &b.media_type, &bytes) {
+        return Err(ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: p.message().to_owned(),
+        });
+    }
+    let client = client_of(&state, id).await?;
+    let new = documents::add_attachment(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        client,
+        id,
+        &b.file_name,
+        &b.media_type,
+        &bytes,
+    )
+    .await
+    .map_err(ApiError::from_gate)?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": new }))).into_response())
+}
+
+/// The bytes of a file, for download: never shown inline, never sniffed.
+pub fn file_response(a: &documents::Attachment, bytes: Vec<u8>) -> Response {
+    use axum::http::header;
+    let safe: String = a
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, a.media_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET /api/attachments/{id}` (Action::ViewDocument): a file's bytes; the
+/// reading is a logged use.
+pub async fn read_attachment(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (client, _) = documents::attachment_owner(&state.db, id)
+        .await
+        .map_err(ApiError::from_store)?
+        .ok_or_else(ApiError::not_found)?;
+    let (a, bytes) = documents::read_attachment(&state.db, &me.caller, &state.gate, client, id)
+        .await
+        .map_err(ApiError::from_gate)?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(file_response(&a, bytes))
+}

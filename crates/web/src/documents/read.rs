@@ -1,0 +1,320 @@
+use crate::documents::form::form_page;
+use crate::documents::form::summary;
+use crate::documents::form::DocForm;
+use crate::documents::form::FormPage;
+use crate::documents::form::FormView;
+use crate::documents::form::Place;
+use crate::shared::error::ApiError;
+use crate::shared::page::helsinki_time;
+use crate::shared::page::lang_index;
+use crate::shared::page::names;
+use crate::shared::page::page_id;
+use crate::shared::page::Ctx;
+use crate::shared::page::PageResult;
+use crate::shared::page::Shell;
+use crate::shared::session::SignedIn;
+use crate::shared::state::AppState;
+use askama::Template;
+use axum::extract::Path;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use kirjo_access::Actor;
+use kirjo_domain::calendar::day_month_year as date;
+use kirjo_domain::document::Content;
+use kirjo_domain::document::Notification;
+use kirjo_store::documents;
+
+pub struct VersionRow {
+    pub id: i64,
+    pub version: i32,
+    pub at: String,
+    pub author: String,
+    pub reason: Option<String>,
+    pub current: bool,
+}
+
+/// A notification as shown: its fields, labelled, and its deadlines.
+pub struct NotificationView {
+    pub fields: Vec<(String, String)>,
+    pub content: String,
+    pub start_due: String,
+    pub completion_due: String,
+    pub late: bool,
+}
+
+#[derive(Template)]
+#[template(path = "documents/document.html")]
+pub struct DocumentPage {
+    pub shell: Shell,
+    pub id: i64,
+    pub client_id: i64,
+    pub name: String,
+    pub entry: String,
+    pub date: String,
+    pub text: String,
+    pub agreed: Option<String>,
+    pub notification: Option<NotificationView>,
+    /// A form kind's fields, labelled, and a decision's parties (name,
+    /// how, when served).
+    pub form_view: Option<FormView>,
+    pub meta: Vec<(String, String)>,
+    pub state: String,
+    pub mine_draft: bool,
+    pub correctable: bool,
+    pub superseded_note: bool,
+    pub versions: Vec<VersionRow>,
+    pub edit: Option<FormPage>,
+    /// Attached files: id, name, size in KiB, SHA-256.
+    pub files: Vec<(i64, String, String, String)>,
+    /// Why the file just sent was not attached.
+    pub upload_error: Option<String>,
+}
+
+impl DocumentPage {
+    /// The summary above the page of a file that was not attached.
+    pub fn upload_summary(&self) -> Vec<(String, String)> {
+        let file = "file".to_owned();
+        summary(self.upload_error.iter().map(|e| (&file, e)), |_| {
+            Some(self.shell.t.t("file-choose"))
+        })
+    }
+}
+
+fn notification_view(ctx: &Ctx, n: &Notification) -> NotificationView {
+    let t = &ctx.tr;
+    let label = |prefix: &str, v: serde_json::Value| {
+        t.t(&format!("{prefix}{}", v.as_str().unwrap_or_default()))
+    };
+    let mut fields = vec![
+        (t.t("notification-received"), date(n.received_on)),
+        (
+            t.t("notification-reporter"),
+            label(
+                "reporter-",
+                serde_json::to_value(n.reporter).unwrap_or_default(),
+            ),
+        ),
+    ];
+    let who = [
+        &n.reporter_name,
+        &n.reporter_title,
+        &n.reporter_organisation,
+    ]
+    .iter()
+    .filter_map(|v| (*v).clone())
+    .collect::<Vec<_>>()
+    .join(", ");
+    if !who.is_empty() {
+        fields.push((t.t("notification-reporter-who"), who));
+    }
+    fields.push((
+        t.t("notification-channel"),
+        label(
+            "channel-",
+            serde_json::to_value(n.channel).unwrap_or_default(),
+        ),
+    ));
+    if let Some(u) = n.urgency {
+        let mut text = label("urgency-", serde_json::to_value(u).unwrap_or_default());
+        if let Some(note) = &n.urgency_note {
+            text = format!("{text}: {note}");
+        }
+        fields.push((t.t("notification-urgency"), text));
+    }
+    if let Some(d) = n.decision {
+        let mut text = label("decision-", serde_json::to_value(d).unwrap_or_default());
+        if let Some(on) = n.decided_on {
+            text = format!("{text} ({})", date(on));
+        }
+        if let Some(r) = &n.decision_reasons {
+            text = format!("{text}: {r}");
+        }
+        fields.push((t.t("notification-decision"), text));
+    }
+    if let Some(d) = n.child_told_on {
+        fields.push((t.t("notification-child-told"), date(d)));
+    }
+    if let Some(d) = n.guardian_told_on {
+        fields.push((t.t("notification-guardian-told"), date(d)));
+    }
+    let deadlines = n.deadlines();
+    NotificationView {
+        fields,
+        content: n.content.clone(),
+        start_due: date(deadlines.assessment_start_due),
+        completion_due: date(deadlines.assessment_completion_due),
+        late: n.decision_late(kirjo_domain::calendar::helsinki_today()),
+    }
+}
+
+pub(crate) async fn client_of(state: &AppState, ctx: &Ctx, id: i64) -> Result<i64, Response> {
+    documents::client_of(&state.db, id)
+        .await
+        .map_err(|e| ctx.api_error(ApiError::from_store(e), None))?
+        .ok_or_else(|| {
+            ctx.error(
+                StatusCode::NOT_FOUND,
+                ctx.tr.t("error-not-found-text"),
+                None,
+            )
+        })
+}
+
+/// `GET /documents/{id}`: the document with its metadata and history.
+pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let id = page_id(&ctx, &id)?;
+    let (me, actor) = ctx.user(&state).await?;
+    show(&state, &ctx, &me, &actor, id, None).await
+}
+
+/// The document's page; with `upload_error`, answered 422 with the error
+/// next to the file field.
+pub(crate) async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    me: &SignedIn,
+    actor: &Actor,
+    id: i64,
+    upload_error: Option<String>,
+) -> PageResult {
+    let client = client_of(state, ctx, id).await?;
+    let Some(h) = documents::read(&state.db, &me.caller, &state.gate, client, id, None)
+        .await
+        .map_err(|e| ctx.gate_error(e, actor))?
+    else {
+        return Err(ctx.error(
+            StatusCode::NOT_FOUND,
+            ctx.tr.t("error-not-found-text"),
+            Some(actor),
+        ));
+    };
+    let d = &h.document;
+    let content = Content::from_json(&d.kind, d.content.clone());
+    let names = names(state).await;
+    let li = lang_index(ctx.tr.lang);
+    let t = &ctx.tr;
+    let meta = vec![
+        (
+            t.t("doc-client"),
+            match &d.client_identity_code {
+                Some(code) => format!("{} ({code})", d.client_name),
+                None => d.client_name.clone(),
+            },
+        ),
+        (t.t("client-area"), names.of(&d.service_area, li)),
+        (t.t("doc-organiser"), d.organiser.clone()),
+        (t.t("doc-producer"), d.producer.clone()),
+        (
+            t.t("doc-author"),
+            format!("{}, {}", d.author_name, d.author_title),
+        ),
+        (t.t("doc-created"), helsinki_time(d.created_at)),
+        (t.t("doc-definition"), d.definition_oid.clone()),
+    ];
+    let mine_draft = d.state == "draft" && d.author_id == me.caller.user_id;
+    let edit = match (&content, mine_draft) {
+        (Some(c), true) => Some(form_page(
+            ctx,
+            actor,
+            Place {
+                heading: ctx.tr.t("narrative-edit"),
+                action: format!("/documents/{id}/edit"),
+                cancel: format!("/documents/{id}"),
+            },
+            DocForm::of(c),
+            false,
+            &[],
+        )),
+        _ => None,
+    };
+    let versions = h
+        .versions
+        .iter()
+        .map(|v| VersionRow {
+            id: v.id,
+            version: v.version,
+            at: helsinki_time(v.completed_at.unwrap_or(v.created_at)),
+            author: v.author_name.clone(),
+            reason: v.correction_reason.clone(),
+            current: v.id == d.id,
+        })
+        .collect();
+    let form_view = match &content {
+        Some(Content::Form(f)) => Some((
+            f.display(ctx.tr.lang)
+                .into_iter()
+                .map(|(label, value)| (label.to_owned(), value))
+                .collect(),
+            f.parties
+                .iter()
+                .map(|p| {
+                    (
+                        p.name.clone(),
+                        p.method.name(ctx.tr.lang).to_owned(),
+                        p.served_on
+                            .map(date)
+                            .unwrap_or_else(|| ctx.tr.t("parties-not-served")),
+                    )
+                })
+                .collect(),
+        )),
+        _ => None,
+    };
+    let (entry, when, text, agreed, notification) = match &content {
+        Some(Content::Narrative(n)) => (
+            n.entry.name(ctx.tr.lang).to_owned(),
+            date(n.date),
+            n.text.clone(),
+            n.agreed.clone(),
+            None,
+        ),
+        Some(Content::ChildWelfareNotification(n)) => (
+            String::new(),
+            String::new(),
+            String::new(),
+            None,
+            Some(notification_view(ctx, n)),
+        ),
+        Some(Content::Form(_)) | None => Default::default(),
+    };
+    Ok(ctx.render(
+        if upload_error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &DocumentPage {
+            shell: ctx.shell(d.name.clone(), Some(actor)),
+            id,
+            client_id: d.client_id,
+            name: d.name.clone(),
+            entry,
+            date: when,
+            text,
+            agreed,
+            notification,
+            form_view,
+            meta,
+            state: ctx.tr.t(&format!("doc-state-{}", d.state)),
+            mine_draft,
+            correctable: d.state == "completed" && !d.superseded,
+            superseded_note: d.superseded,
+            versions,
+            edit,
+            upload_error,
+            files: h
+                .attachments
+                .iter()
+                .map(|a| {
+                    (
+                        a.id,
+                        a.file_name.clone(),
+                        format!("{:.1}", f64::from(a.size_bytes) / 1024.0),
+                        a.sha256.clone(),
+                    )
+                })
+                .collect(),
+        },
+    ))
+}

@@ -1,0 +1,113 @@
+use crate::shared::page::helsinki_time;
+use crate::shared::page::lang_index;
+use crate::shared::page::names;
+use crate::shared::page::page_id;
+use crate::shared::page::Ctx;
+use crate::shared::page::PageResult;
+use crate::shared::page::Shell;
+use crate::shared::state::AppState;
+use askama::Template;
+use axum::extract::Path;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::http::StatusCode;
+use kirjo_domain::calendar::day_month_year as date;
+use kirjo_store::documents;
+use serde::Deserialize;
+
+pub struct TimelineRow {
+    pub id: i64,
+    pub date: String,
+    pub name: String,
+    pub area: String,
+    pub author: String,
+    pub draft: bool,
+    pub corrected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "documents/documents.html")]
+pub struct TimelinePage {
+    pub shell: Shell,
+    pub client_id: i64,
+    pub rows: Vec<TimelineRow>,
+    pub areas: Vec<(String, String, bool)>,
+    /// Every kind: (kind, name, chosen as the filter).
+    pub kinds: Vec<(String, String, bool)>,
+    pub area: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TimelineQuery {
+    pub area: Option<String>,
+    pub kind: Option<String>,
+}
+
+/// `GET /clients/{id}/documents`: the client's timeline (ViewDocument).
+pub async fn timeline(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<TimelineQuery>,
+) -> PageResult {
+    let id = page_id(&ctx, &id)?;
+    let (me, actor) = ctx.user(&state).await?;
+    let area = q.area.filter(|a| !a.is_empty());
+    let kind = q.kind.filter(|k| !k.is_empty());
+    let lines = documents::timeline(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        id,
+        area.as_deref(),
+        kind.as_deref(),
+    )
+    .await
+    .map_err(|e| ctx.gate_error(e, &actor))?;
+    let names = names(&state).await;
+    let li = lang_index(ctx.tr.lang);
+    let mut seen: Vec<String> = actor
+        .roles
+        .iter()
+        .filter_map(|r| r.service_area.clone())
+        .collect();
+    seen.sort();
+    seen.dedup();
+    let rows = lines
+        .iter()
+        .map(|l| TimelineRow {
+            id: l.id,
+            date: l.date.map_or_else(|| helsinki_time(l.created_at), date),
+            name: l.name.clone(),
+            area: names.of(&l.service_area, li),
+            author: l.author_name.clone(),
+            draft: l.state == "draft",
+            corrected: l.corrected,
+        })
+        .collect();
+    Ok(ctx.render(
+        StatusCode::OK,
+        &TimelinePage {
+            shell: ctx.shell(ctx.tr.t("documents-title"), Some(&actor)),
+            client_id: id,
+            rows,
+            kinds: kirjo_domain::document::kinds()
+                .into_iter()
+                .map(|k| {
+                    let name = kirjo_domain::document::kind_name(k, ctx.tr.lang)
+                        .unwrap_or(k)
+                        .to_owned();
+                    (k.to_owned(), name, kind.as_deref() == Some(k))
+                })
+                .collect(),
+            area: area.clone().unwrap_or_default(),
+            areas: seen
+                .into_iter()
+                .map(|a| {
+                    let current = area.as_deref() == Some(a.as_str());
+                    (a.clone(), names.of(&a, li), current)
+                })
+                .collect(),
+        },
+    ))
+}

@@ -1,0 +1,190 @@
+use crate::shared::error::ApiError;
+use axum::extract::Request;
+use axum::http::header;
+use axum::http::Method;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::IntoResponse;
+use axum::response::Response;
+
+/// State-changing requests must come from Kirjo's own pages or an API
+/// client, never from another site. The API takes JSON only (a cross-site
+/// form cannot send that without a CORS preflight, which Kirjo never
+/// grants). The pages' forms carry a token that must equal the
+/// `kirjo_csrf` cookie, which another site can neither read nor set. Both
+/// must come from this host where the browser says where they come from
+/// (`Origin`, `Sec-Fetch-Site`); the cookies are `SameSite=Strict` besides.
+pub(crate) async fn csrf_guard(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let changes_state =
+        !(method == Method::GET || method == Method::HEAD || method == Method::OPTIONS);
+    if !changes_state {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let same_origin = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(origin) => host.is_some_and(|h| {
+            origin
+                .strip_prefix("http://")
+                .or_else(|| origin.strip_prefix("https://"))
+                == Some(h)
+        }),
+    };
+    let fetch_site_ok = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v == "same-origin" || v == "none");
+    if !same_origin || !fetch_site_ok {
+        return refuse("another origin");
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    if request.uri().path().starts_with("/api/") {
+        let json = content_type.starts_with("application/json");
+        if !(json || method == Method::DELETE) {
+            return refuse("the API takes JSON only");
+        }
+        return next.run(request).await;
+    }
+    // The form that attaches a file is the one multipart form. The upload
+    // page reads its body, and checks its token with `form_token_ok`, only
+    // after it has found the session valid: nobody who is not signed in
+    // can make Kirjo hold a file-sized body.
+    if crate::shared::multipart::boundary(&content_type).is_some()
+        && is_upload_path(request.uri().path())
+    {
+        return next.run(request).await;
+    }
+    // Any other page's form: read it (small), check the token, pass it on.
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
+        return refuse("not a form");
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = match read_body(body, 256 * 1024, content_length(&parts.headers)).await {
+        Ok(b) => b,
+        Err(BodyProblem::Broken) => {
+            return ApiError::bad_request("the request body could not be read").into_response()
+        }
+        Err(BodyProblem::TooLarge(_)) => {
+            return ApiError {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                message: "form too large".to_owned(),
+            }
+            .into_response()
+        }
+    };
+    if !form_token_ok(
+        &parts.headers,
+        form_urlencoded_value(&bytes, "csrf").as_deref(),
+    ) {
+        return csrf_refusal();
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
+/// `/documents/{id}/attachments`, the upload form's address.
+fn is_upload_path(path: &str) -> bool {
+    path.strip_prefix("/documents/")
+        .and_then(|rest| rest.strip_suffix("/attachments"))
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether a form's token equals the `kirjo_csrf` cookie.
+pub(crate) fn form_token_ok(headers: &axum::http::HeaderMap, token: Option<&str>) -> bool {
+    match (
+        crate::shared::page::cookie_value(headers, crate::shared::page::CSRF_COOKIE),
+        token,
+    ) {
+        (Some(c), Some(t)) => !c.is_empty() && same_bytes(c.as_bytes(), t.as_bytes()),
+        _ => false,
+    }
+}
+
+/// The answer to a request that may come from another site.
+fn refuse(why: &str) -> Response {
+    ApiError {
+        status: StatusCode::FORBIDDEN,
+        message: format!("cross-site request refused: {why}"),
+    }
+    .into_response()
+}
+
+/// The answer to a form whose token is missing or wrong.
+pub(crate) fn csrf_refusal() -> Response {
+    refuse("the form's token is missing or wrong: reload the page")
+}
+
+/// The length a request says its body has (0 when it does not say).
+pub(crate) fn content_length(headers: &axum::http::HeaderMap) -> usize {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0)
+}
+
+/// The most a form with a file may carry: the largest file and room for
+/// the form's other fields.
+pub const UPLOAD_LIMIT: usize = kirjo_store::documents::ATTACHMENT_MAX_BYTES + 64 * 1024;
+
+pub(crate) enum BodyProblem {
+    /// Larger than the limit: the first `limit` bytes.
+    TooLarge(axum::body::Bytes),
+    Broken,
+}
+
+/// Reads a body of at most `limit` bytes. Of a larger one the first `limit`
+/// bytes are kept and the rest, up to three times the limit more, is read
+/// and thrown away, so that a browser still sending a file a little too
+/// large gets the answer rather than a broken connection; beyond that the
+/// connection is dropped. `announced`: the length the request gave, room
+/// for which is taken at once (up to `limit`) rather than grown into.
+pub(crate) async fn read_body(
+    body: axum::body::Body,
+    limit: usize,
+    announced: usize,
+) -> Result<axum::body::Bytes, BodyProblem> {
+    use http_body_util::BodyExt;
+    let drain_to = limit.saturating_mul(4);
+    let mut body = body;
+    let mut kept: Vec<u8> = Vec::with_capacity(announced.min(limit));
+    let mut seen: usize = 0;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| BodyProblem::Broken)?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        let room = limit.saturating_sub(kept.len());
+        kept.extend_from_slice(&data[..data.len().min(room)]);
+        seen = seen.saturating_add(data.len());
+        if seen > drain_to {
+            break;
+        }
+    }
+    if seen > limit {
+        Err(BodyProblem::TooLarge(kept.into()))
+    } else {
+        Ok(kept.into())
+    }
+}
+
+/// Compares in time that does not depend on where the bytes differ.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The value of one field of an `application/x-www-form-urlencoded` body.
+fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded_pairs(body);
+    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+fn serde_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes(body).unwrap_or_default()
+}

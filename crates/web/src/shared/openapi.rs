@@ -1,0 +1,140 @@
+//! The OpenAPI 3.1 description of the JSON API, served at
+//! `/api/openapi.json`. Each API route carries its own [`Operation`] in its
+//! feature's route table ([`Route::api`]); the document is made from the
+//! router's whole table, so every route is described and each description
+//! names the gate action it maps to.
+
+use super::route::Route;
+
+use serde_json::json;
+use serde_json::Map;
+use serde_json::Value;
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy)]
+pub enum In {
+    Path,
+    Query,
+}
+
+/// One parameter: name, place, JSON Schema type (and format), required, meaning.
+#[derive(Debug, Clone, Copy)]
+pub struct Param(
+    pub &'static str,
+    pub In,
+    pub &'static str,
+    pub bool,
+    pub &'static str,
+);
+
+/// One operation of the API.
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub params: &'static [Param],
+    /// The request body's JSON Schema, as JSON text.
+    pub body: Option<&'static str>,
+    /// What a successful answer is.
+    pub returns: &'static str,
+}
+
+pub const ID: Param = Param("id", In::Path, "integer", true, "The id.");
+
+pub const PERIOD: [Param; 3] = [
+    Param(
+        "from",
+        In::Query,
+        "date-time",
+        false,
+        "Start of the period (default: two years before `to`).",
+    ),
+    Param(
+        "to",
+        In::Query,
+        "date-time",
+        false,
+        "End of the period (default: now).",
+    ),
+    Param(
+        "format",
+        In::Query,
+        "string",
+        false,
+        "`json` (default) or `csv`.",
+    ),
+];
+
+fn schema_of(kind: &str) -> Value {
+    match kind {
+        "date" | "date-time" => json!({ "type": "string", "format": kind }),
+        other => json!({ "type": other }),
+    }
+}
+
+/// The whole document.
+pub fn document(routes: &[&Route]) -> Value {
+    let mut paths = Map::new();
+    for route in routes {
+        let Some(op) = &route.api else {
+            continue;
+        };
+        let action = route.action;
+        let params: Vec<Value> = op
+            .params
+            .iter()
+            .map(|Param(name, place, kind, required, what)| {
+                json!({
+                    "name": name,
+                    "in": match place { In::Path => "path", In::Query => "query" },
+                    "required": required,
+                    "description": what,
+                    "schema": schema_of(kind),
+                })
+            })
+            .collect();
+        let mut operation = json!({
+            "summary": op.summary,
+            "x-kirjo-action": action.map(|a| a.as_str()),
+            "parameters": params,
+            "responses": {
+                "200": { "description": op.returns },
+                "400": { "description": "Bad input, with a message saying what is wrong." },
+                "401": { "description": "Not signed in, or the session has ended." },
+                "403": { "description": "The gate denied it; the message says why. The attempt is logged." },
+                "404": { "description": "No such thing." },
+            },
+        });
+        if let Some(body) = op.body {
+            let schema: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+            operation["requestBody"] = json!({
+                "required": true,
+                "content": { "application/json": { "schema": schema } },
+            });
+        }
+        let public =
+            (op.path == "/api/session" && op.method == "POST") || op.path == "/api/openapi.json";
+        if !public {
+            operation["security"] = json!([{ "session": [] }]);
+        }
+        let entry = paths
+            .entry(op.path.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+        entry[op.method.to_lowercase()] = operation;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Kirjo",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The client information system for Finnish social services. Every operation passes the gate: it is decided, logged and only then done. State-changing requests must be JSON.",
+        },
+        "components": {
+            "securitySchemes": {
+                "session": { "type": "apiKey", "in": "cookie", "name": crate::shared::session::COOKIE },
+            },
+        },
+        "paths": paths,
+    })
+}
