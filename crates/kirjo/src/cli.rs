@@ -627,7 +627,7 @@ fn run_document_export(
             return ExitCode::FAILURE;
         }
     };
-    let settings = kirjo::serve::gate_settings(&loaded);
+    let settings = kirjo::setup::gate_settings(&loaded);
     let result = runtime.block_on(async {
         let cfg = &loaded.config;
         let was_running = cfg.database.url.is_none()

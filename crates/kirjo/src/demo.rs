@@ -114,9 +114,9 @@ pub async fn install(
     owner: &PgPool,
     loaded: &crate::config::Loaded,
 ) -> anyhow::Result<kirjo_store::gate::GateSettings> {
-    crate::serve::prepare(owner, loaded).await?;
+    crate::setup::prepare(owner, loaded).await?;
     load(owner).await?;
-    Ok(crate::serve::gate_settings(loaded))
+    Ok(crate::setup::gate_settings(loaded))
 }
 
 pub async fn load(owner: &PgPool) -> anyhow::Result<DemoReport> {

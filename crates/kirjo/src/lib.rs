@@ -8,4 +8,5 @@ pub mod config;
 pub mod demo;
 pub mod logging;
 pub mod serve;
+pub mod setup;
 pub mod tools;

@@ -8,6 +8,7 @@
 
 use crate::cluster::{self, LocalCluster};
 use crate::config::{mask_url, Loaded};
+use crate::setup::{gate_settings, prepare};
 use anyhow::Context;
 use kirjo_store::{bootstrap, migrate, register, PgPool, OWNER_ROLE, RUNTIME_ROLE};
 use sqlx::postgres::PgConnectOptions;
@@ -474,31 +475,4 @@ fn tls_config(loaded: &Loaded) -> anyhow::Result<Option<axum_server::tls_rustls:
     Ok(Some(axum_server::tls_rustls::RustlsConfig::from_config(
         std::sync::Arc::new(config),
     )))
-}
-
-/// What the gate needs of the configuration.
-pub fn gate_settings(loaded: &Loaded) -> kirjo_store::gate::GateSettings {
-    let r = &loaded.config.register;
-    kirjo_store::gate::GateSettings {
-        outside_access_areas: r
-            .sub_registers()
-            .filter(|(_, s)| s.allow_outside_access)
-            .map(|(_, s)| s.id.clone())
-            .collect(),
-        purposes: r.access_purposes.iter().map(|p| p.id.clone()).collect(),
-        register_id: r
-            .registers
-            .first()
-            .map(|r| r.id.clone())
-            .unwrap_or_default(),
-    }
-}
-
-/// What every start writes with the owner role: the register structure of
-/// the configuration and the current user commitment.
-pub async fn prepare(owner: &kirjo_store::PgPool, loaded: &Loaded) -> anyhow::Result<()> {
-    register::sync(owner, &loaded.config.register).await?;
-    let (fi, sv, en) = crate::commitment::TEXTS;
-    kirjo_store::staff::publish_commitment(owner, crate::commitment::VERSION, fi, sv, en).await?;
-    Ok(())
 }

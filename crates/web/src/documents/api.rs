@@ -1,9 +1,10 @@
+use crate::documents::actions;
 use crate::documents::input::from_base64;
-use crate::documents::input::task_missing;
 use crate::documents::input::DocumentBody;
 use crate::shared::error::ApiError;
 use crate::shared::session::SignedIn;
 use crate::shared::state::AppState;
+use crate::shared::Refusal;
 use axum::extract::Path;
 use axum::extract::Query;
 use axum::extract::State;
@@ -13,7 +14,6 @@ use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::Json;
 use chrono::NaiveDate;
-use kirjo_domain::contact::Lang;
 use kirjo_store::documents;
 use kirjo_store::documents::DraftStep;
 use serde::Deserialize;
@@ -47,14 +47,6 @@ pub async fn export_client_document(
     Ok(Json(exported).into_response())
 }
 
-fn field_errors(errors: Vec<crate::shared::fields::FieldError>) -> Response {
-    (
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Json(serde_json::json!({ "errors": errors })),
-    )
-        .into_response()
-}
-
 #[derive(Debug, Deserialize)]
 pub struct LangQuery {
     pub lang: Option<String>,
@@ -69,29 +61,10 @@ pub async fn create(
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
     Json(b): Json<DocumentBody>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Refusal> {
     let lang = crate::shared::fields::lang(q.lang.as_deref(), &headers);
     let task = b.service_task.clone().unwrap_or_default();
-    let content = match b.content(lang) {
-        Ok(c) if !task.trim().is_empty() => c,
-        Ok(_) => return Ok(field_errors(vec![task_missing(lang)])),
-        Err(mut e) => {
-            if task.trim().is_empty() {
-                e.insert(0, task_missing(lang));
-            }
-            return Ok(field_errors(e));
-        }
-    };
-    let id = documents::create(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        client,
-        task.trim(),
-        &content,
-    )
-    .await
-    .map_err(ApiError::from_gate)?;
+    let id = actions::create(&state, &me.caller, client, &task, b.content(lang), lang).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
 }
 
@@ -122,10 +95,10 @@ pub async fn timeline(
 }
 
 async fn client_of(state: &AppState, id: i64) -> Result<i64, ApiError> {
-    documents::client_of(&state.db, id)
-        .await
-        .map_err(ApiError::from_store)?
-        .ok_or_else(ApiError::not_found)
+    actions::client_of(state, id).await.map_err(|r| match r {
+        Refusal::Api(e) => e,
+        _ => ApiError::not_found(),
+    })
 }
 
 /// `GET /api/documents/{id}` (Action::ViewDocument): a version with the
@@ -152,24 +125,16 @@ pub async fn edit(
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
     Json(b): Json<DocumentBody>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Refusal> {
     let lang = crate::shared::fields::lang(q.lang.as_deref(), &headers);
-    let content = match b.content(lang) {
-        Ok(c) => c,
-        Err(e) => return Ok(field_errors(e)),
-    };
-    let client = client_of(&state, id).await?;
-    documents::draft_step(
-        &state.db,
+    actions::step(
+        &state,
         &me.caller,
-        &state.gate,
-        client,
         id,
         DraftStep::Edit,
-        Some(&content),
+        Some(b.content(lang)),
     )
-    .await
-    .map_err(ApiError::from_gate)?;
+    .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -178,11 +143,8 @@ async fn step(
     me: &SignedIn,
     id: i64,
     step: DraftStep,
-) -> Result<Response, ApiError> {
-    let client = client_of(state, id).await?;
-    documents::draft_step(&state.db, &me.caller, &state.gate, client, id, step, None)
-        .await
-        .map_err(ApiError::from_gate)?;
+) -> Result<Response, Refusal> {
+    actions::step(state, &me.caller, id, step, None).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -191,7 +153,7 @@ pub async fn complete(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Refusal> {
     step(&state, &me, id, DraftStep::Complete).await
 }
 
@@ -201,7 +163,7 @@ pub async fn discard(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Refusal> {
     step(&state, &me, id, DraftStep::Discard).await
 }
 
@@ -214,43 +176,10 @@ pub async fn correct(
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
     Json(b): Json<DocumentBody>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Refusal> {
     let lang = crate::shared::fields::lang(q.lang.as_deref(), &headers);
-    let mut errors = Vec::new();
-    let content = match b.content(lang) {
-        Ok(c) => Some(c),
-        Err(e) => {
-            errors.extend(e);
-            None
-        }
-    };
     let reason = b.reason.clone().unwrap_or_default();
-    if reason.trim().is_empty() {
-        errors.push(crate::shared::fields::FieldError {
-            field: "reason".to_owned(),
-            message: match lang {
-                Lang::Fi => "Kerro, miksi asiakirjaa korjataan.",
-                Lang::Sv => "Ange varför handlingen rättas.",
-                Lang::En => "Say why the document is corrected.",
-            }
-            .to_owned(),
-        });
-    }
-    let Some(content) = content.filter(|_| errors.is_empty()) else {
-        return Ok(field_errors(errors));
-    };
-    let client = client_of(&state, id).await?;
-    let new = documents::correct(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        client,
-        id,
-        &content,
-        reason.trim(),
-    )
-    .await
-    .map_err(ApiError::from_gate)?;
+    let new = actions::correct(&state, &me.caller, id, b.content(lang), &reason, lang).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": new }))).into_response())
 }
 

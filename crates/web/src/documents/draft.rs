@@ -1,13 +1,14 @@
+use crate::documents::actions;
 use crate::documents::form::form_page;
 use crate::documents::form::DocForm;
 use crate::documents::form::Place;
 use crate::documents::read::client_of;
-use crate::shared::fields::FieldError;
 use crate::shared::page::page_id;
 use crate::shared::page::see_other;
 use crate::shared::page::Ctx;
 use crate::shared::page::PageResult;
 use crate::shared::state::AppState;
+use crate::shared::Refusal;
 use axum::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -25,40 +26,28 @@ pub async fn edit(
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
-    let content = match f.checked(ctx.tr.lang) {
-        Ok(c) => c,
-        Err(errors) => {
+    let checked = f.checked(ctx.tr.lang);
+    match actions::step(&state, &me.caller, id, DraftStep::Edit, Some(checked)).await {
+        Ok(_) => Ok(see_other(&format!("/documents/{id}"))),
+        Err(Refusal::Fields(errors)) => {
             let place = Place {
                 heading: ctx.tr.t("narrative-edit"),
                 action: format!("/documents/{id}/edit"),
                 cancel: format!("/documents/{id}"),
             };
             let page = form_page(&ctx, &actor, place, f, false, &errors);
-            return Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+            Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-    };
-    let client = client_of(&state, &ctx, id).await?;
-    documents::draft_step(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        client,
-        id,
-        DraftStep::Edit,
-        Some(&content),
-    )
-    .await
-    .map_err(|e| ctx.gate_error(e, &actor))?;
-    Ok(see_other(&format!("/documents/{id}")))
+        Err(r) => Err(ctx.refused(r, &actor)),
+    }
 }
 
 async fn step(state: &AppState, ctx: &Ctx, id: &str, step: DraftStep) -> PageResult {
     let id = page_id(ctx, id)?;
     let (me, actor) = ctx.user(state).await?;
-    let client = client_of(state, ctx, id).await?;
-    documents::draft_step(&state.db, &me.caller, &state.gate, client, id, step, None)
+    let client = actions::step(state, &me.caller, id, step, None)
         .await
-        .map_err(|e| ctx.gate_error(e, &actor))?;
+        .map_err(|r| ctx.refused(r, &actor))?;
     Ok(see_other(&match step {
         DraftStep::Discard => format!("/clients/{client}/documents"),
         _ => format!("/documents/{id}"),
@@ -123,40 +112,18 @@ pub async fn correct_post(
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
-    let mut errors = Vec::new();
-    let content = match f.checked(ctx.tr.lang) {
-        Ok(c) => Some(c),
-        Err(e) => {
-            errors.extend(e);
-            None
+    let checked = f.checked(ctx.tr.lang);
+    match actions::correct(&state, &me.caller, id, checked, &f.reason, ctx.tr.lang).await {
+        Ok(new) => Ok(see_other(&format!("/documents/{new}"))),
+        Err(Refusal::Fields(errors)) => {
+            let place = Place {
+                heading: ctx.tr.t("narrative-correct"),
+                action: format!("/documents/{id}/correct"),
+                cancel: format!("/documents/{id}"),
+            };
+            let page = form_page(&ctx, &actor, place, f, true, &errors);
+            Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-    };
-    if f.reason.trim().is_empty() {
-        errors.push(FieldError {
-            field: "reason".to_owned(),
-            message: ctx.tr.t("narrative-reason-missing"),
-        });
+        Err(r) => Err(ctx.refused(r, &actor)),
     }
-    let Some(content) = content.filter(|_| errors.is_empty()) else {
-        let place = Place {
-            heading: ctx.tr.t("narrative-correct"),
-            action: format!("/documents/{id}/correct"),
-            cancel: format!("/documents/{id}"),
-        };
-        let page = form_page(&ctx, &actor, place, f, true, &errors);
-        return Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page));
-    };
-    let client = client_of(&state, &ctx, id).await?;
-    let new = documents::correct(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        client,
-        id,
-        &content,
-        f.reason.trim(),
-    )
-    .await
-    .map_err(|e| ctx.gate_error(e, &actor))?;
-    Ok(see_other(&format!("/documents/{new}")))
 }

@@ -1,3 +1,4 @@
+use crate::documents::actions;
 use crate::documents::input::check;
 use crate::shared::fields::FieldError;
 use crate::shared::page::lang_index;
@@ -7,6 +8,7 @@ use crate::shared::page::Ctx;
 use crate::shared::page::PageResult;
 use crate::shared::page::Shell;
 use crate::shared::state::AppState;
+use crate::shared::Refusal;
 use askama::Template;
 use axum::extract::Path;
 use axum::extract::Query;
@@ -18,7 +20,6 @@ use kirjo_domain::document::Content;
 use kirjo_domain::document::NarrativeEntry;
 use kirjo_domain::document::NotificationInput;
 use kirjo_domain::forms::PartyInput;
-use kirjo_store::documents;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -463,19 +464,19 @@ pub async fn new_post(
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
-    let checked = match (f.checked(ctx.tr.lang), f.service_task.trim().is_empty()) {
-        (Ok(c), false) => Ok(c),
-        (Ok(_), true) => Err(vec![crate::documents::input::task_missing(ctx.tr.lang)]),
-        (Err(mut e), missing) => {
-            if missing {
-                e.insert(0, crate::documents::input::task_missing(ctx.tr.lang));
-            }
-            Err(e)
-        }
-    };
-    let content = match checked {
-        Ok(c) => c,
-        Err(errors) => {
+    let checked = f.checked(ctx.tr.lang);
+    let created = actions::create(
+        &state,
+        &me.caller,
+        id,
+        &f.service_task,
+        checked,
+        ctx.tr.lang,
+    )
+    .await;
+    match created {
+        Ok(doc) => Ok(see_other(&format!("/documents/{doc}"))),
+        Err(Refusal::Fields(errors)) => {
             let place = Place {
                 heading: new_heading(&ctx, &f),
                 action: format!("/clients/{id}/documents/new"),
@@ -483,20 +484,10 @@ pub async fn new_post(
             };
             let mut page = form_page(&ctx, &actor, place, f, false, &errors);
             page.tasks = task_choices(&state, &ctx, &actor).await;
-            return Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+            Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-    };
-    let doc = documents::create(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        id,
-        f.service_task.trim(),
-        &content,
-    )
-    .await
-    .map_err(|e| ctx.gate_error(e, &actor))?;
-    Ok(see_other(&format!("/documents/{doc}")))
+        Err(r) => Err(ctx.refused(r, &actor)),
+    }
 }
 
 /// The service tasks of the areas where the user does client work.

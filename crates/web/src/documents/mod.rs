@@ -1,5 +1,6 @@
 //! Client documents: the timeline, drafts and completion, corrections, attachments, exports in the national structure, a minor's prohibition and the guardian's answer.
 
+pub mod actions;
 pub mod api;
 pub mod attachments;
 pub mod draft;

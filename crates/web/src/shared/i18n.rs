@@ -139,7 +139,8 @@ mod tests {
     #[test]
     fn every_key_used_exists() {
         let fi = ids(FI);
-        // Every template and every Rust file of the crate, in every folder.
+        // Every template and every Rust file of the crate, in every folder
+        // but this one.
         let root = env!("CARGO_MANIFEST_DIR");
         let mut sources: Vec<String> = Vec::new();
         let mut dirs = vec![
@@ -151,6 +152,8 @@ mod tests {
                 let path = entry.path();
                 if path.is_dir() {
                     dirs.push(path);
+                } else if path.ends_with("shared/i18n.rs") {
+                    // This file: its tests name keys that must not exist.
                 } else if let Ok(text) = std::fs::read_to_string(&path) {
                     sources.push(text);
                 }

@@ -1,0 +1,100 @@
+//! The document actions that both the API and the pages take, each written
+//! once: its input checks, its gate call and its error mapping. The API
+//! answers the result as JSON, the pages as a redirect, or the form again
+//! with each problem at its field.
+
+use crate::shared::fields::FieldError;
+use crate::shared::i18n::Tr;
+use crate::shared::{AppState, Refusal};
+use kirjo_domain::contact::Lang;
+use kirjo_domain::document::Content;
+use kirjo_store::documents::{self, DraftStep};
+use kirjo_store::gate::Caller;
+
+/// A document's content as checked, or every problem with it.
+pub type Checked = Result<Content, Vec<FieldError>>;
+
+/// The client whose document `id` is; 404 when there is no such document.
+pub async fn client_of(state: &AppState, id: i64) -> Result<i64, Refusal> {
+    documents::client_of(&state.db, id)
+        .await?
+        .ok_or(Refusal::NotFound)
+}
+
+/// A new document in the service task `task`, as the user's draft. A
+/// missing task is the first problem named.
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    client: i64,
+    task: &str,
+    content: Checked,
+    lang: Lang,
+) -> Result<i64, Refusal> {
+    let task = task.trim();
+    let content = match (content, task.is_empty()) {
+        (Ok(c), false) => c,
+        (Ok(_), true) => {
+            return Err(Refusal::Fields(vec![
+                crate::documents::input::task_missing(lang),
+            ]))
+        }
+        (Err(mut e), missing) => {
+            if missing {
+                e.insert(0, crate::documents::input::task_missing(lang));
+            }
+            return Err(Refusal::Fields(e));
+        }
+    };
+    Ok(documents::create(&state.db, caller, &state.gate, client, task, &content).await?)
+}
+
+/// A step of a draft of the user's own: saved with new content, completed
+/// or discarded. Returns the document's client.
+pub async fn step(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    step: DraftStep,
+    content: Option<Checked>,
+) -> Result<i64, Refusal> {
+    let content = content.transpose().map_err(Refusal::Fields)?;
+    let client = client_of(state, id).await?;
+    documents::draft_step(
+        &state.db,
+        caller,
+        &state.gate,
+        client,
+        id,
+        step,
+        content.as_ref(),
+    )
+    .await?;
+    Ok(client)
+}
+
+/// A new version of a completed document, with the reason it is corrected.
+/// Returns the new version's id.
+pub async fn correct(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    content: Checked,
+    reason: &str,
+    lang: Lang,
+) -> Result<i64, Refusal> {
+    let mut errors = Vec::new();
+    let content = content.map_err(|e| errors.extend(e)).ok();
+    let reason = reason.trim();
+    if reason.is_empty() {
+        errors.push(FieldError {
+            field: "reason".to_owned(),
+            message: Tr::new(lang).t("narrative-reason-missing"),
+        });
+    }
+    let Some(content) = content.filter(|_| errors.is_empty()) else {
+        return Err(Refusal::Fields(errors));
+    };
+    let client = client_of(state, id).await?;
+    Ok(documents::correct(&state.db, caller, &state.gate, client, id, &content, reason).await?)
+}
