@@ -1,6 +1,8 @@
+use crate::clients::actions;
 use crate::shared::error::ApiError;
 use crate::shared::session::SignedIn;
 use crate::shared::state::AppState;
+use crate::shared::Refusal;
 use axum::extract::Path;
 use axum::extract::Query;
 use axum::extract::State;
@@ -12,8 +14,6 @@ use chrono::NaiveDate;
 use kirjo_access::Action;
 use kirjo_access::StatedPurpose;
 use kirjo_store::clients;
-use kirjo_store::gate::enter;
-use kirjo_store::gate::Request;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -34,20 +34,9 @@ pub async fn client(
         purpose_id,
         text: q.purpose_text.unwrap_or_default(),
     });
-    let mut g = enter(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        &Request {
-            action: Action::ViewBasicData,
-            client_id: Some(id),
-            data: "basic_data",
-            purpose: purpose.as_ref(),
-            reason: None,
-        },
-    )
-    .await
-    .map_err(ApiError::from_gate)?;
+    let mut g = actions::enter_basic_data(&state, &me.caller, id, purpose.as_ref())
+        .await
+        .map_err(ApiError::from_gate)?;
     let explanation = g.access.decision().explanation.clone();
     let pending = clients::basic_data(&mut g)
         .await
@@ -85,27 +74,13 @@ pub async fn protected_contact(
             "state the reason for revealing a protected address (reason=...)",
         ));
     }
-    let mut g = enter(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        &Request {
-            action: Action::RevealProtectedAddress,
-            client_id: Some(id),
-            data: "protected contact data",
-            purpose: None,
-            reason: Some(&reason),
-        },
-    )
-    .await
-    .map_err(ApiError::from_gate)?;
-    let pending = clients::protected_contact(&mut g)
+    let contact = actions::reveal_protected_contact(&state, &me.caller, id, &reason)
         .await
-        .map_err(ApiError::from_store)?;
-    let contact = g
-        .finish(pending)
-        .await
-        .map_err(ApiError::from_store)?
+        .map_err(|r| match r {
+            Refusal::Gate(e) => ApiError::from_gate(e),
+            Refusal::Api(e) => e,
+            Refusal::NotFound | Refusal::Fields(_) | Refusal::Conflict(_) => ApiError::not_found(),
+        })?
         .ok_or_else(ApiError::not_found)?;
     Ok(Json(contact).into_response())
 }
@@ -130,38 +105,10 @@ pub async fn create_client(
     Query(q): Query<LangQuery>,
     headers: axum::http::HeaderMap,
     Json(body): Json<crate::clients::person::PersonBody>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Refusal> {
     let lang = crate::shared::fields::lang(q.lang.as_deref(), &headers);
-    let input = match crate::clients::person::validate(&body, lang, true) {
-        Ok(i) => i,
-        Err(errors) => return Ok(form_errors(errors)),
-    };
-    let mut g = kirjo_store::gate::enter_general(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        Action::CreatePerson,
-        "create person",
-    )
-    .await
-    .map_err(ApiError::from_gate)?;
-    let pending = clients::create_person(&mut g, &state.gate.register_id, &input)
-        .await
-        .map_err(ApiError::from_store)?;
-    match g.finish(pending).await.map_err(ApiError::from_store)? {
-        Some(clients::CreateOutcome::Created(id)) => {
-            Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
-        }
-        Some(clients::CreateOutcome::IdentityCodeTaken) => Ok((
-            StatusCode::CONFLICT,
-            Json(serde_json::json!({ "errors": [crate::shared::fields::FieldError {
-                field: "identity_code".to_owned(),
-                message: crate::clients::person::text(crate::clients::person::Rule::IdentityCodeTaken, lang).to_owned(),
-            }] })),
-        )
-            .into_response()),
-        None => Err(ApiError::internal("create person")),
-    }
+    let id = actions::create_person(&state, &me.caller, &body, lang).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
 }
 
 /// `PUT /api/clients/{id}` (Action::EditBasicData): change basic data.
@@ -178,11 +125,15 @@ pub async fn update_client(
         Ok(i) => i,
         Err(errors) => return Ok(form_errors(errors)),
     };
-    let mut g = on_client(&state, &me, id, Action::EditBasicData, "basic_data").await?;
-    let pending = clients::update_basic(&mut g, &input)
-        .await
-        .map_err(ApiError::from_store)?;
-    let updated = g.finish(pending).await.map_err(ApiError::from_store)?;
+    let updated = gated(
+        &state,
+        &me,
+        id,
+        Action::EditBasicData,
+        "basic_data",
+        async |g| clients::update_basic(g, &input).await,
+    )
+    .await?;
     Ok(Json(serde_json::json!({ "id": id, "updated": updated })).into_response())
 }
 
@@ -239,6 +190,24 @@ pub async fn add_team_member(
 }
 
 /// The gate, on one client, for a handler.
+/// Enters the gate on client `id` for `action`, does `work` under it and
+/// finishes: the one shape of the API's gated reads and writes of a
+/// client's data groups.
+pub(crate) async fn gated<T>(
+    state: &AppState,
+    me: &SignedIn,
+    id: i64,
+    action: Action,
+    data: &str,
+    work: impl AsyncFnOnce(
+        &mut kirjo_store::gate::Guarded,
+    ) -> kirjo_store::Result<kirjo_store::gate::Pending<T>>,
+) -> Result<T, ApiError> {
+    let mut g = on_client(state, me, id, action, data).await?;
+    let pending = work(&mut g).await.map_err(ApiError::from_store)?;
+    g.finish(pending).await.map_err(ApiError::from_store)
+}
+
 pub(crate) async fn on_client(
     state: &AppState,
     me: &SignedIn,
@@ -246,20 +215,9 @@ pub(crate) async fn on_client(
     action: Action,
     data: &str,
 ) -> Result<kirjo_store::gate::Guarded, ApiError> {
-    enter(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        &Request {
-            action,
-            client_id: Some(id),
-            data,
-            purpose: None,
-            reason: None,
-        },
-    )
-    .await
-    .map_err(ApiError::from_gate)
+    kirjo_store::gate::enter_on_client(&state.db, &me.caller, &state.gate, action, id, data, None)
+        .await
+        .map_err(ApiError::from_gate)
 }
 
 /// `GET /api/clients/{id}/sensitive` (Action::ViewSensitiveData).
@@ -268,15 +226,16 @@ pub async fn sensitive(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let mut g = on_client(&state, &me, id, Action::ViewSensitiveData, "sensitive data").await?;
-    let p = kirjo_store::data_groups::sensitive(&mut g)
-        .await
-        .map_err(ApiError::from_store)?;
-    let list = g
-        .finish(p)
-        .await
-        .map_err(ApiError::from_store)?
-        .ok_or_else(ApiError::not_found)?;
+    let list = gated(
+        &state,
+        &me,
+        id,
+        Action::ViewSensitiveData,
+        "sensitive data",
+        async |g| kirjo_store::data_groups::sensitive(g).await,
+    )
+    .await?
+    .ok_or_else(ApiError::not_found)?;
     Ok(Json(serde_json::json!({ "sensitive": list })).into_response())
 }
 
@@ -313,11 +272,15 @@ pub async fn record_sensitive(
         return Ok(form_errors(errors));
     }
     let data = format!("sensitive data: {category}");
-    let mut g = on_client(&state, &me, id, Action::RecordSensitiveData, &data).await?;
-    let p = kirjo_store::data_groups::record_sensitive(&mut g, category, content)
-        .await
-        .map_err(ApiError::from_store)?;
-    let new = g.finish(p).await.map_err(ApiError::from_store)?;
+    let new = gated(
+        &state,
+        &me,
+        id,
+        Action::RecordSensitiveData,
+        &data,
+        async |g| kirjo_store::data_groups::record_sensitive(g, category, content).await,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": new }))).into_response())
 }
 
@@ -327,15 +290,16 @@ pub async fn finances(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let mut g = on_client(&state, &me, id, Action::ViewFinances, "finances").await?;
-    let p = kirjo_store::data_groups::finances(&mut g)
-        .await
-        .map_err(ApiError::from_store)?;
-    let f = g
-        .finish(p)
-        .await
-        .map_err(ApiError::from_store)?
-        .ok_or_else(ApiError::not_found)?;
+    let f = gated(
+        &state,
+        &me,
+        id,
+        Action::ViewFinances,
+        "finances",
+        async |g| kirjo_store::data_groups::finances(g).await,
+    )
+    .await?
+    .ok_or_else(ApiError::not_found)?;
     Ok(Json(f).into_response())
 }
 
@@ -385,11 +349,10 @@ pub async fn add_income(
         valid_until: b.valid_until,
     };
     let data = format!("finances: {kind}");
-    let mut g = on_client(&state, &me, id, Action::EditFinances, &data).await?;
-    let p = kirjo_store::data_groups::add_income(&mut g, &input)
-        .await
-        .map_err(ApiError::from_store)?;
-    let new = g.finish(p).await.map_err(ApiError::from_store)?;
+    let new = gated(&state, &me, id, Action::EditFinances, &data, async |g| {
+        kirjo_store::data_groups::add_income(g, &input).await
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": new }))).into_response())
 }
 
@@ -418,18 +381,15 @@ pub async fn add_bank_account(
             }]))
         }
     };
-    let mut g = on_client(
+    let new = gated(
         &state,
         &me,
         id,
         Action::EditFinances,
         "finances: bank account",
+        async |g| kirjo_store::data_groups::add_bank_account(g, iban.as_str()).await,
     )
     .await?;
-    let p = kirjo_store::data_groups::add_bank_account(&mut g, iban.as_str())
-        .await
-        .map_err(ApiError::from_store)?;
-    let new = g.finish(p).await.map_err(ApiError::from_store)?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": new }))).into_response())
 }
 
@@ -489,11 +449,11 @@ pub async fn add_relation(
         source: source.to_owned(),
     };
     let data = format!("relation: {kind}");
-    let mut g = on_client(&state, &me, id, Action::EditBasicData, &data).await?;
-    let p = clients::add_relation(&mut g, &input)
-        .await
-        .map_err(ApiError::from_store)?;
-    match g.finish(p).await.map_err(ApiError::from_store)? {
+    match gated(&state, &me, id, Action::EditBasicData, &data, async |g| {
+        clients::add_relation(g, &input).await
+    })
+    .await?
+    {
         Some(clients::RelationOutcome::Recorded(r)) => {
             Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": r }))).into_response())
         }
@@ -538,10 +498,14 @@ pub async fn add_turvakielto(
             lang,
         )]));
     }
-    let mut g = on_client(&state, &me, id, Action::EditBasicData, "turvakielto").await?;
-    let p = clients::add_turvakielto(&mut g, from, b.valid_until)
-        .await
-        .map_err(ApiError::from_store)?;
-    let new = g.finish(p).await.map_err(ApiError::from_store)?;
+    let new = gated(
+        &state,
+        &me,
+        id,
+        Action::EditBasicData,
+        "turvakielto",
+        async |g| clients::add_turvakielto(g, from, b.valid_until).await,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": new }))).into_response())
 }

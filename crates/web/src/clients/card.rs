@@ -1,3 +1,4 @@
+use crate::clients::actions;
 use crate::clients::search::may_state_purpose;
 use crate::clients::search::purpose_choices;
 use crate::clients::search::PurposeChoice;
@@ -15,14 +16,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
-use kirjo_access::Action;
 use kirjo_access::Actor;
 use kirjo_access::StatedPurpose;
 use kirjo_domain::calendar::day_month_year as date;
 use kirjo_store::clients;
-use kirjo_store::gate::enter;
 use kirjo_store::gate::GateError;
-use kirjo_store::gate::Request;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -145,19 +143,7 @@ async fn client_card(
     revealed: Option<(Option<clients::ContactData>, &str)>,
 ) -> PageResult {
     let (me, actor) = ctx.user(state).await?;
-    let entered = enter(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        &Request {
-            action: Action::ViewBasicData,
-            client_id: Some(id),
-            data: "basic_data",
-            purpose: purpose.as_ref(),
-            reason: None,
-        },
-    )
-    .await;
+    let entered = actions::enter_basic_data(state, &me.caller, id, purpose.as_ref()).await;
     let mut g = match entered {
         Ok(g) => g,
         // Outside one's relationships, where the service area allows it, a

@@ -1,5 +1,6 @@
 //! Clients: search, the client card, adding and editing a person, and what is recorded on a client outside documents (relations, turvakielto, finances, sensitive data, client relationships).
 
+pub mod actions;
 pub mod api;
 pub mod card;
 pub mod person;

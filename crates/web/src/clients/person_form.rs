@@ -1,3 +1,4 @@
+use crate::clients::actions;
 use crate::clients::person::AddressBody;
 use crate::clients::person::PersonBody;
 use crate::shared::error::ApiError;
@@ -8,6 +9,7 @@ use crate::shared::page::Ctx;
 use crate::shared::page::PageResult;
 use crate::shared::page::Shell;
 use crate::shared::state::AppState;
+use crate::shared::Refusal;
 use askama::Template;
 use axum::extract::Path;
 use axum::extract::State;
@@ -19,10 +21,6 @@ use kirjo_domain::contact::languages;
 use kirjo_domain::contact::municipalities;
 use kirjo_domain::contact::Lang;
 use kirjo_store::clients;
-use kirjo_store::clients::CreateOutcome;
-use kirjo_store::gate::enter;
-use kirjo_store::gate::enter_general;
-use kirjo_store::gate::Request;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -417,44 +415,17 @@ pub async fn new_post(
     Form(f): Form<PersonForm>,
 ) -> PageResult {
     let (me, actor) = ctx.user(&state).await?;
-    let input = match crate::clients::person::validate(&f.body(), ctx.tr.lang, true) {
-        Ok(i) => i,
-        Err(errors) => {
+    match actions::create_person(&state, &me.caller, &f.body(), ctx.tr.lang).await {
+        Ok(id) => Ok(see_other(&format!("/clients/{id}?saved=1"))),
+        Err(Refusal::Fields(errors)) => {
             let p = page(&ctx, &actor, Some(()), None, false, &f, &errors);
-            return Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &p));
+            Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &p))
         }
-    };
-    let mut g = enter_general(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        Action::CreatePerson,
-        "create person",
-    )
-    .await
-    .map_err(|e| ctx.gate_error(e, &actor))?;
-    let pending = clients::create_person(&mut g, &state.gate.register_id, &input)
-        .await
-        .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
-    match g
-        .finish(pending)
-        .await
-        .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?
-    {
-        Some(CreateOutcome::Created(id)) => Ok(see_other(&format!("/clients/{id}?saved=1"))),
-        Some(CreateOutcome::IdentityCodeTaken) => {
-            let errors = [FieldError {
-                field: "identity_code".to_owned(),
-                message: crate::clients::person::text(
-                    crate::clients::person::Rule::IdentityCodeTaken,
-                    ctx.tr.lang,
-                )
-                .to_owned(),
-            }];
+        Err(Refusal::Conflict(errors)) => {
             let p = page(&ctx, &actor, Some(()), None, false, &f, &errors);
             Ok(ctx.render(StatusCode::CONFLICT, &p))
         }
-        None => Err(ctx.api_error(ApiError::internal("create person"), Some(&actor))),
+        Err(r) => Err(ctx.refused(r, &actor)),
     }
 }
 
@@ -467,17 +438,14 @@ pub async fn edit_get(
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
-    let mut g = enter(
+    let mut g = kirjo_store::gate::enter_on_client(
         &state.db,
         &me.caller,
         &state.gate,
-        &Request {
-            action: Action::ViewBasicData,
-            client_id: Some(id),
-            data: "basic_data (for editing)",
-            purpose: None,
-            reason: None,
-        },
+        Action::ViewBasicData,
+        id,
+        "basic_data (for editing)",
+        None,
     )
     .await
     .map_err(|e| ctx.gate_error(e, &actor))?;
@@ -548,17 +516,14 @@ pub async fn edit_post(
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
-    let mut g = enter(
+    let mut g = kirjo_store::gate::enter_on_client(
         &state.db,
         &me.caller,
         &state.gate,
-        &Request {
-            action: Action::EditBasicData,
-            client_id: Some(id),
-            data: "basic_data",
-            purpose: None,
-            reason: None,
-        },
+        Action::EditBasicData,
+        id,
+        "basic_data",
+        None,
     )
     .await
     .map_err(|e| ctx.gate_error(e, &actor))?;
@@ -623,26 +588,8 @@ pub async fn reveal(
             Some(&actor),
         ));
     }
-    let mut g = enter(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        &Request {
-            action: Action::RevealProtectedAddress,
-            client_id: Some(id),
-            data: "protected contact data",
-            purpose: None,
-            reason: Some(&reason),
-        },
-    )
-    .await
-    .map_err(|e| ctx.gate_error(e, &actor))?;
-    let pending = clients::protected_contact(&mut g)
+    let contact = actions::reveal_protected_contact(&state, &me.caller, id, &reason)
         .await
-        .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
-    let contact = g
-        .finish(pending)
-        .await
-        .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
+        .map_err(|r| ctx.refused(r, &actor))?;
     crate::clients::card::client_card_revealed(&state, &ctx, id, contact, &reason).await
 }

@@ -1,3 +1,4 @@
+use crate::clients::actions::{self, SearchInput, SearchRefusal};
 use crate::shared::page::lang_index;
 use crate::shared::page::names;
 use crate::shared::page::Ctx;
@@ -145,27 +146,26 @@ async fn search_page(
             }
         }
     };
-    if !code.is_empty() {
-        if let Err(e) = kirjo_domain::hetu::PersonalIdentityCode::parse(&code) {
-            page.error = Some(ctx.tr.t1("search-bad-code", "reason", e));
-            return Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page));
-        }
-    }
-    if name.is_empty() && code.is_empty() && birth_date.is_none() {
-        page.error = Some(ctx.tr.t("search-empty"));
-        return Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page));
-    }
-    let criteria = clients::Criteria {
-        identity_code: Some(code).filter(|s| !s.is_empty()),
-        name: Some(name).filter(|s| !s.is_empty()),
+    let input = SearchInput {
+        name: Some(name),
+        identity_code: Some(code),
         birth_date,
         limit: 50,
         offset: 0,
         purpose,
     };
-    let hits = clients::search(&state.db, &me.caller, &state.gate, &criteria)
-        .await
-        .map_err(|e| ctx.gate_error(e, &actor))?;
+    let hits = match actions::search(state, &me.caller, input).await {
+        Ok(hits) => hits,
+        Err(SearchRefusal::Empty) => {
+            page.error = Some(ctx.tr.t("search-empty"));
+            return Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        }
+        Err(SearchRefusal::BadCode(e)) => {
+            page.error = Some(ctx.tr.t1("search-bad-code", "reason", e));
+            return Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        }
+        Err(SearchRefusal::Gate(e)) => return Err(ctx.gate_error(e, &actor)),
+    };
     page.searched = true;
     page.hits = hits
         .into_iter()

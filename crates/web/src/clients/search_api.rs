@@ -1,3 +1,4 @@
+use crate::clients::actions::{self, SearchInput, SearchRefusal};
 use crate::shared::error::ApiError;
 use crate::shared::session::SignedIn;
 use crate::shared::state::AppState;
@@ -8,7 +9,6 @@ use axum::response::Response;
 use axum::Json;
 use chrono::NaiveDate;
 use kirjo_access::StatedPurpose;
-use kirjo_store::clients;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -30,10 +30,9 @@ pub async fn search(
     me: SignedIn,
     Query(q): Query<SearchQuery>,
 ) -> Result<Response, ApiError> {
-    let non_empty = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    let criteria = clients::Criteria {
-        identity_code: non_empty(q.identity_code),
-        name: non_empty(q.name),
+    let input = SearchInput {
+        name: q.name,
+        identity_code: q.identity_code,
         birth_date: q.birth_date,
         limit: q.limit.unwrap_or(50),
         offset: q.offset.unwrap_or(0),
@@ -42,18 +41,14 @@ pub async fn search(
             text: q.purpose_text.unwrap_or_default(),
         }),
     };
-    if criteria.identity_code.is_none() && criteria.name.is_none() && criteria.birth_date.is_none()
-    {
-        return Err(ApiError::bad_request(
-            "give an identity code, a name or a birth date",
-        ));
-    }
-    if let Some(code) = &criteria.identity_code {
-        kirjo_domain::hetu::PersonalIdentityCode::parse(code)
-            .map_err(|e| ApiError::bad_request(format!("identity code: {e}")))?;
-    }
-    let hits = clients::search(&state.db, &me.caller, &state.gate, &criteria)
+    let hits = actions::search(&state, &me.caller, input)
         .await
-        .map_err(ApiError::from_gate)?;
+        .map_err(|r| match r {
+            SearchRefusal::Empty => {
+                ApiError::bad_request("give an identity code, a name or a birth date")
+            }
+            SearchRefusal::BadCode(e) => ApiError::bad_request(format!("identity code: {e}")),
+            SearchRefusal::Gate(e) => ApiError::from_gate(e),
+        })?;
     Ok(Json(serde_json::json!({ "results": hits })).into_response())
 }

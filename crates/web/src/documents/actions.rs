@@ -98,3 +98,36 @@ pub async fn correct(
     let client = client_of(state, id).await?;
     Ok(documents::correct(&state.db, caller, &state.gate, client, id, &content, reason).await?)
 }
+
+/// The timeline's filters, as both the API and the page take them; an
+/// empty one is no filter.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct TimelineQuery {
+    /// Only this service area (sub-register id).
+    pub area: Option<String>,
+    /// Only this kind of document.
+    pub kind: Option<String>,
+}
+
+/// The client's timeline (Action::ViewDocument): the latest version of each
+/// completed document in the service areas where the user has the client,
+/// and the user's own drafts, newest first.
+pub async fn timeline(
+    state: &AppState,
+    caller: &Caller,
+    client: i64,
+    q: &TimelineQuery,
+) -> Result<Vec<documents::TimelineLine>, Refusal> {
+    fn given(s: &Option<String>) -> Option<&str> {
+        s.as_deref().filter(|s| !s.is_empty())
+    }
+    Ok(documents::timeline(
+        &state.db,
+        caller,
+        &state.gate,
+        client,
+        given(&q.area),
+        given(&q.kind),
+    )
+    .await?)
+}

@@ -1,4 +1,5 @@
 use crate::documents::actions;
+use crate::documents::actions::TimelineQuery;
 use crate::documents::input::from_base64;
 use crate::documents::input::DocumentBody;
 use crate::shared::error::ApiError;
@@ -68,29 +69,14 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
 }
 
-#[derive(Debug, Deserialize)]
-pub struct TimelineQuery {
-    pub area: Option<String>,
-    pub kind: Option<String>,
-}
-
 /// `GET /api/clients/{id}/documents` (Action::ViewDocument): the timeline.
 pub async fn timeline(
     State(state): State<AppState>,
     me: SignedIn,
     Path(client): Path<i64>,
     Query(q): Query<TimelineQuery>,
-) -> Result<Response, ApiError> {
-    let lines = documents::timeline(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        client,
-        q.area.as_deref(),
-        q.kind.as_deref(),
-    )
-    .await
-    .map_err(ApiError::from_gate)?;
+) -> Result<Response, Refusal> {
+    let lines = actions::timeline(&state, &me.caller, client, &q).await?;
     Ok(Json(serde_json::json!({ "documents": lines })).into_response())
 }
 

@@ -1,3 +1,4 @@
+use crate::documents::actions::{self, TimelineQuery};
 use crate::shared::page::helsinki_time;
 use crate::shared::page::lang_index;
 use crate::shared::page::names;
@@ -12,8 +13,6 @@ use axum::extract::Query;
 use axum::extract::State;
 use axum::http::StatusCode;
 use kirjo_domain::calendar::day_month_year as date;
-use kirjo_store::documents;
-use serde::Deserialize;
 
 pub struct TimelineRow {
     pub id: i64,
@@ -37,12 +36,6 @@ pub struct TimelinePage {
     pub area: String,
 }
 
-#[derive(Debug, Deserialize)]
-pub struct TimelineQuery {
-    pub area: Option<String>,
-    pub kind: Option<String>,
-}
-
 /// `GET /clients/{id}/documents`: the client's timeline (ViewDocument).
 pub async fn timeline(
     State(state): State<AppState>,
@@ -52,18 +45,11 @@ pub async fn timeline(
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
+    let lines = actions::timeline(&state, &me.caller, id, &q)
+        .await
+        .map_err(|r| ctx.refused(r, &actor))?;
     let area = q.area.filter(|a| !a.is_empty());
     let kind = q.kind.filter(|k| !k.is_empty());
-    let lines = documents::timeline(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        id,
-        area.as_deref(),
-        kind.as_deref(),
-    )
-    .await
-    .map_err(|e| ctx.gate_error(e, &actor))?;
     let names = names(&state).await;
     let li = lang_index(ctx.tr.lang);
     let mut seen: Vec<String> = actor

@@ -1,7 +1,7 @@
-use crate::clients::api::on_client;
 use crate::shared::error::ApiError;
 use crate::shared::session::SignedIn;
 use crate::shared::state::AppState;
+use crate::shared::Refusal;
 use axum::extract::Path;
 use axum::extract::Query;
 use axum::extract::State;
@@ -13,7 +13,6 @@ use axum::Json;
 use chrono::DateTime;
 use chrono::Duration;
 use chrono::Utc;
-use kirjo_access::Action;
 use kirjo_store::extract;
 use kirjo_store::monitoring;
 use serde::Deserialize;
@@ -85,21 +84,12 @@ pub async fn client_log(
     me: SignedIn,
     Path(id): Path<i64>,
     Query(period): Query<Period>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Refusal> {
     // An extract is an export of the log: the password again first.
     me.require_recent_auth(&state)?;
     let (from, to) = period.range()?;
     let csv = period.csv()?;
-    let data = format!("log extract {} .. {}", from.to_rfc3339(), to.to_rfc3339());
-    let mut g = on_client(&state, &me, id, Action::ViewLogExtract, &data).await?;
-    let pending = extract::client_extract(&mut g, from, to)
-        .await
-        .map_err(ApiError::from_store)?;
-    let extract = g
-        .finish(pending)
-        .await
-        .map_err(ApiError::from_store)?
-        .ok_or_else(ApiError::not_found)?;
+    let extract = crate::logs::extract::client_extract(&state, &me.caller, id, from, to).await?;
     if csv {
         return Ok(csv_response(
             extract::uses_csv(&extract.uses),

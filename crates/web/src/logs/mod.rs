@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod data_protection;
+pub mod extract;
 pub mod pages;
 
 use crate::shared::route::Operation;

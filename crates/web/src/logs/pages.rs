@@ -16,13 +16,10 @@ use chrono::DateTime;
 use chrono::Duration;
 use chrono::NaiveDate;
 use chrono::Utc;
-use kirjo_access::Action;
 use kirjo_access::Role;
 use kirjo_store::clients;
 use kirjo_store::extract;
 use kirjo_store::extract::UseRecord;
-use kirjo_store::gate::enter;
-use kirjo_store::gate::Request;
 use kirjo_store::monitoring;
 use serde::Deserialize;
 
@@ -126,35 +123,9 @@ pub async fn client_log(
             Some(&actor),
         ));
     };
-    let data = format!("log extract {} .. {}", start.to_rfc3339(), end.to_rfc3339());
-    let mut g = enter(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        &Request {
-            action: Action::ViewLogExtract,
-            client_id: Some(id),
-            data: &data,
-            purpose: None,
-            reason: None,
-        },
-    )
-    .await
-    .map_err(|e| ctx.gate_error(e, &actor))?;
-    let pending = extract::client_extract(&mut g, start, end)
+    let x = crate::logs::extract::client_extract(&state, &me.caller, id, start, end)
         .await
-        .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
-    let Some(x) = g
-        .finish(pending)
-        .await
-        .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?
-    else {
-        return Err(ctx.error(
-            StatusCode::NOT_FOUND,
-            ctx.tr.t("error-no-client"),
-            Some(&actor),
-        ));
-    };
+        .map_err(|r| ctx.refused(r, &actor))?;
     let heading = ctx.tr.t1("log-client-title", "id", id);
     let disclosures = x
         .disclosures

@@ -1,6 +1,7 @@
 use crate::shared::error::ApiError;
 use crate::shared::i18n::Tr;
 use crate::shared::i18n::LANGUAGES;
+pub(crate) use crate::shared::session::cookie_value;
 use crate::shared::session::AnySession;
 use crate::shared::session::SignedIn;
 use crate::shared::state::AppState;
@@ -8,7 +9,6 @@ use askama::Template;
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
 use axum::http::HeaderValue;
 use axum::http::StatusCode;
 use axum::response::Html;
@@ -43,18 +43,6 @@ pub struct Ctx {
     pub session_ended: bool,
     /// Served over TLS: cookies are `Secure`.
     secure: bool,
-}
-
-pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
-        .filter(|v| !v.is_empty())
 }
 
 fn random_hex() -> Option<String> {

@@ -17,6 +17,9 @@ use kirjo_store::StoreError;
 pub enum Refusal {
     /// The input, each problem named by its field (422).
     Fields(Vec<FieldError>),
+    /// The input clashes with what is recorded, named by its field (409):
+    /// for example an identity code that another person has.
+    Conflict(Vec<FieldError>),
     /// The gate said no, or found no such client, or the store failed.
     Gate(GateError),
     /// No such thing (404).
@@ -53,6 +56,11 @@ impl IntoResponse for Refusal {
                 Json(serde_json::json!({ "errors": errors })),
             )
                 .into_response(),
+            Refusal::Conflict(errors) => (
+                StatusCode::CONFLICT,
+                Json(serde_json::json!({ "errors": errors })),
+            )
+                .into_response(),
             Refusal::Gate(e) => ApiError::from_gate(e).into_response(),
             Refusal::NotFound => ApiError::not_found().into_response(),
             Refusal::Api(e) => e.into_response(),
@@ -66,7 +74,7 @@ impl Ctx {
     /// them where a page has no form to show them on.)
     pub fn refused(&self, refusal: Refusal, actor: &Actor) -> Response {
         match refusal {
-            Refusal::Fields(errors) => self.error(
+            Refusal::Fields(errors) | Refusal::Conflict(errors) => self.error(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 errors
                     .into_iter()
