@@ -185,6 +185,28 @@ async fn every_role_and_situation_of_the_demo_organisation() {
                 u.username
             ));
         }
+        // And the set that list queries start from, client by client and
+        // service area by service area.
+        let by_set: BTreeSet<i64> = clients::visible_ids_by_set(&db.runtime, uid)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+        if by_set != visible_by_decision {
+            failures.push(format!(
+                "{}: SQL set {by_set:?} but decisions {visible_by_decision:?}",
+                u.username
+            ));
+        }
+        let (by_area_predicate, by_area_set) = clients::visible_areas_both_ways(&db.runtime, uid)
+            .await
+            .unwrap();
+        if by_area_predicate != by_area_set {
+            failures.push(format!(
+                "{}: areas by predicate {by_area_predicate:?} but by set {by_area_set:?}",
+                u.username
+            ));
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 

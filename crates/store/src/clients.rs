@@ -317,6 +317,9 @@ pub async fn search(
     // With a purpose: the people a purpose opens (not served in an area
     // that forbids access outside a relationship), besides those the user
     // may see anyway.
+    // Without a purpose, the search starts from the people the user may see
+    // (a worker's few hundred, a unit's thousands) and matches names among
+    // them; only a purpose search (logged, flagged) runs county-wide.
     let visible = if criteria.purpose.is_some() {
         format!(
             "({} OR NOT EXISTS (SELECT 1 FROM client_relationship r
@@ -326,7 +329,10 @@ pub async fn search(
             visible_clients_predicate(1)
         )
     } else {
-        visible_clients_predicate(1)
+        format!(
+            "p.id IN (SELECT client_id FROM ({}) s)",
+            crate::gate::visible_set(1)
+        )
     };
     let rows = {
         let (conn, access) = g.parts();
@@ -365,6 +371,44 @@ pub async fn search(
         })
         .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
     Ok(g.finish(Pending::new(hits)).await?)
+}
+
+/// The ids of every person `user_id` may see, by the SQL set that list
+/// queries start from (for the agreement test).
+pub async fn visible_ids_by_set(pool: &PgPool, user_id: i64) -> Result<Vec<i64>> {
+    let sql = format!(
+        "SELECT DISTINCT client_id FROM ({}) s ORDER BY client_id",
+        crate::gate::visible_set(1)
+    );
+    Ok(sqlx::query_scalar(&sql)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// Every (client, service area) pair `user_id` may see, by the area
+/// predicate and by the set: the two must agree (for the agreement test).
+pub async fn visible_areas_both_ways(
+    pool: &PgPool,
+    user_id: i64,
+) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>)> {
+    let by_predicate = format!(
+        "SELECT p.id, s.id FROM person p CROSS JOIN sub_register s WHERE {} ORDER BY 1, 2",
+        crate::gate::visible_clients_in_area_predicate(1, "s.id")
+    );
+    let by_set = format!(
+        "SELECT DISTINCT client_id, sub_register_id FROM ({}) s ORDER BY 1, 2",
+        crate::gate::visible_set(1)
+    );
+    let a = sqlx::query_as(&by_predicate)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?;
+    let b = sqlx::query_as(&by_set)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?;
+    Ok((a, b))
 }
 
 /// The ids of every person `user_id` may see, by the SQL rules (for the

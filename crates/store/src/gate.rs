@@ -12,8 +12,9 @@
 //! did not commit, and a rolled-back access leaves no row.
 //!
 //! List queries filter in SQL with [`visible_clients_predicate`], which states
-//! the same rules for `ViewBasicData`; a test compares it with [`enter`]'s
-//! decision for every demo user and client.
+//! the same rules for `ViewBasicData`, or start from [`visible_set`], the same
+//! rules as a set of clients; a test compares both with [`enter`]'s decision
+//! for every demo user and client.
 
 use crate::audit::{record_use, UseEntry};
 use crate::{Result, StoreError};
@@ -687,6 +688,61 @@ fn visible_clients_in(n: usize, area: Option<&str>) -> String {
         g = in_force("g"),
         t = in_force("t"),
         c = in_force("c"),
+    )
+}
+
+/// The same rules as [`visible_clients_in_area_predicate`], as a set: a
+/// `SELECT client_id, sub_register_id` of every client user `$n` may see,
+/// with each service area that lets them. List queries start from it
+/// rather than testing every person of the county: a worker's set is found
+/// through their own relationships (by responsible worker and team), a
+/// supervisor's and a clerk's through their unit's, a provider worker's
+/// through their provider's commissions, each by an index. A test keeps it
+/// equal to the predicate for every demo user.
+pub fn visible_set(n: usize) -> String {
+    let today = "kirjo_today()";
+    let in_force = |a: &str| {
+        format!(
+            "{a}.valid_from <= {today} AND ({a}.valid_until IS NULL OR {today} <= {a}.valid_until)"
+        )
+    };
+    let r_in_force =
+        format!("r.started_on <= {today} AND (r.ended_on IS NULL OR {today} <= r.ended_on)");
+    let g = in_force("g");
+    let t = in_force("t");
+    let c = in_force("c");
+    format!(
+        "SELECT v.client_id, v.sub_register_id FROM (
+             SELECT r.client_id, r.sub_register_id
+             FROM role_grant g
+             JOIN client_relationship r ON r.unit_id = g.unit_id AND r.sub_register_id = g.sub_register_id
+             WHERE g.user_id = ${n} AND g.ended_at IS NULL AND {g}
+               AND g.role IN ('unit_supervisor', 'registry_clerk') AND {r_in_force}
+             UNION ALL
+             SELECT r.client_id, r.sub_register_id
+             FROM client_relationship r
+             WHERE (r.responsible_worker_id = ${n}
+                    OR r.id IN (SELECT t.relationship_id FROM relationship_team_member t
+                                WHERE t.user_id = ${n} AND {t}))
+               AND {r_in_force}
+               AND EXISTS (SELECT 1 FROM role_grant g
+                           WHERE g.user_id = ${n} AND g.role = 'client_worker'
+                             AND g.unit_id = r.unit_id AND g.sub_register_id = r.sub_register_id
+                             AND g.ended_at IS NULL AND {g})
+             UNION ALL
+             SELECT c.client_id, c.sub_register_id
+             FROM staff_user cu
+             JOIN commission c ON c.provider_id = cu.provider_id
+             JOIN role_grant g ON g.user_id = ${n} AND g.role = 'provider_worker'
+                              AND g.sub_register_id = c.sub_register_id
+                              AND g.ended_at IS NULL AND {g}
+             WHERE cu.id = ${n} AND {c}
+         ) v
+         WHERE EXISTS (SELECT 1 FROM staff_user u
+                       WHERE u.id = ${n} AND (u.duties_ended_at IS NULL OR u.duties_ended_at > now())
+                         AND NOT u.password_change_required
+                         AND EXISTS (SELECT 1 FROM commitment_acceptance a WHERE a.user_id = u.id
+                                     AND a.version = (SELECT max(version) FROM user_commitment)))"
     )
 }
 

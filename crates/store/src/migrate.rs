@@ -75,6 +75,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0010_document_kinds",
         sql: include_str!("../migrations/0010_document_kinds.sql"),
     },
+    Migration {
+        version: 11,
+        name: "0011_county_indexes",
+        sql: include_str!("../migrations/0011_county_indexes.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.
