@@ -324,6 +324,8 @@ impl LocalCluster {
             .arg(&self.pgdata)
             .arg("-l")
             .arg(&self.log_file)
+            .arg("-o")
+            .arg(server_options(memory_bytes()))
             .args(["-w", "-t", "60", "-s"]);
         self.run("starting PostgreSQL", cmd)?;
         tracing::info!(initialised_now, "local PostgreSQL started");
@@ -377,4 +379,42 @@ fn stderr_line(out: &Output) -> String {
     } else {
         line
     }
+}
+
+/// The machine's memory, from `/proc/meminfo` (0 when it cannot be read).
+fn memory_bytes() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// The server's settings for the machine it runs on, given at every start
+/// (so that a cluster made by an older Kirjo gets them too): a quarter of
+/// the memory for shared buffers (at most 8 GB), the planner told that the
+/// rest is mostly file cache and that the disk is not a spinning one, room
+/// for a bulk load between checkpoints, and JIT off. On a machine whose
+/// memory cannot be read, PostgreSQL's defaults stand but for JIT.
+pub fn server_options(memory: u64) -> String {
+    let mb = memory / (1024 * 1024);
+    let mut o = vec!["-c jit=off".to_owned()];
+    if mb >= 1024 {
+        let shared = (mb / 4).min(8 * 1024);
+        let cache = (mb / 2).max(shared);
+        o.push(format!("-c shared_buffers={shared}MB"));
+        o.push(format!("-c effective_cache_size={cache}MB"));
+        o.push(format!(
+            "-c maintenance_work_mem={}MB",
+            (mb / 32).clamp(64, 1024)
+        ));
+        o.push("-c work_mem=16MB".to_owned());
+        o.push("-c random_page_cost=1.1".to_owned());
+        o.push("-c effective_io_concurrency=200".to_owned());
+        o.push("-c max_wal_size=4GB".to_owned());
+    }
+    o.join(" ")
 }

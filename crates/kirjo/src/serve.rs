@@ -73,10 +73,17 @@ pub async fn open_database(loaded: &Loaded) -> anyhow::Result<Database> {
             let result = async {
                 bootstrap::ensure_runtime_role(&owner, cfg.database.runtime_url.is_none()).await?;
                 let runtime = match &cfg.database.runtime_url {
-                    Some(r) => bootstrap::pool(r.parse()?, max, None)
+                    Some(r) => bootstrap::pool(bootstrap::runtime_options(r.parse()?), max, None)
                         .await
                         .with_context(|| format!("connecting to {}", mask_url(r)))?,
-                    None => bootstrap::pool(owner_opts.clone(), max, Some(RUNTIME_ROLE)).await?,
+                    None => {
+                        bootstrap::pool(
+                            bootstrap::runtime_options(owner_opts.clone()),
+                            max,
+                            Some(RUNTIME_ROLE),
+                        )
+                        .await?
+                    }
                 };
                 anyhow::Ok(runtime)
             }
@@ -112,9 +119,12 @@ pub async fn open_database(loaded: &Loaded) -> anyhow::Result<Database> {
                 let owner =
                     bootstrap::pool(cluster.options(OWNER_ROLE, cluster::DATABASE), 2, None)
                         .await?;
-                let runtime =
-                    bootstrap::pool(cluster.options(RUNTIME_ROLE, cluster::DATABASE), max, None)
-                        .await?;
+                let runtime = bootstrap::pool(
+                    bootstrap::runtime_options(cluster.options(RUNTIME_ROLE, cluster::DATABASE)),
+                    max,
+                    None,
+                )
+                .await?;
                 anyhow::Ok((owner, runtime))
             }
             .await;

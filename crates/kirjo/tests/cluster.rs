@@ -29,8 +29,44 @@ async fn the_cluster_is_made_once_reached_by_socket_only_and_stopped() {
             .await
             .unwrap();
         assert_eq!(socket_perm, "0700");
+        // Configured for the machine at every start: JIT off, shared
+        // buffers a quarter of the memory (at most 8 GB).
+        let jit: String = sqlx::query_scalar("SHOW jit")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(jit, "off");
+        let buffers: String = sqlx::query_scalar("SHOW shared_buffers")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_ne!(buffers, "128MB", "PostgreSQL's default was left");
+        // The runtime role's connections: bounded statements and idle
+        // transactions, whatever the database.
+        let runtime = kirjo_store::bootstrap::runtime_options(cluster.superuser_options());
+        let mut rt = kirjo_store::bootstrap::connect_once(&runtime)
+            .await
+            .unwrap();
+        // As PostgreSQL shows them.
+        for (name, shown) in [
+            ("statement_timeout", "30s"),
+            ("idle_in_transaction_session_timeout", "1min"),
+            ("jit", "off"),
+        ] {
+            assert!(kirjo_store::bootstrap::RUNTIME_SETTINGS
+                .iter()
+                .any(|(n, _)| *n == name));
+            let got: String = sqlx::query_scalar(&format!("SHOW {name}"))
+                .fetch_one(&mut rt)
+                .await
+                .unwrap();
+            assert_eq!(got, shown, "{name}");
+        }
+        sqlx::Connection::close(rt).await.unwrap();
         sqlx::Connection::close(conn).await.unwrap();
     }
+    assert!(kirjo::cluster::server_options(24 << 30).contains("shared_buffers=6144MB"));
+    assert_eq!(kirjo::cluster::server_options(0), "-c jit=off");
     cluster.stop().unwrap();
     assert!(!cluster.is_running());
     assert!(!cluster.pgdata.join("postmaster.pid").exists());

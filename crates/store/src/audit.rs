@@ -127,6 +127,15 @@ pub const LATE_TOLERANCE: Duration = Duration::from_secs(5);
 const SEAL_LOCK: i64 = 0x6b69_726a_6f5f_6175; // "kirjo_au"
 /// At most this many rows are inserted into `audit_seal_entry` per statement.
 const INSERT_CHUNK: usize = 5_000;
+
+/// The most rows of one log that one batch seals: a backlog is sealed in
+/// bounded batches, one after another, so the sealer's memory and its
+/// transaction stay small whatever the backlog.
+pub const SEAL_BATCH: i64 = 20_000;
+
+/// The most batches sealed one after another before the sealer looks at
+/// its clock and the shutdown signal again.
+const BATCHES_PER_TICK: usize = 50;
 /// Verification reads seals in pages of at most this many batches ...
 const PAGE_BATCHES: i64 = 1_000;
 /// ... or about this many rows.
@@ -737,7 +746,9 @@ fn seen_after_sql(before_batch: bool) -> String {
     )
 }
 
-/// Seals the committed, unsealed rows of both logs as one batch each.
+/// Seals the committed, unsealed rows of both logs as one batch each, at
+/// most [`SEAL_BATCH`] rows of each: call again while a log's count is
+/// [`SEAL_BATCH`].
 pub async fn seal_once(pool: &PgPool, key: &SigningKey) -> Result<SealReport> {
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
@@ -800,7 +811,7 @@ async fn seal_log(
         "SELECT {}, {} FROM {table} l \
          WHERE l.xid >= $2::text::xid8 AND l.xid < $3::text::xid8 \
          AND NOT EXISTS (SELECT 1 FROM audit_seal_entry e WHERE e.log = $1 AND e.row_id = l.id) \
-         ORDER BY l.id",
+         ORDER BY l.id LIMIT $4",
         log.columns(),
         seen_after_sql(false)
     );
@@ -811,8 +822,16 @@ async fn seal_log(
         .bind(table)
         .bind(lower.to_string())
         .bind(snap.xmin.to_string())
+        .bind(SEAL_BATCH)
         .fetch_all(&mut *conn)
         .await?;
+    // A full batch may have left rows below the snapshot's horizon: the
+    // horizon stays where it was, so that the next batch looks there again.
+    let horizon = if rows.len() as i64 >= SEAL_BATCH {
+        lower
+    } else {
+        snap.xmin
+    };
     for row in &rows {
         let id: i64 = row.try_get("id")?;
         let at: DateTime<Utc> = row.try_get("at")?;
@@ -841,7 +860,7 @@ async fn seal_log(
         root_hex: hex::encode(root),
         previous_hex: hex::encode(previous),
         chain_hex: hex::encode(chain),
-        horizon: snap.xmin,
+        horizon,
         next_xid: snap.xmax,
         sealed_at: snap.at,
         key_id: String::new(),
@@ -866,7 +885,7 @@ async fn seal_log(
     .bind(&root[..])
     .bind(&previous[..])
     .bind(&chain[..])
-    .bind(snap.xmin.to_string())
+    .bind(horizon.to_string())
     .bind(snap.xmax.to_string())
     .bind(snap.at)
     .bind(&cp.key_id)
@@ -951,13 +970,19 @@ pub async fn run_sealer(
             () = &mut shutdown => break,
             _ = tick.tick() => {}
         }
-        seal_and_log(&pool, &key, &mut failing).await;
+        // A backlog: batch after batch, then back to the clock.
+        for _ in 0..BATCHES_PER_TICK {
+            if !seal_and_log(&pool, &key, &mut failing).await {
+                break;
+            }
+        }
     }
-    seal_and_log(&pool, &key, &mut failing).await;
+    while seal_and_log(&pool, &key, &mut failing).await {}
     tracing::info!("audit sealer stopped");
 }
 
-async fn seal_and_log(pool: &PgPool, key: &SigningKey, failing: &mut bool) {
+/// Seals one batch; whether a full batch was sealed (more may wait).
+async fn seal_and_log(pool: &PgPool, key: &SigningKey, failing: &mut bool) -> bool {
     match seal_once(pool, key).await {
         Ok(r) => {
             if *failing {
@@ -971,12 +996,14 @@ async fn seal_and_log(pool: &PgPool, key: &SigningKey, failing: &mut bool) {
                     "audit rows sealed"
                 );
             }
+            r.use_log as i64 >= SEAL_BATCH || r.disclosure_log as i64 >= SEAL_BATCH
         }
         Err(e) => {
             if !*failing {
                 tracing::warn!(error = %e, "audit sealing failed; retrying every interval");
                 *failing = true;
             }
+            false
         }
     }
 }

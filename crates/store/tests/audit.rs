@@ -684,3 +684,42 @@ fn key_files_are_private_and_never_overwritten() {
     assert!(e.contains("bad.key") && !e.contains("not a key"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn a_backlog_is_sealed_in_bounded_batches_that_verify() {
+    let db = TestDb::new().await;
+    let backlog = audit::SEAL_BATCH * 2 + 123;
+    // As the runtime role inserts them, in one statement.
+    sqlx::query(
+        "INSERT INTO use_log (request_id, user_id, user_name, register_id, client_id, action, data, \
+         purpose, allowed, explanation) \
+         SELECT gen_random_uuid(), 7, 'Sanna', 'sosiaalihuolto', i, 'read', 'basic_data', NULL, true, 'assigned' \
+         FROM generate_series(1, $1) AS i",
+    )
+    .bind(backlog)
+    .execute(&db.runtime)
+    .await
+    .unwrap();
+    let mut sizes = Vec::new();
+    loop {
+        let r = seal_once(&db.runtime, &key()).await.unwrap();
+        if r.use_log == 0 {
+            break;
+        }
+        assert!(r.use_log as i64 <= audit::SEAL_BATCH, "{r:?}");
+        sizes.push(r.use_log as i64);
+    }
+    assert_eq!(sizes.iter().sum::<i64>(), backlog);
+    assert!(sizes.len() >= 3, "{sizes:?}");
+    let state = audit::seal_state(&db.runtime).await.unwrap();
+    assert_eq!(state.use_log.unsealed_rows, 0);
+    let cps = audit::checkpoints(&db.runtime).await.unwrap();
+    let report = check(&db.runtime, Some(&cps)).await;
+    assert!(report.ok, "{report:?}");
+    assert_eq!(report.rows_checked, backlog as u64);
+    // A full batch keeps the horizon where it was (rows below it may still
+    // wait); the last, short one moves it on.
+    let uses: Vec<&Checkpoint> = cps.iter().filter(|c| c.log == "use_log").collect();
+    assert_eq!(uses[0].horizon, 0, "{:?}", uses[0]);
+    assert!(uses.last().unwrap().horizon > 0, "{uses:?}");
+}
