@@ -3,8 +3,9 @@
 //! the step before and after are accepted too, for clock drift; the store
 //! refuses a step already used, so a code is good once.
 
-use hmac::{Hmac, Mac};
-use sha1::Sha1;
+use totp_rs::Algorithm;
+use totp_rs::Secret;
+use totp_rs::TOTP;
 
 pub const STEP_SECS: i64 = 30;
 pub const DIGITS: u32 = 6;
@@ -16,19 +17,21 @@ pub fn new_secret() -> Option<[u8; 20]> {
     Some(s)
 }
 
-/// The HOTP value of `counter` (RFC 4226 section 5.3).
+/// Six-digit HMAC-SHA1 codes of `secret`, a new one every `period`
+/// seconds. Unchecked: the secret's length is what the store holds (the
+/// checked constructor refuses less than 128 bits), and the digits and
+/// algorithm are fixed here.
+fn generator(secret: &[u8], period: u64) -> TOTP {
+    TOTP::new_unchecked(Algorithm::SHA1, DIGITS as usize, 0, period, secret.to_vec())
+}
+
+/// The HOTP value of `counter` (RFC 4226 section 5.3): a TOTP whose steps
+/// are one second long, at time `counter`.
 pub fn hotp(secret: &[u8], counter: u64) -> u32 {
-    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(secret) else {
-        return u32::MAX;
-    };
-    mac.update(&counter.to_be_bytes());
-    let h = mac.finalize().into_bytes();
-    let offset = usize::from(h[19] & 0x0f);
-    let bin = (u32::from(h[offset]) & 0x7f) << 24
-        | u32::from(h[offset + 1]) << 16
-        | u32::from(h[offset + 2]) << 8
-        | u32::from(h[offset + 3]);
-    bin % 10u32.pow(DIGITS)
+    generator(secret, 1)
+        .generate(counter)
+        .parse()
+        .unwrap_or(u32::MAX)
 }
 
 /// The time step of a Unix time.
@@ -36,68 +39,48 @@ pub fn step_of(unix_secs: i64) -> i64 {
     unix_secs.div_euclid(STEP_SECS)
 }
 
+/// The first second of a step (steps before 1970 count as step 0).
+fn start_of(step: i64) -> u64 {
+    u64::try_from(step)
+        .unwrap_or_default()
+        .saturating_mul(STEP_SECS.unsigned_abs())
+}
+
 /// The six-digit code of a step, zero-padded.
 pub fn code_at(secret: &[u8], step: i64) -> String {
-    format!(
-        "{:06}",
-        hotp(secret, u64::try_from(step).unwrap_or_default())
-    )
+    generator(secret, STEP_SECS.unsigned_abs()).generate(start_of(step))
 }
 
 /// The step (within one of `now`'s) whose code `code` is, if any. Spaces in
-/// the code are ignored; anything but six digits matches nothing.
+/// the code are ignored; anything but six digits matches nothing. Each step
+/// is checked on its own (no skew) so that the step that matched is known;
+/// the comparison is the crate's, in constant time.
 pub fn matching_step(secret: &[u8], code: &str, unix_now: i64) -> Option<i64> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if code.len() != DIGITS as usize || !code.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
+    let totp = generator(secret, STEP_SECS.unsigned_abs());
     let now = step_of(unix_now);
     [now, now - 1, now + 1]
         .into_iter()
-        .find(|&s| constant_time_eq(code_at(secret, s).as_bytes(), code.as_bytes()))
+        .find(|&s| totp.check(&code, start_of(s)))
 }
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /// RFC 4648 base32 without padding: how authenticator apps take secrets.
 pub fn base32(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    let mut buffer: u32 = 0;
-    let mut bits = 0;
-    for &b in bytes {
-        buffer = (buffer << 8) | u32::from(b);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(char::from(BASE32[((buffer >> bits) & 31) as usize]));
-        }
-    }
-    if bits > 0 {
-        out.push(char::from(BASE32[((buffer << (5 - bits)) & 31) as usize]));
-    }
-    out
+    generator(bytes, STEP_SECS.unsigned_abs()).get_secret_base32()
 }
 
-/// Decodes base32 (case and spaces ignored, padding allowed).
+/// Decodes base32 (case and spaces ignored, padding allowed; bits left
+/// over at the end are dropped).
 pub fn from_base32(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut buffer: u32 = 0;
-    let mut bits = 0;
-    for c in text.chars().filter(|c| !c.is_whitespace() && *c != '=') {
-        let c = c.to_ascii_uppercase();
-        let v = BASE32.iter().position(|&x| char::from(x) == c)?;
-        buffer = (buffer << 5) | u32::try_from(v).ok()?;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(u8::try_from((buffer >> bits) & 0xff).ok()?);
-        }
-    }
-    Some(out)
+    let text: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '=')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    Secret::Encoded(text).to_bytes().ok()
 }
 
 /// The `otpauth://` address an authenticator app reads from the QR code.
@@ -216,6 +199,18 @@ mod tests {
         assert_eq!(from_base32("MZ1Q"), None);
         let s = [7u8; 20];
         assert_eq!(from_base32(&base32(&s)), Some(s.to_vec()));
+    }
+
+    #[test]
+    fn base32_decoding_forgives_spaces_case_and_padding_but_not_other_letters() {
+        assert_eq!(
+            from_base32(" mzxw 6ytb\tOI ").as_deref(),
+            Some(&b"foobar"[..])
+        );
+        assert_eq!(from_base32("MZ=XQ"), Some(b"fo".to_vec()));
+        assert_eq!(from_base32(""), Some(vec![]));
+        assert_eq!(from_base32("MZXQ0"), None);
+        assert_eq!(from_base32("MZXÄ"), None);
     }
 
     #[test]

@@ -3,11 +3,13 @@ use crate::documents::read::show;
 use crate::shared::csrf::BodyProblem;
 use crate::shared::csrf::UPLOAD_LIMIT;
 use crate::shared::error::ApiError;
+use crate::shared::multipart::Malformed;
 use crate::shared::page::page_id;
 use crate::shared::page::see_other;
 use crate::shared::page::Ctx;
 use crate::shared::page::PageResult;
 use crate::shared::state::AppState;
+use axum::body::Bytes;
 use axum::extract::Path;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -54,18 +56,18 @@ pub async fn upload(
         .and_then(|v| v.to_str().ok())
         .and_then(crate::shared::multipart::boundary)
         .unwrap_or_default();
-    let leading = crate::shared::multipart::leading_parts(&bytes, &boundary);
+    let leading = crate::shared::multipart::leading_parts(bytes.clone(), &boundary).await;
     let token = leading
         .iter()
         .find(|p| p.name == "csrf" && p.file_name.is_none())
-        .and_then(|p| std::str::from_utf8(p.bytes).ok());
+        .and_then(|p| std::str::from_utf8(&p.bytes).ok());
     if !crate::shared::csrf::form_token_ok(&headers, token) {
         return Err(crate::shared::csrf::csrf_refusal());
     }
     let file = if too_large {
         Err(ctx.tr.t("file-too-large"))
     } else {
-        uploaded_file(&ctx, &boundary, &bytes)
+        uploaded_file(&ctx, &boundary, bytes).await
     };
     let (name, media_type, bytes) = match file {
         Ok(f) => f,
@@ -80,7 +82,7 @@ pub async fn upload(
         id,
         &name,
         &media_type,
-        bytes,
+        &bytes,
     )
     .await
     .map_err(|e| ctx.gate_error(e, &actor))?;
@@ -95,13 +97,17 @@ const UPLOAD_TIME: std::time::Duration = std::time::Duration::from_secs(300);
 /// type and bytes, or the page's message on why it cannot be attached.
 /// The type is the one the browser gives; for a file it cannot name, the
 /// name's extension.
-fn uploaded_file<'a>(
+async fn uploaded_file(
     ctx: &Ctx,
     boundary: &str,
-    body: &'a [u8],
-) -> Result<(String, String, &'a [u8]), String> {
-    let parts =
-        crate::shared::multipart::parts(body, boundary).map_err(|_| ctx.tr.t("file-broken"))?;
+    body: Bytes,
+) -> Result<(String, String, Bytes), String> {
+    let parts = crate::shared::multipart::parts(body, boundary)
+        .await
+        .map_err(|e| match e {
+            Malformed::ControlCharacter => ctx.tr.t("file-name"),
+            Malformed::Broken => ctx.tr.t("file-broken"),
+        })?;
     let Some(part) = parts
         .into_iter()
         .find(|p| p.name == "file" && p.file_name.as_deref().is_some_and(|n| !n.is_empty()))
@@ -115,7 +121,7 @@ fn uploaded_file<'a>(
             .unwrap_or("application/octet-stream")
             .to_owned(),
     };
-    documents::check_file(&name, &media_type, part.bytes).map_err(|p| match p {
+    documents::check_file(&name, &media_type, &part.bytes).map_err(|p| match p {
         FileProblem::Empty => ctx.tr.t("file-empty"),
         FileProblem::TooLarge => ctx.tr.t("file-too-large"),
         FileProblem::TypeNotAllowed => ctx.tr.t("file-type"),
