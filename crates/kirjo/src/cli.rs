@@ -77,6 +77,34 @@ enum Command {
         #[command(subcommand)]
         command: DocumentCommand,
     },
+    /// Benchmark data.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Load a synthetic wellbeing-services county on top of the demo (which
+    /// is loaded first if it is not there): persons, families, workers,
+    /// client relationships, documents and a sealed use log, by COPY.
+    /// Restartable: a rerun skips the parts already loaded. Progress goes to
+    /// standard error. See docs/benchmarks.md.
+    County {
+        /// Persons in the county.
+        #[arg(long, default_value_t = 1_000_000)]
+        persons: u64,
+        /// Seed: the same seed gives the same county.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Use the built-in demo configuration when no file is given.
+        #[arg(long)]
+        demo: bool,
+        /// Data directory (overrides storage.data_dir and KIRJO_DATA_DIR).
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -259,6 +287,25 @@ pub fn main() -> ExitCode {
             },
             id,
             &user,
+        ),
+        Command::Bench {
+            command:
+                BenchCommand::County {
+                    persons,
+                    seed,
+                    demo,
+                    data_dir,
+                },
+        } => run_bench_county(
+            cli.config,
+            &env,
+            ServeArgs {
+                demo,
+                listen: None,
+                data_dir,
+            },
+            persons,
+            seed,
         ),
         Command::Vtj {
             command:
@@ -487,6 +534,70 @@ async fn audit_command(loaded: &Loaded, command: AuditCommand) -> anyhow::Result
     let code = result?;
     closed?;
     Ok(code)
+}
+
+/// `kirjo bench county`: open the database as `kirjo serve` does (the
+/// owned cluster under the data directory, or database.url), load the demo
+/// if it is not there, and load the county.
+fn run_bench_county(
+    flag: Option<PathBuf>,
+    env: &dyn Fn(&str) -> Option<String>,
+    args: ServeArgs,
+    persons: u64,
+    seed: u64,
+) -> ExitCode {
+    let loaded = match load(flag, env, args.demo, Some(&args)) {
+        Ok(l) => l,
+        Err(e) => return fail_config(&e),
+    };
+    kirjo::logging::init(&loaded.config.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kirjo: error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        let db = kirjo::serve::open_database(&loaded).await?;
+        let result = async {
+            let key = kirjo::serve::audit_signing_key(&loaded, &db).await?;
+            kirjo::demo::load(&db.owner).await?;
+            let started = std::time::Instant::now();
+            let report = kirjo::county::load(
+                &db.owner,
+                &kirjo::county::CountyOptions {
+                    persons,
+                    seed,
+                    key: &key,
+                    progress: true,
+                },
+            )
+            .await?;
+            if report.all_skipped() {
+                println!("The county of {persons} persons (seed {seed}) was loaded before: nothing to do.");
+            } else {
+                println!(
+                    "Loaded the county of {persons} persons (seed {seed}) in {:.1} s.",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            anyhow::Ok(())
+        }
+        .await;
+        let closed = db.close().await;
+        result.and(closed)
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kirjo: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// `kirjo vtj import FILE`: parse the whole batch first (no database

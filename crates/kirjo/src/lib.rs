@@ -5,6 +5,7 @@
 pub mod cluster;
 pub mod commitment;
 pub mod config;
+pub mod county;
 pub mod demo;
 pub mod logging;
 pub mod serve;

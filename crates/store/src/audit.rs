@@ -280,32 +280,86 @@ impl AuditLog {
 
     /// Everything after the id, canonically encoded (see the module doc).
     fn encode_rest(self, row: &PgRow) -> Result<Vec<u8>> {
-        let mut e = Encoder::default();
-        e.time(row.try_get("at")?);
-        e.uuid(row.try_get("request_id")?);
-        e.int(row.try_get("user_id")?);
-        e.text(Some(row.try_get::<&str, _>("user_name")?));
         match self {
-            Self::Use => {
-                e.text(row.try_get::<Option<&str>, _>("register_id")?);
-                e.int(row.try_get("client_id")?);
-                e.text(Some(row.try_get::<&str, _>("action")?));
-                e.text(Some(row.try_get::<&str, _>("data")?));
-                e.text(row.try_get::<Option<&str>, _>("purpose")?);
-                e.boolean(row.try_get("allowed")?);
-                e.text(Some(row.try_get::<&str, _>("explanation")?));
-                e.text(row.try_get::<Option<&str>, _>("source_address")?);
-            }
+            Self::Use => Ok(UseRow::from_row(row)?.encode_rest()),
             Self::Disclosure => {
+                let mut e = Encoder::default();
+                e.time(row.try_get("at")?);
+                e.uuid(row.try_get("request_id")?);
+                e.int(row.try_get("user_id")?);
+                e.text(Some(row.try_get::<&str, _>("user_name")?));
                 e.text(Some(row.try_get::<&str, _>("register_id")?));
                 e.int(row.try_get("client_id")?);
                 e.text(Some(row.try_get::<&str, _>("data")?));
                 e.text(Some(row.try_get::<&str, _>("recipient")?));
                 e.text(Some(row.try_get::<&str, _>("purpose")?));
                 e.text(Some(row.try_get::<&str, _>("legal_basis")?));
+                Ok(e.0)
             }
         }
-        Ok(e.0)
+    }
+}
+
+/// A `use_log` row as the sealer reads it (every column but `xid`). The
+/// sealer encodes the rows it reads through this, and a bulk loader that
+/// writes rows with their seals computes the same leaves with
+/// [`UseRow::leaf`]: one encoding, so the two cannot drift.
+#[derive(Debug, Clone, Copy)]
+pub struct UseRow<'a> {
+    pub id: i64,
+    pub logged_at: DateTime<Utc>,
+    pub request_id: Option<uuid::Uuid>,
+    pub user_id: Option<i64>,
+    pub user_name: &'a str,
+    pub register_id: Option<&'a str>,
+    pub client_id: Option<i64>,
+    pub action: &'a str,
+    pub data: &'a str,
+    pub purpose: Option<&'a str>,
+    pub allowed: bool,
+    pub explanation: &'a str,
+    pub source_address: Option<&'a str>,
+}
+
+impl<'a> UseRow<'a> {
+    fn from_row(row: &'a PgRow) -> Result<Self> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            logged_at: row.try_get("at")?,
+            request_id: row.try_get("request_id")?,
+            user_id: row.try_get("user_id")?,
+            user_name: row.try_get("user_name")?,
+            register_id: row.try_get("register_id")?,
+            client_id: row.try_get("client_id")?,
+            action: row.try_get("action")?,
+            data: row.try_get("data")?,
+            purpose: row.try_get("purpose")?,
+            allowed: row.try_get("allowed")?,
+            explanation: row.try_get("explanation")?,
+            source_address: row.try_get("source_address")?,
+        })
+    }
+
+    fn encode_rest(&self) -> Vec<u8> {
+        let mut e = Encoder::default();
+        e.time(self.logged_at);
+        e.uuid(self.request_id);
+        e.int(self.user_id);
+        e.text(Some(self.user_name));
+        e.text(self.register_id);
+        e.int(self.client_id);
+        e.text(Some(self.action));
+        e.text(Some(self.data));
+        e.text(self.purpose);
+        e.boolean(self.allowed);
+        e.text(Some(self.explanation));
+        e.text(self.source_address);
+        e.0
+    }
+
+    /// The row's leaf hash, as the sealer computes it.
+    pub fn leaf(&self) -> [u8; 32] {
+        leaf_hash(AuditLog::Use, self.id, &self.encode_rest())
     }
 }
 
@@ -746,16 +800,37 @@ fn seen_after_sql(before_batch: bool) -> String {
     )
 }
 
+/// Takes the sealer's lock for the rest of the caller's transaction: a bulk
+/// loader that writes rows with their seals holds it, so that no sealer
+/// seals between its reading the last checkpoint and its commit.
+pub async fn lock_sealer(conn: &mut PgConnection) -> Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(SEAL_LOCK)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The newest checkpoint of a log, if any: where the next batch continues
+/// (its chain, last position and last row).
+pub async fn last_checkpoint(conn: &mut PgConnection, log: AuditLog) -> Result<Option<Checkpoint>> {
+    sqlx::query(&format!(
+        "SELECT {SEAL_COLUMNS} FROM audit_seal WHERE log = $1 ORDER BY batch DESC LIMIT 1"
+    ))
+    .bind(log.table())
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|r| Checkpoint::from_row(&r))
+    .transpose()
+}
+
 /// Seals the committed, unsealed rows of both logs as one batch each, at
 /// most [`SEAL_BATCH`] rows of each: call again while a log's count is
 /// [`SEAL_BATCH`].
 pub async fn seal_once(pool: &PgPool, key: &SigningKey) -> Result<SealReport> {
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(SEAL_LOCK)
-        .execute(&mut *tx)
-        .await?;
+    lock_sealer(&mut tx).await?;
     let snap = snapshot(&mut tx).await?;
     let mut report = SealReport::default();
     for log in AuditLog::ALL {
@@ -777,14 +852,7 @@ async fn seal_log(
     key: &SigningKey,
 ) -> Result<(u64, u64)> {
     let table = log.table();
-    let last = sqlx::query(&format!(
-        "SELECT {SEAL_COLUMNS} FROM audit_seal WHERE log = $1 ORDER BY batch DESC LIMIT 1"
-    ))
-    .bind(table)
-    .fetch_optional(&mut *conn)
-    .await?
-    .map(|r| Checkpoint::from_row(&r))
-    .transpose()?;
+    let last = last_checkpoint(conn, log).await?;
     let (batch, first_position, mut prev_row_id, previous, lower) = match &last {
         None => (1, 1, None, genesis(log), 0),
         Some(l) => {
