@@ -1247,6 +1247,10 @@ pub async fn run(loaded: &Loaded, opts: &Options) -> anyhow::Result<Report> {
     .await;
     jobs_db.close().await?;
     jobs?;
+    // The server's log of a run that went well is not kept unless asked for.
+    if opts.server_log.is_none() {
+        let _ = std::fs::remove_file(&log_path);
+    }
     Ok(report)
 }
 
