@@ -131,73 +131,12 @@ async fn setup() -> (TestDb, kirjo_store::gate::GateSettings, i64, Vec<i64>) {
     (db, settings, sari, ids)
 }
 
-/// The SQL `clients::basic_data` runs to read a client's record (basic
-/// data, family, contact data, relationships), statement for statement, so
-/// that the floors read exactly what the gated read does. It must follow
-/// that function when it changes.
+/// The SQL `clients::basic_data` runs to read a client's record, statement
+/// for statement (`kirjo::bench_run::basic_data_sql`, shared with `kirjo
+/// bench run`'s floor), so that the floors read exactly what the gated read
+/// does.
 async fn same_sql(tx: &mut sqlx::PgConnection, id: i64) {
-    const PROTECTED: &str = "EXISTS (SELECT 1 FROM turvakielto t
-        WHERE t.valid_from <= kirjo_today() AND (t.valid_until IS NULL OR kirjo_today() <= t.valid_until)
-          AND (t.person_id = $1 OR t.person_id IN (
-                SELECT CASE WHEN r.person_id = $1 THEN r.related_id ELSE r.person_id END
-                FROM person_relation r
-                WHERE r.kind = 'household_member' AND (r.person_id = $1 OR r.related_id = $1)
-                  AND (r.valid_from IS NULL OR r.valid_from <= kirjo_today())
-                  AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until))))";
-    let person = sqlx::query(&format!(
-        "SELECT id, register_id, identity_code, first_names, surname, calling_name, birth_date, died_on,
-                mother_tongue, service_language, citizenship, occupation, workplace,
-                {PROTECTED} AS protected
-         FROM person WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await
-    .unwrap();
-    assert!(person.is_some());
-    sqlx::query(
-        "SELECT r.kind, o.id, o.first_names || ' ' || o.surname AS name, r.scope, r.right_of_access,
-                r.source, r.valid_from, r.valid_until
-         FROM person_relation r JOIN person o ON o.id = r.related_id
-         WHERE r.person_id = $1 AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until)
-         ORDER BY r.kind, o.surname, o.first_names",
-    )
-    .bind(id)
-    .fetch_all(&mut *tx)
-    .await
-    .unwrap();
-    let _: Option<String> =
-        sqlx::query_scalar("SELECT home_municipality FROM person WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await
-            .unwrap();
-    sqlx::query(
-        "SELECT kind, street, postal_code, post_office, municipality, valid_from, valid_until, source
-         FROM person_address WHERE person_id = $1
-           AND (valid_until IS NULL OR kirjo_today() <= valid_until)
-         ORDER BY kind, valid_from DESC NULLS LAST, id",
-    )
-    .bind(id)
-    .fetch_all(&mut *tx)
-    .await
-    .unwrap();
-    sqlx::query(
-        "SELECT kind, value FROM person_contact WHERE person_id = $1 AND ended_at IS NULL ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(&mut *tx)
-    .await
-    .unwrap();
-    sqlx::query(
-        "SELECT r.id, r.sub_register_id, r.unit_id, r.started_on, r.ended_on, r.end_reason, u.name
-         FROM client_relationship r JOIN staff_user u ON u.id = r.responsible_worker_id
-         WHERE r.client_id = $1 ORDER BY r.started_on DESC, r.id",
-    )
-    .bind(id)
-    .fetch_all(&mut *tx)
-    .await
-    .unwrap();
+    assert!(kirjo::bench_run::basic_data_sql(tx, id).await.unwrap());
 }
 
 async fn floor(pool: PgPool, id: i64) {

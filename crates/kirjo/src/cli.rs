@@ -77,7 +77,7 @@ enum Command {
         #[command(subcommand)]
         command: DocumentCommand,
     },
-    /// Benchmark data.
+    /// Benchmark data and benchmarks of the running system.
     Bench {
         #[command(subcommand)]
         command: BenchCommand,
@@ -105,6 +105,45 @@ enum BenchCommand {
         #[arg(long, value_name = "DIR")]
         data_dir: Option<PathBuf>,
     },
+    /// Drive the real HTTP server with signed-in users at each concurrency
+    /// and print a Markdown table (route, concurrency, n, req/s, p50, p95,
+    /// p99 ms) with the server's peak memory, the PostgreSQL floor of the
+    /// client card and the rates of audit verify, the sealer and the
+    /// monitoring job. Starts `kirjo serve` on a free 127.0.0.1 port over
+    /// the configured database (or uses --url). WRITES to that database:
+    /// for a benchmark or demo database only (see docs/benchmarks.md).
+    Run(BenchRunArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct BenchRunArgs {
+    /// Serve the demo (loading its data once) and use the built-in demo
+    /// configuration when no file is given.
+    #[arg(long)]
+    demo: bool,
+    /// Data directory (overrides storage.data_dir and KIRJO_DATA_DIR).
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// A Kirjo already serving this database, on 127.0.0.1, instead of
+    /// starting one.
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// The process id of the server at --url, to read its memory.
+    #[arg(long, value_name = "PID", requires = "url")]
+    server_pid: Option<u32>,
+    /// Concurrent signed-in users of each step.
+    #[arg(long, value_name = "N,N,...", default_value = "1,16,32", value_parser = kirjo::bench_run::parse_concurrency)]
+    concurrency: std::vec::Vec<usize>,
+    /// Seconds of each step.
+    #[arg(long, value_name = "N", default_value_t = 10.0)]
+    seconds: f64,
+    /// Use-log rows to add and seal for the sealer's and the monitoring
+    /// job's rates (0: not measured).
+    #[arg(long, value_name = "ROWS", default_value_t = 20_000)]
+    backlog: u64,
+    /// Also write a chart of p95 latency against concurrency (SVG).
+    #[arg(long, value_name = "FILE")]
+    chart: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -307,6 +346,9 @@ pub fn main() -> ExitCode {
             persons,
             seed,
         ),
+        Command::Bench {
+            command: BenchCommand::Run(args),
+        } => run_bench(cli.config, &env, args),
         Command::Vtj {
             command:
                 VtjCommand::Import {
@@ -687,6 +729,99 @@ fn run_vtj_import(
         Ok(Err(e)) => {
             eprintln!("kirjo: error: {e}");
             ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("kirjo: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `kirjo bench run`.
+fn run_bench(
+    flag: Option<PathBuf>,
+    env: &dyn Fn(&str) -> Option<String>,
+    args: BenchRunArgs,
+) -> ExitCode {
+    let serve_args = ServeArgs {
+        demo: args.demo,
+        listen: None,
+        data_dir: args.data_dir.clone(),
+    };
+    let loaded = match load(flag.clone(), env, args.demo, Some(&serve_args)) {
+        Ok(l) => l,
+        Err(e) => return fail_config(&e),
+    };
+    // The bench's own log: warnings only (the server's goes to a file).
+    let mut log = loaded.config.log.clone();
+    if env("KIRJO_LOG").is_none() {
+        log.level = "warn".to_owned();
+    }
+    kirjo::logging::init(&log);
+    let target = match &args.url {
+        Some(url) => kirjo::bench_run::Target::Attach {
+            url: url.clone(),
+            pid: args.server_pid,
+        },
+        None => {
+            let program = match std::env::current_exe() {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("kirjo: error: cannot find this program: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let mut serve: Vec<std::ffi::OsString> = vec!["serve".into()];
+            if args.demo {
+                serve.push("--demo".into());
+            }
+            if let Some(c) = &flag {
+                serve.push("--config".into());
+                serve.push(c.clone().into());
+            }
+            if let Some(d) = &args.data_dir {
+                serve.push("--data-dir".into());
+                serve.push(d.clone().into());
+            }
+            kirjo::bench_run::Target::Spawn {
+                program,
+                args: serve,
+                env_remove: Vec::new(),
+            }
+        }
+    };
+    let opts = kirjo::bench_run::Options {
+        target,
+        concurrency: args.concurrency,
+        seconds: args.seconds,
+        backlog: args.backlog,
+        server_log: None,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kirjo: error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(kirjo::bench_run::run(&loaded, &opts)) {
+        Ok(report) => {
+            print!("{}", report.markdown());
+            if let Some(file) = &args.chart {
+                if let Err(e) = std::fs::write(file, report.svg()) {
+                    eprintln!("kirjo: error: writing {}: {e}", file.display());
+                    return ExitCode::FAILURE;
+                }
+            }
+            if report.all_ok() {
+                ExitCode::SUCCESS
+            } else {
+                eprintln!("kirjo: some routes answered other than 2xx (see the errors column)");
+                ExitCode::FAILURE
+            }
         }
         Err(e) => {
             eprintln!("kirjo: error: {e:#}");
