@@ -122,6 +122,69 @@ async fn the_own_trail_shows_what_the_user_did() {
 }
 
 #[tokio::test]
+async fn a_long_trail_comes_in_pages_of_two_hundred_rows() {
+    let (db, settings) = demo_db().await;
+    let addr = serve_with(&db, settings, sessions(), kirjo_web::UiSettings::default()).await;
+    let (sari, _) = page_session(addr, "sari.sosiaalityontekija").await;
+    for _ in 0..205 {
+        assert_eq!(
+            get_as(addr, &sari, "/search?name=Virtanen").await.status,
+            200
+        );
+    }
+    let user: i64 =
+        sqlx::query_scalar("SELECT id FROM staff_user WHERE username = 'sari.sosiaalityontekija'")
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    let first = get_as(addr, &sari, "/account/trail").await;
+    assert_eq!(first.status, 200);
+    // Rows logged before this page was drawn; the page counts them itself.
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM use_log WHERE user_id = $1")
+        .bind(user)
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    assert!(total > 205, "{total}");
+    assert_eq!(first.body.matches("<tr><td>").count(), 200);
+    // The next page keeps the period the first page showed.
+    let next = first
+        .body
+        .split("<a href=\"")
+        .filter_map(|a| a.split_once("\" rel=\"next\""))
+        .map(|(href, _)| href.replace("&#38;", "&"))
+        .next()
+        .unwrap_or_else(|| panic!("no next link: {}", first.body));
+    assert!(
+        next.starts_with("/account/trail?from=") && next.ends_with("&page=2"),
+        "{next}"
+    );
+    assert!(!first.body.contains(r#"rel="prev""#));
+    let second = get_as(addr, &sari, &next).await;
+    assert_eq!(second.status, 200);
+    // The rest of the period, the trail's own two reads counted in it.
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM use_log WHERE user_id = $1")
+        .bind(user)
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    assert_eq!(
+        second.body.matches("<tr><td>").count() as i64,
+        after - 200,
+        "{}",
+        second.body
+    );
+    assert!(second.body.contains(r#"rel="prev""#));
+    assert!(!second.body.contains(r#"rel="next""#));
+    // A page number that is not one is refused, saying why.
+    for bad in ["x", "0", "-3", "99999999999999999999"] {
+        let r = get_as(addr, &sari, &format!("/account/trail?page={bad}")).await;
+        assert_eq!(r.status, 422, "{bad}");
+        assert!(r.body.contains("Sivun numero"), "{}", r.body);
+    }
+}
+
+#[tokio::test]
 async fn a_supervisor_draws_a_sample_of_the_units_accesses_and_records_the_review() {
     let (db, settings) = demo_db().await;
     let addr = serve_with(&db, settings, sessions(), kirjo_web::UiSettings::default()).await;

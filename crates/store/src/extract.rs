@@ -45,6 +45,8 @@ pub struct Extract {
     pub client_id: i64,
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
+    /// Every use in the period; `uses` holds them all, or one page of them.
+    pub total_uses: i64,
     pub uses: Vec<UseRecord>,
     pub disclosures: Vec<DisclosureRecord>,
 }
@@ -68,25 +70,53 @@ fn use_record(r: &sqlx::postgres::PgRow) -> std::result::Result<UseRecord, sqlx:
 const USE_COLUMNS: &str =
     "id, logged_at, user_id, user_name, register_id, client_id, action, data, purpose, allowed, explanation";
 
-/// The client's extract. Needs `ViewLogExtract` on the client; the extract
-/// itself is a use in the log (its row is in this transaction).
+/// One page of a list: at most `limit` rows after the first `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Page {
+    /// No page: every row.
+    pub const ALL: Page = Page {
+        limit: i64::MAX,
+        offset: 0,
+    };
+}
+
+/// The client's extract, its uses one page at a time. Needs `ViewLogExtract`
+/// on the client; the extract itself is a use in the log (its row is in this
+/// transaction).
 pub async fn client_extract(
     g: &mut Guarded,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
+    page: Page,
 ) -> Result<Pending<Option<Extract>>> {
     let (conn, access) = g.parts();
     let (Action::ViewLogExtract, Some(client_id)) = (access.action(), access.client_id()) else {
         return Ok(Pending::new(None));
     };
+    let total_uses: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM use_log
+         WHERE client_id = $1 AND logged_at >= $2 AND logged_at < $3 AND allowed",
+    )
+    .bind(client_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(&mut *conn)
+    .await?;
     let uses = sqlx::query(&format!(
         "SELECT {USE_COLUMNS} FROM use_log
          WHERE client_id = $1 AND logged_at >= $2 AND logged_at < $3 AND allowed
-         ORDER BY logged_at, id"
+         ORDER BY logged_at, id LIMIT $4 OFFSET $5"
     ))
     .bind(client_id)
     .bind(from)
     .bind(to)
+    .bind(page.limit)
+    .bind(page.offset)
     .fetch_all(&mut *conn)
     .await?
     .iter()
@@ -120,6 +150,7 @@ pub async fn client_extract(
         client_id,
         from,
         to,
+        total_uses,
         uses,
         disclosures,
     })))
@@ -132,19 +163,43 @@ pub async fn own_trail(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<UseRecord>> {
+    Ok(own_trail_page(pool, user_id, from, to, Page::ALL).await?.1)
+}
+
+/// One page of the user's own trail, and how many rows the period has.
+pub async fn own_trail_page(
+    pool: &PgPool,
+    user_id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    page: Page,
+) -> Result<(i64, Vec<UseRecord>)> {
+    let mut conn = pool.acquire().await?;
+    let total: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM use_log WHERE user_id = $1 AND logged_at >= $2 AND logged_at < $3",
+    )
+    .bind(user_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(&mut *conn)
+    .await?;
     let rows = sqlx::query(&format!(
         "SELECT {USE_COLUMNS} FROM use_log
-         WHERE user_id = $1 AND logged_at >= $2 AND logged_at < $3 ORDER BY logged_at, id"
+         WHERE user_id = $1 AND logged_at >= $2 AND logged_at < $3 ORDER BY logged_at, id
+         LIMIT $4 OFFSET $5"
     ))
     .bind(user_id)
     .bind(from)
     .bind(to)
-    .fetch_all(pool)
+    .bind(page.limit)
+    .bind(page.offset)
+    .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
+    let uses = rows
         .iter()
         .map(use_record)
-        .collect::<std::result::Result<Vec<_>, _>>()?)
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok((total, uses))
 }
 
 /// Quotes a CSV field (RFC 4180).

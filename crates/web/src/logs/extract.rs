@@ -5,7 +5,7 @@
 use crate::shared::{AppState, Refusal};
 use chrono::{DateTime, Utc};
 use kirjo_access::Action;
-use kirjo_store::extract::{self, Extract};
+use kirjo_store::extract::{self, Extract, Page};
 use kirjo_store::gate::{enter_on_client, Caller, GateError};
 
 /// The uses and disclosures of client `id`'s data from `from` to `to`.
@@ -15,6 +15,7 @@ pub async fn client_extract(
     id: i64,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
+    page: Page,
 ) -> Result<Extract, Refusal> {
     let data = format!("log extract {} .. {}", from.to_rfc3339(), to.to_rfc3339());
     let mut g = enter_on_client(
@@ -27,7 +28,7 @@ pub async fn client_extract(
         None,
     )
     .await?;
-    let pending = extract::client_extract(&mut g, from, to).await?;
+    let pending = extract::client_extract(&mut g, from, to, page).await?;
     g.finish(pending)
         .await?
         .ok_or(Refusal::Gate(GateError::NoSuchClient))

@@ -27,6 +27,62 @@ use serde::Deserialize;
 pub struct PeriodQuery {
     pub from: Option<String>,
     pub to: Option<String>,
+    /// The page of rows, from 1 (typed in the address, so checked here).
+    pub page: Option<String>,
+}
+
+/// Rows on one page of a log.
+pub const PAGE_ROWS: i64 = 200;
+
+/// Where a page of a log is: its rows' numbers and the links around it.
+pub struct Pager {
+    pub total: i64,
+    pub first: i64,
+    pub last: i64,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// Page `page` (from 1) of `total` rows, the links keeping the period.
+    fn new(
+        action: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        page: i64,
+        total: i64,
+        shown: usize,
+    ) -> Self {
+        let link = |p: i64| format!("{action}?from={from}&to={to}&page={p}");
+        let first = (page - 1) * PAGE_ROWS + 1;
+        let last = first + shown as i64 - 1;
+        Pager {
+            total,
+            first: first.min(total),
+            last: last.max(0),
+            previous: (page > 1).then(|| link(page - 1)),
+            next: (last < total).then(|| link(page + 1)),
+        }
+    }
+}
+
+/// The page asked for, as a store page; `None` when it is not a page number
+/// (1 or more). No page given is the first.
+fn page_of(q: &PeriodQuery) -> Option<(i64, kirjo_store::extract::Page)> {
+    let page = match q.page.as_deref().map(str::trim) {
+        None | Some("") => 1,
+        Some(p) => p
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (1..=i64::MAX / PAGE_ROWS).contains(p))?,
+    };
+    Some((
+        page,
+        kirjo_store::extract::Page {
+            limit: PAGE_ROWS,
+            offset: (page - 1) * PAGE_ROWS,
+        },
+    ))
 }
 
 /// A period from dates typed in a form (Finnish days, the whole of the `to`
@@ -96,6 +152,7 @@ pub struct LogPage {
     pub to: String,
     pub csv: String,
     pub uses: Vec<LogLine>,
+    pub pager: Pager,
     pub disclosures: Option<Vec<DisclosureLine>>,
     pub error: Option<String>,
 }
@@ -123,7 +180,14 @@ pub async fn client_log(
             Some(&actor),
         ));
     };
-    let x = crate::logs::extract::client_extract(&state, &me.caller, id, start, end)
+    let Some((page, rows)) = page_of(&q) else {
+        return Err(ctx.error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ctx.tr.t("log-bad-page"),
+            Some(&actor),
+        ));
+    };
+    let x = crate::logs::extract::client_extract(&state, &me.caller, id, start, end, rows)
         .await
         .map_err(|r| ctx.refused(r, &actor))?;
     let heading = ctx.tr.t1("log-client-title", "id", id);
@@ -153,6 +217,14 @@ pub async fn client_log(
                 start.format("%Y-%m-%dT%H:%M:%SZ"),
                 end.format("%Y-%m-%dT%H:%M:%SZ")
             ),
+            pager: Pager::new(
+                &format!("/clients/{id}/log"),
+                from,
+                to,
+                page,
+                x.total_uses,
+                x.uses.len(),
+            ),
             uses: lines(&x.uses),
             disclosures: Some(disclosures),
             error: None,
@@ -174,7 +246,14 @@ pub async fn own_trail(
             Some(&actor),
         ));
     };
-    let uses = extract::own_trail(&state.db, me.caller.user_id, start, end)
+    let Some((page, rows)) = page_of(&q) else {
+        return Err(ctx.error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ctx.tr.t("log-bad-page"),
+            Some(&actor),
+        ));
+    };
+    let (total, uses) = extract::own_trail_page(&state.db, me.caller.user_id, start, end, rows)
         .await
         .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
     let heading = ctx.tr.t("trail-title");
@@ -192,6 +271,7 @@ pub async fn own_trail(
                 start.format("%Y-%m-%dT%H:%M:%SZ"),
                 end.format("%Y-%m-%dT%H:%M:%SZ")
             ),
+            pager: Pager::new("/account/trail", from, to, page, total, uses.len()),
             uses: lines(&uses),
             disclosures: None,
             error: None,
@@ -310,6 +390,7 @@ pub async fn draw(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DrawFor
     let Ok((_, _, start, end)) = period(&PeriodQuery {
         from: f.from,
         to: f.to,
+        page: None,
     }) else {
         return Err(ctx.error(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -87,6 +87,15 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
+    /// The text of `key` with three number arguments.
+    pub fn t3(&self, key: &str, a: &(&str, i64), b: &(&str, i64), c: &(&str, i64)) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in [a, b, c] {
+            args.set(*name, FluentValue::from(*value));
+        }
+        self.format(key, Some(&args))
+    }
+
     /// The text of `key` with a number argument (for plural forms).
     pub fn n(&self, key: &str, name: &str, value: impl std::borrow::Borrow<i64>) -> String {
         let mut args = FluentArgs::new();
@@ -161,7 +170,7 @@ mod tests {
         }
         let mut used = BTreeSet::new();
         for source in &sources {
-            for opener in [".t(\"", ".t1(\"", ".n(\""] {
+            for opener in [".t(\"", ".t1(\"", ".t3(\"", ".n(\""] {
                 for (i, _) in source.match_indices(opener) {
                     let rest = &source[i + opener.len()..];
                     if let Some(end) = rest.find('"') {
