@@ -107,6 +107,7 @@
 
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::postgres::PgRow;
@@ -777,27 +778,69 @@ fn is_late(at: DateTime<Utc>, seen_after: Option<DateTime<Utc>>) -> bool {
     seen_after.is_some_and(|s| at.timestamp_micros() < s.timestamp_micros() - tolerance_micros())
 }
 
-/// When the latest seal of either log was taken that predates the row's
-/// transaction id (`l.xid`): the row cannot have been written before it. In
-/// verify (`before_batch`), only seals made before the row's own batch `b`
-/// count, as they were all the sealer could see.
-fn seen_after_sql(before_batch: bool) -> String {
-    let filter = if before_batch {
-        " AND s.sealed_at < b.sealed_at"
-    } else {
-        ""
-    };
-    let one = |log: &str| {
-        format!(
-            "(SELECT s.sealed_at FROM audit_seal s WHERE s.log = '{log}' AND s.next_xid <= l.xid{filter} \
-             ORDER BY s.next_xid DESC, s.batch DESC LIMIT 1)"
+/// The seals' times by transaction id: when the latest seal of either log
+/// was taken that predates a row's transaction id (its `xid`), since the row
+/// cannot have been written before it. Read once per sealing or verify run
+/// (one small row per batch, not per log row), so that no log row costs a
+/// query of its own.
+struct SealTimes {
+    /// Per log (`AuditLog::ALL` order): `(next_xid, batch, sealed_at)`,
+    /// ordered by `next_xid`, then batch.
+    by_xid: [Vec<(i64, i64, DateTime<Utc>)>; 2],
+    /// Per log: when each batch was sealed.
+    by_batch: [HashMap<i64, DateTime<Utc>>; 2],
+}
+
+impl SealTimes {
+    async fn load(conn: &mut PgConnection) -> Result<Self> {
+        let rows = sqlx::query(
+            "SELECT log, next_xid::text::bigint AS next_xid, batch, sealed_at FROM audit_seal \
+             ORDER BY log, next_xid, batch",
         )
-    };
-    format!(
-        "(SELECT max(x.sealed_at) FROM ({} UNION ALL {}) AS x(sealed_at)) AS seen_after",
-        one("use_log"),
-        one("disclosure_log")
-    )
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut times = SealTimes {
+            by_xid: [Vec::new(), Vec::new()],
+            by_batch: [HashMap::new(), HashMap::new()],
+        };
+        for r in &rows {
+            let log: &str = r.try_get("log")?;
+            let Some(i) = AuditLog::ALL.iter().position(|l| l.table() == log) else {
+                continue;
+            };
+            let (next_xid, batch, at) = (
+                r.try_get("next_xid")?,
+                r.try_get("batch")?,
+                r.try_get("sealed_at")?,
+            );
+            times.by_xid[i].push((next_xid, batch, at));
+            times.by_batch[i].insert(batch, at);
+        }
+        Ok(times)
+    }
+
+    /// When batch `batch` of `log` was sealed, if there is such a batch.
+    fn batch_sealed_at(&self, log: AuditLog, batch: i64) -> Option<DateTime<Utc>> {
+        let i = AuditLog::ALL.iter().position(|l| *l == log)?;
+        self.by_batch[i].get(&batch).copied()
+    }
+
+    /// The latest seal taken before transaction `xid` began; with `before`,
+    /// only seals made before that time count (in verify, those made before
+    /// the row's own batch, as they were all its sealer could see).
+    fn seen_after(&self, xid: i64, before: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+        self.by_xid
+            .iter()
+            .filter_map(|seals| {
+                let end = seals.partition_point(|(next_xid, _, _)| *next_xid <= xid);
+                seals[..end]
+                    .iter()
+                    .rev()
+                    .map(|(_, _, at)| *at)
+                    .find(|at| before.is_none_or(|b| *at < b))
+            })
+            .max()
+    }
 }
 
 /// Takes the sealer's lock for the rest of the caller's transaction: a bulk
@@ -832,9 +875,12 @@ pub async fn seal_once(pool: &PgPool, key: &SigningKey) -> Result<SealReport> {
     let mut tx = conn.begin().await?;
     lock_sealer(&mut tx).await?;
     let snap = snapshot(&mut tx).await?;
+    // This run's own seals are taken after every row it seals began, so
+    // they never count for those rows: the times read here are all it needs.
+    let times = SealTimes::load(&mut tx).await?;
     let mut report = SealReport::default();
     for log in AuditLog::ALL {
-        let (rows, late) = seal_log(&mut tx, log, &snap, key).await?;
+        let (rows, late) = seal_log(&mut tx, log, &snap, &times, key).await?;
         match log {
             AuditLog::Use => report.use_log = rows,
             AuditLog::Disclosure => report.disclosure_log = rows,
@@ -849,6 +895,7 @@ async fn seal_log(
     conn: &mut PgConnection,
     log: AuditLog,
     snap: &Snapshot,
+    times: &SealTimes,
     key: &SigningKey,
 ) -> Result<(u64, u64)> {
     let table = log.table();
@@ -876,12 +923,11 @@ async fn seal_log(
         }
     };
     let sql = format!(
-        "SELECT {}, {} FROM {table} l \
+        "SELECT {} FROM {table} l \
          WHERE l.xid >= $2::text::xid8 AND l.xid < $3::text::xid8 \
          AND NOT EXISTS (SELECT 1 FROM audit_seal_entry e WHERE e.log = $1 AND e.row_id = l.id) \
          ORDER BY l.id LIMIT $4",
         log.columns(),
-        seen_after_sql(false)
     );
     let mut ids = Vec::new();
     let mut leaves: Vec<Hash> = Vec::new();
@@ -903,7 +949,7 @@ async fn seal_log(
     for row in &rows {
         let id: i64 = row.try_get("id")?;
         let at: DateTime<Utc> = row.try_get("at")?;
-        let seen_after: Option<DateTime<Utc>> = row.try_get("seen_after")?;
+        let seen_after = times.seen_after(row.try_get("xid_n")?, None);
         ids.push(id);
         leaves.push(leaf_hash(log, id, &log.encode_rest(row)?));
         lates.push(is_late(at, seen_after));
@@ -1223,6 +1269,7 @@ pub async fn verify(
         .execute(&mut *tx)
         .await?;
     let snap = snapshot(&mut tx).await?;
+    let times = SealTimes::load(&mut tx).await?;
     let mut report = VerifyReport::default();
     let mut problems = Problems::default();
     if let Some(exported) = exported {
@@ -1244,6 +1291,7 @@ pub async fn verify(
             key,
             exported_here.as_deref(),
             &snap,
+            &times,
             &mut report,
             &mut problems,
         )
@@ -1263,6 +1311,7 @@ async fn verify_log(
     key: &VerifyingKey,
     exported: Option<&[&Checkpoint]>,
     snap: &Snapshot,
+    times: &SealTimes,
     report: &mut VerifyReport,
     problems: &mut Problems,
 ) -> Result<()> {
@@ -1281,12 +1330,10 @@ async fn verify_log(
     let mut after_batch = 0i64;
     let entries_sql = format!(
         "SELECT e.position AS e_position, e.row_id AS e_row_id, e.prev_row_id AS e_prev_row_id, \
-                e.batch AS e_batch, e.leaf AS e_leaf, e.late AS e_late, {}, {} \
+                e.batch AS e_batch, e.leaf AS e_leaf, e.late AS e_late, {} \
          FROM audit_seal_entry e LEFT JOIN {table} l ON l.id = e.row_id \
-         LEFT JOIN audit_seal b ON b.log = e.log AND b.batch = e.batch \
          WHERE e.log = $1 AND e.position >= $2 AND e.position <= $3 ORDER BY e.position",
         log.columns(),
-        seen_after_sql(true)
     );
     loop {
         let page = sqlx::query(&format!(
@@ -1312,24 +1359,29 @@ async fn verify_log(
             }
         }
         let hi = seals.iter().map(|s| s.last_position).max().unwrap_or(0);
-        let rows = sqlx::query(&entries_sql)
+        // Streamed: the rows are hashed while the database reads the next.
+        let mut rows = sqlx::query(&entries_sql)
             .bind(table)
             .bind(cursor)
             .bind(hi)
-            .fetch_all(&mut *conn)
-            .await?;
-        let mut entries = Vec::with_capacity(rows.len());
-        for r in &rows {
+            .fetch(&mut *conn);
+        let mut entries = Vec::new();
+        while let Some(r) = rows.try_next().await? {
+            let r = &r;
             let row_id: i64 = r.try_get("e_row_id")?;
+            let batch: i64 = r.try_get("e_batch")?;
             let present: Option<i64> = r.try_get("id")?;
             let row = match present {
                 Some(_) => {
                     let rest = log.encode_rest(r)?;
+                    let xid: i64 = r.try_get("xid_n")?;
                     Some(RowCheck {
                         leaf: leaf_hash(log, row_id, &rest),
                         rest,
                         at: r.try_get("at")?,
-                        seen_after: r.try_get("seen_after")?,
+                        seen_after: times
+                            .batch_sealed_at(log, batch)
+                            .and_then(|b| times.seen_after(xid, Some(b))),
                     })
                 }
                 None => None,
@@ -1338,7 +1390,7 @@ async fn verify_log(
                 position: r.try_get("e_position")?,
                 row_id,
                 prev_row_id: r.try_get("e_prev_row_id")?,
-                batch: r.try_get("e_batch")?,
+                batch,
                 leaf: r.try_get("e_leaf")?,
                 late: r.try_get("e_late")?,
                 row,
@@ -1602,7 +1654,7 @@ async fn verify_log(
         }
     }
     // Rows that are in no batch.
-    verify_unsealed(conn, log, snap, last_seal.as_ref(), report, problems).await
+    verify_unsealed(conn, log, snap, times, last_seal.as_ref(), report, problems).await
 }
 
 fn gap_message(table: &str, from: i64, to: i64, last_row: Option<i64>, batch: i64) -> String {
@@ -1631,6 +1683,7 @@ async fn verify_unsealed(
     conn: &mut PgConnection,
     log: AuditLog,
     snap: &Snapshot,
+    times: &SealTimes,
     last_seal: Option<&Checkpoint>,
     report: &mut VerifyReport,
     problems: &mut Problems,
@@ -1638,21 +1691,21 @@ async fn verify_unsealed(
     let table = log.table();
     let lr = log.rank();
     let sql = format!(
-        "SELECT l.id, l.{time} AS at, l.xid::text::bigint AS xid_n, {seen} FROM {table} l \
+        "SELECT l.id, l.{time} AS at, l.xid::text::bigint AS xid_n FROM {table} l \
          WHERE NOT EXISTS (SELECT 1 FROM audit_seal_entry e WHERE e.log = $1 AND e.row_id = l.id) \
          ORDER BY l.id",
         time = log.time_column(),
-        seen = seen_after_sql(false)
     );
     let same_timeline = last_seal.filter(|l| l.next_xid <= snap.xmax);
     let bound = UNSEALED_BOUND.as_micros() as i64;
-    let rows = sqlx::query(&sql).bind(table).fetch_all(&mut *conn).await?;
-    for r in &rows {
+    // Streamed: a backlog of any size is read in constant memory.
+    let mut rows = sqlx::query(&sql).bind(table).fetch(&mut *conn);
+    while let Some(r) = rows.try_next().await? {
         report.unsealed_rows += 1;
         let id: i64 = r.try_get("id")?;
         let at: DateTime<Utc> = r.try_get("at")?;
         let xid: i64 = r.try_get("xid_n")?;
-        let seen_after: Option<DateTime<Utc>> = r.try_get("seen_after")?;
+        let seen_after = times.seen_after(xid, None);
         let key = (lr, i64::MAX, 1, id);
         let what = format!("{table} row {id} (not sealed)");
         if let Some(l) = same_timeline.filter(|l| xid < l.horizon) {
@@ -1710,6 +1763,31 @@ mod tests {
         x.update(l);
         x.update(r);
         x.finalize().into()
+    }
+
+    #[test]
+    fn a_row_was_seen_after_the_latest_seal_taken_before_its_transaction() {
+        let t = |s: i64| DateTime::<Utc>::from_timestamp(s, 0).unwrap();
+        let mut times = SealTimes {
+            by_xid: [
+                vec![(10, 1, t(100)), (20, 2, t(200)), (30, 3, t(300))],
+                vec![(25, 1, t(250))],
+            ],
+            by_batch: [HashMap::new(), HashMap::new()],
+        };
+        times.by_batch[0].insert(3, t(300));
+        // No seal predates transaction 5.
+        assert_eq!(times.seen_after(5, None), None);
+        // Seals up to and including next_xid = xid count, of either log.
+        assert_eq!(times.seen_after(20, None), Some(t(200)));
+        assert_eq!(times.seen_after(27, None), Some(t(250)));
+        assert_eq!(times.seen_after(99, None), Some(t(300)));
+        // In verify, only seals made before the row's own batch.
+        assert_eq!(times.seen_after(99, Some(t(300))), Some(t(250)));
+        assert_eq!(times.seen_after(99, Some(t(250))), Some(t(200)));
+        assert_eq!(times.seen_after(99, Some(t(100))), None);
+        assert_eq!(times.batch_sealed_at(AuditLog::Use, 3), Some(t(300)));
+        assert_eq!(times.batch_sealed_at(AuditLog::Use, 4), None);
     }
 
     #[test]
