@@ -1290,8 +1290,7 @@ pub async fn verify(
             log,
             key,
             exported_here.as_deref(),
-            &snap,
-            &times,
+            (&snap, &times),
             &mut report,
             &mut problems,
         )
@@ -1310,8 +1309,7 @@ async fn verify_log(
     log: AuditLog,
     key: &VerifyingKey,
     exported: Option<&[&Checkpoint]>,
-    snap: &Snapshot,
-    times: &SealTimes,
+    (snap, times): (&Snapshot, &SealTimes),
     report: &mut VerifyReport,
     problems: &mut Problems,
 ) -> Result<()> {
