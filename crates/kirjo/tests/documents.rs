@@ -1650,3 +1650,82 @@ async fn a_prohibition_limited_to_some_documents_withholds_those_and_ends() {
     assert_eq!(reason, "Eetu perui kiellon.");
     assert!(by.is_some());
 }
+
+#[tokio::test]
+async fn a_long_timeline_comes_a_page_at_a_time_in_the_api_and_the_pages() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let ella: i64 = sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE 'Ella%'")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let path = format!("/api/clients/{ella}/documents");
+    let before = json(&get_as(addr, &sari, &path).await.body)["total"]
+        .as_i64()
+        .unwrap();
+    for day in 0..105 {
+        let r = post_json(
+            addr,
+            &sari,
+            &path,
+            &format!(
+                r#"{{"service_task":"lastensuojelu","entry":"daily_life","date":"2026-0{}-{:02}","text":"Arki {day}."}}"#,
+                1 + day / 28,
+                1 + day % 28
+            ),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    let total = before + 105;
+    let first = json(&get_as(addr, &sari, &path).await.body);
+    assert_eq!(first["total"], total);
+    assert_eq!(first["page"], 1);
+    assert_eq!(first["documents"].as_array().unwrap().len(), 100);
+    let second = json(&get_as(addr, &sari, &format!("{path}?page=2")).await.body);
+    let rest = second["documents"].as_array().unwrap();
+    assert_eq!(rest.len() as i64, total - 100);
+    // Newest first across the pages: no document on both, none left out.
+    let ids = |v: &serde_json::Value| -> Vec<i64> {
+        v["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_i64().unwrap())
+            .collect()
+    };
+    let mut all = ids(&first);
+    all.extend(ids(&second));
+    let mut unique = all.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len() as i64, total);
+    // A page that is not one is refused, naming the field.
+    let bad = get_as(addr, &sari, &format!("{path}?page=0")).await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert_eq!(json(&bad.body)["errors"][0]["field"], "page");
+    // The page links to the next page, keeping the filter.
+    let (page_session, _) = common::page_session(addr, "sari.sosiaalityontekija").await;
+    let page = get_as(
+        addr,
+        &page_session,
+        &format!("/clients/{ella}/documents?kind=narrative"),
+    )
+    .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(&format!(
+            "/clients/{ella}/documents?page=2&#38;kind=narrative"
+        )),
+        "{}",
+        page.body
+    );
+    let bad = get_as(
+        addr,
+        &page_session,
+        &format!("/clients/{ella}/documents?page=x"),
+    )
+    .await;
+    assert_eq!(bad.status, 422);
+}

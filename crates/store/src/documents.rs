@@ -514,7 +514,8 @@ pub struct TimelineLine {
 
 /// The client's documents that the user may see (`ViewDocument`), across
 /// the service areas where they have the client, newest first: the latest
-/// version of each completed document, and the user's own drafts.
+/// version of each completed document, and the user's own drafts; one page
+/// of them, with how many there are in all.
 pub async fn timeline(
     pool: &sqlx::PgPool,
     caller: &Caller,
@@ -522,7 +523,8 @@ pub async fn timeline(
     client_id: i64,
     area: Option<&str>,
     kind: Option<&str>,
-) -> Result<Vec<TimelineLine>, GateError> {
+    page: crate::Page,
+) -> Result<(i64, Vec<TimelineLine>), GateError> {
     let mut g = on_client(
         pool,
         caller,
@@ -534,28 +536,33 @@ pub async fn timeline(
     )
     .await?;
     let (conn, access) = g.parts();
-    let rows = sqlx::query(
-        &format!("SELECT {TIMELINE_COLUMNS}
-         FROM document d
-         WHERE d.client_id = $1 AND d.sub_register_id = ANY($2)
-           AND ($3::text IS NULL OR d.sub_register_id = $3)
-           AND ($4::text IS NULL OR d.kind = $4)
-           AND ((d.state = 'completed' AND NOT EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id))
-                OR (d.state = 'draft' AND d.author_id = $5))
-         ORDER BY coalesce((d.content->>'date')::date, d.created_at::date) DESC, d.created_at DESC, d.id DESC"),
-    )
+    let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) {TIMELINE_FROM}"))
+        .bind(client_id)
+        .bind(access.areas())
+        .bind(area)
+        .bind(kind)
+        .bind(access.user_id())
+        .fetch_one(&mut *conn)
+        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {TIMELINE_COLUMNS} {TIMELINE_FROM}
+         ORDER BY coalesce((d.content->>'date')::date, d.created_at::date) DESC, d.created_at DESC, d.id DESC
+         LIMIT $6 OFFSET $7"
+    ))
     .bind(client_id)
     .bind(access.areas())
     .bind(area)
     .bind(kind)
     .bind(access.user_id())
+    .bind(page.limit)
+    .bind(page.offset)
     .fetch_all(&mut *conn)
     .await?;
     let lines = rows
         .iter()
         .map(timeline_line)
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(g.finish(Pending::new(lines)).await?)
+    Ok(g.finish(Pending::new((total, lines))).await?)
 }
 
 /// The columns `TIMELINE_COLUMNS` names, as a timeline line.
@@ -574,6 +581,16 @@ pub(crate) fn timeline_line(r: &sqlx::postgres::PgRow) -> Result<TimelineLine, s
         corrected: r.try_get("corrected")?,
     })
 }
+
+/// Which documents a timeline lists: the client's (`$1`) in the user's
+/// service areas (`$2`), filtered by area (`$3`) and kind (`$4`), the latest
+/// version of each completed one and the user's (`$5`) own drafts.
+const TIMELINE_FROM: &str = "FROM document d
+     WHERE d.client_id = $1 AND d.sub_register_id = ANY($2)
+       AND ($3::text IS NULL OR d.sub_register_id = $3)
+       AND ($4::text IS NULL OR d.kind = $4)
+       AND ((d.state = 'completed' AND NOT EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id))
+            OR (d.state = 'draft' AND d.author_id = $5))";
 
 /// What a timeline line is read from.
 pub(crate) const TIMELINE_COLUMNS: &str =

@@ -4,6 +4,7 @@
 //! `use_log (user_id, logged_at)`).
 
 use crate::gate::{Guarded, Pending};
+use crate::Page;
 use crate::Result;
 use chrono::{DateTime, Utc};
 use kirjo_access::Action;
@@ -69,21 +70,6 @@ fn use_record(r: &sqlx::postgres::PgRow) -> std::result::Result<UseRecord, sqlx:
 
 const USE_COLUMNS: &str =
     "id, logged_at, user_id, user_name, register_id, client_id, action, data, purpose, allowed, explanation";
-
-/// One page of a list: at most `limit` rows after the first `offset`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page {
-    pub limit: i64,
-    pub offset: i64,
-}
-
-impl Page {
-    /// No page: every row.
-    pub const ALL: Page = Page {
-        limit: i64::MAX,
-        offset: 0,
-    };
-}
 
 /// The client's extract, its uses one page at a time. Needs `ViewLogExtract`
 /// on the client; the extract itself is a use in the log (its row is in this

@@ -24,6 +24,21 @@ pub mod vtj;
 
 pub use sqlx::PgPool;
 
+/// One page of a list: at most `limit` rows after the first `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Page {
+    /// No page: every row.
+    pub const ALL: Page = Page {
+        limit: i64::MAX,
+        offset: 0,
+    };
+}
+
 /// The role that owns the schema and runs migrations in a cluster Kirjo sets up.
 pub const OWNER_ROLE: &str = "kirjo_owner";
 /// The role request handlers run as. Migrations grant to it by this name.

@@ -107,27 +107,49 @@ pub struct TimelineQuery {
     pub area: Option<String>,
     /// Only this kind of document.
     pub kind: Option<String>,
+    /// The page of documents, from 1.
+    pub page: Option<String>,
+}
+
+/// Documents on one page of a timeline.
+pub const TIMELINE_ROWS: i64 = 100;
+
+/// One page of a client's timeline: which page, how many documents there
+/// are in all, and this page's.
+pub struct TimelinePage {
+    pub page: i64,
+    pub total: i64,
+    pub lines: Vec<documents::TimelineLine>,
 }
 
 /// The client's timeline (Action::ViewDocument): the latest version of each
 /// completed document in the service areas where the user has the client,
-/// and the user's own drafts, newest first.
+/// and the user's own drafts, newest first, a page at a time.
 pub async fn timeline(
     state: &AppState,
     caller: &Caller,
     client: i64,
     q: &TimelineQuery,
-) -> Result<Vec<documents::TimelineLine>, Refusal> {
+    lang: Lang,
+) -> Result<TimelinePage, Refusal> {
     fn given(s: &Option<String>) -> Option<&str> {
         s.as_deref().filter(|s| !s.is_empty())
     }
-    Ok(documents::timeline(
+    let Some((page, rows)) = crate::shared::pager::asked(q.page.as_deref(), TIMELINE_ROWS) else {
+        return Err(Refusal::Fields(vec![FieldError {
+            field: "page".to_owned(),
+            message: Tr::new(lang).t("pager-bad-page"),
+        }]));
+    };
+    let (total, lines) = documents::timeline(
         &state.db,
         caller,
         &state.gate,
         client,
         given(&q.area),
         given(&q.kind),
+        rows,
     )
-    .await?)
+    .await?;
+    Ok(TimelinePage { page, total, lines })
 }

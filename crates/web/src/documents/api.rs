@@ -69,15 +69,24 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
 }
 
-/// `GET /api/clients/{id}/documents` (Action::ViewDocument): the timeline.
+/// `GET /api/clients/{id}/documents` (Action::ViewDocument): the timeline,
+/// a page (`page=`, from 1) of at most `page_size` documents of `total`.
 pub async fn timeline(
     State(state): State<AppState>,
     me: SignedIn,
     Path(client): Path<i64>,
     Query(q): Query<TimelineQuery>,
+    headers: HeaderMap,
 ) -> Result<Response, Refusal> {
-    let lines = actions::timeline(&state, &me.caller, client, &q).await?;
-    Ok(Json(serde_json::json!({ "documents": lines })).into_response())
+    let lang = crate::shared::fields::lang(None, &headers);
+    let t = actions::timeline(&state, &me.caller, client, &q, lang).await?;
+    Ok(Json(serde_json::json!({
+        "documents": t.lines,
+        "page": t.page,
+        "page_size": actions::TIMELINE_ROWS,
+        "total": t.total,
+    }))
+    .into_response())
 }
 
 async fn client_of(state: &AppState, id: i64) -> Result<i64, ApiError> {

@@ -178,9 +178,18 @@ async fn prohibition_page(
     form: ProhibitionForm,
     errors: Vec<(String, String)>,
 ) -> PageResult {
-    let lines = documents::timeline(&state.db, &me.caller, &state.gate, id, None, None)
-        .await
-        .map_err(|e| ctx.gate_error(e, actor))?;
+    // Every document is a choice here, not a page of them.
+    let (_, lines) = documents::timeline(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        id,
+        None,
+        None,
+        kirjo_store::Page::ALL,
+    )
+    .await
+    .map_err(|e| ctx.gate_error(e, actor))?;
     let names = names(state).await;
     let li = lang_index(ctx.tr.lang);
     let ticked = form.ticked();

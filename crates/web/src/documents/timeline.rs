@@ -3,9 +3,11 @@ use crate::shared::page::helsinki_time;
 use crate::shared::page::lang_index;
 use crate::shared::page::names;
 use crate::shared::page::page_id;
+use crate::shared::page::percent_encode_path;
 use crate::shared::page::Ctx;
 use crate::shared::page::PageResult;
 use crate::shared::page::Shell;
+use crate::shared::pager::Pager;
 use crate::shared::state::AppState;
 use askama::Template;
 use axum::extract::Path;
@@ -34,6 +36,7 @@ pub struct TimelinePage {
     /// Every kind: (kind, name, chosen as the filter).
     pub kinds: Vec<(String, String, bool)>,
     pub area: String,
+    pub pager: Pager,
 }
 
 /// `GET /clients/{id}/documents`: the client's timeline (ViewDocument).
@@ -45,11 +48,27 @@ pub async fn timeline(
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
-    let lines = actions::timeline(&state, &me.caller, id, &q)
+    let t = actions::timeline(&state, &me.caller, id, &q, ctx.tr.lang)
         .await
         .map_err(|r| ctx.refused(r, &actor))?;
+    let lines = t.lines;
     let area = q.area.filter(|a| !a.is_empty());
     let kind = q.kind.filter(|k| !k.is_empty());
+    let pager = Pager::new(
+        |p| {
+            let mut link = format!("/clients/{id}/documents?page={p}");
+            for (name, value) in [("area", &area), ("kind", &kind)] {
+                if let Some(v) = value {
+                    link.push_str(&format!("&{name}={}", percent_encode_path(v)));
+                }
+            }
+            link
+        },
+        t.page,
+        actions::TIMELINE_ROWS,
+        t.total,
+        lines.len(),
+    );
     let names = names(&state).await;
     let li = lang_index(ctx.tr.lang);
     let mut seen: Vec<String> = actor
@@ -87,6 +106,7 @@ pub async fn timeline(
                 })
                 .collect(),
             area: area.clone().unwrap_or_default(),
+            pager,
             areas: seen
                 .into_iter()
                 .map(|a| {

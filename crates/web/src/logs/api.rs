@@ -89,9 +89,15 @@ pub async fn client_log(
     me.require_recent_auth(&state)?;
     let (from, to) = period.range()?;
     let csv = period.csv()?;
-    let extract =
-        crate::logs::extract::client_extract(&state, &me.caller, id, from, to, extract::Page::ALL)
-            .await?;
+    let extract = crate::logs::extract::client_extract(
+        &state,
+        &me.caller,
+        id,
+        from,
+        to,
+        kirjo_store::Page::ALL,
+    )
+    .await?;
     if csv {
         return Ok(csv_response(
             extract::uses_csv(&extract.uses),

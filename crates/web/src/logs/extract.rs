@@ -5,8 +5,9 @@
 use crate::shared::{AppState, Refusal};
 use chrono::{DateTime, Utc};
 use kirjo_access::Action;
-use kirjo_store::extract::{self, Extract, Page};
+use kirjo_store::extract::{self, Extract};
 use kirjo_store::gate::{enter_on_client, Caller, GateError};
+use kirjo_store::Page;
 
 /// The uses and disclosures of client `id`'s data from `from` to `to`.
 pub async fn client_extract(

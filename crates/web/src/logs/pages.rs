@@ -5,6 +5,8 @@ use crate::shared::page::see_other;
 use crate::shared::page::Ctx;
 use crate::shared::page::PageResult;
 use crate::shared::page::Shell;
+use crate::shared::pager;
+use crate::shared::pager::Pager;
 use crate::shared::state::AppState;
 use askama::Template;
 use axum::extract::Path;
@@ -34,55 +36,48 @@ pub struct PeriodQuery {
 /// Rows on one page of a log.
 pub const PAGE_ROWS: i64 = 200;
 
-/// Where a page of a log is: its rows' numbers and the links around it.
-pub struct Pager {
-    pub total: i64,
-    pub first: i64,
-    pub last: i64,
-    pub previous: Option<String>,
-    pub next: Option<String>,
-}
-
-impl Pager {
-    /// Page `page` (from 1) of `total` rows, the links keeping the period.
-    fn new(
-        action: &str,
-        from: NaiveDate,
-        to: NaiveDate,
-        page: i64,
-        total: i64,
-        shown: usize,
-    ) -> Self {
-        let link = |p: i64| format!("{action}?from={from}&to={to}&page={p}");
-        let first = (page - 1) * PAGE_ROWS + 1;
-        let last = first + shown as i64 - 1;
-        Pager {
-            total,
-            first: first.min(total),
-            last: last.max(0),
-            previous: (page > 1).then(|| link(page - 1)),
-            next: (last < total).then(|| link(page + 1)),
-        }
-    }
-}
-
-/// The page asked for, as a store page; `None` when it is not a page number
-/// (1 or more). No page given is the first.
-fn page_of(q: &PeriodQuery) -> Option<(i64, kirjo_store::extract::Page)> {
-    let page = match q.page.as_deref().map(str::trim) {
-        None | Some("") => 1,
-        Some(p) => p
-            .parse::<i64>()
-            .ok()
-            .filter(|p| (1..=i64::MAX / PAGE_ROWS).contains(p))?,
-    };
-    Some((
+/// A page of a log, the links keeping the period.
+fn log_pager(
+    action: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    page: i64,
+    total: i64,
+    shown: usize,
+) -> Pager {
+    Pager::new(
+        |p| format!("{action}?from={from}&to={to}&page={p}"),
         page,
-        kirjo_store::extract::Page {
-            limit: PAGE_ROWS,
-            offset: (page - 1) * PAGE_ROWS,
-        },
-    ))
+        PAGE_ROWS,
+        total,
+        shown,
+    )
+}
+
+/// The period and the page a log page asks for, or the page that says
+/// which of them is wrong.
+#[allow(clippy::type_complexity)]
+fn period_and_page(
+    ctx: &Ctx,
+    actor: &kirjo_access::Actor,
+    q: &PeriodQuery,
+) -> Result<
+    (
+        NaiveDate,
+        NaiveDate,
+        DateTime<Utc>,
+        DateTime<Utc>,
+        i64,
+        kirjo_store::Page,
+    ),
+    axum::response::Response,
+> {
+    let refuse =
+        |key: &str| ctx.error(StatusCode::UNPROCESSABLE_ENTITY, ctx.tr.t(key), Some(actor));
+    let (from, to, start, end) = period(q).map_err(|()| refuse("log-bad-period"))?;
+    let (page, rows) =
+        pager::asked(q.page.as_deref(), PAGE_ROWS).ok_or_else(|| refuse("pager-bad-page"))?;
+    Ok((from, to, start, end, page, rows))
 }
 
 /// A period from dates typed in a form (Finnish days, the whole of the `to`
@@ -173,20 +168,7 @@ pub async fn client_log(
             crate::shared::page::percent_encode_path(&ctx.here)
         )));
     }
-    let Ok((from, to, start, end)) = period(&q) else {
-        return Err(ctx.error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ctx.tr.t("log-bad-period"),
-            Some(&actor),
-        ));
-    };
-    let Some((page, rows)) = page_of(&q) else {
-        return Err(ctx.error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ctx.tr.t("log-bad-page"),
-            Some(&actor),
-        ));
-    };
+    let (from, to, start, end, page, rows) = period_and_page(&ctx, &actor, &q)?;
     let x = crate::logs::extract::client_extract(&state, &me.caller, id, start, end, rows)
         .await
         .map_err(|r| ctx.refused(r, &actor))?;
@@ -217,7 +199,7 @@ pub async fn client_log(
                 start.format("%Y-%m-%dT%H:%M:%SZ"),
                 end.format("%Y-%m-%dT%H:%M:%SZ")
             ),
-            pager: Pager::new(
+            pager: log_pager(
                 &format!("/clients/{id}/log"),
                 from,
                 to,
@@ -239,20 +221,7 @@ pub async fn own_trail(
     Query(q): Query<PeriodQuery>,
 ) -> PageResult {
     let (me, actor) = ctx.user(&state).await?;
-    let Ok((from, to, start, end)) = period(&q) else {
-        return Err(ctx.error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ctx.tr.t("log-bad-period"),
-            Some(&actor),
-        ));
-    };
-    let Some((page, rows)) = page_of(&q) else {
-        return Err(ctx.error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ctx.tr.t("log-bad-page"),
-            Some(&actor),
-        ));
-    };
+    let (from, to, start, end, page, rows) = period_and_page(&ctx, &actor, &q)?;
     let (total, uses) = extract::own_trail_page(&state.db, me.caller.user_id, start, end, rows)
         .await
         .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
@@ -271,7 +240,7 @@ pub async fn own_trail(
                 start.format("%Y-%m-%dT%H:%M:%SZ"),
                 end.format("%Y-%m-%dT%H:%M:%SZ")
             ),
-            pager: Pager::new("/account/trail", from, to, page, total, uses.len()),
+            pager: log_pager("/account/trail", from, to, page, total, uses.len()),
             uses: lines(&uses),
             disclosures: None,
             error: None,

@@ -13,6 +13,7 @@ pub mod middleware;
 pub mod multipart;
 pub mod openapi;
 pub mod page;
+pub mod pager;
 pub mod refusal;
 pub mod route;
 pub mod session;
