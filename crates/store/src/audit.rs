@@ -1326,10 +1326,12 @@ async fn verify_log(
     let mut last_seal: Option<Checkpoint> = None;
     let mut mismatches: Vec<Mismatch> = Vec::new();
     let mut after_batch = 0i64;
+    let mut sealed = Sealed::default();
     let entries_sql = format!(
         "SELECT e.position AS e_position, e.row_id AS e_row_id, e.prev_row_id AS e_prev_row_id, \
                 e.batch AS e_batch, e.leaf AS e_leaf, e.late AS e_late, {} \
-         FROM audit_seal_entry e LEFT JOIN {table} l ON l.id = e.row_id \
+         FROM audit_seal_entry e \
+         LEFT JOIN {table} l ON l.id = e.row_id AND l.id >= $4 AND l.id <= $5 \
          WHERE e.log = $1 AND e.position >= $2 AND e.position <= $3 ORDER BY e.position",
         log.columns(),
     );
@@ -1357,11 +1359,25 @@ async fn verify_log(
             }
         }
         let hi = seals.iter().map(|s| s.last_position).max().unwrap_or(0);
+        // The page's rows lie between its entries' least and greatest row
+        // ids: said to the database, it reads that range by its index
+        // instead of the whole log for every page.
+        let (lo_row, hi_row): (Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT min(row_id), max(row_id) FROM audit_seal_entry \
+             WHERE log = $1 AND position >= $2 AND position <= $3",
+        )
+        .bind(table)
+        .bind(cursor)
+        .bind(hi)
+        .fetch_one(&mut *conn)
+        .await?;
         // Streamed: the rows are hashed while the database reads the next.
         let mut rows = sqlx::query(&entries_sql)
             .bind(table)
             .bind(cursor)
             .bind(hi)
+            .bind(lo_row.unwrap_or(0))
+            .bind(hi_row.unwrap_or(0))
             .fetch(&mut *conn);
         let mut entries = Vec::new();
         while let Some(r) = rows.try_next().await? {
@@ -1384,6 +1400,7 @@ async fn verify_log(
                 }
                 None => None,
             };
+            sealed.max_row_id = sealed.max_row_id.max(row_id);
             entries.push(EntryCheck {
                 position: r.try_get("e_position")?,
                 row_id,
@@ -1471,6 +1488,7 @@ async fn verify_log(
                     ),
                     Some(row) => {
                         report.rows_checked += 1;
+                        sealed.present += 1;
                         if row.leaf[..] != en.leaf[..] {
                             problems.add(
                                 (lr, en.position, 1, en.row_id),
@@ -1652,7 +1670,24 @@ async fn verify_log(
         }
     }
     // Rows that are in no batch.
-    verify_unsealed(conn, log, snap, times, last_seal.as_ref(), report, problems).await
+    verify_unsealed(
+        conn,
+        log,
+        (snap, times),
+        sealed,
+        last_seal.as_ref(),
+        report,
+        problems,
+    )
+    .await
+}
+
+/// What verify found sealed in one log: how many sealed rows are still
+/// there, and the greatest row id any seal entry names.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sealed {
+    present: i64,
+    max_row_id: i64,
 }
 
 fn gap_message(table: &str, from: i64, to: i64, last_row: Option<i64>, batch: i64) -> String {
@@ -1680,24 +1715,45 @@ fn fmt_time(t: DateTime<Utc>) -> String {
 async fn verify_unsealed(
     conn: &mut PgConnection,
     log: AuditLog,
-    snap: &Snapshot,
-    times: &SealTimes,
+    (snap, times): (&Snapshot, &SealTimes),
+    sealed: Sealed,
     last_seal: Option<&Checkpoint>,
     report: &mut VerifyReport,
     problems: &mut Problems,
 ) -> Result<()> {
     let table = log.table();
     let lr = log.rank();
+    let unsealed_after = |after: &str| {
+        format!(
+            "FROM {table} l WHERE l.id > {after} \
+             AND NOT EXISTS (SELECT 1 FROM audit_seal_entry e WHERE e.log = $1 AND e.row_id = l.id)"
+        )
+    };
+    // Every row not sealed is the table's count less the sealed rows found.
+    // Usually they are all newer than the newest sealed row: then only those
+    // are looked at, not the whole log against every seal entry.
+    let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(&mut *conn)
+        .await?;
+    let newer: i64 = sqlx::query_scalar(&format!("SELECT count(*) {}", unsealed_after("$2")))
+        .bind(table)
+        .bind(sealed.max_row_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let after = if total - sealed.present == newer {
+        sealed.max_row_id
+    } else {
+        0
+    };
     let sql = format!(
-        "SELECT l.id, l.{time} AS at, l.xid::text::bigint AS xid_n FROM {table} l \
-         WHERE NOT EXISTS (SELECT 1 FROM audit_seal_entry e WHERE e.log = $1 AND e.row_id = l.id) \
-         ORDER BY l.id",
+        "SELECT l.id, l.{time} AS at, l.xid::text::bigint AS xid_n {rows} ORDER BY l.id",
         time = log.time_column(),
+        rows = unsealed_after("$2"),
     );
     let same_timeline = last_seal.filter(|l| l.next_xid <= snap.xmax);
     let bound = UNSEALED_BOUND.as_micros() as i64;
     // Streamed: a backlog of any size is read in constant memory.
-    let mut rows = sqlx::query(&sql).bind(table).fetch(&mut *conn);
+    let mut rows = sqlx::query(&sql).bind(table).bind(after).fetch(&mut *conn);
     while let Some(r) = rows.try_next().await? {
         report.unsealed_rows += 1;
         let id: i64 = r.try_get("id")?;

@@ -469,6 +469,33 @@ async fn a_row_slipped_in_below_the_horizon_is_found() {
 }
 
 #[tokio::test]
+async fn a_row_slipped_in_among_the_sealed_ids_is_found() {
+    // Verify looks first at the rows newer than the newest sealed one; a row
+    // not sealed with an id among the sealed ones must still be found.
+    let db = sealed(3).await;
+    let su = db.superuser().await;
+    sqlx::query(
+        "INSERT INTO use_log (id, xid, user_name, action, data, allowed, explanation) \
+         OVERRIDING SYSTEM VALUE \
+         VALUES (50, '3'::xid8, 'Sanna', 'read', 'basic_data', true, 'assigned worker')",
+    )
+    .execute(&su)
+    .await
+    .unwrap();
+    sqlx::query("SELECT setval(pg_get_serial_sequence('use_log', 'id'), 200)")
+        .execute(&su)
+        .await
+        .unwrap();
+    record(&db.runtime, 4).await;
+    assert_eq!(seal_once(&db.runtime, &key()).await.unwrap().use_log, 1);
+    let report = check(&db.runtime, None).await;
+    assert_eq!(report.unsealed_rows, 1, "{report:?}");
+    let p = problem(&report);
+    assert!(p.contains("use_log row 50 (not sealed)"), "{p}");
+    assert!(p.contains("inserted after sealing"), "{p}");
+}
+
+#[tokio::test]
 async fn swapped_rows_are_named() {
     let db = sealed(5).await;
     let su = superuser_without_triggers(&db).await;
