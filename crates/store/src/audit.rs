@@ -1327,13 +1327,15 @@ async fn verify_log(
     let mut mismatches: Vec<Mismatch> = Vec::new();
     let mut after_batch = 0i64;
     let mut sealed = Sealed::default();
-    let entries_sql = format!(
-        "SELECT e.position AS e_position, e.row_id AS e_row_id, e.prev_row_id AS e_prev_row_id, \
-                e.batch AS e_batch, e.leaf AS e_leaf, e.late AS e_late, {} \
-         FROM audit_seal_entry e \
-         LEFT JOIN {table} l ON l.id = e.row_id AND l.id >= $4 AND l.id <= $5 \
-         WHERE e.log = $1 AND e.position >= $2 AND e.position <= $3 ORDER BY e.position",
-        log.columns(),
+    // A page is read in two index-ordered reads, not a join: the entries
+    // by position, then their rows by id. The planner, asked for a join,
+    // read the whole log for every page.
+    let entries_sql = "SELECT position, row_id, prev_row_id, batch, leaf, late \
+         FROM audit_seal_entry WHERE log = $1 AND position >= $2 AND position <= $3 \
+         ORDER BY position";
+    let rows_sql = format!(
+        "SELECT {} FROM {table} l WHERE l.id = ANY($1)",
+        log.columns()
     );
     loop {
         let page = sqlx::query(&format!(
@@ -1359,59 +1361,51 @@ async fn verify_log(
             }
         }
         let hi = seals.iter().map(|s| s.last_position).max().unwrap_or(0);
-        // The page's rows lie between its entries' least and greatest row
-        // ids: said to the database, it reads that range by its index
-        // instead of the whole log for every page.
-        let (lo_row, hi_row): (Option<i64>, Option<i64>) = sqlx::query_as(
-            "SELECT min(row_id), max(row_id) FROM audit_seal_entry \
-             WHERE log = $1 AND position >= $2 AND position <= $3",
-        )
-        .bind(table)
-        .bind(cursor)
-        .bind(hi)
-        .fetch_one(&mut *conn)
-        .await?;
-        // Streamed: the rows are hashed while the database reads the next.
-        let mut rows = sqlx::query(&entries_sql)
+        let mut entries = Vec::new();
+        let mut raw = sqlx::query(entries_sql)
             .bind(table)
             .bind(cursor)
             .bind(hi)
-            .bind(lo_row.unwrap_or(0))
-            .bind(hi_row.unwrap_or(0))
             .fetch(&mut *conn);
-        let mut entries = Vec::new();
-        while let Some(r) = rows.try_next().await? {
-            let r = &r;
-            let row_id: i64 = r.try_get("e_row_id")?;
-            let batch: i64 = r.try_get("e_batch")?;
-            let present: Option<i64> = r.try_get("id")?;
-            let row = match present {
-                Some(_) => {
-                    let rest = log.encode_rest(r)?;
-                    let xid: i64 = r.try_get("xid_n")?;
-                    Some(RowCheck {
-                        leaf: leaf_hash(log, row_id, &rest),
-                        rest,
-                        at: r.try_get("at")?,
-                        seen_after: times
-                            .batch_sealed_at(log, batch)
-                            .and_then(|b| times.seen_after(xid, Some(b))),
-                    })
-                }
-                None => None,
-            };
+        while let Some(r) = raw.try_next().await? {
+            let row_id: i64 = r.try_get("row_id")?;
             sealed.max_row_id = sealed.max_row_id.max(row_id);
             entries.push(EntryCheck {
-                position: r.try_get("e_position")?,
+                position: r.try_get("position")?,
                 row_id,
-                prev_row_id: r.try_get("e_prev_row_id")?,
-                batch,
-                leaf: r.try_get("e_leaf")?,
-                late: r.try_get("e_late")?,
-                row,
+                prev_row_id: r.try_get("prev_row_id")?,
+                batch: r.try_get("batch")?,
+                leaf: r.try_get("leaf")?,
+                late: r.try_get("late")?,
+                row: None,
             });
         }
+        drop(raw);
+        // The rows, hashed as they stream in.
+        let ids: Vec<i64> = entries.iter().map(|e| e.row_id).collect();
+        let mut found: HashMap<i64, (Vec<u8>, DateTime<Utc>, i64)> =
+            HashMap::with_capacity(ids.len());
+        let mut rows = sqlx::query(&rows_sql).bind(&ids).fetch(&mut *conn);
+        while let Some(r) = rows.try_next().await? {
+            found.insert(
+                r.try_get("id")?,
+                (log.encode_rest(&r)?, r.try_get("at")?, r.try_get("xid_n")?),
+            );
+        }
         drop(rows);
+        drop(ids);
+        for en in &mut entries {
+            // (Looked up, not taken: two entries naming one row must both
+            // find it, whatever a tampered constraint let through.)
+            en.row = found.get(&en.row_id).map(|(rest, at, xid)| RowCheck {
+                leaf: leaf_hash(log, en.row_id, rest),
+                rest: rest.clone(),
+                at: *at,
+                seen_after: times
+                    .batch_sealed_at(log, en.batch)
+                    .and_then(|b| times.seen_after(*xid, Some(b))),
+            });
+        }
         let mut idx = 0usize;
         for seal in &seals {
             after_batch = seal.batch;
