@@ -238,7 +238,9 @@ pub async fn load_facts(
 }
 
 /// The facts query: arrays rather than JSON, cheaper to build and to decode.
-const FACTS_SQL: &str = "SELECT u.name, u.provider_id, u.password_change_required,
+/// Binds: $1 the user, $2 the client (or NULL). Public for the plan guard
+/// (`crates/kirjo/tests/plan_guard.rs`), which explains this very text.
+pub const FACTS_SQL: &str = "SELECT u.name, u.provider_id, u.password_change_required,
                 (u.duties_ended_at IS NOT NULL AND u.duties_ended_at <= now()) AS ended,
                 EXISTS (SELECT 1 FROM commitment_acceptance a
                         WHERE a.user_id = u.id
