@@ -861,18 +861,27 @@ pub async fn my_clients(
     Ok(g.finish(Pending::new(list)).await?)
 }
 
-/// [`my_clients`]' query. Binds: $1 the user.
+/// [`my_clients`]' query. Binds: $1 the user. The user's relationships are
+/// read as the responsible worker and, apart from those, as a team member,
+/// each by its own index: "responsible or on the team" written as one OR
+/// read every relationship of the county.
 pub fn my_clients_sql() -> String {
     format!(
         "SELECT p.id, p.first_names, p.surname, p.birth_date, r.sub_register_id, r.unit_id, r.started_on,
                     r.responsible_worker_id = $1 AS responsible
-             FROM client_relationship r JOIN person p ON p.id = r.client_id
+             FROM (SELECT o.id, o.client_id, o.sub_register_id, o.unit_id, o.started_on, o.ended_on,
+                          o.responsible_worker_id
+                   FROM client_relationship o WHERE o.responsible_worker_id = $1
+                   UNION ALL
+                   SELECT o.id, o.client_id, o.sub_register_id, o.unit_id, o.started_on, o.ended_on,
+                          o.responsible_worker_id
+                   FROM client_relationship o
+                   WHERE o.id IN (SELECT t.relationship_id FROM relationship_team_member t
+                                  WHERE t.user_id = $1 AND t.valid_from <= kirjo_today()
+                                    AND (t.valid_until IS NULL OR kirjo_today() <= t.valid_until))
+                     AND o.responsible_worker_id <> $1) r
+             JOIN person p ON p.id = r.client_id
              WHERE r.started_on <= kirjo_today() AND (r.ended_on IS NULL OR kirjo_today() <= r.ended_on)
-               AND (r.responsible_worker_id = $1
-                    OR EXISTS (SELECT 1 FROM relationship_team_member t
-                               WHERE t.relationship_id = r.id AND t.user_id = $1
-                                 AND t.valid_from <= kirjo_today()
-                                 AND (t.valid_until IS NULL OR kirjo_today() <= t.valid_until)))
                AND {}
              ORDER BY p.surname, p.first_names, p.id, r.sub_register_id
              LIMIT 500",
