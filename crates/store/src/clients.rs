@@ -368,31 +368,40 @@ pub fn search_sql(with_purpose: bool) -> String {
     // Without a purpose, the search starts from the people the user may see
     // (a worker's few hundred, a unit's thousands) and matches names among
     // them; only a purpose search (logged, flagged) runs county-wide.
-    let visible = if with_purpose {
-        format!(
-            "({} OR NOT EXISTS (SELECT 1 FROM client_relationship r
-                      WHERE r.client_id = p.id
-                        AND r.started_on <= kirjo_today() AND (r.ended_on IS NULL OR kirjo_today() <= r.ended_on)
-                        AND NOT (r.sub_register_id = ANY($7))))",
-            visible_clients_predicate(1)
+    // A purpose search looks up each person found for a relationship in an
+    // area closed to it, by the client's index (a lateral join): as a NOT
+    // EXISTS the planner hashed every relationship of the county instead,
+    // for a name's every search.
+    let (closed, visible) = if with_purpose {
+        (
+            "
+             LEFT JOIN LATERAL (
+                 SELECT r.id FROM client_relationship r
+                 WHERE r.client_id = p.id
+                   AND r.started_on <= kirjo_today() AND (r.ended_on IS NULL OR kirjo_today() <= r.ended_on)
+                   AND NOT (r.sub_register_id = ANY($7))
+                 LIMIT 1) closed ON true",
+            format!("({} OR closed.id IS NULL)", visible_clients_predicate(1)),
         )
     } else {
-        format!(
-            "p.id IN (SELECT client_id FROM ({}) s)",
-            crate::gate::visible_set(1)
+        (
+            "",
+            format!(
+                "p.id IN (SELECT client_id FROM ({}) s)",
+                crate::gate::visible_set(1)
+            ),
         )
     };
     format!(
-        "SELECT p.id, p.first_names, p.surname, p.birth_date FROM person p
+        "SELECT p.id, p.first_names, p.surname, p.birth_date FROM person p{closed}
              WHERE ($2::text IS NULL OR p.identity_code = $2)
                AND ($3::text IS NULL OR kirjo_fold($3) <% kirjo_fold(p.surname || ' ' || p.first_names))
                AND ($4::date IS NULL OR p.birth_date = $4)
-               AND {}
+               AND {visible}
              ORDER BY CASE WHEN $3::text IS NULL THEN 0
                            ELSE word_similarity(kirjo_fold($3), kirjo_fold(p.surname || ' ' || p.first_names)) END DESC,
                       p.surname, p.first_names, p.id
-             LIMIT $5 OFFSET $6",
-        visible
+             LIMIT $5 OFFSET $6"
     )
 }
 
