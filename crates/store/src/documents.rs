@@ -1226,13 +1226,17 @@ pub async fn notification_deadlines(
     Ok(g.finish(Pending::new(list)).await?)
 }
 
-/// [`notification_deadlines`]' query. Binds: $1 the user.
+/// [`notification_deadlines`]' query. Binds: $1 the user. Whether a
+/// notification is corrected is looked up for each one listed, by the index
+/// of corrections (a lateral join): as a NOT EXISTS the planner could merge
+/// the list with every correction of the county.
 pub fn notification_deadlines_sql() -> String {
     format!(
         "SELECT d.id, d.client_id, d.client_name, d.sub_register_id, d.author_name, d.state, d.content
          FROM document d
+         LEFT JOIN LATERAL (SELECT n.id FROM document n WHERE n.corrects_id = d.id LIMIT 1) n ON true
          WHERE d.kind = 'child_welfare_notification' AND d.state <> 'discarded'
-           AND NOT EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id)
+           AND n.id IS NULL
            AND (d.content->>'decided_on' IS NULL
                 OR (d.content->>'decided_on')::date >= kirjo_today() - 92)
            AND (d.client_id, d.sub_register_id) IN (SELECT client_id, sub_register_id FROM ({}) v)
