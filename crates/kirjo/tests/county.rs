@@ -179,7 +179,16 @@ async fn a_small_county_loads_in_proportion_seals_and_restarts() {
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    let sealed_now = audit::seal_once(&db.runtime, &key).await.unwrap();
+    // The sealing horizon is cluster-wide: a transaction open in another
+    // test's database (another county's load) can hold the row back a while.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let sealed_now = loop {
+        let r = audit::seal_once(&db.runtime, &key).await.unwrap();
+        if r.use_log > 0 || std::time::Instant::now() >= deadline {
+            break r;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
     assert_eq!(sealed_now.use_log, 1);
     assert_eq!(sealed_now.late, 0);
     let report = audit::verify(&db.runtime, &key.verifying_key(), None)

@@ -79,42 +79,73 @@ pub(crate) const PROTECTED_SQL: &str = "EXISTS (SELECT 1 FROM turvakielto t
                   AND (r.valid_from IS NULL OR r.valid_from <= kirjo_today())
                   AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until))))";
 
-async fn contact_data(conn: &mut sqlx::PgConnection, id: i64) -> Result<ContactData> {
-    let home: Option<String> =
-        sqlx::query_scalar("SELECT home_municipality FROM person WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
-    let addresses = sqlx::query(
-        "SELECT kind, street, postal_code, post_office, municipality, valid_from, valid_until, source
+/// The statements of the client card ([`basic_data`], with its contact
+/// data), each binding $1 the client. Public for the plan guard
+/// (`crates/kirjo/tests/plan_guard.rs`), which explains these very texts.
+pub fn basic_person_sql() -> String {
+    format!(
+        "SELECT id, register_id, identity_code, first_names, surname, calling_name, birth_date, died_on,
+                mother_tongue, service_language, citizenship, occupation, workplace,
+                {PROTECTED_SQL} AS protected
+         FROM person WHERE id = $1"
+    )
+}
+
+/// The client's family and representatives in force (see [`basic_person_sql`]).
+pub const RELATIONS_SQL: &str =
+    "SELECT r.kind, o.id, o.first_names || ' ' || o.surname AS name, r.scope, r.right_of_access,
+                r.source, r.valid_from, r.valid_until
+         FROM person_relation r JOIN person o ON o.id = r.related_id
+         WHERE r.person_id = $1 AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until)
+         ORDER BY r.kind, o.surname, o.first_names";
+
+/// The client's home municipality (see [`basic_person_sql`]).
+pub const HOME_MUNICIPALITY_SQL: &str = "SELECT home_municipality FROM person WHERE id = $1";
+
+/// The client's addresses in force (see [`basic_person_sql`]).
+pub const ADDRESSES_SQL: &str =
+    "SELECT kind, street, postal_code, post_office, municipality, valid_from, valid_until, source
          FROM person_address WHERE person_id = $1
            AND (valid_until IS NULL OR kirjo_today() <= valid_until)
-         ORDER BY kind, valid_from DESC NULLS LAST, id",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(Address {
-            kind: r.try_get("kind")?,
-            street: r.try_get("street")?,
-            postal_code: r.try_get("postal_code")?,
-            post_office: r.try_get("post_office")?,
-            municipality: r.try_get("municipality")?,
-            valid_from: r.try_get("valid_from")?,
-            valid_until: r.try_get("valid_until")?,
-            source: r.try_get("source")?,
+         ORDER BY kind, valid_from DESC NULLS LAST, id";
+
+/// The client's phones and emails in force (see [`basic_person_sql`]).
+pub const CONTACTS_SQL: &str =
+    "SELECT kind, value FROM person_contact WHERE person_id = $1 AND ended_at IS NULL ORDER BY id";
+
+/// The client's relationships (see [`basic_person_sql`]).
+pub const RELATIONSHIPS_SQL: &str =
+    "SELECT r.id, r.sub_register_id, r.unit_id, r.started_on, r.ended_on, r.end_reason, u.name
+         FROM client_relationship r JOIN staff_user u ON u.id = r.responsible_worker_id
+         WHERE r.client_id = $1 ORDER BY r.started_on DESC, r.id";
+
+async fn contact_data(conn: &mut sqlx::PgConnection, id: i64) -> Result<ContactData> {
+    let home: Option<String> = sqlx::query_scalar(HOME_MUNICIPALITY_SQL)
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let addresses = sqlx::query(ADDRESSES_SQL)
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Address {
+                kind: r.try_get("kind")?,
+                street: r.try_get("street")?,
+                postal_code: r.try_get("postal_code")?,
+                post_office: r.try_get("post_office")?,
+                municipality: r.try_get("municipality")?,
+                valid_from: r.try_get("valid_from")?,
+                valid_until: r.try_get("valid_until")?,
+                source: r.try_get("source")?,
+            })
         })
-    })
-    .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
-    let contacts: Vec<(String, String)> =
-        sqlx::query_as(
-            "SELECT kind, value FROM person_contact WHERE person_id = $1 AND ended_at IS NULL ORDER BY id",
-        )
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?;
+        .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
+    let contacts: Vec<(String, String)> = sqlx::query_as(CONTACTS_SQL)
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
     let pick = |k: &str| {
         contacts
             .iter()
@@ -177,43 +208,32 @@ pub async fn basic_data(
     let Some(client_id) = access.client_id() else {
         return Ok(Pending::new(None));
     };
-    let person = sqlx::query(&format!(
-        "SELECT id, register_id, identity_code, first_names, surname, calling_name, birth_date, died_on,
-                mother_tongue, service_language, citizenship, occupation, workplace,
-                {PROTECTED_SQL} AS protected
-         FROM person WHERE id = $1"
-    ))
-    .bind(client_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let person = sqlx::query(&basic_person_sql())
+        .bind(client_id)
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(p) = person else {
         return Ok(Pending::new(None));
     };
     let protected: bool = p.try_get("protected")?;
-    let relations = sqlx::query(
-        "SELECT r.kind, o.id, o.first_names || ' ' || o.surname AS name, r.scope, r.right_of_access,
-                r.source, r.valid_from, r.valid_until
-         FROM person_relation r JOIN person o ON o.id = r.related_id
-         WHERE r.person_id = $1 AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until)
-         ORDER BY r.kind, o.surname, o.first_names",
-    )
-    .bind(client_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(Relation {
-            kind: r.try_get("kind")?,
-            person_id: r.try_get("id")?,
-            name: r.try_get("name")?,
-            scope: r.try_get("scope")?,
-            right_of_access: r.try_get("right_of_access")?,
-            source: r.try_get("source")?,
-            valid_from: r.try_get("valid_from")?,
-            valid_until: r.try_get("valid_until")?,
+    let relations = sqlx::query(RELATIONS_SQL)
+        .bind(client_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Relation {
+                kind: r.try_get("kind")?,
+                person_id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                scope: r.try_get("scope")?,
+                right_of_access: r.try_get("right_of_access")?,
+                source: r.try_get("source")?,
+                valid_from: r.try_get("valid_from")?,
+                valid_until: r.try_get("valid_until")?,
+            })
         })
-    })
-    .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
+        .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
     let contact = if protected {
         None
     } else {
@@ -237,27 +257,23 @@ pub async fn basic_data(
         contact,
         relations,
     };
-    let rels = sqlx::query(
-        "SELECT r.id, r.sub_register_id, r.unit_id, r.started_on, r.ended_on, r.end_reason, u.name
-         FROM client_relationship r JOIN staff_user u ON u.id = r.responsible_worker_id
-         WHERE r.client_id = $1 ORDER BY r.started_on DESC, r.id",
-    )
-    .bind(client_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| {
-        Ok(Relationship {
-            id: r.try_get("id")?,
-            service_area: r.try_get("sub_register_id")?,
-            unit: r.try_get("unit_id")?,
-            started_on: r.try_get("started_on")?,
-            ended_on: r.try_get("ended_on")?,
-            end_reason: r.try_get("end_reason")?,
-            responsible_worker: r.try_get("name")?,
+    let rels = sqlx::query(RELATIONSHIPS_SQL)
+        .bind(client_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(Relationship {
+                id: r.try_get("id")?,
+                service_area: r.try_get("sub_register_id")?,
+                unit: r.try_get("unit_id")?,
+                started_on: r.try_get("started_on")?,
+                ended_on: r.try_get("ended_on")?,
+                end_reason: r.try_get("end_reason")?,
+                responsible_worker: r.try_get("name")?,
+            })
         })
-    })
-    .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?;
     Ok(Pending::new(Some((person, rels))))
 }
 
@@ -314,41 +330,9 @@ pub async fn search(
         },
     )
     .await?;
-    // With a purpose: the people a purpose opens (not served in an area
-    // that forbids access outside a relationship), besides those the user
-    // may see anyway.
-    // Without a purpose, the search starts from the people the user may see
-    // (a worker's few hundred, a unit's thousands) and matches names among
-    // them; only a purpose search (logged, flagged) runs county-wide.
-    let visible = if criteria.purpose.is_some() {
-        format!(
-            "({} OR NOT EXISTS (SELECT 1 FROM client_relationship r
-                      WHERE r.client_id = p.id
-                        AND r.started_on <= kirjo_today() AND (r.ended_on IS NULL OR kirjo_today() <= r.ended_on)
-                        AND NOT (r.sub_register_id = ANY($7))))",
-            visible_clients_predicate(1)
-        )
-    } else {
-        format!(
-            "p.id IN (SELECT client_id FROM ({}) s)",
-            crate::gate::visible_set(1)
-        )
-    };
     let rows = {
         let (conn, access) = g.parts();
-        let sql = format!(
-            "SELECT p.id, p.first_names, p.surname, p.birth_date FROM person p
-             WHERE ($2::text IS NULL OR p.identity_code = $2)
-               AND ($3::text IS NULL OR kirjo_fold($3) <% kirjo_fold(p.surname || ' ' || p.first_names))
-               AND ($4::date IS NULL OR p.birth_date = $4)
-               AND {}
-             ORDER BY CASE WHEN $3::text IS NULL THEN 0
-                           ELSE word_similarity(kirjo_fold($3), kirjo_fold(p.surname || ' ' || p.first_names)) END DESC,
-                      p.surname, p.first_names, p.id
-             LIMIT $5 OFFSET $6",
-            visible
-        );
-        sqlx::query(&sql)
+        sqlx::query(&search_sql(criteria.purpose.is_some()))
             .bind(access.user_id())
             .bind(&criteria.identity_code)
             .bind(&criteria.name)
@@ -371,6 +355,54 @@ pub async fn search(
         })
         .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
     Ok(g.finish(Pending::new(hits)).await?)
+}
+
+/// [`search`]'s query, with a stated purpose or without. Binds: $1 the user,
+/// $2 an identity code, $3 a name, $4 a birth date (each or NULL), $5 the
+/// limit, $6 the offset, $7 the areas that allow access outside a
+/// relationship (text[]).
+pub fn search_sql(with_purpose: bool) -> String {
+    // With a purpose: the people a purpose opens (not served in an area
+    // that forbids access outside a relationship), besides those the user
+    // may see anyway.
+    // Without a purpose, the search starts from the people the user may see
+    // (a worker's few hundred, a unit's thousands) and matches names among
+    // them; only a purpose search (logged, flagged) runs county-wide.
+    // A purpose search looks up each person found for a relationship in an
+    // area closed to it, by the client's index (a lateral join): as a NOT
+    // EXISTS the planner hashed every relationship of the county instead,
+    // for a name's every search.
+    let (closed, visible) = if with_purpose {
+        (
+            "
+             LEFT JOIN LATERAL (
+                 SELECT r.id FROM client_relationship r
+                 WHERE r.client_id = p.id
+                   AND r.started_on <= kirjo_today() AND (r.ended_on IS NULL OR kirjo_today() <= r.ended_on)
+                   AND NOT (r.sub_register_id = ANY($7))
+                 LIMIT 1) closed ON true",
+            format!("({} OR closed.id IS NULL)", visible_clients_predicate(1)),
+        )
+    } else {
+        (
+            "",
+            format!(
+                "p.id IN (SELECT client_id FROM ({}) s)",
+                crate::gate::visible_set(1)
+            ),
+        )
+    };
+    format!(
+        "SELECT p.id, p.first_names, p.surname, p.birth_date FROM person p{closed}
+             WHERE ($2::text IS NULL OR p.identity_code = $2)
+               AND ($3::text IS NULL OR kirjo_fold($3) <% kirjo_fold(p.surname || ' ' || p.first_names))
+               AND ($4::date IS NULL OR p.birth_date = $4)
+               AND {visible}
+             ORDER BY CASE WHEN $3::text IS NULL THEN 0
+                           ELSE word_similarity(kirjo_fold($3), kirjo_fold(p.surname || ' ' || p.first_names)) END DESC,
+                      p.surname, p.first_names, p.id
+             LIMIT $5 OFFSET $6"
+    )
 }
 
 /// The ids of every person `user_id` may see, by the SQL set that list
@@ -815,22 +847,7 @@ pub async fn my_clients(
     let mut g = enter_general(pool, caller, settings, Action::Search, "my clients").await?;
     let rows = {
         let (conn, access) = g.parts();
-        let sql = format!(
-            "SELECT p.id, p.first_names, p.surname, p.birth_date, r.sub_register_id, r.unit_id, r.started_on,
-                    r.responsible_worker_id = $1 AS responsible
-             FROM client_relationship r JOIN person p ON p.id = r.client_id
-             WHERE r.started_on <= kirjo_today() AND (r.ended_on IS NULL OR kirjo_today() <= r.ended_on)
-               AND (r.responsible_worker_id = $1
-                    OR EXISTS (SELECT 1 FROM relationship_team_member t
-                               WHERE t.relationship_id = r.id AND t.user_id = $1
-                                 AND t.valid_from <= kirjo_today()
-                                 AND (t.valid_until IS NULL OR kirjo_today() <= t.valid_until)))
-               AND {}
-             ORDER BY p.surname, p.first_names, p.id, r.sub_register_id
-             LIMIT 500",
-            visible_clients_predicate(1)
-        );
-        sqlx::query(&sql)
+        sqlx::query(&my_clients_sql())
             .bind(access.user_id())
             .fetch_all(conn)
             .await?
@@ -851,4 +868,32 @@ pub async fn my_clients(
         })
         .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
     Ok(g.finish(Pending::new(list)).await?)
+}
+
+/// [`my_clients`]' query. Binds: $1 the user. The user's relationships are
+/// read as the responsible worker and, apart from those, as a team member,
+/// each by its own index: "responsible or on the team" written as one OR
+/// read every relationship of the county.
+pub fn my_clients_sql() -> String {
+    format!(
+        "SELECT p.id, p.first_names, p.surname, p.birth_date, r.sub_register_id, r.unit_id, r.started_on,
+                    r.responsible_worker_id = $1 AS responsible
+             FROM (SELECT o.id, o.client_id, o.sub_register_id, o.unit_id, o.started_on, o.ended_on,
+                          o.responsible_worker_id
+                   FROM client_relationship o WHERE o.responsible_worker_id = $1
+                   UNION ALL
+                   SELECT o.id, o.client_id, o.sub_register_id, o.unit_id, o.started_on, o.ended_on,
+                          o.responsible_worker_id
+                   FROM client_relationship o
+                   WHERE o.id IN (SELECT t.relationship_id FROM relationship_team_member t
+                                  WHERE t.user_id = $1 AND t.valid_from <= kirjo_today()
+                                    AND (t.valid_until IS NULL OR kirjo_today() <= t.valid_until))
+                     AND o.responsible_worker_id <> $1) r
+             JOIN person p ON p.id = r.client_id
+             WHERE r.started_on <= kirjo_today() AND (r.ended_on IS NULL OR kirjo_today() <= r.ended_on)
+               AND {}
+             ORDER BY p.surname, p.first_names, p.id, r.sub_register_id
+             LIMIT 500",
+        visible_clients_predicate(1)
+    )
 }

@@ -85,13 +85,14 @@ use crate::gate::enter_on_client as on_client;
 /// The client a document is of (to decide on it), if it exists. Reads only
 /// the id, before the gate.
 pub async fn client_of(pool: &sqlx::PgPool, document_id: i64) -> crate::Result<Option<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT client_id FROM document WHERE id = $1")
-            .bind(document_id)
-            .fetch_optional(pool)
-            .await?,
-    )
+    Ok(sqlx::query_scalar(CLIENT_OF_SQL)
+        .bind(document_id)
+        .fetch_optional(pool)
+        .await?)
 }
+
+/// [`client_of`]'s query. Binds: $1 the document.
+pub const CLIENT_OF_SQL: &str = "SELECT client_id FROM document WHERE id = $1";
 
 /// Starts a document as a draft of the user's, in the service area whose
 /// relationship lets them write (`WriteDocument`), under one of that
@@ -451,13 +452,11 @@ pub async fn read(
     let (conn, access) = g.parts();
     let user = access.user_id();
     let areas = access.areas().to_vec();
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM document d WHERE d.id = $1 AND d.client_id = $2"
-    ))
-    .bind(id)
-    .bind(client_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row = sqlx::query(&read_sql())
+        .bind(id)
+        .bind(client_id)
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(row) = row else {
         return Ok(g.finish(Pending::new(None)).await?);
     };
@@ -476,16 +475,13 @@ pub async fn read(
             .await);
     }
     let (conn, _) = g.parts();
-    let versions = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM document d WHERE coalesce(d.series_id, d.id) = $1 AND d.state = 'completed'
-         ORDER BY d.version"
-    ))
-    .bind(doc.series_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(document)
-    .collect::<Result<Vec<_>, _>>()?;
+    let versions = sqlx::query(&versions_sql())
+        .bind(doc.series_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(document)
+        .collect::<Result<Vec<_>, _>>()?;
     let attachments = attachments_of(&mut *conn, doc.id).await?;
     Ok(g.finish(Pending::new(Some(WithHistory {
         document: doc,
@@ -493,6 +489,20 @@ pub async fn read(
         attachments,
     })))
     .await?)
+}
+
+/// [`read`]'s query of the document. Binds: $1 the document, $2 the client.
+pub fn read_sql() -> String {
+    format!("SELECT {COLUMNS} FROM document d WHERE d.id = $1 AND d.client_id = $2")
+}
+
+/// [`read`]'s query of the document's completed versions. Binds: $1 the
+/// series (the first version's id).
+pub fn versions_sql() -> String {
+    format!(
+        "SELECT {COLUMNS} FROM document d WHERE coalesce(d.series_id, d.id) = $1 AND d.state = 'completed'
+         ORDER BY d.version"
+    )
 }
 
 /// One line of the timeline.
@@ -536,7 +546,7 @@ pub async fn timeline(
     )
     .await?;
     let (conn, access) = g.parts();
-    let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) {TIMELINE_FROM}"))
+    let total: i64 = sqlx::query_scalar(&timeline_count_sql())
         .bind(client_id)
         .bind(access.areas())
         .bind(area)
@@ -544,25 +554,38 @@ pub async fn timeline(
         .bind(access.user_id())
         .fetch_one(&mut *conn)
         .await?;
-    let rows = sqlx::query(&format!(
-        "SELECT {TIMELINE_COLUMNS} {TIMELINE_FROM}
-         ORDER BY coalesce((d.content->>'date')::date, d.created_at::date) DESC, d.created_at DESC, d.id DESC
-         LIMIT $6 OFFSET $7"
-    ))
-    .bind(client_id)
-    .bind(access.areas())
-    .bind(area)
-    .bind(kind)
-    .bind(access.user_id())
-    .bind(page.limit)
-    .bind(page.offset)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = sqlx::query(&timeline_sql())
+        .bind(client_id)
+        .bind(access.areas())
+        .bind(area)
+        .bind(kind)
+        .bind(access.user_id())
+        .bind(page.limit)
+        .bind(page.offset)
+        .fetch_all(&mut *conn)
+        .await?;
     let lines = rows
         .iter()
         .map(timeline_line)
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(g.finish(Pending::new((total, lines))).await?)
+}
+
+/// [`timeline`]'s count of the documents listed. Binds: $1 the client, $2
+/// the service areas the access reaches (text[]), $3 one area or NULL, $4
+/// one kind or NULL, $5 the user (whose drafts are listed).
+pub fn timeline_count_sql() -> String {
+    format!("SELECT count(*) {TIMELINE_FROM}")
+}
+
+/// [`timeline`]'s query of one page: binds as [`timeline_count_sql`], then
+/// $6 the most rows and $7 the rows skipped.
+pub fn timeline_sql() -> String {
+    format!(
+        "SELECT {TIMELINE_COLUMNS} {TIMELINE_FROM}
+         ORDER BY coalesce((d.content->>'date')::date, d.created_at::date) DESC, d.created_at DESC, d.id DESC
+         LIMIT $6 OFFSET $7"
+    )
 }
 
 /// The columns `TIMELINE_COLUMNS` names, as a timeline line.
@@ -1196,18 +1219,7 @@ pub async fn notification_deadlines(
     )
     .await?;
     let (conn, access) = g.parts();
-    let sql = format!(
-        "SELECT d.id, d.client_id, d.client_name, d.sub_register_id, d.author_name, d.state, d.content
-         FROM document d
-         WHERE d.kind = 'child_welfare_notification' AND d.state <> 'discarded'
-           AND NOT EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id)
-           AND (d.content->>'decided_on' IS NULL
-                OR (d.content->>'decided_on')::date >= kirjo_today() - 92)
-           AND (d.client_id, d.sub_register_id) IN (SELECT client_id, sub_register_id FROM ({}) v)
-         ORDER BY (d.content->>'received_on')::date, d.id",
-        crate::gate::visible_set(1)
-    );
-    let rows = sqlx::query(&sql)
+    let rows = sqlx::query(&notification_deadlines_sql())
         .bind(access.user_id())
         .fetch_all(&mut *conn)
         .await?;
@@ -1237,6 +1249,25 @@ pub async fn notification_deadlines(
         });
     }
     Ok(g.finish(Pending::new(list)).await?)
+}
+
+/// [`notification_deadlines`]' query. Binds: $1 the user. Whether a
+/// notification is corrected is looked up for each one listed, by the index
+/// of corrections (a lateral join): as a NOT EXISTS the planner could merge
+/// the list with every correction of the county.
+pub fn notification_deadlines_sql() -> String {
+    format!(
+        "SELECT d.id, d.client_id, d.client_name, d.sub_register_id, d.author_name, d.state, d.content
+         FROM document d
+         LEFT JOIN LATERAL (SELECT n.id FROM document n WHERE n.corrects_id = d.id LIMIT 1) n ON true
+         WHERE d.kind = 'child_welfare_notification' AND d.state <> 'discarded'
+           AND n.id IS NULL
+           AND (d.content->>'decided_on' IS NULL
+                OR (d.content->>'decided_on')::date >= kirjo_today() - 92)
+           AND (d.client_id, d.sub_register_id) IN (SELECT client_id, sub_register_id FROM ({}) v)
+         ORDER BY (d.content->>'received_on')::date, d.id",
+        crate::gate::visible_set(1)
+    )
 }
 
 /// The types a file may have, and the largest size.
@@ -1386,7 +1417,18 @@ pub async fn attachments_of(
     conn: &mut sqlx::PgConnection,
     document_id: i64,
 ) -> Result<Vec<Attachment>, sqlx::Error> {
-    sqlx::query(&format!(
+    sqlx::query(&attachments_sql())
+        .bind(document_id)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(attachment)
+        .collect()
+}
+
+/// [`attachments_of`]' query. Binds: $1 the document.
+pub fn attachments_sql() -> String {
+    format!(
         "SELECT {ATTACHMENT_COLUMNS}
          FROM document_attachment a
          JOIN staff_user u ON u.id = a.added_by
@@ -1395,13 +1437,7 @@ pub async fn attachments_of(
          WHERE coalesce(d.series_id, d.id) = coalesce(this.series_id, this.id)
            AND d.version <= this.version
          ORDER BY a.id"
-    ))
-    .bind(document_id)
-    .fetch_all(conn)
-    .await?
-    .iter()
-    .map(attachment)
-    .collect()
+    )
 }
 
 /// What a file's description is read from (`a`, with its adder `u`).

@@ -84,54 +84,43 @@ pub async fn client_extract(
     let (Action::ViewLogExtract, Some(client_id)) = (access.action(), access.client_id()) else {
         return Ok(Pending::new(None));
     };
-    let total_uses: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM use_log
-         WHERE client_id = $1 AND logged_at >= $2 AND logged_at < $3 AND allowed",
-    )
-    .bind(client_id)
-    .bind(from)
-    .bind(to)
-    .fetch_one(&mut *conn)
-    .await?;
-    let uses = sqlx::query(&format!(
-        "SELECT {USE_COLUMNS} FROM use_log
-         WHERE client_id = $1 AND logged_at >= $2 AND logged_at < $3 AND allowed
-         ORDER BY logged_at, id LIMIT $4 OFFSET $5"
-    ))
-    .bind(client_id)
-    .bind(from)
-    .bind(to)
-    .bind(page.limit)
-    .bind(page.offset)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(use_record)
-    .collect::<std::result::Result<Vec<_>, _>>()?;
-    let disclosures = sqlx::query(
-        "SELECT id, disclosed_at, user_name, register_id, data, recipient, purpose, legal_basis
-         FROM disclosure_log WHERE client_id = $1 AND disclosed_at >= $2 AND disclosed_at < $3
-         ORDER BY disclosed_at, id",
-    )
-    .bind(client_id)
-    .bind(from)
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(DisclosureRecord {
-            id: r.try_get("id")?,
-            disclosed_at: r.try_get("disclosed_at")?,
-            user_name: r.try_get("user_name")?,
-            register_id: r.try_get("register_id")?,
-            data: r.try_get("data")?,
-            recipient: r.try_get("recipient")?,
-            purpose: r.try_get("purpose")?,
-            legal_basis: r.try_get("legal_basis")?,
+    let total_uses: i64 = sqlx::query_scalar(CLIENT_USES_COUNT_SQL)
+        .bind(client_id)
+        .bind(from)
+        .bind(to)
+        .fetch_one(&mut *conn)
+        .await?;
+    let uses = sqlx::query(&client_uses_sql())
+        .bind(client_id)
+        .bind(from)
+        .bind(to)
+        .bind(page.limit)
+        .bind(page.offset)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(use_record)
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let disclosures = sqlx::query(CLIENT_DISCLOSURES_SQL)
+        .bind(client_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(DisclosureRecord {
+                id: r.try_get("id")?,
+                disclosed_at: r.try_get("disclosed_at")?,
+                user_name: r.try_get("user_name")?,
+                register_id: r.try_get("register_id")?,
+                data: r.try_get("data")?,
+                recipient: r.try_get("recipient")?,
+                purpose: r.try_get("purpose")?,
+                legal_basis: r.try_get("legal_basis")?,
+            })
         })
-    })
-    .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
+        .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
     Ok(Pending::new(Some(Extract {
         client_id,
         from,
@@ -140,6 +129,42 @@ pub async fn client_extract(
         uses,
         disclosures,
     })))
+}
+
+/// [`client_extract`]'s count of the period's uses. Binds: $1 the client,
+/// $2 from, $3 to. Public for the plan guard
+/// (`crates/kirjo/tests/plan_guard.rs`), as are the other texts here.
+pub const CLIENT_USES_COUNT_SQL: &str = "SELECT count(*) FROM use_log
+         WHERE client_id = $1 AND logged_at >= $2 AND logged_at < $3 AND allowed";
+
+/// [`client_extract`]'s page of uses. Binds: $1 the client, $2 from, $3
+/// to, $4 limit, $5 offset.
+pub fn client_uses_sql() -> String {
+    format!(
+        "SELECT {USE_COLUMNS} FROM use_log
+         WHERE client_id = $1 AND logged_at >= $2 AND logged_at < $3 AND allowed
+         ORDER BY logged_at, id LIMIT $4 OFFSET $5"
+    )
+}
+
+/// [`client_extract`]'s disclosures. Binds: $1 the client, $2 from, $3 to.
+pub const CLIENT_DISCLOSURES_SQL: &str =
+    "SELECT id, disclosed_at, user_name, register_id, data, recipient, purpose, legal_basis
+         FROM disclosure_log WHERE client_id = $1 AND disclosed_at >= $2 AND disclosed_at < $3
+         ORDER BY disclosed_at, id";
+
+/// [`own_trail_page`]'s count. Binds: $1 the user, $2 from, $3 to.
+pub const OWN_TRAIL_COUNT_SQL: &str =
+    "SELECT count(*) FROM use_log WHERE user_id = $1 AND logged_at >= $2 AND logged_at < $3";
+
+/// [`own_trail_page`]'s page. Binds: $1 the user, $2 from, $3 to, $4
+/// limit, $5 offset.
+pub fn own_trail_sql() -> String {
+    format!(
+        "SELECT {USE_COLUMNS} FROM use_log
+         WHERE user_id = $1 AND logged_at >= $2 AND logged_at < $3 ORDER BY logged_at, id
+         LIMIT $4 OFFSET $5"
+    )
 }
 
 /// A user's own trail: everything logged under their id in the period.
@@ -161,26 +186,20 @@ pub async fn own_trail_page(
     page: Page,
 ) -> Result<(i64, Vec<UseRecord>)> {
     let mut conn = pool.acquire().await?;
-    let total: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM use_log WHERE user_id = $1 AND logged_at >= $2 AND logged_at < $3",
-    )
-    .bind(user_id)
-    .bind(from)
-    .bind(to)
-    .fetch_one(&mut *conn)
-    .await?;
-    let rows = sqlx::query(&format!(
-        "SELECT {USE_COLUMNS} FROM use_log
-         WHERE user_id = $1 AND logged_at >= $2 AND logged_at < $3 ORDER BY logged_at, id
-         LIMIT $4 OFFSET $5"
-    ))
-    .bind(user_id)
-    .bind(from)
-    .bind(to)
-    .bind(page.limit)
-    .bind(page.offset)
-    .fetch_all(&mut *conn)
-    .await?;
+    let total: i64 = sqlx::query_scalar(OWN_TRAIL_COUNT_SQL)
+        .bind(user_id)
+        .bind(from)
+        .bind(to)
+        .fetch_one(&mut *conn)
+        .await?;
+    let rows = sqlx::query(&own_trail_sql())
+        .bind(user_id)
+        .bind(from)
+        .bind(to)
+        .bind(page.limit)
+        .bind(page.offset)
+        .fetch_all(&mut *conn)
+        .await?;
     let uses = rows
         .iter()
         .map(use_record)

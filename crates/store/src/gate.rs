@@ -238,7 +238,9 @@ pub async fn load_facts(
 }
 
 /// The facts query: arrays rather than JSON, cheaper to build and to decode.
-const FACTS_SQL: &str = "SELECT u.name, u.provider_id, u.password_change_required,
+/// Binds: $1 the user, $2 the client (or NULL). Public for the plan guard
+/// (`crates/kirjo/tests/plan_guard.rs`), which explains this very text.
+pub const FACTS_SQL: &str = "SELECT u.name, u.provider_id, u.password_change_required,
                 (u.duties_ended_at IS NOT NULL AND u.duties_ended_at <= now()) AS ended,
                 EXISTS (SELECT 1 FROM commitment_acceptance a
                         WHERE a.user_id = u.id
@@ -697,8 +699,14 @@ fn visible_clients_in(n: usize, area: Option<&str>) -> String {
 /// rather than testing every person of the county: a worker's set is found
 /// through their own relationships (by responsible worker and team), a
 /// supervisor's and a clerk's through their unit's, a provider worker's
-/// through their provider's commissions, each by an index. A test keeps it
-/// equal to the predicate for every demo user.
+/// through their provider's commissions, each by an index. A worker's
+/// relationships are read twice over, as the responsible worker and as a
+/// team member, each by its own index: written as one "responsible OR on
+/// the team", neither index could be used and the unit's every
+/// relationship was read. A client may so come more than once; every user
+/// of the set takes it as a set. A test keeps it equal to the predicate
+/// for every demo user; `crates/kirjo/tests/plan_guard.rs` keeps its plan
+/// on the indexes.
 pub fn visible_set(n: usize) -> String {
     let today = "kirjo_today()";
     let in_force = |a: &str| {
@@ -711,6 +719,12 @@ pub fn visible_set(n: usize) -> String {
     let g = in_force("g");
     let t = in_force("t");
     let c = in_force("c");
+    let worker_grant = format!(
+        "EXISTS (SELECT 1 FROM role_grant g
+                 WHERE g.user_id = ${n} AND g.role = 'client_worker'
+                   AND g.unit_id = r.unit_id AND g.sub_register_id = r.sub_register_id
+                   AND g.ended_at IS NULL AND {g})"
+    );
     format!(
         "SELECT v.client_id, v.sub_register_id FROM (
              SELECT r.client_id, r.sub_register_id
@@ -721,14 +735,12 @@ pub fn visible_set(n: usize) -> String {
              UNION ALL
              SELECT r.client_id, r.sub_register_id
              FROM client_relationship r
-             WHERE (r.responsible_worker_id = ${n}
-                    OR r.id IN (SELECT t.relationship_id FROM relationship_team_member t
-                                WHERE t.user_id = ${n} AND {t}))
-               AND {r_in_force}
-               AND EXISTS (SELECT 1 FROM role_grant g
-                           WHERE g.user_id = ${n} AND g.role = 'client_worker'
-                             AND g.unit_id = r.unit_id AND g.sub_register_id = r.sub_register_id
-                             AND g.ended_at IS NULL AND {g})
+             WHERE r.responsible_worker_id = ${n} AND {r_in_force} AND {worker_grant}
+             UNION ALL
+             SELECT r.client_id, r.sub_register_id
+             FROM relationship_team_member t
+             JOIN client_relationship r ON r.id = t.relationship_id
+             WHERE t.user_id = ${n} AND {t} AND {r_in_force} AND {worker_grant}
              UNION ALL
              SELECT c.client_id, c.sub_register_id
              FROM staff_user cu

@@ -80,6 +80,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0011_county_indexes",
         sql: include_str!("../migrations/0011_county_indexes.sql"),
     },
+    Migration {
+        version: 12,
+        name: "0012_use_log_period",
+        sql: include_str!("../migrations/0012_use_log_period.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.

@@ -318,24 +318,14 @@ pub async fn draw_sample(
     .bind(access.user_id())
     .fetch_one(&mut *conn)
     .await?;
-    let rows = sqlx::query(
-        "WITH picked AS (
-             INSERT INTO monitoring_sample_item (sample_id, use_log_id)
-             SELECT $1, l.id FROM use_log l
-             WHERE l.allowed AND l.client_id IS NOT NULL AND l.logged_at >= $3 AND l.logged_at < $4
-               AND EXISTS (SELECT 1 FROM role_grant g WHERE g.user_id = l.user_id AND g.unit_id = $2)
-             ORDER BY random() LIMIT $5
-             RETURNING use_log_id)
-         SELECT l.id, l.logged_at, l.user_id, l.user_name, l.client_id, l.action, l.purpose, l.explanation
-         FROM picked JOIN use_log l ON l.id = picked.use_log_id ORDER BY l.logged_at",
-    )
-    .bind(id)
-    .bind(unit)
-    .bind(from)
-    .bind(to)
-    .bind(size)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = sqlx::query(DRAW_SAMPLE_SQL)
+        .bind(id)
+        .bind(unit)
+        .bind(from)
+        .bind(to)
+        .bind(size)
+        .fetch_all(&mut *conn)
+        .await?;
     let items = rows
         .iter()
         .map(|r| {
@@ -353,6 +343,19 @@ pub async fn draw_sample(
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(g.finish(Pending::new((id, items))).await?)
 }
+
+/// [`draw_sample`]'s draw. Binds: $1 the sample, $2 the unit, $3 from, $4
+/// to, $5 the size. Public for the plan guard
+/// (`crates/kirjo/tests/plan_guard.rs`), as is [`SAMPLE_ITEMS_SQL`].
+pub const DRAW_SAMPLE_SQL: &str = "WITH picked AS (
+             INSERT INTO monitoring_sample_item (sample_id, use_log_id)
+             SELECT $1, l.id FROM use_log l
+             WHERE l.allowed AND l.client_id IS NOT NULL AND l.logged_at >= $3 AND l.logged_at < $4
+               AND EXISTS (SELECT 1 FROM role_grant g WHERE g.user_id = l.user_id AND g.unit_id = $2)
+             ORDER BY random() LIMIT $5
+             RETURNING use_log_id)
+         SELECT l.id, l.logged_at, l.user_id, l.user_name, l.client_id, l.action, l.purpose, l.explanation
+         FROM picked JOIN use_log l ON l.id = picked.use_log_id ORDER BY l.logged_at";
 
 /// The outcome of reviewing a flag or a sampled access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -539,17 +542,10 @@ pub async fn sample(
             .await);
     }
     let (conn, _) = g.parts();
-    let rows = sqlx::query(
-        "SELECT l.id, l.logged_at, l.user_id, l.user_name, l.client_id, l.action, l.purpose, l.explanation,
-                r.outcome, r.note, u.name AS reviewer
-         FROM monitoring_sample_item i JOIN use_log l ON l.id = i.use_log_id
-         LEFT JOIN monitoring_sample_review r ON r.sample_id = i.sample_id AND r.use_log_id = i.use_log_id
-         LEFT JOIN staff_user u ON u.id = r.reviewed_by
-         WHERE i.sample_id = $1 ORDER BY l.logged_at, l.id",
-    )
-    .bind(sample_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = sqlx::query(SAMPLE_ITEMS_SQL)
+        .bind(sample_id)
+        .fetch_all(&mut *conn)
+        .await?;
     let items = rows
         .iter()
         .map(|r| {
@@ -579,6 +575,15 @@ pub async fn sample(
     })))
     .await?)
 }
+
+/// [`sample`]'s items with their reviews. Binds: $1 the sample.
+pub const SAMPLE_ITEMS_SQL: &str =
+    "SELECT l.id, l.logged_at, l.user_id, l.user_name, l.client_id, l.action, l.purpose, l.explanation,
+                r.outcome, r.note, u.name AS reviewer
+         FROM monitoring_sample_item i JOIN use_log l ON l.id = i.use_log_id
+         LEFT JOIN monitoring_sample_review r ON r.sample_id = i.sample_id AND r.use_log_id = i.use_log_id
+         LEFT JOIN staff_user u ON u.id = r.reviewed_by
+         WHERE i.sample_id = $1 ORDER BY l.logged_at, l.id";
 
 /// One line of the list of samples.
 #[derive(Debug, Clone, Serialize)]
