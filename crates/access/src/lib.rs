@@ -60,11 +60,15 @@ pub enum Action {
     ViewFinances,
     /// Record income, assets and bank accounts.
     EditFinances,
+    /// Record or end a minor's prohibition on giving their data to a
+    /// guardian (703/2023 §51(2)): a social worker of the controller who
+    /// serves the child, never an outsourced provider's staff.
+    RecordMinorProhibition,
 }
 
 impl Action {
     /// Every action, in a stable order.
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::ViewBasicData,
         Action::ViewSensitiveData,
         Action::ViewDocument,
@@ -86,6 +90,7 @@ impl Action {
         Action::RecordSensitiveData,
         Action::ViewFinances,
         Action::EditFinances,
+        Action::RecordMinorProhibition,
     ];
 
     /// Actions on one client's data (as opposed to administration).
@@ -106,6 +111,7 @@ impl Action {
                 | Action::RecordSensitiveData
                 | Action::ViewFinances
                 | Action::EditFinances
+                | Action::RecordMinorProhibition
         )
     }
 
@@ -132,6 +138,7 @@ impl Action {
             Action::RecordSensitiveData => "record_sensitive_data",
             Action::ViewFinances => "view_finances",
             Action::EditFinances => "edit_finances",
+            Action::RecordMinorProhibition => "record_minor_prohibition",
         }
     }
 
@@ -357,6 +364,7 @@ fn role_allows(role: Role, action: Action, on_team: bool) -> bool {
                         | RecordSensitiveData
                         | ViewFinances
                         | EditFinances
+                        | RecordMinorProhibition
                 )
         }
         Role::UnitSupervisor => matches!(action, ViewBasicData | ViewDocument | Print),
@@ -675,6 +683,12 @@ fn decide_by_rules(
     if !action.is_on_client() || action == Action::ManageRelationship {
         return decide_general(actor, action);
     }
+    if action == Action::RecordMinorProhibition && actor.provider.is_some() {
+        return Decision::deny(
+            Rule::NoMatchingRight,
+            "denied: a minor's prohibition is recorded and ended by the controller's social worker who serves the child, never by an outsourced provider's staff",
+        );
+    }
     if action == Action::ViewLogExtract {
         return match actor
             .roles
@@ -806,6 +820,12 @@ fn decide_by_rules(
                 "denied: the user's service areas do not allow access outside a relationship",
             );
         }
+    }
+    if action == Action::RecordMinorProhibition {
+        return Decision::deny(
+            Rule::NoMatchingRight,
+            "denied: a minor's prohibition is recorded and ended only by a client worker of the controller who serves the child (responsible worker or on the team)",
+        );
     }
     Decision::deny(
         Rule::NoMatchingRight,
@@ -1003,6 +1023,36 @@ mod tests {
         }
         assert!(decide_general(&a, Action::ApproveRights).allowed);
         assert!(!decide_general(&a, Action::ProposeRights).allowed);
+    }
+
+    #[test]
+    fn a_minors_prohibition_is_the_controllers_social_workers_alone() {
+        let worker = actor(&[(Role::ClientWorker, "u1", Some("aikuiset"))]);
+        let d = |a: &Actor, c: &ClientFacts| {
+            decide_on_client(a, Action::RecordMinorProhibition, c, None, None, &Settings)
+        };
+        assert!(d(&worker, &client(true)).allowed);
+        assert!(!d(&worker, &client(false)).allowed, "not on the team");
+        let sup = actor(&[(Role::UnitSupervisor, "u1", Some("aikuiset"))]);
+        assert!(!d(&sup, &client(false)).allowed);
+        // A provider's worker on an active commission writes documents but
+        // records no prohibition; nor would any role of theirs.
+        let mut provider = actor(&[
+            (Role::ProviderWorker, "tuottaja", Some("aikuiset")),
+            (Role::ClientWorker, "u1", Some("aikuiset")),
+        ]);
+        provider.provider = Some("hoivapalvelu".into());
+        let mut c = client(true);
+        c.commissions.push(CommissionFact {
+            id: 5,
+            provider: "hoivapalvelu".into(),
+            service_area: "aikuiset".into(),
+            active: true,
+        });
+        assert!(
+            decide_on_client(&provider, Action::WriteDocument, &c, None, None, &Settings).allowed
+        );
+        assert!(!d(&provider, &c).allowed);
     }
 
     #[test]

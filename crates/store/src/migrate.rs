@@ -80,6 +80,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0011_county_indexes",
         sql: include_str!("../migrations/0011_county_indexes.sql"),
     },
+    // 0012 is another branch's (the use log's block range index).
+    Migration {
+        version: 13,
+        name: "0013_minor_prohibition_assessment",
+        sql: include_str!("../migrations/0013_minor_prohibition_assessment.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.
