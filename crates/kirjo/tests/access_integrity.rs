@@ -404,3 +404,190 @@ async fn the_prohibition_form_asks_for_the_assessment_and_only_the_childs_worker
     let card = get_as(addr, &tuomas, &format!("/clients/{eetu}")).await;
     assert!(!card.body.contains("Ikäisekseen kypsä"));
 }
+
+async fn propose(
+    addr: std::net::SocketAddr,
+    cookie: &str,
+    user: i64,
+    role: &str,
+    unit: &str,
+    area: Option<&str>,
+) -> kirjo_testkit::HttpResponse {
+    let body = serde_json::json!({
+        "kind": "grant",
+        "user_id": user,
+        "role": role,
+        "unit": unit,
+        "service_area": area,
+        "valid_from": today().to_string(),
+        "reason": "tehtävät",
+    });
+    post_json(addr, cookie, "/api/rights/proposals", &body.to_string()).await
+}
+
+#[tokio::test]
+async fn rights_are_proposed_within_ones_scope_and_organisation_wide_ones_by_two_administrators() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let matti_id = user_id(&db, "matti.esihenkilo").await;
+    let kaisa = user_id(&db, "kaisa.kirjaamo").await;
+    let pekka = user_id(&db, "pekka.sosiaaliohjaaja").await;
+    let tuomas = user_id(&db, "tuomas.tukiperhe").await;
+    let matti = sign_in(addr, "matti.esihenkilo").await;
+    let proposed = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM rights_proposal WHERE proposed_by = $1")
+            .bind(matti_id)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap()
+    };
+    let demo_proposals = proposed().await;
+
+    // A supervisor proposes nothing for herself or himself, no
+    // organisation-wide role, and nothing outside the unit's service areas.
+    let refused = [
+        (matti_id, "main_administrator", "hallinto", None),
+        (matti_id, "data_protection_officer", "hallinto", None),
+        (matti_id, "main_administrator", "aikuisyksikko", None),
+        (kaisa, "main_administrator", "aikuisyksikko", None),
+        (kaisa, "data_protection_officer", "hallinto", None),
+        (matti_id, "client_worker", "aikuisyksikko", Some("aikuiset")),
+        (
+            kaisa,
+            "client_worker",
+            "aikuisyksikko",
+            Some("lapsiperheet"),
+        ),
+        (kaisa, "client_worker", "perheyksikko", Some("lapsiperheet")),
+    ];
+    for (n, (user, role, unit, area)) in refused.into_iter().enumerate() {
+        let before = denied(&db, matti_id).await;
+        let r = propose(addr, &matti, user, role, unit, area).await;
+        assert_eq!(
+            r.status, 403,
+            "{role} {unit} {area:?} for {user}: {}",
+            r.body
+        );
+        assert!(!json(&r.body)["error"].as_str().unwrap().is_empty());
+        assert_eq!(
+            denied(&db, matti_id).await,
+            before + 1,
+            "refusal {n} logged"
+        );
+        assert_eq!(last_denied(&db, matti_id).await.0, "propose_rights");
+    }
+    // Impossible combinations are 422, logged too: a provider's role in the
+    // controller's own unit, a controller's role for a provider's worker.
+    for (user, role) in [(kaisa, "provider_worker"), (tuomas, "client_worker")] {
+        let before = denied(&db, matti_id).await;
+        let r = propose(addr, &matti, user, role, "aikuisyksikko", Some("aikuiset")).await;
+        assert_eq!(r.status, 422, "{role} for {user}: {}", r.body);
+        assert_eq!(denied(&db, matti_id).await, before + 1);
+    }
+    assert_eq!(
+        proposed().await,
+        demo_proposals,
+        "nothing refused was stored"
+    );
+    // Within the scope: proposed.
+    let r = propose(
+        addr,
+        &matti,
+        kaisa,
+        "client_worker",
+        "aikuisyksikko",
+        Some("aikuiset"),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+
+    // Organisation-wide roles: a main administrator proposes (never for
+    // herself), and a second one approves, never the proposer.
+    let aino_id = user_id(&db, "aino.paakayttaja").await;
+    let aino = sign_in(addr, "aino.paakayttaja").await;
+    let r = propose(
+        addr,
+        &aino,
+        aino_id,
+        "data_protection_officer",
+        "hallinto",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = propose(
+        addr,
+        &aino,
+        kaisa,
+        "registry_clerk",
+        "aikuisyksikko",
+        Some("aikuiset"),
+    )
+    .await;
+    assert_eq!(
+        r.status, 403,
+        "unit roles are the supervisor's to propose: {}",
+        r.body
+    );
+    let r = propose(
+        addr,
+        &aino,
+        pekka,
+        "data_protection_officer",
+        "hallinto",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = json(&r.body)["id"].as_i64().unwrap();
+    let decision = format!("/api/rights/proposals/{id}/decision");
+    let approve = r#"{"approve":true,"reason":"tietosuojavastaavan varahenkilö"}"#;
+    let before = denied(&db, aino_id).await;
+    let r = post_json(addr, &aino, &decision, approve).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(denied(&db, aino_id).await, before + 1);
+    let second = sign_in(addr, kirjo::demo::SECOND_ADMINISTRATOR).await;
+    let r = post_json(addr, &second, &decision, approve).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(json(&r.body)["grant_id"].as_i64().is_some());
+
+    // An organisation-wide role that a supervisor proposed before these
+    // rules is not approved: it needs a main administrator's proposal.
+    let old: i64 = sqlx::query_scalar(
+        "INSERT INTO rights_proposal (kind, user_id, role, unit_id, valid_from, reason, proposed_by)
+         VALUES ('grant', $1, 'main_administrator', 'hallinto', kirjo_today(), 'vanha', $2) RETURNING id",
+    )
+    .bind(kaisa)
+    .bind(matti_id)
+    .fetch_one(&db.superuser().await)
+    .await
+    .unwrap();
+    let r = post_json(
+        addr,
+        &second,
+        &format!("/api/rights/proposals/{old}/decision"),
+        approve,
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    // Nor does anyone approve their own rights.
+    let r = propose(
+        addr,
+        &second,
+        aino_id,
+        "data_protection_officer",
+        "hallinto",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let own = json(&r.body)["id"].as_i64().unwrap();
+    let r = post_json(
+        addr,
+        &aino,
+        &format!("/api/rights/proposals/{own}/decision"),
+        approve,
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+}

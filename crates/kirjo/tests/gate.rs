@@ -116,8 +116,8 @@ fn expected() -> BTreeMap<(&'static str, &'static str), &'static [Action]> {
     for (c, _, _) in CLIENTS {
         t.insert(("sanna.tietosuoja", c), DPO);
     }
-    // aino.paakayttaja (administrator) and uuno.uusi (commitment not
-    // accepted): nothing at all.
+    // aino.paakayttaja and eero.paakayttaja (administrators) and uuno.uusi
+    // (commitment not accepted): nothing at all.
     t
 }
 
