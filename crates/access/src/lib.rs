@@ -60,11 +60,15 @@ pub enum Action {
     ViewFinances,
     /// Record income, assets and bank accounts.
     EditFinances,
+    /// Record or end a minor's prohibition on giving their data to a
+    /// guardian (703/2023 §51(2)): a social worker of the controller who
+    /// serves the child, never an outsourced provider's staff.
+    RecordMinorProhibition,
 }
 
 impl Action {
     /// Every action, in a stable order.
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::ViewBasicData,
         Action::ViewSensitiveData,
         Action::ViewDocument,
@@ -86,6 +90,7 @@ impl Action {
         Action::RecordSensitiveData,
         Action::ViewFinances,
         Action::EditFinances,
+        Action::RecordMinorProhibition,
     ];
 
     /// Actions on one client's data (as opposed to administration).
@@ -106,6 +111,7 @@ impl Action {
                 | Action::RecordSensitiveData
                 | Action::ViewFinances
                 | Action::EditFinances
+                | Action::RecordMinorProhibition
         )
     }
 
@@ -132,6 +138,7 @@ impl Action {
             Action::RecordSensitiveData => "record_sensitive_data",
             Action::ViewFinances => "view_finances",
             Action::EditFinances => "edit_finances",
+            Action::RecordMinorProhibition => "record_minor_prohibition",
         }
     }
 
@@ -199,6 +206,14 @@ impl Role {
             self,
             Role::ClientWorker | Role::UnitSupervisor | Role::RegistryClerk | Role::ProviderWorker
         )
+    }
+
+    /// Whether the role's scope is the whole organisation rather than a
+    /// unit's service area (the main administrator, the data protection
+    /// officer: every role without a service area). Such a role is proposed
+    /// by a main administrator and approved by another.
+    pub fn is_organisation_wide(self) -> bool {
+        !self.needs_service_area()
     }
 }
 
@@ -357,6 +372,7 @@ fn role_allows(role: Role, action: Action, on_team: bool) -> bool {
                         | RecordSensitiveData
                         | ViewFinances
                         | EditFinances
+                        | RecordMinorProhibition
                 )
         }
         Role::UnitSupervisor => matches!(action, ViewBasicData | ViewDocument | Print),
@@ -466,16 +482,31 @@ pub fn decide_general(actor: &Actor, action: Action) -> Decision {
                 ),
             }
         }
+        // Whether the user proposes rights at all; what a proposal may ask
+        // is decided with it, by `decide_proposal`.
         Action::ProposeRights => match has(Role::UnitSupervisor) {
             Some(r) => Decision::allow(
                 Rule::UnitSupervisor,
-                format!("allowed: {}", explain(r)),
+                format!(
+                    "allowed: {}; proposes in the unit's service areas only",
+                    explain(r)
+                ),
                 None,
             ),
-            None => Decision::deny(
-                Rule::NoMatchingRight,
-                "denied: only a unit supervisor proposes rights",
-            ),
+            None => match has(Role::MainAdministrator) {
+                Some(r) => Decision::allow(
+                    Rule::MainAdministrator,
+                    format!(
+                        "allowed: {}; proposes organisation-wide roles only",
+                        explain(r)
+                    ),
+                    None,
+                ),
+                None => Decision::deny(
+                    Rule::NoMatchingRight,
+                    "denied: rights are proposed by a unit supervisor, or for organisation-wide roles by a main administrator",
+                ),
+            },
         },
         Action::ApproveRights => match has(Role::MainAdministrator) {
             Some(r) => Decision::allow(
@@ -536,6 +567,148 @@ pub fn decide_general(actor: &Actor, action: Action) -> Decision {
             format!("denied: {action} is an action on a client"),
         ),
     }
+}
+
+/// What a rights proposal asks, as its decision needs it: a role for a
+/// user in a unit and, for client work, a service area. For a change or a
+/// removal, the grant it ends is decided the same way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalScope {
+    /// The user the right is for.
+    pub user_id: i64,
+    pub role: Role,
+    pub unit: String,
+    pub service_area: Option<String>,
+}
+
+/// Decides whether the actor may propose `scope`: never for themselves; a
+/// role of a unit's service area only by a supervisor of that unit in that
+/// service area; an organisation-wide role only by a main administrator
+/// (and a second one approves it, see [`decide_approval`]).
+pub fn decide_proposal(actor: &Actor, scope: &ProposalScope) -> Decision {
+    if let Some(d) = actor_gate(actor) {
+        return d;
+    }
+    if scope.user_id == actor.user_id {
+        return Decision::deny(
+            Rule::NoMatchingRight,
+            "denied: no one proposes rights for themselves",
+        );
+    }
+    if scope.role.is_organisation_wide() {
+        return match actor
+            .roles
+            .iter()
+            .find(|r| r.role == Role::MainAdministrator)
+        {
+            Some(r) => Decision::allow(
+                Rule::MainAdministrator,
+                format!(
+                    "allowed: organisation-wide role {} proposed by a main administrator (grant {}); a second main administrator approves it",
+                    scope.role, r.grant_id
+                ),
+                None,
+            ),
+            None => Decision::deny(
+                Rule::NoMatchingRight,
+                format!(
+                    "denied: the organisation-wide role {} is proposed only by a main administrator",
+                    scope.role
+                ),
+            ),
+        };
+    }
+    let area = scope.service_area.as_deref().unwrap_or("-");
+    match actor.roles.iter().find(|r| {
+        r.role == Role::UnitSupervisor
+            && r.unit == scope.unit
+            && r.service_area.is_some()
+            && r.service_area == scope.service_area
+    }) {
+        Some(r) => Decision::allow(
+            Rule::UnitSupervisor,
+            format!(
+                "allowed: {} in unit {}, service area {area}, proposed by the unit's supervisor (grant {})",
+                scope.role, scope.unit, r.grant_id
+            ),
+            scope.service_area.as_deref(),
+        ),
+        None => Decision::deny(
+            Rule::NoMatchingRight,
+            format!(
+                "denied: {} in unit {}, service area {area}, is proposed only by a supervisor of that unit in that service area",
+                scope.role, scope.unit
+            ),
+        ),
+    }
+}
+
+/// What the decision on a rights proposal needs to know of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalFacts {
+    pub proposed_by: i64,
+    /// The proposer holds a main administrator's role today.
+    pub proposer_is_main_administrator: bool,
+    /// The user the right is for.
+    pub user_id: i64,
+    /// The roles the proposal grants or ends (a change: both).
+    pub roles: Vec<Role>,
+}
+
+/// Decides whether the actor may approve (or reject) a proposal: a main
+/// administrator who neither made it nor is its subject. An
+/// organisation-wide role is approved only when another main
+/// administrator proposed it, so that two of them agree.
+pub fn decide_approval(actor: &Actor, facts: &ApprovalFacts, approve: bool) -> Decision {
+    if let Some(d) = actor_gate(actor) {
+        return d;
+    }
+    let Some(r) = actor
+        .roles
+        .iter()
+        .find(|r| r.role == Role::MainAdministrator)
+    else {
+        return Decision::deny(
+            Rule::NoMatchingRight,
+            "denied: only the main administrator approves rights",
+        );
+    };
+    if facts.proposed_by == actor.user_id {
+        return Decision::deny(
+            Rule::NoMatchingRight,
+            "denied: a proposal is approved by someone other than its proposer",
+        );
+    }
+    if facts.user_id == actor.user_id {
+        return Decision::deny(
+            Rule::NoMatchingRight,
+            "denied: no one decides on their own rights",
+        );
+    }
+    let wide = facts.roles.iter().any(|r| r.is_organisation_wide());
+    if approve && wide && !facts.proposer_is_main_administrator {
+        return Decision::deny(
+            Rule::NoMatchingRight,
+            format!(
+                "denied: an organisation-wide role needs a main administrator's proposal and a second main administrator's approval; user {} who proposed it is not a main administrator",
+                facts.proposed_by
+            ),
+        );
+    }
+    Decision::allow(
+        Rule::MainAdministrator,
+        format!(
+            "allowed: main administrator in unit {} (grant {}){}",
+            r.unit,
+            r.grant_id,
+            if wide {
+                ", the second on an organisation-wide role"
+            } else {
+                ""
+            }
+        ),
+        None,
+    )
 }
 
 /// Decides a search outside the user's own relationships, with a stated
@@ -675,6 +848,12 @@ fn decide_by_rules(
     if !action.is_on_client() || action == Action::ManageRelationship {
         return decide_general(actor, action);
     }
+    if action == Action::RecordMinorProhibition && actor.provider.is_some() {
+        return Decision::deny(
+            Rule::NoMatchingRight,
+            "denied: a minor's prohibition is recorded and ended by the controller's social worker who serves the child, never by an outsourced provider's staff",
+        );
+    }
     if action == Action::ViewLogExtract {
         return match actor
             .roles
@@ -806,6 +985,12 @@ fn decide_by_rules(
                 "denied: the user's service areas do not allow access outside a relationship",
             );
         }
+    }
+    if action == Action::RecordMinorProhibition {
+        return Decision::deny(
+            Rule::NoMatchingRight,
+            "denied: a minor's prohibition is recorded and ended only by a client worker of the controller who serves the child (responsible worker or on the team)",
+        );
     }
     Decision::deny(
         Rule::NoMatchingRight,
@@ -1002,7 +1187,131 @@ mod tests {
             );
         }
         assert!(decide_general(&a, Action::ApproveRights).allowed);
-        assert!(!decide_general(&a, Action::ProposeRights).allowed);
+        // A main administrator proposes organisation-wide roles only: no
+        // right in a unit's service area.
+        let unit_role = ProposalScope {
+            user_id: 2,
+            role: Role::ClientWorker,
+            unit: "u1".into(),
+            service_area: Some("aikuiset".into()),
+        };
+        assert!(!decide_proposal(&a, &unit_role).allowed);
+    }
+
+    #[test]
+    fn rights_are_proposed_within_the_proposers_scope_never_for_themselves() {
+        let sup = actor(&[(Role::UnitSupervisor, "u1", Some("aikuiset"))]);
+        let scope = |user_id, role, unit: &str, area: Option<&str>| ProposalScope {
+            user_id,
+            role,
+            unit: unit.into(),
+            service_area: area.map(Into::into),
+        };
+        assert!(
+            decide_proposal(&sup, &scope(2, Role::ClientWorker, "u1", Some("aikuiset"))).allowed
+        );
+        assert!(
+            decide_proposal(&sup, &scope(2, Role::RegistryClerk, "u1", Some("aikuiset"))).allowed
+        );
+        for denied in [
+            // Themselves.
+            scope(1, Role::ClientWorker, "u1", Some("aikuiset")),
+            // Another unit, another service area of the unit, none.
+            scope(2, Role::ClientWorker, "u2", Some("aikuiset")),
+            scope(2, Role::ClientWorker, "u1", Some("lapsiperheet")),
+            scope(2, Role::ClientWorker, "u1", None),
+            // Organisation-wide roles, for anyone.
+            scope(1, Role::MainAdministrator, "u1", None),
+            scope(2, Role::MainAdministrator, "u1", None),
+            scope(2, Role::DataProtectionOfficer, "u1", None),
+        ] {
+            assert!(!decide_proposal(&sup, &denied).allowed, "{denied:?}");
+        }
+        let admin = actor(&[(Role::MainAdministrator, "hallinto", None)]);
+        assert!(
+            decide_proposal(
+                &admin,
+                &scope(2, Role::DataProtectionOfficer, "hallinto", None)
+            )
+            .allowed
+        );
+        assert!(
+            !decide_proposal(&admin, &scope(1, Role::MainAdministrator, "hallinto", None)).allowed
+        );
+        let roles: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.is_organisation_wide())
+            .collect();
+        assert_eq!(
+            roles,
+            vec![Role::MainAdministrator, Role::DataProtectionOfficer]
+        );
+    }
+
+    #[test]
+    fn an_organisation_wide_role_needs_two_main_administrators() {
+        let mut second = actor(&[(Role::MainAdministrator, "hallinto", None)]);
+        second.user_id = 3;
+        let facts = |proposed_by, by_admin, user_id, role| ApprovalFacts {
+            proposed_by,
+            proposer_is_main_administrator: by_admin,
+            user_id,
+            roles: vec![role],
+        };
+        // Proposed by administrator 1 for user 2, approved by administrator 3.
+        assert!(
+            decide_approval(&second, &facts(1, true, 2, Role::MainAdministrator), true).allowed
+        );
+        // Not by a supervisor's proposal, not by the proposer, not for oneself.
+        assert!(
+            !decide_approval(&second, &facts(1, false, 2, Role::MainAdministrator), true).allowed
+        );
+        assert!(
+            decide_approval(&second, &facts(1, false, 2, Role::MainAdministrator), false).allowed,
+            "such a proposal can still be rejected"
+        );
+        assert!(decide_approval(&second, &facts(1, false, 2, Role::ClientWorker), true).allowed);
+        assert!(
+            !decide_approval(
+                &second,
+                &facts(3, true, 2, Role::DataProtectionOfficer),
+                true
+            )
+            .allowed
+        );
+        assert!(!decide_approval(&second, &facts(1, true, 3, Role::ClientWorker), true).allowed);
+        let sup = actor(&[(Role::UnitSupervisor, "u1", Some("aikuiset"))]);
+        assert!(!decide_approval(&sup, &facts(2, false, 4, Role::ClientWorker), true).allowed);
+    }
+
+    #[test]
+    fn a_minors_prohibition_is_the_controllers_social_workers_alone() {
+        let worker = actor(&[(Role::ClientWorker, "u1", Some("aikuiset"))]);
+        let d = |a: &Actor, c: &ClientFacts| {
+            decide_on_client(a, Action::RecordMinorProhibition, c, None, None, &Settings)
+        };
+        assert!(d(&worker, &client(true)).allowed);
+        assert!(!d(&worker, &client(false)).allowed, "not on the team");
+        let sup = actor(&[(Role::UnitSupervisor, "u1", Some("aikuiset"))]);
+        assert!(!d(&sup, &client(false)).allowed);
+        // A provider's worker on an active commission writes documents but
+        // records no prohibition; nor would any role of theirs.
+        let mut provider = actor(&[
+            (Role::ProviderWorker, "tuottaja", Some("aikuiset")),
+            (Role::ClientWorker, "u1", Some("aikuiset")),
+        ]);
+        provider.provider = Some("hoivapalvelu".into());
+        let mut c = client(true);
+        c.commissions.push(CommissionFact {
+            id: 5,
+            provider: "hoivapalvelu".into(),
+            service_area: "aikuiset".into(),
+            active: true,
+        });
+        assert!(
+            decide_on_client(&provider, Action::WriteDocument, &c, None, None, &Settings).allowed
+        );
+        assert!(!d(&provider, &c).allowed);
     }
 
     #[test]

@@ -37,6 +37,12 @@ pub const USERS: &[DemoUser] = &[
         shows: "main administrator: approves rights, reads no client data",
     },
     DemoUser {
+        username: SECOND_ADMINISTRATOR,
+        name: "Eero Eskola",
+        title: "pääkäyttäjä",
+        shows: "second main administrator: approves the organisation-wide roles the first proposes",
+    },
+    DemoUser {
         username: "sanna.tietosuoja",
         name: "Sanna Suoja",
         title: "tietosuojavastaava",
@@ -99,7 +105,15 @@ const PARTS: &[&str] = &[
     "registry",
     "second_factor",
     "documents",
+    "second_administrator",
 ];
+
+/// The second main administrator: an organisation-wide role (main
+/// administrator, data protection officer) is proposed by one main
+/// administrator and approved by another. Made at installation, as the
+/// first one is; a part of its own, so that a demo loaded before it gets
+/// them too.
+pub const SECOND_ADMINISTRATOR: &str = "eero.paakayttaja";
 
 /// The demo administrator's TOTP secret (20 bytes), printed at start so
 /// that an authenticator app can be set up from it. Demo data only: a real
@@ -145,6 +159,7 @@ pub async fn load(owner: &PgPool) -> anyhow::Result<DemoReport> {
                 .await?;
             }
             "documents" => documents(&mut tx).await?,
+            "second_administrator" => second_administrator(&mut tx).await?,
             _ => {}
         }
         if demo::mark_loaded(&mut tx, part).await? {
@@ -216,7 +231,8 @@ async fn organisation(tx: &mut PgConnection) -> anyhow::Result<()> {
     )
     .execute(&mut *tx)
     .await?;
-    for u in USERS {
+    // The second administrator comes in a part of their own.
+    for u in USERS.iter().filter(|u| u.username != SECOND_ADMINISTRATOR) {
         let provider = (u.username == "tuomas.tukiperhe").then_some("tukiperhepalvelu");
         sqlx::query(
             "INSERT INTO staff_user (username, name, title, user_groups, provider_id, password_hash)
@@ -500,6 +516,48 @@ async fn organisation(tx: &mut PgConnection) -> anyhow::Result<()> {
     .bind(child)
     .bind(year_ago)
     .bind(today + Days::new(180))
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The second main administrator, with the role from installation (as the
+/// first one's) and the current user commitment accepted.
+async fn second_administrator(tx: &mut PgConnection) -> anyhow::Result<()> {
+    let u = USERS
+        .iter()
+        .find(|u| u.username == SECOND_ADMINISTRATOR)
+        .ok_or_else(|| anyhow::anyhow!("the second administrator is a demo user"))?;
+    let hash = {
+        let pw = DEMO_PASSWORD.to_owned();
+        tokio::task::spawn_blocking(move || kirjo_web::account::session::hash_password(&pw))
+            .await?
+            .map_err(|e| anyhow::anyhow!(e))?
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO staff_user (username, name, title, user_groups, password_hash)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(u.username)
+    .bind(u.name)
+    .bind(u.title)
+    .bind(vec![u.title.to_owned()])
+    .bind(&hash)
+    .fetch_one(&mut *tx)
+    .await?;
+    let year_ago = kirjo_domain::calendar::helsinki_today() - Days::new(365);
+    sqlx::query(
+        "INSERT INTO role_grant (user_id, role, unit_id, valid_from) VALUES ($1, 'main_administrator', 'hallinto', $2)",
+    )
+    .bind(id)
+    .bind(year_ago)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO commitment_acceptance (user_id, version)
+         SELECT $1, max(version) FROM user_commitment HAVING max(version) IS NOT NULL",
+    )
+    .bind(id)
     .execute(&mut *tx)
     .await?;
     Ok(())

@@ -158,8 +158,8 @@ async fn serve_stops_on_sigterm_and_the_next_start_reuses_the_data() {
             .await
             .unwrap();
         assert_eq!(
-            loads, 5,
-            "foundation, organisation, registry, second_factor and documents, each once"
+            loads, 6,
+            "foundation, organisation, registry, second_factor, documents and second_administrator, each once"
         );
         let people: i64 = sqlx::query_scalar("SELECT count(*) FROM person")
             .fetch_one(&mut conn)

@@ -770,11 +770,14 @@ async fn a_guardians_answer_never_includes_what_a_minors_prohibition_covers() {
         403
     );
     // A prohibition that was not accepted changes nothing.
+    let today = kirjo_domain::calendar::helsinki_today();
     let not_accepted = post_json(
         addr,
         &sari,
         &format!("/api/clients/{eetu}/minor-prohibitions"),
-        r#"{"made_on":"2026-11-01","accepted":false,"reason":"Lapsi on 9-vuotias; kielto ei ole hänen etunsa mukainen."}"#,
+        &format!(
+            r#"{{"made_on":"{today}","accepted":false,"reason":"Lapsi on 9-vuotias; kielto ei ole hänen etunsa mukainen.","age_and_maturity":"9-vuotias, ikätasoinen.","mature_enough":false,"weighty_reason":"Ei halua äidin tietävän koulusta.","clearly_against_interest":true,"child_told_on":"{today}"}}"#
+        ),
     )
     .await;
     assert_eq!(not_accepted.status, 201, "{}", not_accepted.body);
@@ -794,7 +797,9 @@ async fn a_guardians_answer_never_includes_what_a_minors_prohibition_covers() {
         addr,
         &sari,
         &format!("/api/clients/{eetu}/minor-prohibitions"),
-        r#"{"made_on":"2026-11-02","accepted":true,"reason":"Lapsi ei halua tietojaan äidille; ikä ja kehitystaso huomioiden hyväksytty."}"#,
+        &format!(
+            r#"{{"made_on":"{today}","accepted":true,"reason":"Lapsi ei halua tietojaan äidille; ikä ja kehitystaso huomioiden hyväksytty.","age_and_maturity":"9-vuotias, ikätasoaan kypsempi.","mature_enough":true,"weighty_reason":"Pelkää äidin reaktiota.","clearly_against_interest":false,"child_told_on":"{today}"}}"#
+        ),
     )
     .await;
     assert_eq!(accepted.status, 201);
@@ -878,12 +883,17 @@ async fn the_client_card_records_a_minors_prohibition_and_the_guardian_page_hono
         );
     }
     // Problems come back at their fields, with what was typed kept.
+    let today = kirjo_domain::calendar::helsinki_today();
+    let assessment = format!(
+        "age_and_maturity=6-vuotias%2C+ik%C3%A4tasoaan+kyps%C3%A4&mature_enough=true&weighty_reason=Pelko&clearly_against_interest=false&child_told_on={today}"
+    );
+    let later = today + chrono::Days::new(17);
     let post = |body: String| {
         let (sari, form_path) = (sari.clone(), form_path.clone());
         async move { post_form(addr, &form_path, &sari, &body, &[]).await }
     };
     let incomplete = post(format!(
-        "csrf={token}&made_on=2026-11-01&reason=Ellan+oma+toive&scope=some"
+        "csrf={token}&made_on={today}&reason=Ellan+oma+toive&scope=some&{assessment}"
     ))
     .await;
     assert_eq!(incomplete.status, 422);
@@ -894,7 +904,7 @@ async fn the_client_card_records_a_minors_prohibition_and_the_guardian_page_hono
     assert!(incomplete.body.contains(r##"href="#accepted-yes""##));
     assert!(incomplete.body.contains("Merkitse ainakin yksi asiakirja"));
     let broad = post(format!(
-        "csrf={token}&made_on=2026-11-01&accepted=true&reason=x&scope=all&doc-{}=on",
+        "csrf={token}&made_on={today}&accepted=true&reason=x&scope=all&doc-{}=on&{assessment}",
         ella_docs[0].0
     ))
     .await;
@@ -908,7 +918,7 @@ async fn the_client_card_records_a_minors_prohibition_and_the_guardian_page_hono
         "the form chooses nothing for the worker"
     );
     let future = post(format!(
-        "csrf={token}&made_on=2099-01-01&accepted=true&reason=x&scope=all"
+        "csrf={token}&made_on=2099-01-01&accepted=true&reason=x&scope=all&{assessment}"
     ))
     .await;
     assert_eq!(future.status, 422);
@@ -925,7 +935,7 @@ async fn the_client_card_records_a_minors_prohibition_and_the_guardian_page_hono
     // One document ticked: the guardian's answer leaves out just that one.
     let (first, first_name) = &ella_docs[0];
     let limited = post(format!(
-        "csrf={token}&made_on=2026-11-01&accepted=true&reason=Vain+yksi&scope=some&doc-{first}=on"
+        "csrf={token}&made_on={today}&accepted=true&reason=Vain+yksi&scope=some&doc-{first}=on&{assessment}"
     ))
     .await;
     assert_eq!(limited.status, 303, "{}", limited.body);
@@ -949,7 +959,7 @@ async fn the_client_card_records_a_minors_prohibition_and_the_guardian_page_hono
         &format!("/clients/{ella}/minor-prohibition"),
         &sari,
         &format!(
-            "csrf={token}&made_on=2026-11-01&accepted=true&reason=Lapsen+toive%2C+hyv%C3%A4ksytty&scope=all"
+            "csrf={token}&made_on={today}&accepted=true&reason=Lapsen+toive%2C+hyv%C3%A4ksytty&scope=all&{assessment}"
         ),
         &[],
     )
@@ -979,13 +989,13 @@ async fn the_client_card_records_a_minors_prohibition_and_the_guardian_page_hono
         addr,
         &end_path,
         &sari,
-        &format!("csrf={token}&ended_on=2026-11-20&reason=+"),
+        &format!("csrf={token}&ended_on={later}&reason=+"),
         &[],
     )
     .await;
     assert_eq!(no_reason.status, 422);
     assert!(
-        no_reason.body.contains(r#"value="2026-11-20""#),
+        no_reason.body.contains(&format!(r#"value="{later}""#)),
         "the date is kept"
     );
     assert!(no_reason.body.contains(r#"id="end_reason-error""#));
@@ -1007,7 +1017,7 @@ async fn the_client_card_records_a_minors_prohibition_and_the_guardian_page_hono
         addr,
         &end_path,
         &sari,
-        &format!("csrf={token}&ended_on=2026-11-20&reason=Lapsi+peruutti"),
+        &format!("csrf={token}&ended_on={later}&reason=Lapsi+peruutti"),
         &[],
     )
     .await;
@@ -1018,7 +1028,7 @@ async fn the_client_card_records_a_minors_prohibition_and_the_guardian_page_hono
             .fetch_one(&db.owner)
             .await
             .unwrap();
-    assert_eq!(on.map(|d| d.to_string()).as_deref(), Some("2026-11-20"));
+    assert_eq!(on, Some(later));
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -1559,12 +1569,16 @@ async fn a_prohibition_limited_to_some_documents_withholds_those_and_ends() {
         .fetch_one(&db.owner)
         .await
         .unwrap();
+    let today = kirjo_domain::calendar::helsinki_today();
+    let assessment = format!(
+        r#""age_and_maturity":"9-vuotias, ikätasoaan kypsempi.","mature_enough":true,"weighty_reason":"Lausunnossa kerrotaan asioita, joita Eetu ei halua äidin tietävän.","clearly_against_interest":false,"child_told_on":"{today}""#
+    );
     let r = post_json(
         addr,
         &sari,
         &format!("/api/clients/{eetu}/minor-prohibitions"),
         &format!(
-            r#"{{"made_on":"2026-11-02","accepted":true,"reason":"x","documents":[{other}]}}"#
+            r#"{{"made_on":"{today}","accepted":true,"reason":"x","documents":[{other}],{assessment}}}"#
         ),
     )
     .await;
@@ -1573,7 +1587,7 @@ async fn a_prohibition_limited_to_some_documents_withholds_those_and_ends() {
         addr,
         &sari,
         &format!("/api/clients/{eetu}/minor-prohibitions"),
-        &format!(r#"{{"made_on":"2026-11-02","accepted":true,"reason":"Eetu ei halua lausuntoa äidille.","documents":[{statement}]}}"#),
+        &format!(r#"{{"made_on":"{today}","accepted":true,"reason":"Eetu ei halua lausuntoa äidille.","documents":[{statement}],{assessment}}}"#),
     )
     .await;
     assert_eq!(r.status, 201, "{}", r.body);
@@ -1589,18 +1603,19 @@ async fn a_prohibition_limited_to_some_documents_withholds_those_and_ends() {
         .collect();
     assert!(!now.contains(&statement), "{limited}");
     assert_eq!(now.len(), listed.len() - 1);
-    // Ending it needs a reason and a day not before it was made.
+    // Ending it needs a reason and a day not before today (never
+    // backdated): each refused at its field.
     let end = format!("/api/clients/{eetu}/minor-prohibitions/{pid}/end");
     assert_eq!(
         post_json(
             addr,
             &sari,
             &end,
-            r#"{"ended_on":"2026-11-03","reason":" "}"#
+            &format!(r#"{{"ended_on":"{today}","reason":" "}}"#)
         )
         .await
         .status,
-        400
+        422
     );
     assert_eq!(
         post_json(
@@ -1611,9 +1626,8 @@ async fn a_prohibition_limited_to_some_documents_withholds_those_and_ends() {
         )
         .await
         .status,
-        409
+        422
     );
-    let today = chrono::Utc::now().date_naive();
     let r = post_json(
         addr,
         &sari,
@@ -1635,7 +1649,7 @@ async fn a_prohibition_limited_to_some_documents_withholds_those_and_ends() {
             addr,
             &sari,
             &end,
-            r#"{"ended_on":"2026-11-04","reason":"x"}"#
+            &format!(r#"{{"ended_on":"{today}","reason":"x"}}"#)
         )
         .await
         .status,

@@ -39,7 +39,7 @@ fn caller(user_id: i64) -> Caller {
     }
 }
 
-const CLIENT_ACTIONS: [Action; 14] = [
+const CLIENT_ACTIONS: [Action; 15] = [
     Action::ViewBasicData,
     Action::ViewSensitiveData,
     Action::ViewDocument,
@@ -54,6 +54,7 @@ const CLIENT_ACTIONS: [Action; 14] = [
     Action::RecordSensitiveData,
     Action::ViewFinances,
     Action::EditFinances,
+    Action::RecordMinorProhibition,
 ];
 
 const WORKER: &[Action] = &[
@@ -70,6 +71,8 @@ const WORKER: &[Action] = &[
     Action::RecordSensitiveData,
     Action::ViewFinances,
     Action::EditFinances,
+    // The store then records one only for a minor.
+    Action::RecordMinorProhibition,
 ];
 const SUPERVISOR: &[Action] = &[Action::ViewBasicData, Action::ViewDocument, Action::Print];
 const CLERK: &[Action] = &[Action::ViewBasicData];
@@ -113,8 +116,8 @@ fn expected() -> BTreeMap<(&'static str, &'static str), &'static [Action]> {
     for (c, _, _) in CLIENTS {
         t.insert(("sanna.tietosuoja", c), DPO);
     }
-    // aino.paakayttaja (administrator) and uuno.uusi (commitment not
-    // accepted): nothing at all.
+    // aino.paakayttaja and eero.paakayttaja (administrators) and uuno.uusi
+    // (commitment not accepted): nothing at all.
     t
 }
 

@@ -37,6 +37,11 @@ pub struct Caller {
 pub enum GateError {
     #[error("{explanation}")]
     Denied { explanation: String },
+    /// Allowed to try, but what was asked cannot be done as given (a date
+    /// in the past, a missing assessment, a combination that cannot be):
+    /// logged as a denied attempt, answered 422.
+    #[error("{explanation}")]
+    Invalid { explanation: String },
     #[error("no such client")]
     NoSuchClient,
     #[error(transparent)]
@@ -66,6 +71,9 @@ pub struct Access {
     areas: Vec<String>,
     /// On a client: the service areas whose documents the user may read.
     document_areas: Vec<String>,
+    /// The actor and, on a client, the facts the decision was made from.
+    actor: Option<Actor>,
+    facts: Option<ClientFacts>,
     _seal: Seal,
 }
 
@@ -96,6 +104,33 @@ impl Access {
     /// its own data, such as a minor's prohibitions on the client card.
     pub fn document_areas(&self) -> &[String] {
         &self.document_areas
+    }
+    /// The actor as the gate saw them, for the finer decisions a store
+    /// function makes with facts of its own (a rights proposal's scope).
+    pub fn actor(&self) -> Option<&Actor> {
+        self.actor.as_ref()
+    }
+    /// Whether the same actor, on the same client, would be allowed
+    /// `action` by a relationship or a commission (no stated purpose):
+    /// for what a page offers beside its own data, such as recording a
+    /// minor's prohibition on the client card. Not an access: nothing is
+    /// logged, and the action itself goes through the gate.
+    pub fn would_allow(&self, action: Action) -> bool {
+        struct NoOutsideAccess;
+        impl AccessSettings for NoOutsideAccess {
+            fn outside_access_allowed(&self, _: &str) -> bool {
+                false
+            }
+            fn is_configured_purpose(&self, _: &str) -> bool {
+                false
+            }
+        }
+        match (&self.actor, &self.facts) {
+            (Some(actor), Some(facts)) => {
+                decide_on_client(actor, action, facts, None, None, &NoOutsideAccess).allowed
+            }
+            _ => false,
+        }
     }
 }
 
@@ -157,15 +192,31 @@ impl Guarded {
     /// explanation, in a transaction of its own: a denied attempt is logged
     /// too. Returns the error to answer with.
     pub async fn deny(self, explanation: impl Into<String>) -> GateError {
-        let explanation = explanation.into();
+        match self.log_refusal(explanation.into()).await {
+            Ok(explanation) => GateError::Denied { explanation },
+            Err(e) => e,
+        }
+    }
+
+    /// Refuses what was asked as given ([`GateError::Invalid`], a 422):
+    /// logged as a denied attempt, exactly as [`Guarded::deny`].
+    pub async fn refuse(self, explanation: impl Into<String>) -> GateError {
+        match self.log_refusal(explanation.into()).await {
+            Ok(explanation) => GateError::Invalid { explanation },
+            Err(e) => e,
+        }
+    }
+
+    pub(crate) async fn log_refusal(
+        self,
+        explanation: String,
+    ) -> std::result::Result<String, GateError> {
         let Guarded {
             tx,
             access,
             refusal,
         } = self;
-        if let Err(e) = tx.rollback().await {
-            return e.into();
-        }
+        tx.rollback().await?;
         let logged = async {
             let mut tx = refusal.pool.begin().await?;
             record_use(
@@ -190,8 +241,8 @@ impl Guarded {
         }
         .await;
         match logged {
-            Ok(()) => GateError::Denied { explanation },
-            Err(e) => e.into(),
+            Ok(()) => Ok(explanation),
+            Err(e) => Err(e.into()),
         }
     }
 }
@@ -417,6 +468,7 @@ pub async fn enter(
     };
     let mut areas: Vec<String> = Vec::new();
     let mut document_areas: Vec<String> = Vec::new();
+    let mut decided_on: Option<ClientFacts> = None;
     let (decision, register_id, actor_name) = match &actor {
         None => (
             Decision {
@@ -476,6 +528,7 @@ pub async fn enter(
                         of(Action::ViewDocument)
                     };
                 }
+                decided_on = Some(facts);
                 (d, Some(register_id), actor.name.clone())
             }
             None => (
@@ -550,6 +603,8 @@ pub async fn enter(
             decision,
             areas,
             document_areas,
+            actor,
+            facts: decided_on,
             _seal: Seal,
         },
     })

@@ -11,6 +11,81 @@ use kirjo_access::Action;
 use serde::Serialize;
 use sqlx::Row;
 
+/// The assessment a prohibition is recorded with (703/2023 §51(2)): the
+/// child's age and maturity, the weighty reason, whether the prohibition is
+/// clearly against the child's interest, and when the child was told the
+/// outcome. Accepted only when the child can judge what it means and it is
+/// not clearly against their interest (the database holds that too).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assessment {
+    /// The child's age in whole years on the day it was made: Kirjo's,
+    /// from the birth date.
+    pub child_age: i16,
+    /// The worker's assessment of the child's age and maturity.
+    pub age_and_maturity: String,
+    /// By their age and maturity the child can judge what the prohibition
+    /// means.
+    pub mature_enough: bool,
+    /// The weighty reason the child gives, as assessed.
+    pub weighty_reason: String,
+    pub clearly_against_interest: bool,
+    /// When the child was told the outcome.
+    pub child_told_on: NaiveDate,
+}
+
+/// A prohibition to record, as checked by the caller (the store checks
+/// the dates again against today and the decision against the assessment).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewProhibition {
+    pub made_on: NaiveDate,
+    pub accepted: bool,
+    /// The grounds of the decision.
+    pub reason: String,
+    pub age_and_maturity: String,
+    pub mature_enough: bool,
+    pub weighty_reason: String,
+    pub clearly_against_interest: bool,
+    pub child_told_on: NaiveDate,
+    /// The documents it covers (each with its later corrections); None:
+    /// all of the child's documents.
+    pub documents: Option<Vec<i64>>,
+}
+
+impl NewProhibition {
+    /// What is wrong with it on `today`, as the use log keeps it: each
+    /// problem by its field. Empty when nothing is.
+    pub fn problems(&self, today: NaiveDate) -> Vec<&'static str> {
+        let mut p = Vec::new();
+        if self.made_on < today {
+            p.push("made_on: before today (a prohibition is not backdated)");
+        }
+        if self.made_on > today {
+            p.push("made_on: in the future");
+        }
+        if self.child_told_on < self.made_on {
+            p.push("child_told_on: before the prohibition was made");
+        }
+        if self.child_told_on > today {
+            p.push("child_told_on: in the future");
+        }
+        if self.accepted && self.clearly_against_interest {
+            p.push("clearly_against_interest: an accepted prohibition cannot be clearly against the child's interest");
+        }
+        if self.accepted && !self.mature_enough {
+            p.push(
+                "mature_enough: an accepted prohibition needs a child who can judge what it means",
+            );
+        }
+        if [&self.reason, &self.age_and_maturity, &self.weighty_reason]
+            .iter()
+            .any(|t| t.trim().is_empty())
+        {
+            p.push("reason, age_and_maturity, weighty_reason: each is required");
+        }
+        p
+    }
+}
+
 /// A prohibition as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Prohibition {
@@ -18,6 +93,8 @@ pub struct Prohibition {
     pub made_on: NaiveDate,
     pub accepted: bool,
     pub reason: String,
+    /// None for a prohibition recorded before assessments were kept.
+    pub assessment: Option<Assessment>,
     pub recorded_by: String,
     /// The document series it covers; None: all of the child's documents.
     pub documents: Option<Vec<i64>>,
@@ -36,7 +113,8 @@ impl Prohibition {
 async fn load(conn: &mut sqlx::PgConnection, child: i64) -> Result<Vec<Prohibition>, sqlx::Error> {
     sqlx::query(
         "SELECT m.id, m.made_on, m.accepted, m.reason, u.name, m.document_series, m.ended_on,
-                m.end_reason
+                m.end_reason, m.assessed, m.child_age, m.age_and_maturity, m.mature_enough,
+                m.weighty_reason, m.clearly_against_interest, m.child_told_on
          FROM minor_prohibition m JOIN staff_user u ON u.id = m.recorded_by
          WHERE m.person_id = $1 ORDER BY m.made_on DESC, m.id DESC",
     )
@@ -45,11 +123,24 @@ async fn load(conn: &mut sqlx::PgConnection, child: i64) -> Result<Vec<Prohibiti
     .await?
     .iter()
     .map(|r| {
+        let assessment = if r.try_get("assessed")? {
+            Some(Assessment {
+                child_age: r.try_get("child_age")?,
+                age_and_maturity: r.try_get("age_and_maturity")?,
+                mature_enough: r.try_get("mature_enough")?,
+                weighty_reason: r.try_get("weighty_reason")?,
+                clearly_against_interest: r.try_get("clearly_against_interest")?,
+                child_told_on: r.try_get("child_told_on")?,
+            })
+        } else {
+            None
+        };
         Ok(Prohibition {
             id: r.try_get("id")?,
             made_on: r.try_get("made_on")?,
             accepted: r.try_get("accepted")?,
             reason: r.try_get("reason")?,
+            assessment,
             recorded_by: r.try_get("name")?,
             documents: r.try_get("document_series")?,
             ended_on: r.try_get("ended_on")?,
@@ -59,34 +150,38 @@ async fn load(conn: &mut sqlx::PgConnection, child: i64) -> Result<Vec<Prohibiti
     .collect()
 }
 
-/// Records a minor's prohibition (`WriteDocument` on the child), accepted or
-/// not, with the reason. Only for a person under 18. `documents` limits it
-/// to some of the child's documents (each with its later corrections);
-/// None covers them all.
-#[allow(clippy::too_many_arguments)]
+/// Records a minor's prohibition (`RecordMinorProhibition` on the child:
+/// a social worker of the controller who serves the child), accepted or
+/// not, with its grounds and assessment. Only for a person under 18, made
+/// today (never backdated), and told to the child by today.
+///
+/// `input` is the prohibition, or, when the caller found problems with
+/// what was given, the explanation the use log keeps: the attempt is then
+/// refused ([`GateError::Invalid`]) after the gate has decided whether the
+/// user may try at all ([`GateError::Denied`]), and logged either way.
 pub async fn record_prohibition(
     pool: &sqlx::PgPool,
     caller: &Caller,
     settings: &GateSettings,
     child: i64,
-    made_on: NaiveDate,
-    accepted: bool,
-    reason: &str,
-    documents: Option<&[i64]>,
+    input: Result<&NewProhibition, &str>,
 ) -> Result<i64, GateError> {
     let mut g = enter_on_client(
         pool,
         caller,
         settings,
-        Action::WriteDocument,
+        Action::RecordMinorProhibition,
         child,
         "minor's prohibition on disclosure to a guardian",
         None,
     )
     .await?;
     let (conn, _) = g.parts();
-    let minor: bool = sqlx::query_scalar(
-        "SELECT birth_date > kirjo_today() - interval '18 years' FROM person WHERE id = $1",
+    let (minor, age, today): (bool, i16, NaiveDate) = sqlx::query_as(
+        "SELECT birth_date > kirjo_today() - interval '18 years',
+                least(greatest(date_part('year', age(kirjo_today(), birth_date)), 0), 32767)::int2,
+                kirjo_today()
+         FROM person WHERE id = $1",
     )
     .bind(child)
     .fetch_one(&mut *conn)
@@ -96,7 +191,15 @@ pub async fn record_prohibition(
             .deny("denied: only a minor's prohibition on disclosure to a guardian is recorded here")
             .await);
     }
-    let series: Option<Vec<i64>> = match documents {
+    let p = match input {
+        Ok(p) => p,
+        Err(explanation) => return Err(g.refuse(format!("refused: {explanation}")).await),
+    };
+    let problems = p.problems(today);
+    if !problems.is_empty() {
+        return Err(g.refuse(format!("refused: {}", problems.join("; "))).await);
+    }
+    let series: Option<Vec<i64>> = match p.documents.as_deref() {
         None => None,
         Some(ids) => {
             let (conn, access) = g.parts();
@@ -126,15 +229,23 @@ pub async fn record_prohibition(
     };
     let (conn, access) = g.parts();
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO minor_prohibition (person_id, made_on, accepted, reason, recorded_by, document_series)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO minor_prohibition (person_id, made_on, accepted, reason, recorded_by, document_series,
+                                        child_age, age_and_maturity, mature_enough, weighty_reason,
+                                        clearly_against_interest, child_told_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(child)
-    .bind(made_on)
-    .bind(accepted)
-    .bind(reason)
+    .bind(p.made_on)
+    .bind(p.accepted)
+    .bind(p.reason.trim())
     .bind(access.user_id())
     .bind(series)
+    .bind(age)
+    .bind(p.age_and_maturity.trim())
+    .bind(p.mature_enough)
+    .bind(p.weighty_reason.trim())
+    .bind(p.clearly_against_interest)
+    .bind(p.child_told_on)
     .fetch_one(&mut *conn)
     .await?;
     Ok(g.finish(Pending::new(id)).await?)
@@ -285,42 +396,69 @@ pub async fn prohibitions(
     Ok(Pending::new(load(conn, child).await?))
 }
 
-/// Ends a prohibition in force (`WriteDocument` on the child): from which
-/// day it no longer holds and why (the minor withdrew it, turned 18, or it
-/// was found not to be in their interest). It stays in the record. False
-/// when the child has no such prohibition that has not ended.
+/// Ends a prohibition in force (`RecordMinorProhibition` on the child):
+/// from which day it no longer holds (today or later: never backdated) and
+/// why (the minor withdrew it, turned 18, or it was found not to be in
+/// their interest). It stays in the record, with who ended it and when.
+/// False when the child has no such prohibition that has not ended; that
+/// refusal is logged too.
+///
+/// `input` is the day and the reason, or the explanation of what was wrong
+/// with them (refused and logged as in [`record_prohibition`]).
 pub async fn end_prohibition(
     pool: &sqlx::PgPool,
     caller: &Caller,
     settings: &GateSettings,
     child: i64,
     id: i64,
-    ended_on: NaiveDate,
-    reason: &str,
+    input: Result<(NaiveDate, &str), &str>,
 ) -> Result<bool, GateError> {
     let mut g = enter_on_client(
         pool,
         caller,
         settings,
-        Action::WriteDocument,
+        Action::RecordMinorProhibition,
         child,
         &format!("end of minor's prohibition {id}"),
         None,
     )
     .await?;
+    let (ended_on, reason) = match input {
+        Ok(i) => i,
+        Err(explanation) => return Err(g.refuse(format!("refused: {explanation}")).await),
+    };
     let (conn, access) = g.parts();
+    let user = access.user_id();
+    let today: NaiveDate = sqlx::query_scalar("SELECT kirjo_today()")
+        .fetch_one(&mut *conn)
+        .await?;
+    if ended_on < today {
+        return Err(g
+            .refuse("refused: ended_on: before today (an end is not backdated)")
+            .await);
+    }
+    if reason.trim().is_empty() {
+        return Err(g.refuse("refused: reason: required").await);
+    }
     let ended = sqlx::query(
-        "UPDATE minor_prohibition SET ended_on = $3, end_reason = $4, ended_by = $5
+        "UPDATE minor_prohibition SET ended_on = $3, end_reason = $4, ended_by = $5, ended_at = now()
          WHERE id = $1 AND person_id = $2 AND ended_on IS NULL AND made_on <= $3",
     )
     .bind(id)
     .bind(child)
     .bind(ended_on)
-    .bind(reason)
-    .bind(access.user_id())
+    .bind(reason.trim())
+    .bind(user)
     .execute(&mut *conn)
     .await?
     .rows_affected()
         == 1;
-    Ok(g.finish(Pending::new(ended)).await?)
+    if !ended {
+        g.log_refusal(format!(
+            "refused: the child has no prohibition {id} in force from before {ended_on}"
+        ))
+        .await?;
+        return Ok(false);
+    }
+    Ok(g.finish(Pending::new(true)).await?)
 }

@@ -85,6 +85,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0012_use_log_period",
         sql: include_str!("../migrations/0012_use_log_period.sql"),
     },
+    Migration {
+        version: 13,
+        name: "0013_minor_prohibition_assessment",
+        sql: include_str!("../migrations/0013_minor_prohibition_assessment.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.

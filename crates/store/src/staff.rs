@@ -1,13 +1,14 @@
 //! Staff, rights and sessions.
 //!
-//! Rights change only by a unit supervisor's proposal that the main
-//! administrator approves (rule 2); both steps, with who, when and why, are
-//! kept. A user whose duties end loses every right and session at once.
+//! Rights change only by a proposal that a main administrator approves
+//! (rule 2): a unit supervisor's, within their unit's service areas, or for
+//! an organisation-wide role another main administrator's. Both steps, with
+//! who, when and why, are kept. A user whose duties end loses every right and session at once.
 
 use crate::gate::{enter_general, Caller, GateError, GateSettings};
 use crate::Result;
 use chrono::{DateTime, NaiveDate, Utc};
-use kirjo_access::{Action, Role};
+use kirjo_access::{decide_approval, decide_proposal, Action, ApprovalFacts, ProposalScope, Role};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::{PgPool, Row};
@@ -51,18 +52,22 @@ fn invalid(msg: impl Into<String>) -> GateError {
     GateError::Store(crate::StoreError::Setup(msg.into()))
 }
 
-/// A unit supervisor proposes; only for their own unit.
-pub async fn propose(
-    pool: &PgPool,
-    caller: &Caller,
-    settings: &GateSettings,
-    p: &Proposal,
-) -> std::result::Result<i64, GateError> {
+/// The actor the gate saw; an allowed access always carries one.
+fn actor_of(g: &crate::gate::Guarded) -> std::result::Result<kirjo_access::Actor, GateError> {
+    g.access
+        .actor()
+        .cloned()
+        .ok_or_else(|| invalid("the gate allowed without an actor"))
+}
+
+/// What a proposal asks that cannot be, whoever asks: a problem of the
+/// input itself, before anything is looked up.
+fn impossible(p: &Proposal) -> Option<String> {
     if p.reason.trim().is_empty() {
-        return Err(invalid("a proposal needs a reason"));
+        return Some("a proposal needs a reason".to_owned());
     }
     if p.role.needs_service_area() != p.service_area.is_some() {
-        return Err(invalid(format!(
+        return Some(format!(
             "role {} {} a service area",
             p.role,
             if p.role.needs_service_area() {
@@ -70,60 +75,176 @@ pub async fn propose(
             } else {
                 "takes no"
             }
-        )));
-    }
-    if (p.kind == ProposalKind::Grant) != p.target_grant_id.is_none() {
-        return Err(invalid(
-            "change and remove name the grant; grant names none",
         ));
     }
-    if p.valid_until.is_some_and(|u| u < p.valid_from) {
-        return Err(invalid("valid_until is before valid_from"));
+    if (p.kind == ProposalKind::Grant) != p.target_grant_id.is_none() {
+        return Some("change and remove name the grant; grant names none".to_owned());
     }
+    if p.valid_until.is_some_and(|u| u < p.valid_from) {
+        return Some("valid_until is before valid_from".to_owned());
+    }
+    None
+}
+
+/// Proposes to grant, change or remove a right. A unit supervisor proposes
+/// roles of their own unit in its service areas (those where they are its
+/// supervisor); organisation-wide roles (the main administrator, the data
+/// protection officer: every role without a service area) only a main
+/// administrator proposes, and another one approves. No one proposes for
+/// themselves. A change or removal is decided on the grant it ends as well.
+///
+/// Refused outside the proposer's scope with [`GateError::Denied`] (403),
+/// and as [`GateError::Invalid`] (422) where the proposal cannot be (no
+/// reason, a service area where the role takes none, a provider's role in
+/// the controller's own unit or the other way round, an unknown unit, area
+/// or user); each refusal leaves its denied row in the use log.
+pub async fn propose(
+    pool: &PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    p: &Proposal,
+) -> std::result::Result<i64, GateError> {
     let mut g = enter_general(
         pool,
         caller,
         settings,
         Action::ProposeRights,
-        &format!("rights proposal for user {}", p.user_id),
+        &format!(
+            "rights proposal: {} {} for user {} in unit {}{}",
+            p.kind.as_str(),
+            p.role,
+            p.user_id,
+            p.unit,
+            p.service_area
+                .as_deref()
+                .map_or(String::new(), |a| format!(", service area {a}"))
+        ),
     )
     .await?;
-    let own_unit: bool = {
-        let (conn, _) = g.parts();
-        sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM role_grant WHERE user_id = $1 AND role = 'unit_supervisor'
-                        AND unit_id = $2 AND ended_at IS NULL AND valid_from <= kirjo_today()
-                        AND (valid_until IS NULL OR kirjo_today() <= valid_until))",
-    )
-    .bind(caller.user_id)
-    .bind(&p.unit)
-    .fetch_one(&mut *conn)
-    .await?
+    let actor = actor_of(&g)?;
+    let scope = ProposalScope {
+        user_id: p.user_id,
+        role: p.role,
+        unit: p.unit.clone(),
+        service_area: p.service_area.clone(),
     };
-    if !own_unit {
-        return Err(g
-            .deny(format!(
-                "denied: the proposer is not a supervisor of unit {}",
-                p.unit
-            ))
-            .await);
+    let d = decide_proposal(&actor, &scope);
+    if !d.allowed {
+        return Err(g.deny(d.explanation).await);
     }
-    let (conn, _) = g.parts();
+    if let Some(why) = impossible(p) {
+        return Err(g.refuse(format!("refused: {why}")).await);
+    }
+    // A change or removal ends a grant: one of that user's, open, and
+    // within the proposer's scope too; a removal names it as it is.
     if let Some(target) = p.target_grant_id {
-        let matches: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM role_grant WHERE id = $1 AND user_id = $2 AND unit_id = $3 AND ended_at IS NULL)",
+        let (conn, _) = g.parts();
+        let grant: Option<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT role, unit_id, sub_register_id FROM role_grant
+             WHERE id = $1 AND user_id = $2 AND ended_at IS NULL",
         )
         .bind(target)
         .bind(p.user_id)
-        .bind(&p.unit)
-        .fetch_one(&mut *conn)
+        .fetch_optional(&mut *conn)
         .await?;
-        if !matches {
-            return Err(invalid(format!(
-                "grant {target} is not an open grant of that user in that unit"
-            )));
+        let Some((role, unit, service_area)) = grant else {
+            return Err(g
+                .refuse(format!(
+                    "refused: grant {target} is not an open grant of user {}",
+                    p.user_id
+                ))
+                .await);
+        };
+        let Some(role) = Role::parse(&role) else {
+            return Err(g
+                .refuse(format!("refused: grant {target} has no known role"))
+                .await);
+        };
+        let ends = ProposalScope {
+            user_id: p.user_id,
+            role,
+            unit,
+            service_area,
+        };
+        let d = decide_proposal(&actor, &ends);
+        if !d.allowed {
+            return Err(g
+                .deny(format!(
+                    "{} (the grant {target} that it ends)",
+                    d.explanation
+                ))
+                .await);
+        }
+        if p.kind == ProposalKind::Remove && ends != scope {
+            return Err(g
+                .refuse(format!(
+                    "refused: a removal names grant {target} as it is ({} in unit {})",
+                    ends.role, ends.unit
+                ))
+                .await);
         }
     }
+    // The unit, service area and user exist, and a provider's role goes
+    // with a provider's unit and its own staff, the controller's roles with
+    // the controller's units and staff.
+    let (conn, _) = g.parts();
+    let facts: (bool, Option<String>, bool, bool, Option<String>) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM unit WHERE id = $1),
+                (SELECT provider_id FROM unit WHERE id = $1),
+                $2::text IS NULL OR EXISTS (SELECT 1 FROM sub_register WHERE id = $2),
+                EXISTS (SELECT 1 FROM staff_user WHERE id = $3),
+                (SELECT provider_id FROM staff_user WHERE id = $3)",
+    )
+    .bind(&p.unit)
+    .bind(&p.service_area)
+    .bind(p.user_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let (unit_exists, unit_provider, area_exists, user_exists, user_provider) = facts;
+    let problem = if !unit_exists {
+        Some(format!("there is no unit {}", p.unit))
+    } else if !area_exists {
+        Some(format!(
+            "there is no service area {}",
+            p.service_area.as_deref().unwrap_or_default()
+        ))
+    } else if !user_exists {
+        Some(format!("there is no user {}", p.user_id))
+    } else if (p.role == Role::ProviderWorker) != unit_provider.is_some() {
+        Some(format!(
+            "role {} {} a unit of an outsourced provider, and unit {} {}",
+            p.role,
+            if p.role == Role::ProviderWorker {
+                "needs"
+            } else {
+                "is not for"
+            },
+            p.unit,
+            if unit_provider.is_some() {
+                "is one"
+            } else {
+                "is the controller's own"
+            }
+        ))
+    } else if user_provider != unit_provider {
+        Some(format!(
+            "user {} {} and unit {} {}: a provider's staff have roles only in their provider's units, the controller's staff only in the controller's",
+            p.user_id,
+            user_provider
+                .as_deref()
+                .map_or("is the controller's".to_owned(), |x| format!("works for provider {x}")),
+            p.unit,
+            unit_provider
+                .as_deref()
+                .map_or("is the controller's".to_owned(), |x| format!("is provider {x}'s")),
+        ))
+    } else {
+        None
+    };
+    if let Some(why) = problem {
+        return Err(g.refuse(format!("refused: {why}")).await);
+    }
+    let (conn, _) = g.parts();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO rights_proposal (kind, user_id, role, unit_id, sub_register_id, valid_from,
                                       valid_until, target_grant_id, reason, proposed_by)
@@ -137,15 +258,18 @@ pub async fn propose(
     .bind(p.valid_from)
     .bind(p.valid_until)
     .bind(p.target_grant_id)
-    .bind(&p.reason)
+    .bind(p.reason.trim())
     .bind(caller.user_id)
     .fetch_one(&mut *conn)
     .await?;
     Ok(g.finish(crate::gate::Pending::new(id)).await?)
 }
 
-/// The main administrator approves or rejects. Approval takes effect in
-/// the same transaction; the proposer cannot approve their own proposal.
+/// A main administrator approves or rejects: never their own proposal,
+/// never one about their own rights, and an organisation-wide role only on
+/// another main administrator's proposal (two of them agree). Approval
+/// takes effect in the same transaction. Refusals are logged: 403 for who
+/// decides, 422 for a proposal that does not exist or is already decided.
 pub async fn decide(
     pool: &PgPool,
     caller: &Caller,
@@ -154,9 +278,6 @@ pub async fn decide(
     approve: bool,
     reason: &str,
 ) -> std::result::Result<Option<i64>, GateError> {
-    if reason.trim().is_empty() {
-        return Err(invalid("a decision needs a reason"));
-    }
     let mut g = enter_general(
         pool,
         caller,
@@ -165,11 +286,20 @@ pub async fn decide(
         &format!("rights proposal {proposal_id}"),
     )
     .await?;
+    if reason.trim().is_empty() {
+        return Err(g.refuse("refused: a decision needs a reason").await);
+    }
     let row = {
         let (conn, _) = g.parts();
         sqlx::query(
             "SELECT p.kind, p.user_id, p.role, p.unit_id, p.sub_register_id, p.valid_from, p.valid_until,
-                    p.target_grant_id, p.proposed_by, d.proposal_id IS NOT NULL AS decided
+                    p.target_grant_id, p.proposed_by, d.proposal_id IS NOT NULL AS decided,
+                    (SELECT t.role FROM role_grant t WHERE t.id = p.target_grant_id) AS target_role,
+                    EXISTS (SELECT 1 FROM role_grant a
+                            WHERE a.user_id = p.proposed_by AND a.role = 'main_administrator'
+                              AND a.ended_at IS NULL AND a.valid_from <= kirjo_today()
+                              AND (a.valid_until IS NULL OR kirjo_today() <= a.valid_until))
+                        AS by_administrator
              FROM rights_proposal p LEFT JOIN rights_decision d ON d.proposal_id = p.id
              WHERE p.id = $1",
         )
@@ -178,17 +308,34 @@ pub async fn decide(
         .await?
     };
     let Some(p) = row else {
-        return Err(invalid(format!("no proposal {proposal_id}")));
+        return Err(g
+            .refuse(format!("refused: no proposal {proposal_id}"))
+            .await);
     };
     if p.try_get::<bool, _>("decided")? {
-        return Err(invalid(format!(
-            "proposal {proposal_id} is already decided"
-        )));
-    }
-    if p.try_get::<i64, _>("proposed_by")? == caller.user_id {
         return Err(g
-            .deny("denied: a proposal is approved by someone other than its proposer")
+            .refuse(format!(
+                "refused: proposal {proposal_id} is already decided"
+            ))
             .await);
+    }
+    let roles: Vec<Role> = [
+        Some(p.try_get::<String, _>("role")?),
+        p.try_get::<Option<String>, _>("target_role")?,
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|r| Role::parse(&r))
+    .collect();
+    let facts = ApprovalFacts {
+        proposed_by: p.try_get("proposed_by")?,
+        proposer_is_main_administrator: p.try_get("by_administrator")?,
+        user_id: p.try_get("user_id")?,
+        roles,
+    };
+    let d = decide_approval(&actor_of(&g)?, &facts, approve);
+    if !d.allowed {
+        return Err(g.deny(d.explanation).await);
     }
     let (conn, _) = g.parts();
     // The primary key makes a concurrent second decision fail here.
@@ -197,15 +344,17 @@ pub async fn decide(
     )
     .bind(proposal_id)
     .bind(approve)
-    .bind(reason)
+    .bind(reason.trim())
     .bind(caller.user_id)
     .execute(&mut *conn)
     .await;
     if let Err(sqlx::Error::Database(d)) = &inserted {
         if d.code().as_deref() == Some("23505") {
-            return Err(invalid(format!(
-                "proposal {proposal_id} is already decided"
-            )));
+            return Err(g
+                .refuse(format!(
+                    "refused: proposal {proposal_id} is already decided"
+                ))
+                .await);
         }
     }
     inserted?;

@@ -59,6 +59,9 @@ pub struct ProhibitionLine {
     pub accepted: bool,
     pub reason: String,
     pub recorded_by: String,
+    /// The assessment it was recorded with, in words (shown to those who
+    /// may record one); None before assessments were kept.
+    pub assessment: Option<String>,
     pub ended: Option<String>,
 }
 
@@ -84,6 +87,9 @@ pub struct ClientPage {
     /// Under 18: the minor's prohibitions on disclosure to a guardian.
     pub minor: bool,
     pub prohibitions: Vec<ProhibitionLine>,
+    /// The user may record and end the minor's prohibitions: a social
+    /// worker of the controller who serves the child.
+    pub may_record_prohibition: bool,
     pub deceased: Option<String>,
     pub fields: Vec<FieldLine>,
     pub contacts: Vec<FieldLine>,
@@ -167,6 +173,9 @@ async fn client_card(
         Err(e) => return Err(ctx.gate_error(e, &actor)),
     };
     let access = g.access.decision().explanation.clone();
+    let may_record_prohibition = g
+        .access
+        .would_allow(kirjo_access::Action::RecordMinorProhibition);
     let pending = clients::basic_data(&mut g)
         .await
         .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
@@ -271,6 +280,29 @@ async fn client_card(
             accepted: m.accepted,
             reason: m.reason.clone(),
             recorded_by: m.recorded_by.clone(),
+            assessment: m.assessment.as_ref().map(|a| {
+                let yes_no = |b: bool| {
+                    ctx.tr.t(if b {
+                        "prohibition-yes"
+                    } else {
+                        "prohibition-no"
+                    })
+                };
+                format!(
+                    "{}: {} ({}). {} {}. {}: {}. {} {}. {}: {}.",
+                    ctx.tr.t("prohibition-age-and-maturity"),
+                    a.age_and_maturity,
+                    ctx.tr.t1("prohibition-age", "age", a.child_age),
+                    ctx.tr.t("prohibition-mature-enough"),
+                    yes_no(a.mature_enough),
+                    ctx.tr.t("prohibition-weighty-reason"),
+                    a.weighty_reason,
+                    ctx.tr.t("prohibition-against-interest"),
+                    yes_no(a.clearly_against_interest),
+                    ctx.tr.t("prohibition-child-told-on"),
+                    date(a.child_told_on),
+                )
+            }),
             ended: m.ended_on.map(date),
         })
         .collect();
@@ -326,6 +358,7 @@ async fn client_card(
             saved: ctx.here.contains("saved=1"),
             minor,
             prohibitions: prohibition_lines,
+            may_record_prohibition,
             deceased: p.died_on.map(date),
             fields,
             contacts,

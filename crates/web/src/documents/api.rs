@@ -14,7 +14,6 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::Json;
-use chrono::NaiveDate;
 use kirjo_store::documents;
 use kirjo_store::documents::DraftStep;
 use serde::Deserialize;
@@ -181,10 +180,20 @@ pub async fn correct(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProhibitionBody {
-    pub made_on: NaiveDate,
-    pub accepted: bool,
-    #[serde(default)]
-    pub reason: String,
+    /// The day it was made: today (it is never backdated).
+    pub made_on: Option<String>,
+    pub accepted: Option<bool>,
+    /// The grounds of the decision.
+    pub reason: Option<String>,
+    /// The assessment (703/2023 §51(2)): the child's age and maturity,
+    /// whether by those the child can judge what it means, the weighty
+    /// reason, whether it is clearly against the child's interest, and when
+    /// the child was told the outcome.
+    pub age_and_maturity: Option<String>,
+    pub mature_enough: Option<bool>,
+    pub weighty_reason: Option<String>,
+    pub clearly_against_interest: Option<bool>,
+    pub child_told_on: Option<String>,
     /// The documents it covers (each with its corrections); absent: all
     /// of the child's documents.
     pub documents: Option<Vec<i64>>,
@@ -193,71 +202,71 @@ pub struct ProhibitionBody {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EndProhibitionBody {
-    pub ended_on: NaiveDate,
-    #[serde(default)]
-    pub reason: String,
+    /// Today or later: an end is never backdated.
+    pub ended_on: Option<String>,
+    pub reason: Option<String>,
 }
 
 /// `POST /api/clients/{id}/minor-prohibitions/{pid}/end`
-/// (Action::WriteDocument): the prohibition no longer holds from
-/// `ended_on`, for `reason`. It stays in the record.
+/// (Action::RecordMinorProhibition): the prohibition no longer holds from
+/// `ended_on` (today or later), for `reason`. It stays in the record. 422
+/// with each field's problem; every refusal is logged.
 pub async fn end_prohibition(
     State(state): State<AppState>,
     me: SignedIn,
     Path((child, id)): Path<(i64, i64)>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
     Json(b): Json<EndProhibitionBody>,
-) -> Result<Response, ApiError> {
-    if b.reason.trim().is_empty() {
-        return Err(ApiError::bad_request(
-            "give the reason the prohibition ends",
-        ));
-    }
-    let ended = kirjo_store::guardians::end_prohibition(
-        &state.db,
+) -> Result<Response, Refusal> {
+    let lang = crate::shared::fields::lang(q.lang.as_deref(), &headers);
+    let ended = crate::documents::prohibitions::end(
+        &state,
         &me.caller,
-        &state.gate,
         child,
         id,
-        b.ended_on,
-        b.reason.trim(),
+        b.ended_on.as_deref().unwrap_or_default(),
+        b.reason.as_deref().unwrap_or_default(),
+        lang,
     )
-    .await
-    .map_err(ApiError::from_gate)?;
+    .await?;
     if ended {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
-        Err(ApiError::conflict(
-            "the child has no such prohibition in force from before that day",
-        ))
+        Err(
+            ApiError::conflict("the child has no such prohibition in force from before that day")
+                .into(),
+        )
     }
 }
 
-/// `POST /api/clients/{id}/minor-prohibitions` (Action::WriteDocument): a
-/// minor's prohibition on disclosure to a guardian, accepted or not, with
-/// the reason.
+/// `POST /api/clients/{id}/minor-prohibitions`
+/// (Action::RecordMinorProhibition): a minor's prohibition on disclosure to
+/// a guardian, accepted or not, with its grounds and assessment; made today.
+/// 422 with each field's problem; every refusal is logged.
 pub async fn record_prohibition(
     State(state): State<AppState>,
     me: SignedIn,
     Path(child): Path<i64>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
     Json(b): Json<ProhibitionBody>,
-) -> Result<Response, ApiError> {
-    if b.reason.trim().is_empty() {
-        return Err(ApiError::bad_request(
-            "give the minor's reason, or why the prohibition was not accepted",
-        ));
-    }
-    let id = kirjo_store::guardians::record_prohibition(
-        &state.db,
-        &me.caller,
-        &state.gate,
-        child,
-        b.made_on,
-        b.accepted,
-        b.reason.trim(),
-        b.documents.as_deref(),
-    )
-    .await
-    .map_err(ApiError::from_gate)?;
+) -> Result<Response, Refusal> {
+    let lang = crate::shared::fields::lang(q.lang.as_deref(), &headers);
+    let input = crate::documents::prohibitions::ProhibitionInput {
+        made_on: b.made_on.unwrap_or_default(),
+        accepted: b.accepted,
+        reason: b.reason.unwrap_or_default(),
+        age_and_maturity: b.age_and_maturity.unwrap_or_default(),
+        mature_enough: b.mature_enough,
+        weighty_reason: b.weighty_reason.unwrap_or_default(),
+        clearly_against_interest: b.clearly_against_interest,
+        child_told_on: b.child_told_on.unwrap_or_default(),
+        documents: b.documents,
+    };
+    let id =
+        crate::documents::prohibitions::record(&state, &me.caller, child, &input, Vec::new(), lang)
+            .await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
 }
 

@@ -80,6 +80,10 @@ impl ApiError {
                 status: StatusCode::FORBIDDEN,
                 message: explanation,
             },
+            GateError::Invalid { explanation } => Self {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                message: explanation,
+            },
             GateError::NoSuchClient => Self::not_found(),
             GateError::Store(s) => Self::from_store(s),
         }

@@ -288,6 +288,9 @@ impl Ctx {
                     detail: Some(explanation),
                 },
             ),
+            GateError::Invalid { explanation } => {
+                self.error(StatusCode::UNPROCESSABLE_ENTITY, explanation, Some(actor))
+            }
             GateError::NoSuchClient => self.error(
                 StatusCode::NOT_FOUND,
                 self.tr.t("error-no-client"),

@@ -1,0 +1,593 @@
+//! Issue 14 (access integrity): a minor's prohibition recorded and ended
+//! only by the child's own social worker of the controller, with its
+//! assessment and never backdated; rights proposed only within the
+//! proposer's scope, organisation-wide roles by two main administrators.
+//! Every refusal leaves its denied row in the use log.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{demo_db, get_as, page_session, post_form, post_json, serve, sign_in};
+use kirjo_testkit::TestDb;
+
+fn json(body: &str) -> serde_json::Value {
+    serde_json::from_str(body).unwrap()
+}
+
+async fn user_id(db: &TestDb, username: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM staff_user WHERE username = $1")
+        .bind(username)
+        .fetch_one(&db.owner)
+        .await
+        .unwrap()
+}
+
+/// The user's denied rows in the use log.
+async fn denied(db: &TestDb, user: i64) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM use_log WHERE user_id = $1 AND NOT allowed")
+        .bind(user)
+        .fetch_one(&db.owner)
+        .await
+        .unwrap()
+}
+
+/// The user's latest denied row: action and explanation.
+async fn last_denied(db: &TestDb, user: i64) -> (String, String) {
+    sqlx::query_as(
+        "SELECT action, explanation FROM use_log WHERE user_id = $1 AND NOT allowed ORDER BY id DESC LIMIT 1",
+    )
+    .bind(user)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap()
+}
+
+/// A prohibition's assessment as stored.
+type AssessmentRow = (
+    Option<i16>,
+    Option<String>,
+    Option<bool>,
+    Option<String>,
+    Option<bool>,
+    Option<chrono::NaiveDate>,
+);
+
+fn today() -> chrono::NaiveDate {
+    kirjo_domain::calendar::helsinki_today()
+}
+
+/// A complete prohibition as the API takes it, made and told on `on`.
+fn prohibition(on: chrono::NaiveDate, accepted: bool) -> serde_json::Value {
+    serde_json::json!({
+        "made_on": on.to_string(),
+        "accepted": accepted,
+        "reason": "Eetu ei halua tietojaan isälle; syy on painava ja kielto hänen etunsa mukainen.",
+        "age_and_maturity": "9-vuotias, ikätasoaan kypsempi; ymmärtää, mitä kielto merkitsee.",
+        "mature_enough": true,
+        "weighty_reason": "Pelkää isän reaktiota kerrottuaan koulun tapahtumista.",
+        "clearly_against_interest": false,
+        "child_told_on": on.to_string(),
+    })
+}
+
+fn errors_of(body: &str) -> Vec<String> {
+    json(body)["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no field errors: {body}"))
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn only_the_childs_own_social_worker_records_or_ends_a_minors_prohibition() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let eetu = common::person_id(&db.owner, "Eetu").await;
+    let record = format!("/api/clients/{eetu}/minor-prohibitions");
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM minor_prohibition WHERE person_id = $1")
+            .bind(eetu)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap()
+    };
+    let body = prohibition(today(), true).to_string();
+
+    // The outsourced provider's worker, though commissioned the child and
+    // allowed to write its documents, records nothing; nor does the unit's
+    // supervisor, who does not serve the child.
+    for who in ["tuomas.tukiperhe", "leena.esihenkilo"] {
+        let uid = user_id(&db, who).await;
+        let cookie = sign_in(addr, who).await;
+        let before = denied(&db, uid).await;
+        let r = post_json(addr, &cookie, &record, &body).await;
+        assert_eq!(r.status, 403, "{who}: {}", r.body);
+        assert_eq!(
+            denied(&db, uid).await,
+            before + 1,
+            "{who}: the refusal is logged"
+        );
+    }
+    assert_eq!(count().await, 0);
+
+    // The child's social worker records it, with the assessment; the
+    // child's age is Kirjo's, from the birth date.
+    let sari_id = user_id(&db, "sari.sosiaalityontekija").await;
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let r = post_json(addr, &sari, &record, &body).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let pid = json(&r.body)["id"].as_i64().unwrap();
+    let (age, maturity, mature, weighty, against, told): AssessmentRow = sqlx::query_as(
+        "SELECT child_age, age_and_maturity, mature_enough, weighty_reason, clearly_against_interest,
+                child_told_on
+         FROM minor_prohibition WHERE id = $1",
+    )
+    .bind(pid)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    let birth: chrono::NaiveDate =
+        sqlx::query_scalar("SELECT birth_date FROM person WHERE id = $1")
+            .bind(eetu)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    assert_eq!(
+        age.map(i32::from),
+        today().years_since(birth).map(|y| y as i32)
+    );
+    assert!(maturity.unwrap().contains("9-vuotias"));
+    assert_eq!((mature, against), (Some(true), Some(false)));
+    assert!(weighty.unwrap().contains("Pelkää"));
+    assert_eq!(told, Some(today()));
+
+    // The provider's worker cannot end it, nor can the supervisor.
+    let end = format!("/api/clients/{eetu}/minor-prohibitions/{pid}/end");
+    let end_body = format!(
+        r#"{{"ended_on":"{}","reason":"Lapsi perui kiellon."}}"#,
+        today()
+    );
+    for who in ["tuomas.tukiperhe", "leena.esihenkilo"] {
+        let uid = user_id(&db, who).await;
+        let cookie = sign_in(addr, who).await;
+        let before = denied(&db, uid).await;
+        let r = post_json(addr, &cookie, &end, &end_body).await;
+        assert_eq!(r.status, 403, "{who}: {}", r.body);
+        assert_eq!(
+            denied(&db, uid).await,
+            before + 1,
+            "{who}: the refusal is logged"
+        );
+    }
+    let ended: Option<chrono::NaiveDate> =
+        sqlx::query_scalar("SELECT ended_on FROM minor_prohibition WHERE id = $1")
+            .bind(pid)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    assert_eq!(ended, None, "still in force");
+
+    // No backdating: an end before today is refused at its field, in the
+    // language asked, and logged.
+    let yesterday = today().pred_opt().unwrap();
+    let before = denied(&db, sari_id).await;
+    let r = post_json(
+        addr,
+        &sari,
+        &format!("{end}?lang=sv"),
+        &format!(r#"{{"ended_on":"{yesterday}","reason":"Lapsi perui kiellon."}}"#),
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(errors_of(&r.body), vec!["ended_on"]);
+    assert!(r.body.contains("tidigare än i dag"), "{}", r.body);
+    assert_eq!(denied(&db, sari_id).await, before + 1);
+    let (action, explanation) = last_denied(&db, sari_id).await;
+    assert_eq!(action, "record_minor_prohibition");
+    assert!(explanation.contains("ended_on"), "{explanation}");
+
+    // The child's worker ends it from today.
+    let r = post_json(addr, &sari, &end, &end_body).await;
+    assert_eq!(r.status, 204, "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_minors_prohibition_needs_its_assessment_and_is_never_backdated() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let eetu = common::person_id(&db.owner, "Eetu").await;
+    let record = format!("/api/clients/{eetu}/minor-prohibitions");
+    let sari_id = user_id(&db, "sari.sosiaalityontekija").await;
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let yesterday = today().pred_opt().unwrap();
+
+    // Made yesterday: refused at made_on, in English when asked, logged.
+    let before = denied(&db, sari_id).await;
+    let mut p = prohibition(yesterday, true);
+    p["child_told_on"] = today().to_string().into();
+    let r = post_json(addr, &sari, &format!("{record}?lang=en"), &p.to_string()).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(errors_of(&r.body), vec!["made_on"]);
+    assert!(r.body.contains("cannot be before today"), "{}", r.body);
+    assert_eq!(denied(&db, sari_id).await, before + 1);
+
+    // Without the assessment: each missing part named, in Finnish.
+    let r = post_json(
+        addr,
+        &sari,
+        &record,
+        &format!(
+            r#"{{"made_on":"{}","accepted":true,"reason":"Lapsen toive."}}"#,
+            today()
+        ),
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let fields = errors_of(&r.body);
+    for f in [
+        "age_and_maturity",
+        "mature_enough",
+        "weighty_reason",
+        "clearly_against_interest",
+        "child_told_on",
+    ] {
+        assert!(fields.contains(&f.to_owned()), "{f}: {}", r.body);
+    }
+    assert!(r.body.contains("Pakollinen tieto"), "{}", r.body);
+    assert_eq!(denied(&db, sari_id).await, before + 2);
+
+    // The child told before the prohibition was made: refused.
+    let mut p = prohibition(today(), true);
+    p["child_told_on"] = yesterday.to_string().into();
+    let r = post_json(addr, &sari, &record, &p.to_string()).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(errors_of(&r.body), vec!["child_told_on"]);
+
+    // Accepted although clearly against the child's interest, or although
+    // the child cannot judge what it means: impossible combinations.
+    let mut p = prohibition(today(), true);
+    p["clearly_against_interest"] = true.into();
+    let r = post_json(addr, &sari, &record, &p.to_string()).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(errors_of(&r.body), vec!["clearly_against_interest"]);
+    let mut p = prohibition(today(), true);
+    p["mature_enough"] = false.into();
+    let r = post_json(addr, &sari, &record, &p.to_string()).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(errors_of(&r.body), vec!["mature_enough"]);
+    // Not accepted for those very reasons: recorded.
+    p["accepted"] = false.into();
+    p["clearly_against_interest"] = true.into();
+    let r = post_json(addr, &sari, &record, &p.to_string()).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let stored: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM minor_prohibition WHERE person_id = $1")
+            .bind(eetu)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    assert_eq!(stored, 1, "nothing refused was stored");
+
+    // The database holds the same rules: an accepted prohibition clearly
+    // against the child's interest, or made before the day it was
+    // recorded, is refused there too.
+    let su = db.superuser().await;
+    let child_told_before = sqlx::query(
+        "UPDATE minor_prohibition SET child_told_on = made_on - 1 WHERE person_id = $1",
+    )
+    .bind(eetu)
+    .execute(&su)
+    .await;
+    assert!(child_told_before.is_err());
+    let accepted_against =
+        sqlx::query("UPDATE minor_prohibition SET accepted = true WHERE person_id = $1")
+            .bind(eetu)
+            .execute(&su)
+            .await;
+    assert!(accepted_against.is_err());
+    let backdated = sqlx::query(
+        "UPDATE minor_prohibition SET made_on = made_on - 1, child_told_on = child_told_on - 1 WHERE person_id = $1",
+    )
+    .bind(eetu)
+    .execute(&su)
+    .await;
+    assert!(backdated.is_err());
+}
+
+#[tokio::test]
+async fn the_prohibition_form_asks_for_the_assessment_and_only_the_childs_worker_sees_it() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let eetu = common::person_id(&db.owner, "Eetu").await;
+    let form_path = format!("/clients/{eetu}/minor-prohibition");
+
+    // The provider's worker sees the child's card but no way to record or
+    // end a prohibition, and a post of the form is refused and logged.
+    let (tuomas, tuomas_token) = page_session(addr, "tuomas.tukiperhe").await;
+    let card = get_as(addr, &tuomas, &format!("/clients/{eetu}")).await;
+    assert_eq!(card.status, 200, "{}", card.body);
+    assert!(!card.body.contains(&format!(r#"href="{form_path}""#)));
+    let tuomas_id = user_id(&db, "tuomas.tukiperhe").await;
+    let before = denied(&db, tuomas_id).await;
+    let r = post_form(
+        addr,
+        &form_path,
+        &tuomas,
+        &format!(
+            "csrf={tuomas_token}&made_on={}&accepted=true&reason=x&age_and_maturity=x&mature_enough=true&weighty_reason=x&clearly_against_interest=false&child_told_on={}&scope=all",
+            today(),
+            today()
+        ),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(denied(&db, tuomas_id).await, before + 1);
+
+    // The child's worker: each part of the assessment has its label, the
+    // dates start at today, and problems come back at their fields.
+    let (sari, token) = page_session(addr, "sari.sosiaalityontekija").await;
+    let card = get_as(addr, &sari, &format!("/clients/{eetu}")).await;
+    assert!(card.body.contains(&format!(r#"href="{form_path}""#)));
+    let form = get_as(addr, &sari, &form_path).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    for id in [
+        "made_on",
+        "age_and_maturity",
+        "mature_enough-yes",
+        "mature_enough-no",
+        "weighty_reason",
+        "against-yes",
+        "against-no",
+        "child_told_on",
+    ] {
+        assert!(
+            form.body.contains(&format!(r#"for="{id}""#)),
+            "a label for {id}"
+        );
+        assert!(form.body.contains(&format!(r#"id="{id}""#)), "{id}");
+    }
+    assert!(form.body.contains(&format!(r#"min="{}""#, today())));
+    let yesterday = today().pred_opt().unwrap();
+    let sari_id = user_id(&db, "sari.sosiaalityontekija").await;
+    let before = denied(&db, sari_id).await;
+    let r = post_form(
+        addr,
+        &form_path,
+        &sari,
+        &format!(
+            "csrf={token}&made_on={yesterday}&accepted=true&reason=Lapsen+toive&age_and_maturity=&mature_enough=true&weighty_reason=Pelko&clearly_against_interest=true&child_told_on={}&scope=all",
+            today()
+        ),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains(r#"id="made_on-error""#), "{}", r.body);
+    assert!(
+        r.body.contains("ei voi olla ennen tätä päivää"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(r#"id="age_and_maturity-error""#));
+    assert!(r
+        .body
+        .contains(r#"aria-describedby="age_and_maturity-help age_and_maturity-error""#));
+    assert!(r.body.contains(r#"id="against-error""#));
+    assert!(
+        r.body.contains(r##"href="#made_on""##),
+        "the summary links the field"
+    );
+    assert!(r.body.contains("Lapsen toive"), "what was typed is kept");
+    assert_eq!(
+        denied(&db, sari_id).await,
+        before + 1,
+        "the refusal is logged"
+    );
+    let r = post_form(
+        addr,
+        &form_path,
+        &sari,
+        &format!(
+            "csrf={token}&made_on={0}&accepted=true&reason=Lapsen+toive&age_and_maturity=Ik%C3%A4isekseen+kyps%C3%A4&mature_enough=true&weighty_reason=Pelko&clearly_against_interest=false&child_told_on={0}&scope=all",
+            today()
+        ),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    // The card shows the assessment to the child's worker, not to the
+    // provider's.
+    let card = get_as(addr, &sari, &format!("/clients/{eetu}")).await;
+    assert!(card.body.contains("Ikäisekseen kypsä"), "{}", card.body);
+    let card = get_as(addr, &tuomas, &format!("/clients/{eetu}")).await;
+    assert!(!card.body.contains("Ikäisekseen kypsä"));
+}
+
+async fn propose(
+    addr: std::net::SocketAddr,
+    cookie: &str,
+    user: i64,
+    role: &str,
+    unit: &str,
+    area: Option<&str>,
+) -> kirjo_testkit::HttpResponse {
+    let body = serde_json::json!({
+        "kind": "grant",
+        "user_id": user,
+        "role": role,
+        "unit": unit,
+        "service_area": area,
+        "valid_from": today().to_string(),
+        "reason": "tehtävät",
+    });
+    post_json(addr, cookie, "/api/rights/proposals", &body.to_string()).await
+}
+
+#[tokio::test]
+async fn rights_are_proposed_within_ones_scope_and_organisation_wide_ones_by_two_administrators() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let matti_id = user_id(&db, "matti.esihenkilo").await;
+    let kaisa = user_id(&db, "kaisa.kirjaamo").await;
+    let pekka = user_id(&db, "pekka.sosiaaliohjaaja").await;
+    let tuomas = user_id(&db, "tuomas.tukiperhe").await;
+    let matti = sign_in(addr, "matti.esihenkilo").await;
+    let proposed = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM rights_proposal WHERE proposed_by = $1")
+            .bind(matti_id)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap()
+    };
+    let demo_proposals = proposed().await;
+
+    // A supervisor proposes nothing for herself or himself, no
+    // organisation-wide role, and nothing outside the unit's service areas.
+    let refused = [
+        (matti_id, "main_administrator", "hallinto", None),
+        (matti_id, "data_protection_officer", "hallinto", None),
+        (matti_id, "main_administrator", "aikuisyksikko", None),
+        (kaisa, "main_administrator", "aikuisyksikko", None),
+        (kaisa, "data_protection_officer", "hallinto", None),
+        (matti_id, "client_worker", "aikuisyksikko", Some("aikuiset")),
+        (
+            kaisa,
+            "client_worker",
+            "aikuisyksikko",
+            Some("lapsiperheet"),
+        ),
+        (kaisa, "client_worker", "perheyksikko", Some("lapsiperheet")),
+    ];
+    for (n, (user, role, unit, area)) in refused.into_iter().enumerate() {
+        let before = denied(&db, matti_id).await;
+        let r = propose(addr, &matti, user, role, unit, area).await;
+        assert_eq!(
+            r.status, 403,
+            "{role} {unit} {area:?} for {user}: {}",
+            r.body
+        );
+        assert!(!json(&r.body)["error"].as_str().unwrap().is_empty());
+        assert_eq!(
+            denied(&db, matti_id).await,
+            before + 1,
+            "refusal {n} logged"
+        );
+        assert_eq!(last_denied(&db, matti_id).await.0, "propose_rights");
+    }
+    // Impossible combinations are 422, logged too: a provider's role in the
+    // controller's own unit, a controller's role for a provider's worker.
+    for (user, role) in [(kaisa, "provider_worker"), (tuomas, "client_worker")] {
+        let before = denied(&db, matti_id).await;
+        let r = propose(addr, &matti, user, role, "aikuisyksikko", Some("aikuiset")).await;
+        assert_eq!(r.status, 422, "{role} for {user}: {}", r.body);
+        assert_eq!(denied(&db, matti_id).await, before + 1);
+    }
+    assert_eq!(
+        proposed().await,
+        demo_proposals,
+        "nothing refused was stored"
+    );
+    // Within the scope: proposed.
+    let r = propose(
+        addr,
+        &matti,
+        kaisa,
+        "client_worker",
+        "aikuisyksikko",
+        Some("aikuiset"),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+
+    // Organisation-wide roles: a main administrator proposes (never for
+    // herself), and a second one approves, never the proposer.
+    let aino_id = user_id(&db, "aino.paakayttaja").await;
+    let aino = sign_in(addr, "aino.paakayttaja").await;
+    let r = propose(
+        addr,
+        &aino,
+        aino_id,
+        "data_protection_officer",
+        "hallinto",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = propose(
+        addr,
+        &aino,
+        kaisa,
+        "registry_clerk",
+        "aikuisyksikko",
+        Some("aikuiset"),
+    )
+    .await;
+    assert_eq!(
+        r.status, 403,
+        "unit roles are the supervisor's to propose: {}",
+        r.body
+    );
+    let r = propose(
+        addr,
+        &aino,
+        pekka,
+        "data_protection_officer",
+        "hallinto",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = json(&r.body)["id"].as_i64().unwrap();
+    let decision = format!("/api/rights/proposals/{id}/decision");
+    let approve = r#"{"approve":true,"reason":"tietosuojavastaavan varahenkilö"}"#;
+    let before = denied(&db, aino_id).await;
+    let r = post_json(addr, &aino, &decision, approve).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(denied(&db, aino_id).await, before + 1);
+    let second = sign_in(addr, kirjo::demo::SECOND_ADMINISTRATOR).await;
+    let r = post_json(addr, &second, &decision, approve).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(json(&r.body)["grant_id"].as_i64().is_some());
+
+    // An organisation-wide role that a supervisor proposed before these
+    // rules is not approved: it needs a main administrator's proposal.
+    let old: i64 = sqlx::query_scalar(
+        "INSERT INTO rights_proposal (kind, user_id, role, unit_id, valid_from, reason, proposed_by)
+         VALUES ('grant', $1, 'main_administrator', 'hallinto', kirjo_today(), 'vanha', $2) RETURNING id",
+    )
+    .bind(kaisa)
+    .bind(matti_id)
+    .fetch_one(&db.superuser().await)
+    .await
+    .unwrap();
+    let r = post_json(
+        addr,
+        &second,
+        &format!("/api/rights/proposals/{old}/decision"),
+        approve,
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    // Nor does anyone approve their own rights.
+    let r = propose(
+        addr,
+        &second,
+        aino_id,
+        "data_protection_officer",
+        "hallinto",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let own = json(&r.body)["id"].as_i64().unwrap();
+    let r = post_json(
+        addr,
+        &aino,
+        &format!("/api/rights/proposals/{own}/decision"),
+        approve,
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+}
