@@ -121,6 +121,28 @@ async fn a_small_county_loads_in_proportion_seals_and_restarts() {
         assert!((900..=999).contains(&n), "{c} is not a temporary code");
     }
 
+    // Use is in working hours (07-18 Helsinki, Monday to Friday) but for a
+    // few on-call uses, as the monitor counts them.
+    let off_hours = count(
+        &db.owner,
+        &format!(
+            "SELECT count(*) FROM use_log WHERE client_id >= {base} AND (
+               extract(isodow FROM logged_at AT TIME ZONE 'Europe/Helsinki') > 5
+               OR extract(hour FROM logged_at AT TIME ZONE 'Europe/Helsinki') NOT BETWEEN 7 AND 17)"
+        ),
+    )
+    .await;
+    assert!(off_hours * 100 <= log * 5, "{off_hours} of {log} off hours");
+    // The monitor starts after the county's history.
+    let (through, last): (Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT (SELECT max(scanned_through) FROM monitoring_progress), \
+                (SELECT max(position) FROM audit_seal_entry WHERE log = 'use_log')",
+    )
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(through, last);
+
     // The log is sealed, and verifies with the real verify.
     let report = audit::verify(&db.runtime, &key.verifying_key(), None)
         .await
