@@ -5,6 +5,7 @@ pub mod api;
 pub mod attachments;
 pub mod draft;
 pub mod form;
+pub mod guardian;
 pub mod input;
 pub mod prohibitions;
 pub mod read;
@@ -25,7 +26,7 @@ pub fn routes() -> Vec<Route> {
 Route::new("GET", "/clients/{id}/minor-prohibition", Some(Action::ViewDocument), prohibitions::prohibition_form),
 Route::new("POST", "/clients/{id}/minor-prohibition", Some(Action::RecordMinorProhibition), prohibitions::record_prohibition),
 Route::new("POST", "/clients/{id}/minor-prohibition/{pid}/end", Some(Action::RecordMinorProhibition), prohibitions::end_prohibition),
-Route::new("GET", "/clients/{id}/guardian-answer", Some(Action::Disclose), prohibitions::guardian_answer),
+Route::new("GET", "/clients/{id}/guardian-answer", Some(Action::Disclose), guardian::guardian_answer),
 Route::new("GET", "/clients/{id}/documents", Some(Action::ViewDocument), timeline::timeline),
 Route::new("GET", "/clients/{id}/documents/new", None, form::new_get),
 Route::new("POST", "/clients/{id}/documents/new", Some(Action::WriteDocument), form::new_post),

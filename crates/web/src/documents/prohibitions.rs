@@ -1,6 +1,10 @@
+//! A minor's prohibition: its input check (one, for the API and the
+//! page), recording and ending it, and the two forms. One action with its
+//! assessment, so one file, a little over 600 lines; the guardian's answer
+//! that it governs is `guardian.rs`.
+
 use crate::documents::form::field_error;
 use crate::documents::form::summary;
-use crate::documents::timeline::TimelineRow;
 use crate::shared::fields::FieldError;
 use crate::shared::i18n::Tr;
 use crate::shared::page::helsinki_time;
@@ -16,7 +20,6 @@ use crate::shared::state::AppState;
 use crate::shared::Refusal;
 use askama::Template;
 use axum::extract::Path;
-use axum::extract::Query;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Form;
@@ -631,60 +634,4 @@ pub async fn record_prohibition(
         }
         Err(other) => Err(ctx.refused(other, &actor)),
     }
-}
-
-#[derive(Template)]
-#[template(path = "documents/guardian_answer.html")]
-pub struct GuardianAnswerPage {
-    pub shell: Shell,
-    pub client_id: i64,
-    pub guardian: String,
-    pub withheld: bool,
-    pub rows: Vec<TimelineRow>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct GuardianQuery {
-    pub guardian: Option<String>,
-}
-
-/// `GET /clients/{id}/guardian-answer?guardian=ID`: what may be given to
-/// the guardian; nothing while an accepted prohibition is in force.
-pub async fn guardian_answer(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Query(q): Query<GuardianQuery>,
-) -> PageResult {
-    let (me, actor) = ctx.user(&state).await?;
-    let id = page_id(&ctx, &id)?;
-    let guardian = page_id(&ctx, q.guardian.as_deref().unwrap_or_default())?;
-    let a = kirjo_store::guardians::answer(&state.db, &me.caller, &state.gate, id, guardian)
-        .await
-        .map_err(|e| ctx.gate_error(e, &actor))?;
-    let names = names(&state).await;
-    let li = lang_index(ctx.tr.lang);
-    let rows = a
-        .documents
-        .iter()
-        .map(|l| TimelineRow {
-            id: l.id,
-            date: l.date.map_or_else(|| helsinki_time(l.created_at), date),
-            name: l.name.clone(),
-            area: names.of(&l.service_area, li),
-            author: l.author_name.clone(),
-            draft: false,
-            corrected: l.corrected,
-        })
-        .collect();
-    Ok(ctx.render(
-        StatusCode::OK,
-        &GuardianAnswerPage {
-            shell: ctx.shell(ctx.tr.t("guardian-request"), Some(&actor)),
-            client_id: id,
-            guardian: a.guardian,
-            withheld: a.withheld,
-            rows,
-        },
-    ))
 }

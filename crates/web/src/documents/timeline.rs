@@ -26,6 +26,25 @@ pub struct TimelineRow {
     pub corrected: bool,
 }
 
+impl TimelineRow {
+    /// A timeline line as a row of a page, in the language `li`.
+    pub fn of(
+        l: &kirjo_store::documents::TimelineLine,
+        names: &kirjo_store::register::Names,
+        li: usize,
+    ) -> Self {
+        TimelineRow {
+            id: l.id,
+            date: l.date.map_or_else(|| helsinki_time(l.created_at), date),
+            name: l.name.clone(),
+            area: names.of(&l.service_area, li),
+            author: l.author_name.clone(),
+            draft: l.state == "draft",
+            corrected: l.corrected,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "documents/documents.html")]
 pub struct TimelinePage {
@@ -80,15 +99,7 @@ pub async fn timeline(
     seen.dedup();
     let rows = lines
         .iter()
-        .map(|l| TimelineRow {
-            id: l.id,
-            date: l.date.map_or_else(|| helsinki_time(l.created_at), date),
-            name: l.name.clone(),
-            area: names.of(&l.service_area, li),
-            author: l.author_name.clone(),
-            draft: l.state == "draft",
-            corrected: l.corrected,
-        })
+        .map(|l| TimelineRow::of(l, &names, li))
         .collect();
     Ok(ctx.render(
         StatusCode::OK,
