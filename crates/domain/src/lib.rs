@@ -14,4 +14,5 @@ pub mod document;
 mod field;
 pub mod forms;
 pub mod hetu;
+pub mod matter;
 pub mod register;

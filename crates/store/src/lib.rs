@@ -14,6 +14,7 @@ pub mod extract;
 pub mod gate;
 pub mod guardians;
 pub mod health;
+pub mod matters;
 pub mod migrate;
 pub mod monitoring;
 pub mod register;

@@ -90,6 +90,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0013_minor_prohibition_assessment",
         sql: include_str!("../migrations/0013_minor_prohibition_assessment.sql"),
     },
+    Migration {
+        version: 14,
+        name: "0014_matters",
+        sql: include_str!("../migrations/0014_matters.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.

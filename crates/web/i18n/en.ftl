@@ -447,3 +447,95 @@ pager-pages = Pages
 pager-previous = Previous
 pager-next = Next
 pager-bad-page = The page number is a whole number, 1 or more.
+
+## Matters
+nav-matters = Matters
+client-matters = Matters
+matters-title = The client's matters
+matter-title = Matter
+matter-back-to-client = The client's data
+matters-none = The client has no matters in the service areas where you have the client.
+matter-open = Open a matter
+matter-open-hint = A matter starts with a notification, a request, a contact or an application. If the client already has an open matter in the same service area, the document joins it and no new deadlines start.
+matter-task = Service task
+matter-choose = Choose
+matter-started-by = How the matter started
+matter-started-on = Day the matter started
+matter-started-on-hint = The day the notification, request or contact arrived. That day is not counted in the deadline.
+matter-document = Document that started the matter
+matter-no-document = No document
+matter-highest-care-allowance = The client receives the highest care allowance (Social Welfare Act §36)
+matter-closed-on = closed { $date }
+matter-rule = Deadlines
+matter-start-deadline = Assessment started (7 weekdays)
+matter-completion-deadline = Assessment completed (3 months)
+matter-days-open = Days since the matter started
+matter-steps = Steps of the handling
+matter-no-steps = No steps recorded yet.
+matter-step = Step
+matter-step-on = Day
+matter-outcome = Outcome
+matter-recorded-by = Recorded by
+matter-documents = The matter's documents
+matter-no-documents = No documents joined to the matter.
+matter-record-step = Record a step
+matter-record = Record
+matter-responsible = Responsible worker
+matters-open-title = Open matters
+matters-open-hint = Late first, then by the nearest deadline.
+matters-mine = My matters
+matters-none-open = No open matters.
+matters-units = The unit's matters
+matters-per-worker = Per worker
+matters-open-count = Open
+matters-late-count = Late
+matter-started-by-child_welfare_notification = Child welfare notification
+matter-started-by-assessment_request = Request to assess the need for child welfare
+matter-started-by-anticipatory_notification = Anticipatory child welfare notification
+matter-started-by-other_contact = Other contact
+matter-started-by-application = Application
+matter-rule-child_welfare = A child's matter: whether an assessment starts is decided by the 7th weekday and it is completed within 3 months (Child Welfare Act §26, Social Welfare Act §36).
+matter-rule-adult_priority = The assessment starts by the 7th weekday (Social Welfare Act §36: aged 75 or over, or on the highest care allowance).
+matter-rule-none = No statutory deadline: the assessment is made without undue delay.
+matter-phase-urgency_assessed = Urgency assessed
+matter-phase-assessment_decided = Decision on starting the assessment
+matter-phase-informed = Child and guardian informed
+matter-phase-assessment_completed = Service need assessment completed
+matter-phase-closed = Matter closed
+matter-phase-urgency_assessed-hint = The child's need for urgent help is assessed at once.
+matter-phase-assessment_decided-hint = A social worker decides by the 7th weekday whether a service need assessment starts.
+matter-phase-informed-hint = The child and guardian are told within 7 weekdays that the notification arrived.
+matter-phase-assessment_completed-hint = The assessment is completed within 3 months of the start.
+matter-phase-closed-hint = The close of the matter and its reason. No step can be recorded after it.
+matter-outcome-urgent = Urgent
+matter-outcome-not_urgent = Not urgent
+matter-outcome-started = Assessment starts
+matter-outcome-not_started = No assessment
+matter-close-no_need = No need for services
+matter-close-client_work_continues = Client work continues under a client plan
+matter-close-transferred = Transferred to another municipality or county
+matter-close-withdrawn = Withdrawn
+matter-close-other = Other reason
+matter-on-time = on time { $date }
+matter-done-late = { $days ->
+    [one] { $days } day late
+   *[other] { $days } days late
+}
+matter-days-left = { $days ->
+    [0] due today
+    [one] { $days } day left
+   *[other] { $days } days left
+}
+matter-days-late = { $days ->
+    [one] { $days } day late
+   *[other] { $days } days late
+}
+matter-no-deadline = –
+matter-no-such-task = No such service task.
+matter-bad-document = The document cannot open this matter: it must be the client's notification, contact or application in the same service area, not joined to another matter.
+matter-open-exists = The client already has an open matter in this service area (matter { $id }). Choose a document to join it.
+matter-phase-recorded = That step is recorded already. A recorded step is not replaced.
+matter-closed = The matter is closed; no more steps can be recorded.
+matter-phase-too-early = The day is before the matter started or before the step it follows.
+matter-phase-not-started = No decision to start the assessment was recorded.
+matter-phase-child-only = This step belongs to a child's matter only.

@@ -447,3 +447,95 @@ pager-pages = Sivut
 pager-previous = Edelliset
 pager-next = Seuraavat
 pager-bad-page = Sivun numero on kokonaisluku 1 tai suurempi.
+
+## Matters
+nav-matters = Asiat
+client-matters = Asiat
+matters-title = Asiakkaan asiat
+matter-title = Asia
+matter-back-to-client = Asiakkaan tiedot
+matters-none = Asiakkaalla ei ole asioita palvelualueilla, joilla sinulla on hänet.
+matter-open = Avaa asia
+matter-open-hint = Asia tulee vireille ilmoituksesta, pyynnöstä, yhteydenotosta tai hakemuksesta. Jos asiakkaalla on jo avoin asia samalla palvelualueella, asiakirja liitetään siihen eikä uusia määräaikoja ala.
+matter-task = Palvelutehtävä
+matter-choose = Valitse
+matter-started-by = Miten asia tuli vireille
+matter-started-on = Vireilletulopäivä
+matter-started-on-hint = Päivä, jona ilmoitus, pyyntö tai yhteydenotto saapui. Sitä päivää ei lasketa määräaikaan.
+matter-document = Asiakirja, jolla asia tuli vireille
+matter-no-document = Ei asiakirjaa
+matter-highest-care-allowance = Asiakas saa ylintä hoitotukea (sosiaalihuoltolaki 36 §)
+matter-closed-on = päättynyt { $date }
+matter-rule = Määräajat
+matter-start-deadline = Arvioinnin aloittaminen (7 arkipäivää)
+matter-completion-deadline = Arvion valmistuminen (3 kuukautta)
+matter-days-open = Päiviä vireilläolosta
+matter-steps = Käsittelyn vaiheet
+matter-no-steps = Vaiheita ei ole vielä kirjattu.
+matter-step = Vaihe
+matter-step-on = Päivä
+matter-outcome = Tulos
+matter-recorded-by = Kirjannut
+matter-documents = Asian asiakirjat
+matter-no-documents = Asiaan ei ole liitetty asiakirjoja.
+matter-record-step = Kirjaa vaihe
+matter-record = Kirjaa
+matter-responsible = Vastuutyöntekijä
+matters-open-title = Avoimet asiat
+matters-open-hint = Myöhässä olevat ensin, sitten lähimmän määräajan mukaan.
+matters-mine = Omat asiani
+matters-none-open = Ei avoimia asioita.
+matters-units = Yksikön asiat
+matters-per-worker = Työntekijöittäin
+matters-open-count = Avoimia
+matters-late-count = Myöhässä
+matter-started-by-child_welfare_notification = Lastensuojeluilmoitus
+matter-started-by-assessment_request = Pyyntö lastensuojelutarpeen selvittämiseksi
+matter-started-by-anticipatory_notification = Ennakollinen lastensuojeluilmoitus
+matter-started-by-other_contact = Muu yhteydenotto
+matter-started-by-application = Hakemus
+matter-rule-child_welfare = Lapsen asia: arvioinnin aloittamisesta päätetään viimeistään 7. arkipäivänä ja arvio valmistuu 3 kuukaudessa (lastensuojelulaki 26 §, sosiaalihuoltolaki 36 §).
+matter-rule-adult_priority = Arviointi aloitetaan viimeistään 7. arkipäivänä (sosiaalihuoltolaki 36 §: 75 vuotta täyttänyt tai ylintä hoitotukea saava).
+matter-rule-none = Ei lakisääteistä määräaikaa: arviointi tehdään ilman aiheetonta viivytystä.
+matter-phase-urgency_assessed = Kiireellisyyden arviointi
+matter-phase-assessment_decided = Päätös arvioinnin aloittamisesta
+matter-phase-informed = Lapselle ja huoltajalle ilmoitettu
+matter-phase-assessment_completed = Palvelutarpeen arviointi valmis
+matter-phase-closed = Asia päättynyt
+matter-phase-urgency_assessed-hint = Lapsen kiireellisen avun tarve arvioidaan välittömästi.
+matter-phase-assessment_decided-hint = Sosiaalityöntekijä päättää viimeistään 7. arkipäivänä, aloitetaanko palvelutarpeen arviointi.
+matter-phase-informed-hint = Lapselle ja huoltajalle kerrotaan ilmoituksen saapumisesta 7 arkipäivän kuluessa.
+matter-phase-assessment_completed-hint = Arvio valmistuu viimeistään 3 kuukauden kuluessa vireilletulosta.
+matter-phase-closed-hint = Asian päättyminen ja sen syy. Päättymisen jälkeen vaiheita ei voi kirjata.
+matter-outcome-urgent = Kiireellinen
+matter-outcome-not_urgent = Ei kiireellinen
+matter-outcome-started = Arviointi aloitetaan
+matter-outcome-not_started = Arviointia ei aloiteta
+matter-close-no_need = Ei palveluntarvetta
+matter-close-client_work_continues = Asiakkuus jatkuu asiakassuunnitelmalla
+matter-close-transferred = Siirretty toiseen kuntaan tai hyvinvointialueelle
+matter-close-withdrawn = Peruttu
+matter-close-other = Muu syy
+matter-on-time = ajallaan { $date }
+matter-done-late = { $days ->
+    [one] { $days } päivä myöhässä
+   *[other] { $days } päivää myöhässä
+}
+matter-days-left = { $days ->
+    [0] erääntyy tänään
+    [one] { $days } päivä jäljellä
+   *[other] { $days } päivää jäljellä
+}
+matter-days-late = { $days ->
+    [one] { $days } päivä myöhässä
+   *[other] { $days } päivää myöhässä
+}
+matter-no-deadline = –
+matter-no-such-task = Palvelutehtävää ei ole.
+matter-bad-document = Asiakirjalla ei voi avata tätä asiaa: sen on oltava asiakkaan saman palvelualueen ilmoitus, yhteydenotto tai hakemus, jota ei ole liitetty toiseen asiaan.
+matter-open-exists = Asiakkaalla on jo avoin asia tällä palvelualueella (asia { $id }). Valitse asiakirja, niin se liitetään siihen.
+matter-phase-recorded = Vaihe on jo kirjattu. Kirjattua vaihetta ei korvata.
+matter-closed = Asia on päättynyt; vaiheita ei voi enää kirjata.
+matter-phase-too-early = Päivä on ennen asian vireilletuloa tai ennen vaihetta, jota se seuraa.
+matter-phase-not-started = Arviointia ei ole päätetty aloittaa.
+matter-phase-child-only = Tämä vaihe kuuluu vain lapsen asiaan.

@@ -447,3 +447,95 @@ pager-pages = Sidor
 pager-previous = Föregående
 pager-next = Nästa
 pager-bad-page = Sidnumret är ett heltal, 1 eller större.
+
+## Matters
+nav-matters = Ärenden
+client-matters = Ärenden
+matters-title = Klientens ärenden
+matter-title = Ärende
+matter-back-to-client = Klientens uppgifter
+matters-none = Klienten har inga ärenden inom de serviceområden där du har klienten.
+matter-open = Öppna ärende
+matter-open-hint = Ett ärende inleds genom en anmälan, en begäran, en kontakt eller en ansökan. Har klienten redan ett öppet ärende inom samma serviceområde fogas handlingen till det och inga nya tidsfrister börjar.
+matter-task = Serviceuppgift
+matter-choose = Välj
+matter-started-by = Hur ärendet inleddes
+matter-started-on = Dag då ärendet inleddes
+matter-started-on-hint = Dagen då anmälan, begäran eller kontakten kom in. Den dagen räknas inte in i tidsfristen.
+matter-document = Handling genom vilken ärendet inleddes
+matter-no-document = Ingen handling
+matter-highest-care-allowance = Klienten får högsta vårdbidrag (socialvårdslagen 36 §)
+matter-closed-on = avslutat { $date }
+matter-rule = Tidsfrister
+matter-start-deadline = Bedömningen inleds (7 vardagar)
+matter-completion-deadline = Bedömningen klar (3 månader)
+matter-days-open = Dagar sedan ärendet inleddes
+matter-steps = Handläggningens skeden
+matter-no-steps = Inga skeden har antecknats ännu.
+matter-step = Skede
+matter-step-on = Dag
+matter-outcome = Resultat
+matter-recorded-by = Antecknat av
+matter-documents = Ärendets handlingar
+matter-no-documents = Inga handlingar har fogats till ärendet.
+matter-record-step = Anteckna skede
+matter-record = Anteckna
+matter-responsible = Ansvarig arbetstagare
+matters-open-title = Öppna ärenden
+matters-open-hint = Försenade först, sedan enligt närmaste tidsfrist.
+matters-mine = Mina ärenden
+matters-none-open = Inga öppna ärenden.
+matters-units = Enhetens ärenden
+matters-per-worker = Per arbetstagare
+matters-open-count = Öppna
+matters-late-count = Försenade
+matter-started-by-child_welfare_notification = Barnskyddsanmälan
+matter-started-by-assessment_request = Begäran om utredning av behovet av barnskydd
+matter-started-by-anticipatory_notification = Föregripande barnskyddsanmälan
+matter-started-by-other_contact = Annan kontakt
+matter-started-by-application = Ansökan
+matter-rule-child_welfare = Barnets ärende: beslut om att inleda bedömningen senast den 7:e vardagen och bedömningen klar inom 3 månader (barnskyddslagen 26 §, socialvårdslagen 36 §).
+matter-rule-adult_priority = Bedömningen inleds senast den 7:e vardagen (socialvårdslagen 36 §: fyllda 75 år eller högsta vårdbidrag).
+matter-rule-none = Ingen lagstadgad tidsfrist: bedömningen görs utan ogrundat dröjsmål.
+matter-phase-urgency_assessed = Bedömning av brådskande behov
+matter-phase-assessment_decided = Beslut om att inleda bedömning
+matter-phase-informed = Barnet och vårdnadshavaren underrättade
+matter-phase-assessment_completed = Bedömningen av servicebehovet klar
+matter-phase-closed = Ärendet avslutat
+matter-phase-urgency_assessed-hint = Barnets behov av brådskande hjälp bedöms omedelbart.
+matter-phase-assessment_decided-hint = Socialarbetaren beslutar senast den 7:e vardagen om bedömningen av servicebehovet inleds.
+matter-phase-informed-hint = Barnet och vårdnadshavaren underrättas om att anmälan kommit in inom 7 vardagar.
+matter-phase-assessment_completed-hint = Bedömningen blir klar senast 3 månader efter att ärendet inleddes.
+matter-phase-closed-hint = Att ärendet avslutas och varför. Därefter kan inga skeden antecknas.
+matter-outcome-urgent = Brådskande
+matter-outcome-not_urgent = Inte brådskande
+matter-outcome-started = Bedömningen inleds
+matter-outcome-not_started = Bedömningen inleds inte
+matter-close-no_need = Inget servicebehov
+matter-close-client_work_continues = Klientrelationen fortsätter med en klientplan
+matter-close-transferred = Överfört till en annan kommun eller ett annat välfärdsområde
+matter-close-withdrawn = Återtaget
+matter-close-other = Annan orsak
+matter-on-time = i tid { $date }
+matter-done-late = { $days ->
+    [one] { $days } dag försenat
+   *[other] { $days } dagar försenat
+}
+matter-days-left = { $days ->
+    [0] förfaller i dag
+    [one] { $days } dag kvar
+   *[other] { $days } dagar kvar
+}
+matter-days-late = { $days ->
+    [one] { $days } dag försenat
+   *[other] { $days } dagar försenat
+}
+matter-no-deadline = –
+matter-no-such-task = Serviceuppgiften finns inte.
+matter-bad-document = Handlingen kan inte öppna detta ärende: den ska vara klientens anmälan, kontakt eller ansökan inom samma serviceområde och inte fogad till ett annat ärende.
+matter-open-exists = Klienten har redan ett öppet ärende inom detta serviceområde (ärende { $id }). Välj en handling så fogas den till det.
+matter-phase-recorded = Skedet är redan antecknat. Ett antecknat skede ersätts inte.
+matter-closed = Ärendet är avslutat; inga skeden kan längre antecknas.
+matter-phase-too-early = Dagen är före att ärendet inleddes eller före det skede den följer.
+matter-phase-not-started = Det har inte beslutats att inleda bedömningen.
+matter-phase-child-only = Detta skede hör bara till ett barns ärende.

@@ -19,6 +19,7 @@ pub mod clients;
 pub mod documents;
 pub mod home;
 pub mod logs;
+pub mod matters;
 pub mod rights;
 pub mod system;
 
@@ -37,6 +38,7 @@ pub fn routes() -> Vec<Route> {
         clients::routes,
         documents::routes,
         logs::routes,
+        matters::routes,
         rights::routes,
         system::routes,
     ]

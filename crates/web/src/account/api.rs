@@ -97,7 +97,7 @@ fn password_error(field: &str, message: &str) -> Response {
 pub async fn change_password(
     State(state): State<AppState>,
     me: SignedIn,
-    axum::extract::Query(q): axum::extract::Query<crate::clients::api::LangQuery>,
+    axum::extract::Query(q): axum::extract::Query<crate::shared::fields::LangQuery>,
     headers: HeaderMap,
     axum::Json(body): axum::Json<PasswordChange>,
 ) -> Result<Response, ApiError> {

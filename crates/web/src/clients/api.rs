@@ -1,5 +1,6 @@
 use crate::clients::actions;
 use crate::shared::error::ApiError;
+use crate::shared::fields::LangQuery;
 use crate::shared::session::SignedIn;
 use crate::shared::state::AppState;
 use crate::shared::Refusal;
@@ -83,11 +84,6 @@ pub async fn protected_contact(
         })?
         .ok_or_else(ApiError::not_found)?;
     Ok(Json(contact).into_response())
-}
-
-#[derive(Debug, Deserialize)]
-pub struct LangQuery {
-    pub lang: Option<String>,
 }
 
 fn form_errors(errors: Vec<crate::shared::fields::FieldError>) -> Response {

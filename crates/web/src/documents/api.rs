@@ -3,6 +3,7 @@ use crate::documents::actions::TimelineQuery;
 use crate::documents::input::from_base64;
 use crate::documents::input::DocumentBody;
 use crate::shared::error::ApiError;
+use crate::shared::fields::LangQuery;
 use crate::shared::session::SignedIn;
 use crate::shared::state::AppState;
 use crate::shared::Refusal;
@@ -45,11 +46,6 @@ pub async fn export_client_document(
         .await
         .map_err(ApiError::from_gate)?;
     Ok(Json(exported).into_response())
-}
-
-#[derive(Debug, Deserialize)]
-pub struct LangQuery {
-    pub lang: Option<String>,
 }
 
 /// `POST /api/clients/{id}/documents` (Action::WriteDocument): a new

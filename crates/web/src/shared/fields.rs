@@ -1,6 +1,12 @@
 use axum::http::HeaderMap;
 use kirjo_domain::contact::Lang;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// `?lang=` of an API call: the language of its messages.
+#[derive(Debug, Deserialize)]
+pub struct LangQuery {
+    pub lang: Option<String>,
+}
 
 /// One problem in the form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

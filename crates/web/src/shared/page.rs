@@ -144,6 +144,11 @@ fn nav_for(t: &Tr, actor: &Actor, here: &str) -> Vec<NavItem> {
         "nav-clients",
         has(&[Role::ClientWorker, Role::ProviderWorker]),
     ));
+    items.push((
+        "/matters",
+        "nav-matters",
+        has(&[Role::ClientWorker, Role::UnitSupervisor]),
+    ));
     items.push(("/search", "nav-search", has(&client_roles)));
     items.push((
         "/supervision",
