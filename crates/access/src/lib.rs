@@ -64,11 +64,15 @@ pub enum Action {
     /// guardian (703/2023 §51(2)): a social worker of the controller who
     /// serves the child, never an outsourced provider's staff.
     RecordMinorProhibition,
+    /// Count the unit's matters for THL's and the ombudsman's figures:
+    /// aggregates only, small counts suppressed, each export a recorded
+    /// statistics disclosure.
+    ReportStatistics,
 }
 
 impl Action {
     /// Every action, in a stable order.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::ViewBasicData,
         Action::ViewSensitiveData,
         Action::ViewDocument,
@@ -91,6 +95,7 @@ impl Action {
         Action::ViewFinances,
         Action::EditFinances,
         Action::RecordMinorProhibition,
+        Action::ReportStatistics,
     ];
 
     /// Actions on one client's data (as opposed to administration).
@@ -139,6 +144,7 @@ impl Action {
             Action::ViewFinances => "view_finances",
             Action::EditFinances => "edit_finances",
             Action::RecordMinorProhibition => "record_minor_prohibition",
+            Action::ReportStatistics => "report_statistics",
         }
     }
 
@@ -507,6 +513,22 @@ pub fn decide_general(actor: &Actor, action: Action) -> Decision {
                     "denied: rights are proposed by a unit supervisor, or for organisation-wide roles by a main administrator",
                 ),
             },
+        },
+        // The figures of the units the user supervises; the store counts
+        // only those.
+        Action::ReportStatistics => match has(Role::UnitSupervisor) {
+            Some(r) => Decision::allow(
+                Rule::UnitSupervisor,
+                format!(
+                    "allowed: {}; figures of the supervised units only",
+                    explain(r)
+                ),
+                None,
+            ),
+            None => Decision::deny(
+                Rule::NoMatchingRight,
+                "denied: statistics are made by a unit supervisor for their units",
+            ),
         },
         Action::ApproveRights => match has(Role::MainAdministrator) {
             Some(r) => Decision::allow(

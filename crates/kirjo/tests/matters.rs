@@ -548,3 +548,216 @@ async fn the_pages_open_a_matter_record_its_steps_and_list_it() {
         assert!(r.body.contains(words), "{lang}: {}", r.body);
     }
 }
+
+/// The test's own weekday count, from the raw dates: the holidays of
+/// 2025-12 to 2026-09 written out by hand (Christmas, New Year, Epiphany,
+/// Easter, May Day, Ascension, Midsummer Eve).
+fn seventh_weekday(from: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    let holidays = [
+        "2025-12-24",
+        "2025-12-25",
+        "2025-12-26",
+        "2026-01-01",
+        "2026-01-06",
+        "2026-04-03",
+        "2026-04-06",
+        "2026-05-01",
+        "2026-05-14",
+        "2026-06-19",
+    ];
+    let mut d = from;
+    let mut n = 0;
+    while n < 7 {
+        d = d.succ_opt().unwrap();
+        let weekend = d.weekday().num_days_from_monday() >= 5;
+        if !weekend && !holidays.contains(&d.to_string().as_str()) {
+            n += 1;
+        }
+    }
+    d
+}
+
+#[tokio::test]
+async fn thls_figures_equal_a_count_from_the_raw_dates_around_holidays() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings.clone()).await;
+    let eetu = common::person_id(&db.owner, "Eetu").await;
+    let ella = common::person_id(&db.owner, "Ella").await;
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    // (client, received, decided (outcome), completed, closed)
+    type Case = (
+        i64,
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        &'static str,
+    );
+    let cases: [Case; 6] = [
+        (
+            eetu,
+            "2025-12-23",
+            "2026-01-05",
+            "started",
+            Some("2026-03-20"),
+            "2026-03-20",
+        ), // before Christmas Eve
+        (
+            eetu,
+            "2025-12-31",
+            "2026-01-13",
+            "started",
+            Some("2026-04-10"),
+            "2026-04-10",
+        ), // the year's end
+        (
+            eetu,
+            "2026-04-01",
+            "2026-04-10",
+            "not_started",
+            None,
+            "2026-04-10",
+        ), // before Easter
+        (
+            ella,
+            "2026-06-18",
+            "2026-06-30",
+            "started",
+            Some("2026-09-10"),
+            "2026-09-10",
+        ), // before Midsummer Eve
+        (
+            ella,
+            "2026-06-17",
+            "2026-06-29",
+            "started",
+            Some("2026-09-25"),
+            "2026-09-25",
+        ),
+        (
+            ella,
+            "2026-03-30",
+            "2026-04-08",
+            "started",
+            None,
+            "2026-05-04",
+        ), // closed unfinished
+    ];
+    for (client, received, decided, outcome, completed, closed) in cases {
+        let r = post_json(
+            addr,
+            &sari,
+            &format!("/api/clients/{client}/matters"),
+            &open_body("child_welfare_notification", d(received), None),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{received}: {}", r.body);
+        let phases = format!("/api/matters/{}/phases", json(&r.body)["matter_id"]);
+        let mut steps = vec![step("assessment_decided", d(decided), Some(outcome))];
+        if let Some(c) = completed {
+            steps.push(step("assessment_completed", d(c), None));
+        }
+        steps.push(step("closed", d(closed), Some("client_work_continues")));
+        for s in steps {
+            let r = post_json(addr, &sari, &phases, &s).await;
+            assert_eq!(r.status, 201, "{s}: {}", r.body);
+        }
+    }
+    let caller = kirjo_store::gate::Caller {
+        user_id: user_id(&db, "leena.esihenkilo").await,
+        request_id: uuid::Uuid::new_v4(),
+        source_address: None,
+    };
+    for from in ["2025-10-01", "2026-04-01"] {
+        let period = kirjo_store::statistics::Period::starting(d(from)).unwrap();
+        let within = |x: NaiveDate| period.from <= x && x <= period.to;
+        let (mut start, mut start_on_time, mut done, mut done_on_time) = (0, 0, 0, 0);
+        for (_, received, decided, outcome, completed, closed) in cases {
+            let due = seventh_weekday(d(received));
+            if within(due) {
+                start += 1;
+                start_on_time += i64::from(d(decided) <= due);
+            }
+            let due = d(received)
+                .checked_add_months(chrono::Months::new(3))
+                .unwrap();
+            let judged = outcome == "started" && (completed.is_some() || d(closed) > due);
+            if within(due) && judged {
+                done += 1;
+                done_on_time += i64::from(completed.is_some_and(|c| d(c) <= due));
+            }
+        }
+        let r = kirjo_store::statistics::processing_times(
+            &db.runtime,
+            &caller,
+            &settings,
+            period,
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.units.len(), 1, "{from}: leena supervises one unit");
+        let t = r.total;
+        assert_eq!(
+            (
+                t.start.total,
+                t.start.on_time,
+                t.start.late,
+                t.start.pending
+            ),
+            (start, start_on_time, start - start_on_time, 0),
+            "{from}"
+        );
+        assert_eq!(
+            (t.completion.total, t.completion.on_time, t.completion.late),
+            (done, done_on_time, done - done_on_time),
+            "{from}"
+        );
+        assert!(
+            start > 0 && done > 0,
+            "{from}: the period has figures to compare"
+        );
+    }
+    // The file for THL: small counts suppressed, and recorded as a
+    // statistics disclosure; a worker makes no statistics.
+    let leena = sign_in(addr, "leena.esihenkilo").await;
+    let csv = get_as(
+        addr,
+        &leena,
+        "/api/statistics/processing-times?from=2026-04-01&format=csv",
+    )
+    .await;
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert!(csv.body.contains("<5"), "{}", csv.body);
+    let xlsx = get_as(
+        addr,
+        &leena,
+        "/api/statistics/processing-times?from=2026-04-01&format=xlsx",
+    )
+    .await;
+    assert_eq!(xlsx.status, 200);
+    let disclosed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM disclosure_log WHERE recipient LIKE '%THL%' AND client_id IS NULL",
+    )
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(disclosed, 2);
+    let bad = get_as(
+        addr,
+        &leena,
+        "/api/statistics/processing-times?from=2026-04-02",
+    )
+    .await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(
+        get_as(addr, &sari, "/api/statistics/yearly?year=2026")
+            .await
+            .status,
+        403
+    );
+    let page = get_as(addr, &leena, "/statistics?from=2026-04-01").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+}

@@ -18,6 +18,11 @@ CREATE TABLE matter (
     -- Which clock runs, fixed when the matter is opened (kirjo_domain::matter::ClockRule).
     clock           text NOT NULL CHECK (clock IN ('child_welfare', 'adult_priority', 'none')),
     highest_care_allowance boolean NOT NULL DEFAULT false,
+    -- The deadlines under the clock, computed with the holiday calendar
+    -- when the matter is opened: the decision on starting the assessment
+    -- (7th weekday) and its completion (3 months); NULL where none runs.
+    start_due       date CHECK (start_due IS NULL OR start_due > started_on),
+    completion_due  date CHECK (completion_due IS NULL OR completion_due > started_on),
     -- Set when the closing phase is recorded, for the lists of open matters.
     closed_on       date CHECK (closed_on IS NULL OR closed_on >= started_on),
     created_by      bigint NOT NULL REFERENCES staff_user (id),
@@ -29,6 +34,9 @@ CREATE INDEX matter_open_by_worker ON matter (responsible_worker_id, started_on)
 CREATE INDEX matter_open_by_unit ON matter (unit_id, started_on) WHERE closed_on IS NULL;
 -- At most one open matter per client and service area: a second
 -- notification joins the open one and starts no new deadlines.
+-- The figures of a period: matters by their deadline.
+CREATE INDEX matter_start_due ON matter (unit_id, start_due) WHERE start_due IS NOT NULL;
+CREATE INDEX matter_completion_due ON matter (unit_id, completion_due) WHERE completion_due IS NOT NULL;
 CREATE UNIQUE INDEX matter_one_open ON matter (client_id, sub_register_id) WHERE closed_on IS NULL;
 
 -- Each step of the handling, recorded once: never overwritten.

@@ -21,6 +21,7 @@ pub mod register;
 pub mod relationships;
 pub mod second_factor;
 pub mod staff;
+pub mod statistics;
 pub mod vtj;
 
 pub use sqlx::PgPool;

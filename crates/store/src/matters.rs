@@ -201,14 +201,16 @@ pub async fn open(
         code.as_deref() == Some(CHILD_WELFARE_TASK_CODE),
         m.highest_care_allowance,
     );
+    let due = kirjo_domain::matter::Deadlines::of(rule, m.started_on);
     // A concurrent opening loses at the unique index of open matters.
     sqlx::query("SAVEPOINT open_matter")
         .execute(&mut *conn)
         .await?;
     let inserted = sqlx::query_scalar::<_, i64>(
         "INSERT INTO matter (client_id, register_id, sub_register_id, service_task_id, unit_id,
-                             responsible_worker_id, started_by, started_on, clock, highest_care_allowance, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $6) RETURNING id",
+                             responsible_worker_id, started_by, started_on, clock, highest_care_allowance,
+                             start_due, completion_due, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $6) RETURNING id",
     )
     .bind(client)
     .bind(&register)
@@ -220,6 +222,8 @@ pub async fn open(
     .bind(m.started_on)
     .bind(rule.as_str())
     .bind(m.highest_care_allowance)
+    .bind(due.start_due)
+    .bind(due.completion_due)
     .fetch_one(&mut *conn)
     .await;
     let id = match inserted {

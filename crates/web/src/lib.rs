@@ -21,6 +21,7 @@ pub mod home;
 pub mod logs;
 pub mod matters;
 pub mod rights;
+pub mod statistics;
 pub mod system;
 
 pub use shared::{ApiError, AppState, RequestId, SessionSettings, UiSettings};
@@ -40,6 +41,7 @@ pub fn routes() -> Vec<Route> {
         logs::routes,
         matters::routes,
         rights::routes,
+        statistics::routes,
         system::routes,
     ]
     .into_iter()

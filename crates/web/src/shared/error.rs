@@ -19,6 +19,13 @@ impl ApiError {
             message: message.into(),
         }
     }
+    /// A request that is well-formed but asks for what cannot be (422).
+    pub fn unprocessable(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: message.into(),
+        }
+    }
     pub fn conflict(message: impl Into<String>) -> Self {
         Self {
             status: StatusCode::CONFLICT,

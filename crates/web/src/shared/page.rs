@@ -156,6 +156,11 @@ fn nav_for(t: &Tr, actor: &Actor, here: &str) -> Vec<NavItem> {
         has(&[Role::UnitSupervisor]),
     ));
     items.push((
+        "/statistics",
+        "nav-statistics",
+        has(&[Role::UnitSupervisor]),
+    ));
+    items.push((
         "/administration",
         "nav-administration",
         has(&[Role::MainAdministrator]),
