@@ -246,6 +246,16 @@ pub async fn scan_in_batches(
     Ok(raised)
 }
 
+/// A batch's flags, column by column, for one insert.
+#[derive(Default)]
+struct NewFlags {
+    use_log_ids: Vec<i64>,
+    kinds: Vec<&'static str>,
+    clients: Vec<i64>,
+    users: Vec<i64>,
+    units: Vec<Option<String>>,
+}
+
 /// One batch: how many flags it raised, and whether sealed rows are left.
 async fn scan_batch(
     pool: &PgPool,
@@ -305,8 +315,7 @@ async fn scan_batch(
         } else {
             Default::default()
         };
-    let mut flags: (Vec<i64>, Vec<&str>, Vec<i64>, Vec<i64>, Vec<Option<String>>) =
-        Default::default();
+    let mut flags = NewFlags::default();
     for (r, clients_hour) in rows.iter().zip(hourly) {
         let id: i64 = r.try_get("id")?;
         let user: i64 = r.try_get("user_id")?;
@@ -351,15 +360,15 @@ async fn scan_batch(
             }
         }
         for kind in kinds {
-            flags.0.push(id);
-            flags.1.push(kind);
-            flags.2.push(client);
-            flags.3.push(user);
-            flags.4.push(unit.clone());
+            flags.use_log_ids.push(id);
+            flags.kinds.push(kind);
+            flags.clients.push(client);
+            flags.users.push(user);
+            flags.units.push(unit.clone());
         }
     }
     let mut raised = 0;
-    if !flags.0.is_empty() {
+    if !flags.use_log_ids.is_empty() {
         // One statement for the batch's flags, in the order they were found.
         raised = sqlx::query(
             "INSERT INTO access_flag (use_log_id, kind, client_id, user_id, unit_id)
@@ -369,11 +378,11 @@ async fn scan_batch(
              ORDER BY f.n
              ON CONFLICT DO NOTHING",
         )
-        .bind(&flags.0)
-        .bind(&flags.1)
-        .bind(&flags.2)
-        .bind(&flags.3)
-        .bind(&flags.4)
+        .bind(&flags.use_log_ids)
+        .bind(&flags.kinds)
+        .bind(&flags.clients)
+        .bind(&flags.users)
+        .bind(&flags.units)
         .execute(&mut *tx)
         .await?
         .rows_affected() as usize;
