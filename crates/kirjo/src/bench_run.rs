@@ -908,67 +908,43 @@ async fn drive(
 
 /// The statements `kirjo_store::clients::basic_data` runs to read a
 /// client's record (basic data with the turvakielto check, family and
-/// representatives, home municipality, addresses, phones and emails,
-/// relationships), without the gate and the use-log row. It must follow
-/// that function when it changes (as `benches/gate.rs` does). Returns
-/// whether the person exists.
+/// representatives, home municipality, addresses, phones and emails unless
+/// protected, relationships), without the gate and the use-log row: the
+/// store's own texts (`kirjo_store::clients::*_SQL`), in the order it runs
+/// them. Returns whether the person exists.
 pub async fn basic_data_sql(tx: &mut sqlx::PgConnection, id: i64) -> sqlx::Result<bool> {
-    const PROTECTED: &str = "EXISTS (SELECT 1 FROM turvakielto t
-        WHERE t.valid_from <= kirjo_today() AND (t.valid_until IS NULL OR kirjo_today() <= t.valid_until)
-          AND (t.person_id = $1 OR t.person_id IN (
-                SELECT CASE WHEN r.person_id = $1 THEN r.related_id ELSE r.person_id END
-                FROM person_relation r
-                WHERE r.kind = 'household_member' AND (r.person_id = $1 OR r.related_id = $1)
-                  AND (r.valid_from IS NULL OR r.valid_from <= kirjo_today())
-                  AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until))))";
-    let person = sqlx::query(&format!(
-        "SELECT id, register_id, identity_code, first_names, surname, calling_name, birth_date, died_on,
-                mother_tongue, service_language, citizenship, occupation, workplace,
-                {PROTECTED} AS protected
-         FROM person WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    sqlx::query(
-        "SELECT r.kind, o.id, o.first_names || ' ' || o.surname AS name, r.scope, r.right_of_access,
-                r.source, r.valid_from, r.valid_until
-         FROM person_relation r JOIN person o ON o.id = r.related_id
-         WHERE r.person_id = $1 AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until)
-         ORDER BY r.kind, o.surname, o.first_names",
-    )
-    .bind(id)
-    .fetch_all(&mut *tx)
-    .await?;
-    let _: Option<Option<String>> =
-        sqlx::query_scalar("SELECT home_municipality FROM person WHERE id = $1")
+    use kirjo_store::clients;
+    let person = sqlx::query(&clients::basic_person_sql())
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let protected = match &person {
+        Some(p) => sqlx::Row::try_get::<bool, _>(p, "protected")?,
+        None => return Ok(false),
+    };
+    sqlx::query(clients::RELATIONS_SQL)
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+    if !protected {
+        let _: Option<Option<String>> = sqlx::query_scalar(clients::HOME_MUNICIPALITY_SQL)
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-    sqlx::query(
-        "SELECT kind, street, postal_code, post_office, municipality, valid_from, valid_until, source
-         FROM person_address WHERE person_id = $1
-           AND (valid_until IS NULL OR kirjo_today() <= valid_until)
-         ORDER BY kind, valid_from DESC NULLS LAST, id",
-    )
-    .bind(id)
-    .fetch_all(&mut *tx)
-    .await?;
-    sqlx::query(
-        "SELECT kind, value FROM person_contact WHERE person_id = $1 AND ended_at IS NULL ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(&mut *tx)
-    .await?;
-    sqlx::query(
-        "SELECT r.id, r.sub_register_id, r.unit_id, r.started_on, r.ended_on, r.end_reason, u.name
-         FROM client_relationship r JOIN staff_user u ON u.id = r.responsible_worker_id
-         WHERE r.client_id = $1 ORDER BY r.started_on DESC, r.id",
-    )
-    .bind(id)
-    .fetch_all(&mut *tx)
-    .await?;
-    Ok(person.is_some())
+        sqlx::query(clients::ADDRESSES_SQL)
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+        sqlx::query(clients::CONTACTS_SQL)
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+    }
+    sqlx::query(clients::RELATIONSHIPS_SQL)
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+    Ok(true)
 }
 
 async fn floor_step(pool: &PgPool, clients: &[i64], c: usize, seconds: f64) -> RouteResult {

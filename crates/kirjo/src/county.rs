@@ -1077,7 +1077,7 @@ pub async fn load(owner: &PgPool, opts: &CountyOptions<'_>) -> anyhow::Result<Co
         let started = Instant::now();
         let progress = Progress::new(opts.progress);
         if part == "use_log" {
-            seal_pending(owner, opts.key).await?;
+            seal_pending(owner, opts.key, opts.progress).await?;
         }
         let mut conn = owner.acquire().await?;
         let mut tx = conn.begin().await?;
@@ -1684,13 +1684,42 @@ async fn documents(
 }
 
 /// Seals whatever is waiting with the real sealer, so that the county's
-/// batches follow every row written before.
-async fn seal_pending(owner: &PgPool, key: &SigningKey) -> anyhow::Result<()> {
+/// batches follow every row written before: also the rows of transactions
+/// still open when it began. The sealer seals a row only once every
+/// transaction older than it has ended (its horizon, `pg_snapshot_xmin`);
+/// this waits, as the sealer does from tick to tick, until that horizon has
+/// passed every transaction begun before this call, then seals until a
+/// batch is not full. Waiting for the sealer's rule, not around it: a long
+/// transaction elsewhere in the cluster holds the load here, as it holds
+/// the server's sealer.
+async fn seal_pending(owner: &PgPool, key: &SigningKey, progress: bool) -> anyhow::Result<()> {
+    const XMIN: &str = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+    // Every transaction begun so far has an id below this.
+    let begun_before: i64 =
+        sqlx::query_scalar("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+            .fetch_one(owner)
+            .await?;
+    let started = Instant::now();
+    let mut told = false;
     loop {
+        // A seal taken after this horizon sees no older transaction open.
+        let horizon: i64 = sqlx::query_scalar(XMIN).fetch_one(owner).await?;
         let r = audit::seal_once(owner, key).await?;
-        if (r.use_log as i64) < audit::SEAL_BATCH && (r.disclosure_log as i64) < audit::SEAL_BATCH {
+        let full = (r.use_log as i64) >= audit::SEAL_BATCH
+            || (r.disclosure_log as i64) >= audit::SEAL_BATCH;
+        if full {
+            continue;
+        }
+        if horizon >= begun_before {
             return Ok(());
         }
+        if progress && !told && started.elapsed() > std::time::Duration::from_secs(10) {
+            eprintln!(
+                "county: waiting for transactions older than the use log's load to end before sealing"
+            );
+            told = true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
 

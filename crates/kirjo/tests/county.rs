@@ -218,3 +218,66 @@ async fn a_small_county_loads_in_proportion_seals_and_restarts() {
         .unwrap();
     assert!(report.ok, "{report}: {:?}", report.first_problem);
 }
+
+#[tokio::test]
+async fn a_row_of_a_transaction_open_before_the_load_is_sealed_before_the_countys_rows() {
+    let (db, _) = common::demo_db().await;
+    let key = SigningKey::from_seed(&[7u8; 32]);
+    // A use whose transaction is open when the load begins.
+    let mut open = db.runtime.begin().await.unwrap();
+    let held = audit::record_use(
+        &mut open,
+        &audit::UseEntry {
+            request_id: None,
+            user_id: None,
+            user_name: "(test)",
+            register_id: None,
+            client_id: None,
+            action: "sign_in",
+            data: "session",
+            purpose: None,
+            allowed: false,
+            explanation: "held open across the county's load",
+            source_address: None,
+        },
+    )
+    .await
+    .unwrap();
+    let opts = CountyOptions {
+        persons: 1_000,
+        seed: 7,
+        key: &key,
+        progress: false,
+    };
+    // The load reaches its log and waits there for this transaction.
+    let commit_later = async {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while count(&db.owner, "SELECT count(*) FROM document").await < 1_000
+            && std::time::Instant::now() < deadline
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        open.commit().await.unwrap();
+    };
+    let (loaded, ()) = tokio::join!(load(&db.owner, &opts), commit_later);
+    loaded.unwrap();
+    // Sealed, in its place: before every row the county wrote after it.
+    let (position, late): (i64, bool) = sqlx::query_as(
+        "SELECT position, late FROM audit_seal_entry WHERE log = 'use_log' AND row_id = $1",
+    )
+    .bind(held)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert!(!late);
+    let after: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_seal_entry e WHERE e.log = 'use_log' AND e.row_id > $1 AND e.position < $2",
+    )
+    .bind(held)
+    .bind(position)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(after, 0, "a county row was sealed before the held one");
+}

@@ -538,14 +538,28 @@ async fn a_clients_log_extract_lists_every_access_to_them_and_nothing_else() {
         "another client's row in the extract"
     );
     assert_eq!(uses.len(), 5);
+    assert_eq!(
+        (
+            v["page"].as_i64(),
+            v["page_size"].as_i64(),
+            v["total"].as_i64()
+        ),
+        (Some(1), Some(200), Some(5))
+    );
+    // A page past the end is empty; a page that is not one is refused.
+    let r = get(addr, &dpo, &format!("/api/clients/{child}/log?page=2")).await;
+    let past: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(past["uses"].as_array().map(Vec::len), Some(0), "{}", r.body);
+    let r = get(addr, &dpo, &format!("/api/clients/{child}/log?page=0")).await;
+    assert_eq!(r.status, 422, "{}", r.body);
     // The same as CSV.
     let csv = get(addr, &dpo, &format!("/api/clients/{child}/log?format=csv")).await;
     assert_eq!(csv.status, 200);
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
     assert_eq!(
         csv.body.lines().count(),
-        1 + 6,
-        "header and six uses: {}",
+        1 + 7,
+        "header and seven uses (the page past the end is a use too): {}",
         csv.body
     );
     // The user's own trail.

@@ -182,6 +182,55 @@ async fn a_long_trail_comes_in_pages_of_two_hundred_rows() {
         assert_eq!(r.status, 422, "{bad}");
         assert!(r.body.contains("Sivun numero"), "{}", r.body);
     }
+    // The API answers the same pages, with where it is.
+    let json = |body: &str| serde_json::from_str::<serde_json::Value>(body).unwrap();
+    let one = get_as(addr, &sari, "/api/me/trail").await;
+    assert_eq!(one.status, 200, "{}", one.body);
+    let one = json(&one.body);
+    assert_eq!(
+        (one["page"].as_i64(), one["page_size"].as_i64()),
+        (Some(1), Some(200))
+    );
+    assert_eq!(one["uses"].as_array().unwrap().len(), 200);
+    let total = one["total"].as_i64().unwrap();
+    let logged: i64 = sqlx::query_scalar("SELECT count(*) FROM use_log WHERE user_id = $1")
+        .bind(user)
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    assert_eq!(
+        total, logged,
+        "the period's rows (reading one's trail is not logged)"
+    );
+    let two = json(&get_as(addr, &sari, "/api/me/trail?page=2").await.body);
+    assert_eq!(two["page"].as_i64(), Some(2));
+    assert_eq!(two["total"].as_i64(), Some(total));
+    let second: Vec<i64> = two["uses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(second.len() as i64, total - 200);
+    // The pages meet: the second starts after the first's last row.
+    let last_of_first = one["uses"][199]["id"].as_i64().unwrap();
+    assert!(second.iter().all(|id| *id > last_of_first), "{second:?}");
+    // Past the end: an empty page, not an error.
+    let past = json(&get_as(addr, &sari, "/api/me/trail?page=9").await.body);
+    assert_eq!(past["uses"].as_array().map(Vec::len), Some(0));
+    // The CSV is the whole period.
+    let csv = get_as(addr, &sari, "/api/me/trail?format=csv").await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.body.lines().count() as i64 > total,
+        "header and every row"
+    );
+    for bad in ["x", "0", "-3", "99999999999999999999"] {
+        let r = get_as(addr, &sari, &format!("/api/me/trail?page={bad}")).await;
+        assert_eq!(r.status, 422, "{bad}");
+        let v = json(&r.body);
+        assert_eq!(v["errors"][0]["field"], "page", "{}", r.body);
+    }
 }
 
 #[tokio::test]

@@ -339,3 +339,70 @@ async fn access_to_ones_own_family_or_address_is_flagged() {
         ]
     );
 }
+
+/// The flags of a log scanned in batches of `batch` sealed positions: (user,
+/// kind, the use's place among the reads) in the order they were raised.
+async fn flags_scanned_in_batches(batch: i64) -> Vec<(i64, String, i64)> {
+    let (db, s) = demo_db().await;
+    let sari = uid(&db, "sari.sosiaalityontekija").await;
+    let pekka = uid(&db, "pekka.sosiaaliohjaaja").await;
+    let (eetu, ella, kalle) = (
+        pid(&db, "Eetu").await,
+        pid(&db, "Ella").await,
+        pid(&db, "Kalle").await,
+    );
+    let first: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM use_log")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    // Sari's second client crosses the limit in the second read, and again
+    // and again after it: one flag an hour, whichever batch the reads fall in.
+    for client in [eetu, ella, eetu, ella, eetu] {
+        read(&db, &s, sari, client, None).await;
+        read(&db, &s, pekka, kalle, None).await;
+    }
+    let key = audit::SigningKey::from_seed(&[7u8; 32]);
+    seal_everything(&db, &key).await;
+    let strict = MonitorSettings {
+        working_hours: (25, 25),
+        clients_per_hour: 1,
+    };
+    let raised = monitoring::scan_in_batches(&db.runtime, &strict, batch)
+        .await
+        .unwrap();
+    assert_eq!(
+        monitoring::scan(&db.runtime, &strict).await.unwrap(),
+        0,
+        "a rescan raises nothing again"
+    );
+    let flags: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT user_id, kind, use_log_id - $1 FROM access_flag WHERE use_log_id > $1 ORDER BY id",
+    )
+    .bind(first)
+    .fetch_all(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(raised, flags.len());
+    flags
+}
+
+#[tokio::test]
+async fn a_batch_boundary_neither_loses_nor_doubles_a_flag() {
+    let whole = flags_scanned_in_batches(10_000).await;
+    let many: Vec<_> = whole
+        .iter()
+        .filter(|f| f.1 == "many_clients_in_hour")
+        .collect();
+    assert_eq!(many.len(), 1, "{whole:?}");
+    assert_eq!(
+        whole
+            .iter()
+            .filter(|f| f.1 == "outside_working_hours")
+            .count(),
+        10,
+        "{whole:?}"
+    );
+    // One sealed position a batch: every read is a batch boundary.
+    assert_eq!(flags_scanned_in_batches(1).await, whole);
+    assert_eq!(flags_scanned_in_batches(3).await, whole);
+}

@@ -77,6 +77,7 @@ enum Bind {
     Text(String),
     OptText(Option<String>),
     Texts(Vec<String>),
+    Ints(Vec<i64>),
     OptDate(Option<NaiveDate>),
     Time(DateTime<Utc>),
 }
@@ -92,6 +93,7 @@ fn bind_all<'q>(
             Bind::Text(v) => q.bind(v.as_str()),
             Bind::OptText(v) => q.bind(v.as_deref()),
             Bind::Texts(v) => q.bind(v.as_slice()),
+            Bind::Ints(v) => q.bind(v.as_slice()),
             Bind::OptDate(v) => q.bind(*v),
             Bind::Time(v) => q.bind(*v),
         };
@@ -508,6 +510,11 @@ async fn hot_queries(c: &County) -> Vec<Hot> {
     // The log pages' default periods: two years of a client's extract and
     // of one's own trail, a month for a supervisor's sample; pages of 200.
     let two_years = now - Duration::days(2 * 365);
+    let sealed: i64 =
+        sqlx::query_scalar("SELECT max(position) FROM audit_seal_entry WHERE log = 'use_log'")
+            .fetch_one(&c.db.owner)
+            .await
+            .unwrap();
     let month = now - Duration::days(30);
     let search = |code: Option<&str>, name: Option<&str>, born: Option<NaiveDate>| {
         vec![
@@ -710,6 +717,22 @@ async fn hot_queries(c: &County) -> Vec<Hot> {
             "monitoring::sample (items)",
             monitoring::SAMPLE_ITEMS_SQL,
             vec![Int(1)],
+        ),
+        // The server's monitoring scan, one batch: the newest sealed rows.
+        hot(
+            "monitoring::scan (rows)",
+            monitoring::SCAN_ROWS_SQL,
+            vec![Int(sealed - monitoring::SCAN_BATCH), Int(sealed)],
+        ),
+        hot(
+            "monitoring::scan (the hour of the batch's users)",
+            monitoring::SCAN_WINDOW_SQL,
+            vec![Int(sealed - monitoring::SCAN_BATCH), Int(sealed)],
+        ),
+        hot(
+            "monitoring::scan (the users' last hourly flag)",
+            monitoring::SCAN_LAST_MANY_SQL,
+            vec![Ints(vec![c.worker, 1])],
         ),
     ]
 }

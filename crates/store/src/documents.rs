@@ -1223,11 +1223,10 @@ pub async fn notification_deadlines(
         .bind(access.user_id())
         .fetch_all(&mut *conn)
         .await?;
-    let today: NaiveDate = sqlx::query_scalar("SELECT kirjo_today()")
-        .fetch_one(&mut *conn)
-        .await?;
     let mut list = Vec::new();
     for r in &rows {
+        // The day of the transaction, read with the rows (no statement of its own).
+        let today: NaiveDate = r.try_get("today")?;
         let Some(Content::ChildWelfareNotification(n)) =
             Content::from_json("child_welfare_notification", r.try_get("content")?)
         else {
@@ -1257,7 +1256,8 @@ pub async fn notification_deadlines(
 /// the list with every correction of the county.
 pub fn notification_deadlines_sql() -> String {
     format!(
-        "SELECT d.id, d.client_id, d.client_name, d.sub_register_id, d.author_name, d.state, d.content
+        "SELECT d.id, d.client_id, d.client_name, d.sub_register_id, d.author_name, d.state, d.content,
+                kirjo_today() AS today
          FROM document d
          LEFT JOIN LATERAL (SELECT n.id FROM document n WHERE n.corrects_id = d.id LIMIT 1) n ON true
          WHERE d.kind = 'child_welfare_notification' AND d.state <> 'discarded'

@@ -288,15 +288,41 @@ pub async fn load_facts(
     }
 }
 
-/// The facts query: arrays rather than JSON, cheaper to build and to decode.
-/// Binds: $1 the user, $2 the client (or NULL). Public for the plan guard
-/// (`crates/kirjo/tests/plan_guard.rs`), which explains this very text.
-pub const FACTS_SQL: &str = "SELECT u.name, u.provider_id, u.password_change_required,
+/// The user's own facts, as [`FACTS_SQL`] selects them (over `staff_user
+/// u` and `d.today`): the columns, then the join of the grants in force.
+/// Written once for it and for the session's statement
+/// ([`crate::staff::resolve_session`]), which reads them with the session.
+macro_rules! actor_columns {
+    () => {
+        "u.name, u.provider_id, u.password_change_required,
                 (u.duties_ended_at IS NOT NULL AND u.duties_ended_at <= now()) AS ended,
                 EXISTS (SELECT 1 FROM commitment_acceptance a
                         WHERE a.user_id = u.id
                           AND a.version = (SELECT max(version) FROM user_commitment)) AS accepted,
-                g.ids AS grant_ids, g.roles AS grant_roles, g.units AS grant_units, g.areas AS grant_areas,
+                g.ids AS grant_ids, g.roles AS grant_roles, g.units AS grant_units, g.areas AS grant_areas"
+    };
+}
+macro_rules! actor_grants {
+    () => {
+        "LEFT JOIN LATERAL (
+             SELECT array_agg(g.id) AS ids, array_agg(g.role) AS roles,
+                    array_agg(g.unit_id) AS units, array_agg(g.sub_register_id) AS areas
+             FROM (SELECT g.id, g.role, g.unit_id, g.sub_register_id FROM role_grant g
+                   WHERE g.user_id = u.id AND g.ended_at IS NULL AND g.valid_from <= d.today
+                     AND (g.valid_until IS NULL OR d.today <= g.valid_until)
+                   ORDER BY g.id) g) g ON true"
+    };
+}
+pub(crate) use actor_columns;
+pub(crate) use actor_grants;
+
+/// The facts query: arrays rather than JSON, cheaper to build and to decode.
+/// Binds: $1 the user, $2 the client (or NULL). Public for the plan guard
+/// (`crates/kirjo/tests/plan_guard.rs`), which explains this very text.
+pub const FACTS_SQL: &str = concat!(
+    "SELECT ",
+    actor_columns!(),
+    ",
                 p.register_id AS client_register,
                 r.ids AS rel_ids, r.units AS rel_units, r.areas AS rel_areas, r.active AS rel_active,
                 r.responsible AS rel_responsible, r.on_team AS rel_on_team,
@@ -304,13 +330,9 @@ pub const FACTS_SQL: &str = "SELECT u.name, u.provider_id, u.password_change_req
          FROM staff_user u
          CROSS JOIN (SELECT kirjo_today() AS today) d
          LEFT JOIN person p ON p.id = $2
-         LEFT JOIN LATERAL (
-             SELECT array_agg(g.id) AS ids, array_agg(g.role) AS roles,
-                    array_agg(g.unit_id) AS units, array_agg(g.sub_register_id) AS areas
-             FROM (SELECT g.id, g.role, g.unit_id, g.sub_register_id FROM role_grant g
-                   WHERE g.user_id = u.id AND g.ended_at IS NULL AND g.valid_from <= d.today
-                     AND (g.valid_until IS NULL OR d.today <= g.valid_until)
-                   ORDER BY g.id) g) g ON true
+         ",
+    actor_grants!(),
+    "
          LEFT JOIN LATERAL (
              SELECT array_agg(x.id) AS ids, array_agg(x.unit_id) AS units,
                     array_agg(x.sub_register_id) AS areas, array_agg(x.active) AS active,
@@ -329,9 +351,15 @@ pub const FACTS_SQL: &str = "SELECT u.name, u.provider_id, u.password_change_req
              FROM (SELECT c.id, c.provider_id, c.sub_register_id,
                           (c.valid_from <= d.today AND (c.valid_until IS NULL OR d.today <= c.valid_until)) AS active
                    FROM commission c WHERE c.client_id = p.id ORDER BY c.id) c) c ON true
-         WHERE u.id = $1";
+         WHERE u.id = $1"
+);
 
 type Facts = (Actor, Option<Option<(ClientFacts, String)>>);
+
+/// The user's own facts from a row with [`actor_columns`].
+pub(crate) fn decode_actor(row: &sqlx::postgres::PgRow, user_id: i64) -> Result<Actor> {
+    Ok(decode_facts(row, user_id, None)?.0)
+}
 
 fn decode_facts(
     row: &sqlx::postgres::PgRow,

@@ -660,19 +660,16 @@ pub struct OpenSession {
     pub stage: Stage,
     /// The language the user chose for the pages, if any.
     pub language: Option<String>,
+    /// The user's own facts (roles in force, commitment, duties), read in
+    /// the same statement: what [`my_roles`] would read next, one round
+    /// trip fewer on every page.
+    pub actor: kirjo_access::Actor,
 }
 
-/// The session's user, if the session is open, not idle too long, not past
-/// its absolute limit, and the user's duties have not ended. Touches it. One
-/// statement: it runs on every signed-in request.
-pub async fn resolve_session(
-    pool: &PgPool,
-    token: &str,
-    idle_secs: i64,
-) -> Result<Option<OpenSession>> {
-    // The idle check reads the previous last_seen_at, then touches it.
-    let row: Option<(i64, bool, f64, String, Option<String>)> = sqlx::query_as(
-        "WITH old AS (
+/// [`resolve_session`]'s statement. Binds: $1 the token's hash, $2 the
+/// idle limit in seconds. Public for the plan guard.
+pub const RESOLVE_SESSION_SQL: &str = concat!(
+    "WITH old AS (
              SELECT s.user_id,
                     (s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2)
                      AND (u.duties_ended_at IS NULL OR u.duties_ended_at > now())) AS ok,
@@ -683,25 +680,50 @@ pub async fn resolve_session(
          touched AS (
              UPDATE staff_session SET last_seen_at = now()
              WHERE token_hash = $1 AND (SELECT ok FROM old))
-         SELECT user_id, ok, auth_age, stage, language FROM old",
-    )
-    .bind(token_hash(token))
-    .bind(idle_secs as f64)
-    .fetch_optional(pool)
-    .await?;
-    match row {
-        Some((user_id, true, auth_age_secs, stage, language)) => Ok(Some(OpenSession {
-            user_id,
-            auth_age_secs,
-            stage: Stage::parse(&stage),
-            language,
-        })),
-        Some((_, false, ..)) => {
-            end_session(pool, token, "expired").await?;
-            Ok(None)
-        }
-        None => Ok(None),
+         SELECT old.user_id, old.ok, old.auth_age, old.stage, old.language, f.*
+         FROM old CROSS JOIN LATERAL (
+             SELECT ",
+    crate::gate::actor_columns!(),
+    "
+             FROM staff_user u
+             CROSS JOIN (SELECT kirjo_today() AS today) d
+             ",
+    crate::gate::actor_grants!(),
+    "
+             WHERE u.id = old.user_id) f"
+);
+
+/// The session's user, if the session is open, not idle too long, not past
+/// its absolute limit, and the user's duties have not ended. Touches it. One
+/// statement: it runs on every signed-in request, and reads the user's own
+/// facts with the session.
+pub async fn resolve_session(
+    pool: &PgPool,
+    token: &str,
+    idle_secs: i64,
+) -> Result<Option<OpenSession>> {
+    // The idle check reads the previous last_seen_at, then touches it.
+    let row = sqlx::query(RESOLVE_SESSION_SQL)
+        .bind(token_hash(token))
+        .bind(idle_secs as f64)
+        .fetch_optional(pool)
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    if !row.try_get::<bool, _>("ok")? {
+        end_session(pool, token, "expired").await?;
+        return Ok(None);
     }
+    let user_id: i64 = row.try_get("user_id")?;
+    let stage: String = row.try_get("stage")?;
+    Ok(Some(OpenSession {
+        user_id,
+        auth_age_secs: row.try_get("auth_age")?,
+        stage: Stage::parse(&stage),
+        language: row.try_get("language")?,
+        actor: crate::gate::decode_actor(&row, user_id)?,
+    }))
 }
 
 pub async fn end_session(pool: &PgPool, token: &str, reason: &str) -> Result<()> {

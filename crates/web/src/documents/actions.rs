@@ -135,12 +135,8 @@ pub async fn timeline(
     fn given(s: &Option<String>) -> Option<&str> {
         s.as_deref().filter(|s| !s.is_empty())
     }
-    let Some((page, rows)) = crate::shared::pager::asked(q.page.as_deref(), TIMELINE_ROWS) else {
-        return Err(Refusal::Fields(vec![FieldError {
-            field: "page".to_owned(),
-            message: Tr::new(lang).t("pager-bad-page"),
-        }]));
-    };
+    let (page, rows) =
+        crate::shared::pager::asked_or_refused(q.page.as_deref(), TIMELINE_ROWS, lang)?;
     let (total, lines) = documents::timeline(
         &state.db,
         caller,

@@ -16,6 +16,7 @@ use crate::shared::route::Operation;
 use crate::shared::route::Param;
 use crate::shared::route::Route;
 use crate::shared::route::ID;
+use crate::shared::route::PAGE;
 use kirjo_access::Action;
 
 const NARRATIVE: &str = r#"{"type":"object","required":["entry","date","text"],"additionalProperties":false,"properties":{"service_task":{"type":"string","description":"The service task (a service_task id of the area); needed for a new entry."},"entry":{"type":"string","enum":["meeting_or_contact","guidance_and_advice","negotiation","daily_life"],"description":"The kind of narrative entry (Sosmeta 19005, 19003, 19004, 19007)."},"date":{"type":"string","format":"date"},"text":{"type":"string","maxLength":20000},"agreed":{"type":"string","description":"What was agreed; meetings and negotiations only."}}}"#;
@@ -45,9 +46,10 @@ Operation {
             ID,
             Param("area", In::Query, "string", false, "Only this service area (sub-register id)."),
             Param("kind", In::Query, "string", false, "Only this kind of document (narrative)."),
+            PAGE,
         ],
         body: None,
-        returns: "The documents.",
+        returns: "A page of 100 documents with `page`, `page_size` and `total`.",
     },
 Some(Action::ViewDocument),
 api::timeline,

@@ -1,3 +1,4 @@
+use crate::logs::pages::PAGE_ROWS;
 use crate::shared::error::ApiError;
 use crate::shared::session::SignedIn;
 use crate::shared::state::AppState;
@@ -6,6 +7,7 @@ use axum::extract::Path;
 use axum::extract::Query;
 use axum::extract::State;
 use axum::http::header;
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::response::Response;
@@ -15,6 +17,7 @@ use chrono::Duration;
 use chrono::Utc;
 use kirjo_store::extract;
 use kirjo_store::monitoring;
+use kirjo_store::Page;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -23,6 +26,8 @@ pub struct Period {
     pub to: Option<DateTime<Utc>>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
+    /// The page of rows in JSON, from 1 (a CSV holds the whole period).
+    pub page: Option<String>,
 }
 
 impl Period {
@@ -35,6 +40,11 @@ impl Period {
             return Err(ApiError::bad_request("`from` is after `to`"));
         }
         Ok((from, to))
+    }
+    /// The page asked for, of [`PAGE_ROWS`] rows, or the API's 422.
+    fn page(&self, headers: &HeaderMap) -> Result<(i64, Page), Refusal> {
+        let lang = crate::shared::fields::lang(None, headers);
+        crate::shared::pager::asked_or_refused(self.page.as_deref(), PAGE_ROWS, lang)
     }
     fn csv(&self) -> Result<bool, ApiError> {
         match self.format.as_deref() {
@@ -61,50 +71,71 @@ fn csv_response(body: String, name: &str) -> Response {
         .into_response()
 }
 
-/// `GET /api/me/trail`: the user's own trail.
+/// `GET /api/me/trail`: the user's own trail, a page (`page=`, from 1) of
+/// at most `page_size` rows of `total` in JSON; the whole period in CSV.
 pub async fn my_trail(
     State(state): State<AppState>,
     me: SignedIn,
     Query(period): Query<Period>,
-) -> Result<Response, ApiError> {
+    headers: HeaderMap,
+) -> Result<Response, Refusal> {
     let (from, to) = period.range()?;
     let csv = period.csv()?;
-    let rows = extract::own_trail(&state.db, me.caller.user_id, from, to)
-        .await
-        .map_err(ApiError::from_store)?;
+    let (page, rows) = period.page(&headers)?;
     if csv {
+        let rows = extract::own_trail(&state.db, me.caller.user_id, from, to)
+            .await
+            .map_err(ApiError::from_store)?;
         return Ok(csv_response(extract::uses_csv(&rows), "trail.csv"));
     }
-    Ok(Json(serde_json::json!({ "from": from, "to": to, "uses": rows })).into_response())
+    let (total, uses) = extract::own_trail_page(&state.db, me.caller.user_id, from, to, rows)
+        .await
+        .map_err(ApiError::from_store)?;
+    Ok(Json(serde_json::json!({
+        "from": from,
+        "to": to,
+        "uses": uses,
+        "page": page,
+        "page_size": PAGE_ROWS,
+        "total": total,
+    }))
+    .into_response())
 }
 
-/// `GET /api/clients/{id}/log`: the client's log extract (Action::ViewLogExtract).
+/// `GET /api/clients/{id}/log`: the client's log extract
+/// (Action::ViewLogExtract): in JSON a page (`page=`, from 1) of at most
+/// `page_size` uses of `total` and every disclosure of the period; in CSV
+/// every use of the period.
 pub async fn client_log(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
     Query(period): Query<Period>,
+    headers: HeaderMap,
 ) -> Result<Response, Refusal> {
     // An extract is an export of the log: the password again first.
     me.require_recent_auth(&state)?;
     let (from, to) = period.range()?;
     let csv = period.csv()?;
-    let extract = crate::logs::extract::client_extract(
-        &state,
-        &me.caller,
-        id,
-        from,
-        to,
-        kirjo_store::Page::ALL,
-    )
-    .await?;
+    let (page, rows) = period.page(&headers)?;
+    let rows = if csv { Page::ALL } else { rows };
+    let extract =
+        crate::logs::extract::client_extract(&state, &me.caller, id, from, to, rows).await?;
     if csv {
         return Ok(csv_response(
             extract::uses_csv(&extract.uses),
             &format!("client-{id}-log.csv"),
         ));
     }
-    Ok(Json(extract).into_response())
+    let total = extract.total_uses;
+    let mut answer = serde_json::to_value(extract)
+        .map_err(|_| ApiError::internal("serialising a log extract"))?;
+    if let Some(fields) = answer.as_object_mut() {
+        fields.insert("page".to_owned(), page.into());
+        fields.insert("page_size".to_owned(), PAGE_ROWS.into());
+        fields.insert("total".to_owned(), total.into());
+    }
+    Ok(Json(answer).into_response())
 }
 
 /// `GET /api/monitoring/flags` (Action::ReviewMonitoring): open flags.

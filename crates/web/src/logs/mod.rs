@@ -8,6 +8,7 @@ pub mod pages;
 use crate::shared::route::Operation;
 use crate::shared::route::Route;
 use crate::shared::route::ID;
+use crate::shared::route::PAGE;
 use crate::shared::route::PERIOD;
 use kirjo_access::Action;
 
@@ -26,10 +27,10 @@ Route::api(
 Operation {
         method: "GET",
         path: "/api/me/trail",
-        summary: "The user's own trail in the use log.",
-        params: &PERIOD,
+        summary: "The user's own trail in the use log: in JSON a page of 200 rows, in CSV the whole period.",
+        params: &[PERIOD[0], PERIOD[1], PERIOD[2], PAGE],
         body: None,
-        returns: "Uses, as JSON or CSV.",
+        returns: "A page of uses with `page`, `page_size` and `total` (JSON), or every use of the period (CSV).",
     },
 None,
 api::my_trail,
@@ -39,9 +40,9 @@ Operation {
         method: "GET",
         path: "/api/clients/{id}/log",
         summary: "The client's log extract (703/2023 §11): who used their data, when, what and why, and disclosures.",
-        params: &[ID, PERIOD[0], PERIOD[1], PERIOD[2]],
+        params: &[ID, PERIOD[0], PERIOD[1], PERIOD[2], PAGE],
         body: None,
-        returns: "Uses and disclosures, as JSON or CSV.",
+        returns: "A page of 200 uses with `page`, `page_size` and `total`, and the period's disclosures (JSON); or every use of the period (CSV).",
     },
 Some(Action::ViewLogExtract),
 api::client_log,

@@ -42,6 +42,15 @@ pub struct Operation {
 
 pub const ID: Param = Param("id", In::Path, "integer", true, "The id.");
 
+/// A list's page in the answer (`page`, `page_size`, `total` beside the rows).
+pub const PAGE: Param = Param(
+    "page",
+    In::Query,
+    "integer",
+    false,
+    "The page, from 1 (default 1); the answer gives `page`, `page_size` and `total`. 422 for a page that is not a whole number of 1 or more.",
+);
+
 pub const PERIOD: [Param; 3] = [
     Param(
         "from",

@@ -19,7 +19,6 @@ use kirjo_access::Actor;
 use kirjo_access::Role;
 use kirjo_domain::contact::Lang;
 use kirjo_store::gate::GateError;
-use kirjo_store::staff;
 use kirjo_store::staff::Stage;
 
 pub const CSRF_COOKIE: &str = "kirjo_csrf";
@@ -249,7 +248,7 @@ impl Ctx {
 
     /// The signed-in user and their roles; otherwise a redirect to the step
     /// they are at (sign-in, second factor, enrolment, a new password).
-    pub async fn user(&self, state: &AppState) -> Result<(SignedIn, Actor), Response> {
+    pub async fn user(&self, _state: &AppState) -> Result<(SignedIn, Actor), Response> {
         let Some(s) = self.session.clone() else {
             return Err(self.sign_in_redirect());
         };
@@ -258,11 +257,9 @@ impl Ctx {
             Stage::Enrol => return Err(see_other("/account/second-factor")),
             Stage::SignedIn => {}
         }
+        // The user's own facts came with the session, in its statement.
+        let actor = s.session.actor.clone();
         let me = s.signed_in().map_err(IntoResponse::into_response)?;
-        let actor = staff::my_roles(&state.db, me.caller.user_id)
-            .await
-            .map_err(|e| ApiError::from_store(e).into_response())?
-            .ok_or_else(|| self.sign_in_redirect())?;
         let path = self.here.split('?').next().unwrap_or("");
         if actor.password_change_required && path != "/account/password" {
             return Err(see_other("/account/password"));

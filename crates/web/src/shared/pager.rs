@@ -21,6 +21,21 @@ pub fn asked(page: Option<&str>, rows_per_page: i64) -> Option<(i64, kirjo_store
     ))
 }
 
+/// [`asked`], or the API's refusal (422, the `page` field) in the user's
+/// language.
+pub fn asked_or_refused(
+    page: Option<&str>,
+    rows_per_page: i64,
+    lang: kirjo_domain::contact::Lang,
+) -> Result<(i64, kirjo_store::Page), super::Refusal> {
+    asked(page, rows_per_page).ok_or_else(|| {
+        super::Refusal::Fields(vec![super::fields::FieldError {
+            field: "page".to_owned(),
+            message: super::i18n::Tr::new(lang).t("pager-bad-page"),
+        }])
+    })
+}
+
 /// Where a shown page is: its rows' numbers and the links around it.
 pub struct Pager {
     pub total: i64,

@@ -8,7 +8,7 @@ use axum::handler::Handler;
 use axum::routing::{delete, get, post, put, MethodRouter};
 use kirjo_access::Action;
 
-pub use super::openapi::{In, Operation, Param, ID, PERIOD};
+pub use super::openapi::{In, Operation, Param, ID, PAGE, PERIOD};
 
 /// One method on one path.
 pub struct Route {
