@@ -726,11 +726,17 @@ async fn relationships_are_opened_staffed_and_ended_where_the_user_works() {
         .status,
         403
     );
+    // The unit's supervisor assigns it to Sari (a relationship is opened
+    // on a basis Kirjo records: here the assignment).
+    let sari_id = user_id(&db, "sari.sosiaalityontekija").await;
+    let leena = sign_in(addr, "leena.esihenkilo").await;
     let r = post_json(
         addr,
-        &sari,
+        &leena,
         &format!("/api/clients/{id}/relationships"),
-        here,
+        &format!(
+            r#"{{"service_area":"lapsiperheet","unit":"perheyksikko","basis":"assignment","responsible_worker_id":{sari_id}}}"#
+        ),
     )
     .await;
     assert_eq!(r.status, 201, "{}", r.body);
@@ -762,7 +768,6 @@ async fn relationships_are_opened_staffed_and_ended_where_the_user_works() {
         .status,
         403
     );
-    let leena = sign_in(addr, "leena.esihenkilo").await;
     let r = post_json(
         addr,
         &leena,

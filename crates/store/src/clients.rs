@@ -115,8 +115,11 @@ pub const CONTACTS_SQL: &str =
 
 /// The client's relationships (see [`basic_person_sql`]).
 pub const RELATIONSHIPS_SQL: &str =
-    "SELECT r.id, r.sub_register_id, r.unit_id, r.started_on, r.ended_on, r.end_reason, u.name
+    "SELECT r.id, r.sub_register_id, r.unit_id, r.started_on, r.ended_on, r.end_reason, u.name,
+                r.basis, r.basis_document_id, a.name AS assigned_by, r.purpose_id, r.purpose_text,
+                r.backdating_reason
          FROM client_relationship r JOIN staff_user u ON u.id = r.responsible_worker_id
+              LEFT JOIN staff_user a ON a.id = r.assigned_by
          WHERE r.client_id = $1 ORDER BY r.started_on DESC, r.id";
 
 async fn contact_data(conn: &mut sqlx::PgConnection, id: i64) -> Result<ContactData> {
@@ -195,6 +198,22 @@ pub struct Relationship {
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
     pub responsible_worker: String,
+    pub basis: RelationshipBasis,
+}
+
+/// What a relationship was opened on, as Kirjo recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RelationshipBasis {
+    /// `document`, `assignment`, `purpose`, or `legacy` (opened before
+    /// Kirjo kept a basis).
+    pub kind: String,
+    pub document_id: Option<i64>,
+    /// The supervisor who assigned it, by name.
+    pub assigned_by: Option<String>,
+    pub purpose: Option<String>,
+    pub purpose_text: Option<String>,
+    /// Why its start is in the past, where it is.
+    pub backdating_reason: Option<String>,
 }
 
 /// The client's basic data and relationships. Needs `ViewBasicData`.
@@ -271,6 +290,14 @@ pub async fn basic_data(
                 ended_on: r.try_get("ended_on")?,
                 end_reason: r.try_get("end_reason")?,
                 responsible_worker: r.try_get("name")?,
+                basis: RelationshipBasis {
+                    kind: r.try_get("basis")?,
+                    document_id: r.try_get("basis_document_id")?,
+                    assigned_by: r.try_get("assigned_by")?,
+                    purpose: r.try_get("purpose_id")?,
+                    purpose_text: r.try_get("purpose_text")?,
+                    backdating_reason: r.try_get("backdating_reason")?,
+                },
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -90,6 +90,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0013_minor_prohibition_assessment",
         sql: include_str!("../migrations/0013_minor_prohibition_assessment.sql"),
     },
+    Migration {
+        version: 15,
+        name: "0015_relationship_basis_and_data_group_areas",
+        sql: include_str!("../migrations/0015_relationship_basis_and_data_group_areas.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.

@@ -5,6 +5,7 @@ pub mod api;
 pub mod card;
 pub mod person;
 pub mod person_form;
+pub mod relationship;
 pub mod search;
 pub mod search_api;
 
@@ -106,9 +107,9 @@ Route::api(
 Operation {
         method: "POST",
         path: "/api/clients/{id}/relationships",
-        summary: "Open a client relationship (asiakkuus) in a unit and service area where the user works; the responsible worker (default: the user) joins the team.",
-        params: &[ID],
-        body: Some(r#"{"type":"object","required":["service_area","unit"],"properties":{"service_area":{"type":"string"},"unit":{"type":"string"},"responsible_worker_id":{"type":"integer"},"started_on":{"type":"string","format":"date"}}}"#),
+        summary: "Open a client relationship (asiakkuus) in a unit and service area where the user works, on a basis Kirjo records and shows with it (703/2023 §9): `document`, a child welfare notification, an application or an intake of this client in this service area (document_id); `assignment`, by the unit's supervisor naming the responsible worker; or `purpose`, a configured purpose with the user's own words, only where the service area allows opening from outside and the client is not served in one that forbids it. A start in the past needs backdating_reason. The responsible worker (default: the user) joins the team. A relationship on a person the opener or the worker could not already see, one opened by a purpose and a backdated one are flagged for the unit supervisor's and the data protection officer's review. 403 outside the user's scope or for a basis they may not use; 422 for the input, each problem at its field; every refusal is logged.",
+        params: &[ID, Param("lang", In::Query, "string", false, "fi (default), sv or en.")],
+        body: Some(r#"{"type":"object","required":["service_area","unit","basis"],"additionalProperties":false,"properties":{"service_area":{"type":"string"},"unit":{"type":"string"},"responsible_worker_id":{"type":"integer"},"started_on":{"type":"string","format":"date"},"basis":{"enum":["document","assignment","purpose"]},"document_id":{"type":"integer","description":"With basis document."},"purpose":{"type":"string","description":"With basis purpose: a configured purpose."},"purpose_text":{"type":"string","description":"With basis purpose: the user's own words."},"backdating_reason":{"type":"string","description":"Needed when started_on is before today."}}}"#),
         returns: "The relationship's id (201).",
     },
 Some(Action::ManageRelationship),
