@@ -845,3 +845,105 @@ async fn a_relationship_is_opened_only_on_a_basis_kirjo_records_and_a_new_one_is
     let card = get_as(addr, &pekka, &format!("/clients/{kalle}")).await;
     assert_eq!(card.status, 200);
 }
+
+#[tokio::test]
+async fn a_relation_to_a_person_one_may_not_see_names_no_one_and_tells_no_existence() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let ella = common::person_id(&db.owner, "Ella").await;
+    let eetu = common::person_id(&db.owner, "Eetu").await;
+    let timo = common::person_id(&db.owner, "Timo").await;
+    let sari_id = user_id(&db, "sari.sosiaalityontekija").await;
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let rows_on = |id: i64| {
+        let db = &db;
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM use_log WHERE client_id = $1")
+                .bind(id)
+                .fetch_one(&db.owner)
+                .await
+                .unwrap()
+        }
+    };
+    let relate = |related: i64, kind: &str| {
+        let body = serde_json::json!({"kind": kind, "related_id": related}).to_string();
+        let sari = sari.clone();
+        async move {
+            post_json(
+                addr,
+                &sari,
+                &format!("/api/clients/{ella}/relations"),
+                &body,
+            )
+            .await
+        }
+    };
+
+    // Timo Nieminen is no client of Sari's: the relation is recorded, and
+    // the answer is the same as for an id that does not exist.
+    let on_timo = rows_on(timo).await;
+    let unseen = relate(timo, "household_member").await;
+    let missing = relate(987_654, "household_member").await;
+    assert_eq!(
+        unseen.status, missing.status,
+        "{} / {}",
+        unseen.body, missing.body
+    );
+    assert_eq!(unseen.body, missing.body);
+    assert_eq!(unseen.status, 202, "{}", unseen.body);
+    let recorded: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM person_relation WHERE person_id = $1 AND related_id = $2",
+    )
+    .bind(ella)
+    .bind(timo)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(recorded, 1);
+    // Each attempt is logged: on Timo, whose data the relation touches, and
+    // the one to nobody as a refusal; both are flagged for review.
+    assert_eq!(rows_on(timo).await, on_timo + 1);
+    let (action, explanation) = last_denied(&db, sari_id).await;
+    assert_eq!(action, "edit_basic_data");
+    assert!(explanation.contains("987654"), "{explanation}");
+    assert_eq!(flags(&db, ella, "relation_to_unseen").await.len(), 2);
+
+    // The card and the API show that a relation is there, not whose.
+    let card = get_as(addr, &sari, &format!("/clients/{ella}")).await;
+    assert_eq!(card.status, 200);
+    assert!(
+        !card.body.contains("Nieminen"),
+        "the stranger's name is not shown"
+    );
+    assert!(card
+        .body
+        .contains("Henkilö, jonka tietoihin sinulla ei ole pääsyä"));
+    let r = get_as(addr, &sari, &format!("/api/clients/{ella}")).await;
+    assert!(!r.body.contains("Nieminen"), "{}", r.body);
+    let shown: Vec<serde_json::Value> = json(&r.body)["person"]["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["person_id"] == timo)
+        .cloned()
+        .collect();
+    assert_eq!(shown.len(), 1);
+    assert!(shown[0]["name"].is_null(), "{shown:?}");
+
+    // A guardian one may not see gets no answer naming them.
+    assert_eq!(relate(timo, "guardian").await.status, 202);
+    let r = get_as(
+        addr,
+        &sari,
+        &format!("/api/clients/{ella}/guardian-answer?guardian={timo}"),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(!r.body.contains("Nieminen"));
+
+    // A person one may see is related and named as before.
+    let r = relate(eetu, "household_member").await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let card = get_as(addr, &sari, &format!("/clients/{ella}")).await;
+    assert!(card.body.contains("Eetu Juhani"));
+}

@@ -46,7 +46,18 @@ ALTER TABLE access_flag DROP CONSTRAINT access_flag_kind_check;
 ALTER TABLE access_flag ADD CONSTRAINT access_flag_kind_check CHECK (kind IN (
     'outside_relationship', 'turvakielto', 'own_family', 'same_surname', 'same_address',
     'many_clients_in_hour', 'outside_working_hours',
-    'relationship_opened', 'relationship_by_purpose', 'relationship_backdated'));
+    'relationship_opened', 'relationship_by_purpose', 'relationship_backdated',
+    'relation_to_unseen'));
+
+-- 5. A relation recorded by a user who could not see the related person
+--    names no one: the related person's data are shown only to a user who
+--    may see them. Relations from before, and those of the population
+--    register, were recorded by someone who could: shown as before.
+ALTER TABLE person_relation
+    ADD COLUMN related_seen_by_recorder boolean NOT NULL DEFAULT true;
+GRANT INSERT (person_id, related_id, kind, scope, right_of_access, valid_from, valid_until, source,
+              related_seen_by_recorder)
+    ON person_relation TO kirjo_app;
 
 -- 3. Every data group in a service area, as documents are. Sensitive data,
 --    incomes and assets, bank accounts and a minor's prohibitions carry the

@@ -173,6 +173,36 @@ impl Guarded {
         (&mut self.tx, &self.access)
     }
 
+    /// One more use-log row in the same transaction, for the same caller:
+    /// the access touched another person too (`client_id`), or a part of
+    /// it was refused (`allowed` false) while the rest goes on. Commits or
+    /// rolls back with the access.
+    pub(crate) async fn record_also(
+        &mut self,
+        client_id: Option<i64>,
+        data: &str,
+        allowed: bool,
+        explanation: &str,
+    ) -> Result<i64> {
+        record_use(
+            &mut self.tx,
+            &UseEntry {
+                request_id: Some(self.refusal.caller.request_id),
+                user_id: Some(self.refusal.caller.user_id),
+                user_name: &self.refusal.user_name,
+                register_id: self.refusal.register_id.as_deref(),
+                client_id,
+                action: self.access.action.as_str(),
+                data,
+                purpose: None,
+                allowed,
+                explanation,
+                source_address: self.refusal.caller.source_address.as_deref(),
+            },
+        )
+        .await
+    }
+
     /// Commits the access with its use-log row and opens the value.
     pub async fn finish<T>(self, value: Pending<T>) -> Result<T> {
         self.tx.commit().await?;

@@ -289,14 +289,20 @@ pub async fn answer(
     .await?;
     let (conn, access) = g.parts();
     let areas = access.areas().to_vec();
-    let name: Option<String> = sqlx::query_scalar(
+    // A guardian related by someone who could not see them is named only
+    // to a user who may see them: otherwise no answer names them.
+    let name: Option<String> = sqlx::query_scalar(&format!(
         "SELECT o.first_names || ' ' || o.surname FROM person_relation r JOIN person o ON o.id = r.related_id
          WHERE r.person_id = $1 AND r.related_id = $2 AND r.kind = 'guardian'
            AND (r.valid_from IS NULL OR r.valid_from <= kirjo_today())
-           AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until)",
-    )
+           AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until)
+           AND (r.related_seen_by_recorder
+                OR EXISTS (SELECT 1 FROM person p WHERE p.id = o.id AND {}))",
+        crate::gate::visible_clients_predicate(3)
+    ))
     .bind(child)
     .bind(guardian)
+    .bind(access.user_id())
     .fetch_optional(&mut *conn)
     .await?;
     let Some(name) = name else {

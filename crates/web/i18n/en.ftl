@@ -468,3 +468,8 @@ relationship-refused-document_id = That is not a document that starts client wor
 relationship-refused-responsible_worker_id = The responsible worker must be a client worker of this unit and service area.
 relationship-refused-purpose = Choose a purpose and state it in your own words.
 relationship-refused-backdating_reason = A relationship starting on a past day needs a reason.
+
+# A relation to a person the user may not see
+relation-unseen = A person you have no access to
+relation-unseen-accepted = Accepted. A relation to a person you have no access to is recorded if the person is in the register; nothing of theirs is shown.
+flag-relation_to_unseen = Relation to a person the user cannot see

@@ -468,3 +468,8 @@ relationship-refused-document_id = Asiakirja ei ole tämän asiakkaan asiakasty�
 relationship-refused-responsible_worker_id = Vastuutyöntekijän on oltava tämän yksikön ja palvelualueen asiakastyöntekijä.
 relationship-refused-purpose = Valitse käyttötarkoitus ja kerro se omin sanoin.
 relationship-refused-backdating_reason = Menneestä päivästä alkava asiakkuus tarvitsee syyn.
+
+# A relation to a person the user may not see
+relation-unseen = Henkilö, jonka tietoihin sinulla ei ole pääsyä
+relation-unseen-accepted = Otettu vastaan. Suhde henkilöön, jonka tietoihin sinulla ei ole pääsyä, kirjataan, jos henkilö on rekisterissä; hänen tietojaan ei näytetä.
+flag-relation_to_unseen = Suhde henkilöön, jota käyttäjä ei näe

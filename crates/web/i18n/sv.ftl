@@ -468,3 +468,8 @@ relationship-refused-document_id = Handlingen är inte en handling som inleder k
 relationship-refused-responsible_worker_id = Den ansvariga arbetstagaren ska vara klientarbetare i denna enhet och detta serviceområde.
 relationship-refused-purpose = Välj ändamål och beskriv det med egna ord.
 relationship-refused-backdating_reason = En klientrelation som börjar ett tidigare datum behöver ett skäl.
+
+# A relation to a person the user may not see
+relation-unseen = En person vars uppgifter du inte har tillgång till
+relation-unseen-accepted = Mottaget. En relation till en person vars uppgifter du inte har tillgång till registreras om personen finns i registret; personens uppgifter visas inte.
+flag-relation_to_unseen = Relation till en person som användaren inte ser

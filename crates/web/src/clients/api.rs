@@ -460,6 +460,16 @@ pub async fn add_relation(
         Some(clients::RelationOutcome::Recorded(r)) => {
             Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": r }))).into_response())
         }
+        // The same answer for a person the user may not see (recorded) and
+        // for an id no one has (not recorded): no existence oracle.
+        Some(clients::RelationOutcome::Unseen) => Ok((
+            StatusCode::ACCEPTED,
+            Json(serde_json::json!({
+                "status": "accepted",
+                "message": crate::shared::i18n::Tr::new(lang).t("relation-unseen-accepted"),
+            })),
+        )
+            .into_response()),
         Some(clients::RelationOutcome::NoSuchPerson) => Ok(form_errors(vec![error(
             "related_id",
             Rule::NoSuchPerson,

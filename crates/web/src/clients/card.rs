@@ -40,7 +40,8 @@ pub struct FieldLine {
 
 pub struct RelationLine {
     pub kind: String,
-    pub name: String,
+    /// None: a person the user may not see (nothing of theirs is shown).
+    pub name: Option<String>,
     pub person_id: i64,
     /// Scope of a mandate, right of access, validity and source.
     pub details: String,
@@ -333,7 +334,7 @@ async fn client_card(
                 name: r.name.clone(),
                 person_id: r.person_id,
                 details: details.join(", "),
-                guardian: r.kind == "guardian" && minor,
+                guardian: r.kind == "guardian" && minor && r.name.is_some(),
             }
         })
         .collect();

@@ -155,10 +155,10 @@ Route::api(
 Operation {
         method: "POST",
         path: "/api/clients/{id}/relations",
-        summary: "Record a family member, representative or contact of the client, with its source and validity; custody and right of access only for a child under 18.",
+        summary: "Record a family member, representative or contact of the client, with its source and validity; custody and right of access only for a child under 18. A person the user may see: 201 with the relation's id. A person the user may not see is recorded without showing their data (the card names them only to those who may see them), and an id no one has is not recorded; both answer 202 with the same body, so that the answer tells nothing of whether the id exists. Every attempt is logged and such relations are flagged for review.",
         params: &[ID, Param("lang", In::Query, "string", false, "fi (default), sv or en.")],
         body: Some(r#"{"type":"object","required":["kind","related_id"],"properties":{"kind":{"enum":["guardian","parent_without_custody","legal_representative","authorised_person","next_of_kin","contact_person","household_member"]},"related_id":{"type":"integer"},"scope":{"type":"string","description":"What a mandate covers"},"right_of_access":{"type":"boolean"},"valid_from":{"type":"string","format":"date"},"valid_until":{"type":"string","format":"date"},"source":{"enum":["client","worker"]}}}"#),
-        returns: "The relation's id (201).",
+        returns: "The relation's id (201), or 202 for a person the user may not see or an id no one has.",
     },
 Some(Action::EditBasicData),
 api::add_relation,

@@ -463,6 +463,7 @@ mod tests {
                 "relationship_opened",
                 "relationship_by_purpose",
                 "relationship_backdated",
+                "relation_to_unseen",
             ]
             .map(|k| format!("flag-{k}")),
         );
