@@ -110,27 +110,44 @@ impl Access {
     pub fn actor(&self) -> Option<&Actor> {
         self.actor.as_ref()
     }
+    /// The client's service areas in which the same actor has `action` by
+    /// a relationship or a commission (the decision function's
+    /// `areas_allowed`), whatever the action of this access: for what a
+    /// page shows beside its own data, each data group scoped as its own
+    /// action is (a minor's prohibitions on the card, as sensitive data).
+    /// Not an access: nothing is logged.
+    pub fn areas_of(&self, action: Action) -> Vec<String> {
+        match (&self.actor, &self.facts) {
+            (Some(actor), Some(facts)) => {
+                kirjo_access::areas_allowed(actor, action, facts, &NoOutsideAccess)
+            }
+            _ => Vec::new(),
+        }
+    }
     /// Whether the same actor, on the same client, would be allowed
     /// `action` by a relationship or a commission (no stated purpose):
     /// for what a page offers beside its own data, such as recording a
     /// minor's prohibition on the client card. Not an access: nothing is
     /// logged, and the action itself goes through the gate.
     pub fn would_allow(&self, action: Action) -> bool {
-        struct NoOutsideAccess;
-        impl AccessSettings for NoOutsideAccess {
-            fn outside_access_allowed(&self, _: &str) -> bool {
-                false
-            }
-            fn is_configured_purpose(&self, _: &str) -> bool {
-                false
-            }
-        }
         match (&self.actor, &self.facts) {
             (Some(actor), Some(facts)) => {
                 decide_on_client(actor, action, facts, None, None, &NoOutsideAccess).allowed
             }
             _ => false,
         }
+    }
+}
+
+/// Settings under which nothing is opened by a stated purpose: what a
+/// relationship or a commission alone allows.
+struct NoOutsideAccess;
+impl AccessSettings for NoOutsideAccess {
+    fn outside_access_allowed(&self, _: &str) -> bool {
+        false
+    }
+    fn is_configured_purpose(&self, _: &str) -> bool {
+        false
     }
 }
 
