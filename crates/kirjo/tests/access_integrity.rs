@@ -620,6 +620,17 @@ async fn document_of(
     .unwrap()
 }
 
+/// A relationship's basis as stored: id, kind, document, assigning
+/// supervisor, purpose, backdating reason.
+type BasisRow = (
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
+
 /// The open flags of `kind` on `client`, with their unit.
 async fn flags(db: &TestDb, client: i64, kind: &str) -> Vec<Option<String>> {
     sqlx::query_scalar(
@@ -796,14 +807,7 @@ async fn a_relationship_is_opened_only_on_a_basis_kirjo_records_and_a_new_one_is
     assert_eq!(flags(&db, timo, "relationship_by_purpose").await.len(), 1);
 
     // The basis is kept with the relationship and shown with it.
-    let basis: Vec<(
-        i64,
-        String,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-    )> = sqlx::query_as(
+    let basis: Vec<BasisRow> = sqlx::query_as(
         "SELECT id, basis, basis_document_id, assigned_by, purpose_id, backdating_reason
              FROM client_relationship WHERE id = ANY($1) ORDER BY id",
     )
