@@ -819,6 +819,22 @@ pub fn decide_on_client(
 /// child-welfare worker does not see the same client's adult-services
 /// documents). Each area is decided by the same rules as one client, with
 /// the facts of that area alone.
+///
+/// Every data group is scoped by these areas exactly as documents are
+/// (issue 14). A data group's area, for data that is not a document, is
+/// the service area of the relationship under which it was written: the
+/// area the decision names ([`Decision::service_area`]) when it is
+/// recorded, kept with it. So sensitive data (`ViewSensitiveData`),
+/// incomes, assets and bank accounts (`ViewFinances`) are read only in
+/// `areas_allowed` of their own action; a minor's prohibition, with the
+/// child's reasons, is the child's sensitive data and is shown in
+/// `areas_allowed(ViewSensitiveData)`, and ended only in
+/// `areas_allowed(RecordMinorProhibition)`, while every prohibition in
+/// force is honoured in a guardian's answer whichever area recorded it.
+/// The basic data, the protected address among them, are the client's
+/// and not of any one area: revealing it is decided once for the client
+/// (a team member's relationship in any area, with a stated reason), and
+/// the decision names the area whose relationship allowed it.
 pub fn areas_allowed(
     actor: &Actor,
     action: Action,

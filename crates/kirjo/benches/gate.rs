@@ -115,8 +115,8 @@ async fn setup() -> (TestDb, kirjo_store::gate::GateSettings, i64, Vec<i64>) {
             INSERT INTO person (register_id, first_names, surname, birth_date)
             SELECT 'sosiaalihuolto', 'Testi ' || g, 'Asiakas', date '2010-01-01' + (g % 3000)::int
             FROM generate_series(1, $1) g RETURNING id)
-         INSERT INTO client_relationship (client_id, register_id, sub_register_id, unit_id, started_on, responsible_worker_id)
-         SELECT id, 'sosiaalihuolto', 'lapsiperheet', 'perheyksikko', date '2025-01-01', $2 FROM p",
+         INSERT INTO client_relationship (client_id, register_id, sub_register_id, unit_id, started_on, responsible_worker_id, basis)
+         SELECT id, 'sosiaalihuolto', 'lapsiperheet', 'perheyksikko', date '2025-01-01', $2, 'legacy' FROM p",
     )
     .bind(CLIENTS)
     .bind(sari)
@@ -136,7 +136,8 @@ async fn setup() -> (TestDb, kirjo_store::gate::GateSettings, i64, Vec<i64>) {
 /// bench run`'s floor), so that the floors read exactly what the gated read
 /// does.
 async fn same_sql(tx: &mut sqlx::PgConnection, id: i64) {
-    assert!(kirjo::bench_run::basic_data_sql(tx, id).await.unwrap());
+    // As user 5, the worker the gated reads are made as.
+    assert!(kirjo::bench_run::basic_data_sql(tx, id, 5).await.unwrap());
 }
 
 async fn floor(pool: PgPool, id: i64) {

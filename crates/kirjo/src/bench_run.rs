@@ -912,7 +912,7 @@ async fn drive(
 /// protected, relationships), without the gate and the use-log row: the
 /// store's own texts (`kirjo_store::clients::*_SQL`), in the order it runs
 /// them. Returns whether the person exists.
-pub async fn basic_data_sql(tx: &mut sqlx::PgConnection, id: i64) -> sqlx::Result<bool> {
+pub async fn basic_data_sql(tx: &mut sqlx::PgConnection, id: i64, user: i64) -> sqlx::Result<bool> {
     use kirjo_store::clients;
     let person = sqlx::query(&clients::basic_person_sql())
         .bind(id)
@@ -922,8 +922,9 @@ pub async fn basic_data_sql(tx: &mut sqlx::PgConnection, id: i64) -> sqlx::Resul
         Some(p) => sqlx::Row::try_get::<bool, _>(p, "protected")?,
         None => return Ok(false),
     };
-    sqlx::query(clients::RELATIONS_SQL)
+    sqlx::query(&clients::relations_sql())
         .bind(id)
+        .bind(user)
         .fetch_all(&mut *tx)
         .await?;
     if !protected {
@@ -947,7 +948,8 @@ pub async fn basic_data_sql(tx: &mut sqlx::PgConnection, id: i64) -> sqlx::Resul
     Ok(true)
 }
 
-async fn floor_step(pool: &PgPool, clients: &[i64], c: usize, seconds: f64) -> RouteResult {
+/// `clients`: (client, a worker who has them), read as that worker.
+async fn floor_step(pool: &PgPool, clients: &[(i64, i64)], c: usize, seconds: f64) -> RouteResult {
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
     let start = Instant::now();
     let mut tasks = Vec::new();
@@ -960,11 +962,11 @@ async fn floor_step(pool: &PgPool, clients: &[i64], c: usize, seconds: f64) -> R
             let mut n: u64 = 0;
             while Instant::now() < deadline && n < MAX_REQUESTS_PER_STEP {
                 n += 1;
-                let id = pick(&mut rng, &clients).copied().unwrap_or(0);
+                let (id, user) = pick(&mut rng, &clients).copied().unwrap_or((0, 0));
                 let t = Instant::now();
                 let ok = async {
                     let mut tx = pool.begin().await?;
-                    let found = basic_data_sql(&mut tx, id).await?;
+                    let found = basic_data_sql(&mut tx, id, user).await?;
                     tx.commit().await?;
                     Ok::<bool, sqlx::Error>(found)
                 }
@@ -1438,10 +1440,10 @@ async fn load_steps(
             }
         })
     });
-    let floor_clients: Vec<i64> = users
+    let floor_clients: Vec<(i64, i64)> = users
         .workers
         .iter()
-        .flat_map(|w| w.clients.iter().map(|c| c.0))
+        .flat_map(|w| w.clients.iter().map(|c| (c.0, w.id)))
         .collect();
     for &c in &opts.concurrency {
         // Each step's log extracts start with a recent password.

@@ -1516,7 +1516,7 @@ async fn relationships(
     let mut copy = Copier::new(
         "client_relationship",
         "client_id, register_id, sub_register_id, unit_id, started_on, ended_on, end_reason, \
-         responsible_worker_id, created_at",
+         responsible_worker_id, created_at, basis",
         progress,
     );
     let mut batch: Vec<Client> = Vec::new();
@@ -1546,7 +1546,10 @@ async fn relationships(
                 .opt_date(c.ended)
                 .opt(c.ended.map(|_| "asiakkuus päättyi"))
                 .num(worker.0)
-                .time(created);
+                .time(created)
+                // A county's relationships come from the system before
+                // Kirjo: opened before Kirjo kept a basis, and shown so.
+                .text("legacy");
         }
         copy.flush(tx).await?;
     }

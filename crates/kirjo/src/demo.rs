@@ -471,10 +471,23 @@ async fn organisation(tx: &mut PgConnection) -> anyhow::Result<()> {
             .get(who)
             .copied()
             .ok_or_else(|| anyhow::anyhow!("demo person"))?;
+        // Each was assigned by the unit's supervisor, a year ago: its
+        // start is before it was recorded here, with the reason.
+        let supervisor = id_of(
+            tx,
+            if area == "lapsiperheet" {
+                "leena.esihenkilo"
+            } else {
+                "matti.esihenkilo"
+            },
+        )
+        .await?;
         let row = sqlx::query(
             "INSERT INTO client_relationship (client_id, register_id, sub_register_id, unit_id, started_on,
-                                              ended_on, end_reason, responsible_worker_id)
-             VALUES ($1, 'sosiaalihuolto', $2, $3, $4, $5, $6, $7) RETURNING id",
+                                              ended_on, end_reason, responsible_worker_id, basis,
+                                              assigned_by, opened_by, backdating_reason)
+             VALUES ($1, 'sosiaalihuolto', $2, $3, $4, $5, $6, $7, 'assignment', $8, $8,
+                     'siirretty aiemmasta asiakastietojärjestelmästä') RETURNING id",
         )
         .bind(client)
         .bind(area)
@@ -483,6 +496,7 @@ async fn organisation(tx: &mut PgConnection) -> anyhow::Result<()> {
         .bind(ended.map(|e| e.0))
         .bind(ended.map(|e| e.1))
         .bind(responsible)
+        .bind(supervisor)
         .fetch_one(&mut *tx)
         .await?;
         let rel: i64 = row.try_get("id")?;

@@ -591,3 +591,363 @@ async fn rights_are_proposed_within_ones_scope_and_organisation_wide_ones_by_two
     .await;
     assert_eq!(r.status, 403, "{}", r.body);
 }
+
+/// A document of `kind` for `client` in `area`, as if written there by
+/// `author` (the owner writes it: the test needs it to exist, not the way).
+async fn document_of(
+    db: &TestDb,
+    client: i64,
+    area: &str,
+    task: &str,
+    kind: &str,
+    author: i64,
+) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO document (client_id, register_id, sub_register_id, service_task_id, kind, content, name,
+                               definition_oid, client_first_names, client_surname, organiser, producer,
+                               author_id, author_name, author_title)
+         SELECT p.id, p.register_id, $2, $3, $4, '{}'::jsonb, $4, '1.2.246', p.first_names, p.surname,
+                'Harjuniemi', 'Harjuniemi', u.id, u.name, u.title
+         FROM person p, staff_user u WHERE p.id = $1 AND u.id = $5 RETURNING id",
+    )
+    .bind(client)
+    .bind(area)
+    .bind(task)
+    .bind(kind)
+    .bind(author)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap()
+}
+
+/// A relationship's basis as stored: id, kind, document, assigning
+/// supervisor, purpose, backdating reason.
+type BasisRow = (
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The open flags of `kind` on `client`, with their unit.
+async fn flags(db: &TestDb, client: i64, kind: &str) -> Vec<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT unit_id FROM access_flag WHERE client_id = $1 AND kind = $2 ORDER BY id",
+    )
+    .bind(client)
+    .bind(kind)
+    .fetch_all(&db.owner)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_relationship_is_opened_only_on_a_basis_kirjo_records_and_a_new_one_is_flagged() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let eetu = common::person_id(&db.owner, "Eetu").await;
+    let kalle = common::person_id(&db.owner, "Kalle").await;
+    let timo = common::person_id(&db.owner, "Timo").await;
+    let pekka_id = user_id(&db, "pekka.sosiaaliohjaaja").await;
+    let matti_id = user_id(&db, "matti.esihenkilo").await;
+    let pekka = sign_in(addr, "pekka.sosiaaliohjaaja").await;
+    let open = |client: i64, body: serde_json::Value| {
+        let pekka = pekka.clone();
+        async move {
+            post_json(
+                addr,
+                &pekka,
+                &format!("/api/clients/{client}/relationships"),
+                &body.to_string(),
+            )
+            .await
+        }
+    };
+    let opened = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM client_relationship")
+            .fetch_one(&db.owner)
+            .await
+            .unwrap()
+    };
+    let before = opened().await;
+
+    // The finding: an adult-services worker opened himself a relationship
+    // on a child-welfare child, and read everything. Without a basis,
+    // nothing is opened; the refusal is logged.
+    let d = denied(&db, pekka_id).await;
+    let r = open(
+        eetu,
+        serde_json::json!({"service_area": "aikuiset", "unit": "aikuisyksikko"}),
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(denied(&db, pekka_id).await, d + 1);
+    assert_eq!(
+        last_denied(&db, pekka_id).await.0,
+        "manage_relationship",
+        "the refusal is the relationship's"
+    );
+    // A stated purpose does not open a child served in child welfare,
+    // which forbids access from outside.
+    let purpose = serde_json::json!({
+        "service_area": "aikuiset", "unit": "aikuisyksikko", "basis": "purpose",
+        "purpose": "urgent_matter", "purpose_text": "äiti pyysi apua asumiseen",
+    });
+    let r = open(eetu, purpose.clone()).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(denied(&db, pekka_id).await, d + 2);
+    // An assignment is the unit supervisor's, not the worker's own.
+    let mut assignment = serde_json::json!({
+        "service_area": "aikuiset", "unit": "aikuisyksikko", "basis": "assignment",
+    });
+    let r = open(timo, assignment.clone()).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(denied(&db, pekka_id).await, d + 3);
+    assert_eq!(opened().await, before, "nothing refused was opened");
+    for path in ["", "/sensitive", "/finances"] {
+        let r = get_as(addr, &pekka, &format!("/api/clients/{eetu}{path}")).await;
+        assert_eq!(r.status, 403, "{path}: {}", r.body);
+    }
+
+    // A document that starts client work, for that client in that area:
+    // not another client's, not a narrative, not another area's, and an id
+    // that does not exist answers the same.
+    let intake = document_of(
+        &db,
+        kalle,
+        "aikuiset",
+        "aikuissosiaalityo",
+        "intake",
+        pekka_id,
+    )
+    .await;
+    let narrative = document_of(
+        &db,
+        kalle,
+        "aikuiset",
+        "aikuissosiaalityo",
+        "narrative",
+        pekka_id,
+    )
+    .await;
+    let elsewhere = document_of(
+        &db,
+        kalle,
+        "lapsiperheet",
+        "lastensuojelu",
+        "application",
+        pekka_id,
+    )
+    .await;
+    let d = denied(&db, pekka_id).await;
+    let mut bodies = Vec::new();
+    for (client, doc) in [
+        (timo, intake),
+        (kalle, narrative),
+        (kalle, elsewhere),
+        (kalle, 987_654),
+    ] {
+        let r = open(
+            client,
+            serde_json::json!({"service_area": "aikuiset", "unit": "aikuisyksikko",
+                               "basis": "document", "document_id": doc}),
+        )
+        .await;
+        assert_eq!(r.status, 422, "document {doc} for {client}: {}", r.body);
+        bodies.push(r.body.replace(&doc.to_string(), "ID"));
+    }
+    assert_eq!(bodies[2], bodies[3], "no oracle of another area's document");
+    assert_eq!(denied(&db, pekka_id).await, d + 4);
+    let r = open(
+        kalle,
+        serde_json::json!({"service_area": "aikuiset", "unit": "aikuisyksikko",
+                           "basis": "document", "document_id": intake}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let by_document = json(&r.body)["id"].as_i64().unwrap();
+    // Pekka already had Kalle: no flag for a new person.
+    assert!(flags(&db, kalle, "relationship_opened").await.is_empty());
+
+    // The unit's supervisor assigns Pekka to a person neither could see:
+    // flagged for the unit's supervisor and the DPO.
+    let matti = sign_in(addr, "matti.esihenkilo").await;
+    assignment["responsible_worker_id"] = pekka_id.into();
+    let r = post_json(
+        addr,
+        &matti,
+        &format!("/api/clients/{timo}/relationships"),
+        &assignment.to_string(),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let by_assignment = json(&r.body)["id"].as_i64().unwrap();
+    assert_eq!(
+        flags(&db, timo, "relationship_opened").await,
+        vec![Some("aikuisyksikko".to_owned())]
+    );
+    // No start in the past without a reason; with one, it is flagged.
+    let yesterday = today() - chrono::Days::new(1);
+    let mut backdated = purpose.clone();
+    backdated["started_on"] = yesterday.to_string().into();
+    let r = open(timo, backdated.clone()).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        errors_of(&r.body).contains(&"backdating_reason".to_owned()),
+        "{}",
+        r.body
+    );
+    backdated["backdating_reason"] = "asiakas tavattiin eilen päivystyksessä".into();
+    let r = open(timo, backdated).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let by_purpose = json(&r.body)["id"].as_i64().unwrap();
+    assert_eq!(flags(&db, timo, "relationship_backdated").await.len(), 1);
+    assert_eq!(flags(&db, timo, "relationship_by_purpose").await.len(), 1);
+
+    // The basis is kept with the relationship and shown with it.
+    let basis: Vec<BasisRow> = sqlx::query_as(
+        "SELECT id, basis, basis_document_id, assigned_by, purpose_id, backdating_reason
+             FROM client_relationship WHERE id = ANY($1) ORDER BY id",
+    )
+    .bind(vec![by_document, by_assignment, by_purpose])
+    .fetch_all(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(basis[0].1, "document");
+    assert_eq!(basis[0].2, Some(intake));
+    assert_eq!(
+        (basis[1].1.as_str(), basis[1].3),
+        ("assignment", Some(matti_id))
+    );
+    assert_eq!(basis[2].1, "purpose");
+    assert_eq!(basis[2].4.as_deref(), Some("urgent_matter"));
+    assert!(basis[2].5.as_deref().unwrap().contains("päivystyksessä"));
+    let r = get_as(addr, &pekka, &format!("/api/clients/{timo}")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let kinds: Vec<String> = json(&r.body)["relationships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["basis"]["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        kinds.contains(&"assignment".to_owned()) && kinds.contains(&"purpose".to_owned()),
+        "{kinds:?}"
+    );
+    let card = get_as(addr, &pekka, &format!("/clients/{timo}")).await;
+    assert!(
+        card.body.contains("Matti Mattila"),
+        "the assigning supervisor is shown"
+    );
+    assert!(
+        card.body.contains("päivystyksessä"),
+        "the backdating reason is shown"
+    );
+    // A relationship from before bases were kept is shown as such.
+    let card = get_as(addr, &pekka, &format!("/clients/{kalle}")).await;
+    assert_eq!(card.status, 200);
+}
+
+#[tokio::test]
+async fn a_relation_to_a_person_one_may_not_see_names_no_one_and_tells_no_existence() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let ella = common::person_id(&db.owner, "Ella").await;
+    let eetu = common::person_id(&db.owner, "Eetu").await;
+    let timo = common::person_id(&db.owner, "Timo").await;
+    let sari_id = user_id(&db, "sari.sosiaalityontekija").await;
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let rows_on = |id: i64| {
+        let db = &db;
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM use_log WHERE client_id = $1")
+                .bind(id)
+                .fetch_one(&db.owner)
+                .await
+                .unwrap()
+        }
+    };
+    let relate = |related: i64, kind: &str| {
+        let body = serde_json::json!({"kind": kind, "related_id": related}).to_string();
+        let sari = sari.clone();
+        async move {
+            post_json(
+                addr,
+                &sari,
+                &format!("/api/clients/{ella}/relations"),
+                &body,
+            )
+            .await
+        }
+    };
+
+    // Timo Nieminen is no client of Sari's: the relation is recorded, and
+    // the answer is the same as for an id that does not exist.
+    let on_timo = rows_on(timo).await;
+    let unseen = relate(timo, "household_member").await;
+    let missing = relate(987_654, "household_member").await;
+    assert_eq!(
+        unseen.status, missing.status,
+        "{} / {}",
+        unseen.body, missing.body
+    );
+    assert_eq!(unseen.body, missing.body);
+    assert_eq!(unseen.status, 202, "{}", unseen.body);
+    let recorded: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM person_relation WHERE person_id = $1 AND related_id = $2",
+    )
+    .bind(ella)
+    .bind(timo)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(recorded, 1);
+    // Each attempt is logged: on Timo, whose data the relation touches, and
+    // the one to nobody as a refusal; both are flagged for review.
+    assert_eq!(rows_on(timo).await, on_timo + 1);
+    let (action, explanation) = last_denied(&db, sari_id).await;
+    assert_eq!(action, "edit_basic_data");
+    assert!(explanation.contains("987654"), "{explanation}");
+    assert_eq!(flags(&db, ella, "relation_to_unseen").await.len(), 2);
+
+    // The card and the API show that a relation is there, not whose.
+    let card = get_as(addr, &sari, &format!("/clients/{ella}")).await;
+    assert_eq!(card.status, 200);
+    assert!(
+        !card.body.contains("Nieminen"),
+        "the stranger's name is not shown"
+    );
+    assert!(card
+        .body
+        .contains("Henkilö, jonka tietoihin sinulla ei ole pääsyä"));
+    let r = get_as(addr, &sari, &format!("/api/clients/{ella}")).await;
+    assert!(!r.body.contains("Nieminen"), "{}", r.body);
+    let shown: Vec<serde_json::Value> = json(&r.body)["person"]["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["person_id"] == timo)
+        .cloned()
+        .collect();
+    assert_eq!(shown.len(), 1);
+    assert!(shown[0]["name"].is_null(), "{shown:?}");
+
+    // A guardian one may not see gets no answer naming them.
+    assert_eq!(relate(timo, "guardian").await.status, 202);
+    let r = get_as(
+        addr,
+        &sari,
+        &format!("/api/clients/{ella}/guardian-answer?guardian={timo}"),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(!r.body.contains("Nieminen"));
+
+    // A person one may see is related and named as before.
+    let r = relate(eetu, "household_member").await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let card = get_as(addr, &sari, &format!("/clients/{ella}")).await;
+    assert!(card.body.contains("Eetu Juhani"));
+}

@@ -740,11 +740,17 @@ async fn relationships_are_opened_staffed_and_ended_where_the_user_works() {
         .status,
         403
     );
+    // The unit's supervisor assigns it to Sari (a relationship is opened
+    // on a basis Kirjo records: here the assignment).
+    let sari_id = user_id(&db, "sari.sosiaalityontekija").await;
+    let leena = sign_in(addr, "leena.esihenkilo").await;
     let r = post_json(
         addr,
-        &sari,
+        &leena,
         &format!("/api/clients/{id}/relationships"),
-        here,
+        &format!(
+            r#"{{"service_area":"lapsiperheet","unit":"perheyksikko","basis":"assignment","responsible_worker_id":{sari_id}}}"#
+        ),
     )
     .await;
     assert_eq!(r.status, 201, "{}", r.body);
@@ -776,7 +782,6 @@ async fn relationships_are_opened_staffed_and_ended_where_the_user_works() {
         .status,
         403
     );
-    let leena = sign_in(addr, "leena.esihenkilo").await;
     let r = post_json(
         addr,
         &leena,
@@ -1125,4 +1130,258 @@ async fn sensitive_actions_need_the_password_given_recently() {
     .await
     .unwrap();
     assert_eq!((ok, failed), (1, 1));
+}
+
+/// The service areas of what a read returned.
+type Areas = BTreeSet<String>;
+
+fn set(areas: &[&str]) -> Areas {
+    areas.iter().map(|a| (*a).to_owned()).collect()
+}
+
+/// Enters the gate for `action` on `client` as `user`: the areas the
+/// decision reaches and the open access, or None when denied.
+async fn entered(
+    db: &TestDb,
+    settings: &GateSettings,
+    user: i64,
+    client: i64,
+    action: Action,
+) -> Option<kirjo_store::gate::Guarded> {
+    match enter(
+        &db.runtime,
+        &caller(user),
+        settings,
+        &Request {
+            action,
+            client_id: Some(client),
+            data: "data group table test",
+            purpose: None,
+            reason: None,
+        },
+    )
+    .await
+    {
+        Ok(g) => Some(g),
+        Err(GateError::Denied { .. }) => None,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Issue 14, item 3: every data group is scoped by service area exactly as
+/// documents are. A child served in two areas (child welfare by Sari, and
+/// adult services by Pekka, say for the youth's own housing), each area
+/// writing every data group: for every demo user and every data group,
+/// the areas the decision reaches are those of the table, and what the
+/// store's SQL returns is exactly what was written in those areas.
+#[tokio::test]
+async fn every_data_group_is_read_only_in_the_areas_where_the_user_has_the_client() {
+    use kirjo_store::{data_groups, documents, guardians};
+    let (db, settings) = demo_db().await;
+    let eetu = person_id(&db, "Eetu", "Mäkinen").await;
+    let sari = user_id(&db, "sari.sosiaalityontekija").await;
+    let pekka = user_id(&db, "pekka.sosiaaliohjaaja").await;
+    let rel: i64 = sqlx::query_scalar(
+        "INSERT INTO client_relationship (client_id, register_id, sub_register_id, unit_id, started_on,
+                                          responsible_worker_id, basis)
+         VALUES ($1, 'sosiaalihuolto', 'aikuiset', 'aikuisyksikko', kirjo_today(), $2, 'legacy') RETURNING id",
+    )
+    .bind(eetu)
+    .bind(pekka)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO relationship_team_member (relationship_id, client_id, user_id, valid_from)
+         VALUES ($1, $2, $3, kirjo_today())",
+    )
+    .bind(rel)
+    .bind(eetu)
+    .bind(pekka)
+    .execute(&db.owner)
+    .await
+    .unwrap();
+    let today = kirjo_domain::calendar::helsinki_today();
+    for (user, area, task) in [
+        (sari, "lapsiperheet", "lastensuojelu"),
+        (pekka, "aikuiset", "aikuissosiaalityo"),
+    ] {
+        let write = |action| entered(&db, &settings, user, eetu, action);
+        let mut g = write(Action::RecordSensitiveData).await.unwrap();
+        assert_eq!(g.access.decision().service_area.as_deref(), Some(area));
+        let p = data_groups::record_sensitive(&mut g, "health", area)
+            .await
+            .unwrap();
+        assert!(g.finish(p).await.unwrap().is_some());
+        let mut g = write(Action::EditFinances).await.unwrap();
+        let income = data_groups::IncomeInput {
+            kind: "income".into(),
+            description: area.into(),
+            amount_cents: 100,
+            valid_from: None,
+            valid_until: None,
+        };
+        let p = data_groups::add_income(&mut g, &income).await.unwrap();
+        assert!(g.finish(p).await.unwrap().is_some());
+        let mut g = write(Action::EditFinances).await.unwrap();
+        let p = data_groups::add_bank_account(&mut g, "FI2112345600000785")
+            .await
+            .unwrap();
+        assert!(g.finish(p).await.unwrap().is_some());
+        let prohibition = guardians::NewProhibition {
+            made_on: today,
+            accepted: true,
+            reason: format!("kielto {area}"),
+            age_and_maturity: "ikätasoaan kypsä".into(),
+            mature_enough: true,
+            weighty_reason: "painava syy".into(),
+            clearly_against_interest: false,
+            child_told_on: today,
+            documents: None,
+        };
+        guardians::record_prohibition(
+            &db.runtime,
+            &caller(user),
+            &settings,
+            eetu,
+            Ok(&prohibition),
+        )
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO document (client_id, register_id, sub_register_id, service_task_id, kind, content, name,
+                                   definition_oid, client_first_names, client_surname, organiser, producer,
+                                   author_id, author_name, author_title, state, completed_at)
+             SELECT p.id, p.register_id, $2, $3, 'narrative', '{}'::jsonb, 'merkintä', '1.2.246', p.first_names,
+                    p.surname, 'Harjuniemi', 'Harjuniemi', u.id, u.name, u.title, 'completed', now()
+             FROM person p, staff_user u WHERE p.id = $1 AND u.id = $4",
+        )
+        .bind(eetu)
+        .bind(area)
+        .bind(task)
+        .bind(user)
+        .execute(&db.owner)
+        .await
+        .unwrap();
+    }
+    let both = set(&["aikuiset", "lapsiperheet"]);
+    let child = set(&["lapsiperheet"]);
+    let adult = set(&["aikuiset"]);
+    let none = Areas::new();
+    // (user) -> areas for: sensitive, finances, prohibitions, documents.
+    let mut table: BTreeMap<&str, [&Areas; 4]> = BTreeMap::new();
+    table.insert("sari.sosiaalityontekija", [&child, &child, &child, &child]);
+    table.insert("outi.sijainen", [&child, &child, &child, &child]);
+    table.insert("pekka.sosiaaliohjaaja", [&adult, &adult, &adult, &adult]);
+    table.insert("leena.esihenkilo", [&none, &none, &none, &child]);
+    table.insert("matti.esihenkilo", [&none, &none, &none, &adult]);
+    table.insert("tuomas.tukiperhe", [&none, &none, &none, &child]);
+    let mut failures = Vec::new();
+    for u in kirjo::demo::USERS {
+        let uid = user_id(&db, u.username).await;
+        let want = table.get(u.username).copied().unwrap_or([&none; 4]);
+        let check = |group: &str, decided: Areas, returned: Areas, want: &Areas| {
+            let mut failures = Vec::new();
+            if &decided != want {
+                failures.push(format!(
+                    "{} {group}: decided {decided:?}, table {want:?}",
+                    u.username
+                ));
+            }
+            let expected: Areas = decided.intersection(&both).cloned().collect();
+            if returned != expected {
+                failures.push(format!(
+                    "{} {group}: SQL returned {returned:?}, decision {expected:?}",
+                    u.username
+                ));
+            }
+            failures
+        };
+        // Sensitive data.
+        let (decided, returned) =
+            match entered(&db, &settings, uid, eetu, Action::ViewSensitiveData).await {
+                None => (Areas::new(), Areas::new()),
+                Some(mut g) => {
+                    let decided: Areas = g.access.areas().iter().cloned().collect();
+                    let p = data_groups::sensitive(&mut g).await.unwrap();
+                    let rows = g.finish(p).await.unwrap().unwrap();
+                    (decided, rows.into_iter().map(|s| s.service_area).collect())
+                }
+            };
+        failures.extend(check("sensitive", decided, returned, want[0]));
+        // Finances: incomes and bank accounts alike.
+        let (decided, returned) =
+            match entered(&db, &settings, uid, eetu, Action::ViewFinances).await {
+                None => (Areas::new(), Areas::new()),
+                Some(mut g) => {
+                    let decided: Areas = g.access.areas().iter().cloned().collect();
+                    let p = data_groups::finances(&mut g).await.unwrap();
+                    let f = g.finish(p).await.unwrap().unwrap();
+                    let incomes: Areas = f
+                        .incomes_and_assets
+                        .into_iter()
+                        .map(|i| i.service_area)
+                        .collect();
+                    let accounts: Areas = f
+                        .bank_accounts
+                        .into_iter()
+                        .map(|a| a.service_area)
+                        .collect();
+                    if incomes != accounts {
+                        failures.push(format!(
+                            "{}: incomes {incomes:?}, accounts {accounts:?}",
+                            u.username
+                        ));
+                    }
+                    (decided, incomes)
+                }
+            };
+        failures.extend(check("finances", decided, returned, want[1]));
+        // A minor's prohibitions, as the card shows them (under the card's
+        // own access), scoped as sensitive data.
+        let (decided, returned) =
+            match entered(&db, &settings, uid, eetu, Action::ViewBasicData).await {
+                None => (Areas::new(), Areas::new()),
+                Some(mut g) => {
+                    let decided: Areas = g
+                        .access
+                        .areas_of(Action::ViewSensitiveData)
+                        .into_iter()
+                        .collect();
+                    let p = guardians::prohibitions(&mut g).await.unwrap();
+                    let rows = g.finish(p).await.unwrap();
+                    (
+                        decided,
+                        rows.into_iter().filter_map(|p| p.service_area).collect(),
+                    )
+                }
+            };
+        failures.extend(check("prohibitions", decided, returned, want[2]));
+        // Documents, as before.
+        let decided: Areas = match entered(&db, &settings, uid, eetu, Action::ViewDocument).await {
+            None => Areas::new(),
+            Some(g) => g.access.areas().iter().cloned().collect(),
+        };
+        let returned: Areas = match documents::timeline(
+            &db.runtime,
+            &caller(uid),
+            &settings,
+            eetu,
+            None,
+            Some("narrative"),
+            kirjo_store::Page::ALL,
+        )
+        .await
+        {
+            Ok((_, lines)) => lines
+                .into_iter()
+                .filter(|l| l.name == "merkintä")
+                .map(|l| l.service_area)
+                .collect(),
+            Err(GateError::Denied { .. }) => Areas::new(),
+            Err(e) => panic!("{e}"),
+        };
+        failures.extend(check("documents", decided, returned, want[3]));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

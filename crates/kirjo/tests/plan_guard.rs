@@ -550,8 +550,8 @@ async fn hot_queries(c: &County) -> Vec<Hot> {
         ),
         hot(
             "clients::basic_data (relations)",
-            clients::RELATIONS_SQL,
-            vec![Int(c.client)],
+            clients::relations_sql(),
+            vec![Int(c.client), Int(c.worker)],
         ),
         hot(
             "clients::basic_data (home municipality)",

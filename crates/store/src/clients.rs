@@ -60,7 +60,9 @@ pub struct Address {
 pub struct Relation {
     pub kind: String,
     pub person_id: i64,
-    pub name: String,
+    /// None: a person the user may not see, related by someone who could
+    /// not see them either; nothing of theirs is shown.
+    pub name: Option<String>,
     pub scope: Option<String>,
     pub right_of_access: Option<bool>,
     pub source: String,
@@ -91,13 +93,28 @@ pub fn basic_person_sql() -> String {
     )
 }
 
-/// The client's family and representatives in force (see [`basic_person_sql`]).
-pub const RELATIONS_SQL: &str =
-    "SELECT r.kind, o.id, o.first_names || ' ' || o.surname AS name, r.scope, r.right_of_access,
-                r.source, r.valid_from, r.valid_until
-         FROM person_relation r JOIN person o ON o.id = r.related_id
-         WHERE r.person_id = $1 AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until)
-         ORDER BY r.kind, o.surname, o.first_names";
+/// The client's family and representatives in force (see
+/// [`basic_person_sql`]); binds $1 the client, $2 the user. A relation
+/// recorded by a user who could not see the related person names them
+/// only to a user who may (by the list rules): the name is NULL otherwise.
+pub fn relations_sql() -> String {
+    format!(
+        "SELECT x.kind, x.id, CASE WHEN x.shown THEN x.first_names || ' ' || x.surname END AS name,
+                x.scope, x.right_of_access, x.source, x.valid_from, x.valid_until
+         FROM (SELECT r.kind, o.id, o.first_names, o.surname, r.scope, r.right_of_access, r.source,
+                      r.valid_from, r.valid_until, r.id AS relation_id,
+                      (r.related_seen_by_recorder
+                       OR EXISTS (SELECT 1 FROM person p WHERE p.id = o.id AND {})) AS shown
+               FROM person_relation r JOIN person o ON o.id = r.related_id
+               WHERE r.person_id = $1 AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until)) x
+         -- Those not shown come last, in the order recorded: never sorted
+         -- among the others by a name the user may not see.
+         ORDER BY x.kind, NOT x.shown,
+                  CASE WHEN x.shown THEN x.surname END, CASE WHEN x.shown THEN x.first_names END,
+                  x.relation_id",
+        visible_clients_predicate(2)
+    )
+}
 
 /// The client's home municipality (see [`basic_person_sql`]).
 pub const HOME_MUNICIPALITY_SQL: &str = "SELECT home_municipality FROM person WHERE id = $1";
@@ -115,8 +132,11 @@ pub const CONTACTS_SQL: &str =
 
 /// The client's relationships (see [`basic_person_sql`]).
 pub const RELATIONSHIPS_SQL: &str =
-    "SELECT r.id, r.sub_register_id, r.unit_id, r.started_on, r.ended_on, r.end_reason, u.name
+    "SELECT r.id, r.sub_register_id, r.unit_id, r.started_on, r.ended_on, r.end_reason, u.name,
+                r.basis, r.basis_document_id, a.name AS assigned_by, r.purpose_id, r.purpose_text,
+                r.backdating_reason
          FROM client_relationship r JOIN staff_user u ON u.id = r.responsible_worker_id
+              LEFT JOIN staff_user a ON a.id = r.assigned_by
          WHERE r.client_id = $1 ORDER BY r.started_on DESC, r.id";
 
 async fn contact_data(conn: &mut sqlx::PgConnection, id: i64) -> Result<ContactData> {
@@ -195,6 +215,22 @@ pub struct Relationship {
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
     pub responsible_worker: String,
+    pub basis: RelationshipBasis,
+}
+
+/// What a relationship was opened on, as Kirjo recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RelationshipBasis {
+    /// `document`, `assignment`, `purpose`, or `legacy` (opened before
+    /// Kirjo kept a basis).
+    pub kind: String,
+    pub document_id: Option<i64>,
+    /// The supervisor who assigned it, by name.
+    pub assigned_by: Option<String>,
+    pub purpose: Option<String>,
+    pub purpose_text: Option<String>,
+    /// Why its start is in the past, where it is.
+    pub backdating_reason: Option<String>,
 }
 
 /// The client's basic data and relationships. Needs `ViewBasicData`.
@@ -216,8 +252,9 @@ pub async fn basic_data(
         return Ok(Pending::new(None));
     };
     let protected: bool = p.try_get("protected")?;
-    let relations = sqlx::query(RELATIONS_SQL)
+    let relations = sqlx::query(&relations_sql())
         .bind(client_id)
+        .bind(access.user_id())
         .fetch_all(&mut *conn)
         .await?
         .iter()
@@ -271,6 +308,14 @@ pub async fn basic_data(
                 ended_on: r.try_get("ended_on")?,
                 end_reason: r.try_get("end_reason")?,
                 responsible_worker: r.try_get("name")?,
+                basis: RelationshipBasis {
+                    kind: r.try_get("basis")?,
+                    document_id: r.try_get("basis_document_id")?,
+                    assigned_by: r.try_get("assigned_by")?,
+                    purpose: r.try_get("purpose_id")?,
+                    purpose_text: r.try_get("purpose_text")?,
+                    backdating_reason: r.try_get("backdating_reason")?,
+                },
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -736,12 +781,26 @@ pub struct RelationInput {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RelationOutcome {
     Recorded(i64),
+    /// A person the user may not see, or an id no one has: the caller
+    /// answers both alike (no existence oracle). The first is recorded,
+    /// naming no one to those who may not see the person; both are
+    /// logged and flagged (`relation_to_unseen`).
+    Unseen,
+    /// The client themselves.
     NoSuchPerson,
     /// Custody is of a child under 18.
     NotAChild,
 }
 
 /// Records a relation of the client. Needs `EditBasicData` on the client.
+///
+/// A relation to a person the user may not see (by the same rules as
+/// every list) is recorded without showing that person's data: it is
+/// marked as recorded unseen, and the card names the person only to those
+/// who may see them. An id that does not exist is answered the same way
+/// (and nothing recorded). Either attempt leaves a row in the use log: on
+/// the related person, whose data the relation touches, or a refusal
+/// naming the id; and a flag for review on the client.
 pub async fn add_relation(
     g: &mut Guarded,
     r: &RelationInput,
@@ -750,11 +809,10 @@ pub async fn add_relation(
     let (Action::EditBasicData, Some(id)) = (access.action(), access.client_id()) else {
         return Ok(Pending::new(None));
     };
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM person WHERE id = $1)")
-        .bind(r.related_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    if !exists || r.related_id == id {
+    let user = access.user_id();
+    let use_log_id = access.use_log_id();
+    let area = access.decision().service_area.clone();
+    if r.related_id == id {
         return Ok(Pending::new(Some(RelationOutcome::NoSuchPerson)));
     }
     if r.kind == "guardian" || r.kind == "parent_without_custody" {
@@ -769,21 +827,71 @@ pub async fn add_relation(
             return Ok(Pending::new(Some(RelationOutcome::NotAChild)));
         }
     }
-    let new: i64 = sqlx::query_scalar(
-        "INSERT INTO person_relation (person_id, related_id, kind, scope, right_of_access, valid_from, valid_until, source)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-    )
-    .bind(id)
+    let (exists, seen): (bool, bool) = sqlx::query_as(&format!(
+        "SELECT EXISTS (SELECT 1 FROM person WHERE id = $1),
+                EXISTS (SELECT 1 FROM person p WHERE p.id = $1 AND {})",
+        visible_clients_predicate(2)
+    ))
     .bind(r.related_id)
-    .bind(&r.kind)
-    .bind(&r.scope)
-    .bind(r.right_of_access)
-    .bind(r.valid_from)
-    .bind(r.valid_until)
-    .bind(&r.source)
+    .bind(user)
     .fetch_one(&mut *conn)
     .await?;
-    Ok(Pending::new(Some(RelationOutcome::Recorded(new))))
+    if exists {
+        let new: i64 = sqlx::query_scalar(
+            "INSERT INTO person_relation (person_id, related_id, kind, scope, right_of_access, valid_from,
+                                          valid_until, source, related_seen_by_recorder)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(id)
+        .bind(r.related_id)
+        .bind(&r.kind)
+        .bind(&r.scope)
+        .bind(r.right_of_access)
+        .bind(r.valid_from)
+        .bind(r.valid_until)
+        .bind(&r.source)
+        .bind(seen)
+        .fetch_one(&mut *conn)
+        .await?;
+        if seen {
+            return Ok(Pending::new(Some(RelationOutcome::Recorded(new))));
+        }
+        g.record_also(
+            Some(r.related_id),
+            &format!("relation {}: {} of person {id}", r.kind, new),
+            true,
+            &format!(
+                "recorded as the {} of person {id} by a user who may not see this person: nothing of theirs was shown",
+                r.kind
+            ),
+        )
+        .await?;
+    } else {
+        g.record_also(
+            None,
+            &format!(
+                "relation {} of person {id} to person {}",
+                r.kind, r.related_id
+            ),
+            false,
+            &format!("refused: no person {} to relate to", r.related_id),
+        )
+        .await?;
+    }
+    let (conn, _) = g.parts();
+    sqlx::query(
+        "INSERT INTO access_flag (use_log_id, kind, client_id, user_id, unit_id)
+         VALUES ($1, 'relation_to_unseen', $2, $3,
+                 (SELECT unit_id FROM role_grant WHERE user_id = $3 AND sub_register_id = $4
+                  ORDER BY id LIMIT 1))",
+    )
+    .bind(use_log_id)
+    .bind(id)
+    .bind(user)
+    .bind(area)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Pending::new(Some(RelationOutcome::Unseen)))
 }
 
 /// Records a turvakielto told to the worker (the population register's come

@@ -110,27 +110,44 @@ impl Access {
     pub fn actor(&self) -> Option<&Actor> {
         self.actor.as_ref()
     }
+    /// The client's service areas in which the same actor has `action` by
+    /// a relationship or a commission (the decision function's
+    /// `areas_allowed`), whatever the action of this access: for what a
+    /// page shows beside its own data, each data group scoped as its own
+    /// action is (a minor's prohibitions on the card, as sensitive data).
+    /// Not an access: nothing is logged.
+    pub fn areas_of(&self, action: Action) -> Vec<String> {
+        match (&self.actor, &self.facts) {
+            (Some(actor), Some(facts)) => {
+                kirjo_access::areas_allowed(actor, action, facts, &NoOutsideAccess)
+            }
+            _ => Vec::new(),
+        }
+    }
     /// Whether the same actor, on the same client, would be allowed
     /// `action` by a relationship or a commission (no stated purpose):
     /// for what a page offers beside its own data, such as recording a
     /// minor's prohibition on the client card. Not an access: nothing is
     /// logged, and the action itself goes through the gate.
     pub fn would_allow(&self, action: Action) -> bool {
-        struct NoOutsideAccess;
-        impl AccessSettings for NoOutsideAccess {
-            fn outside_access_allowed(&self, _: &str) -> bool {
-                false
-            }
-            fn is_configured_purpose(&self, _: &str) -> bool {
-                false
-            }
-        }
         match (&self.actor, &self.facts) {
             (Some(actor), Some(facts)) => {
                 decide_on_client(actor, action, facts, None, None, &NoOutsideAccess).allowed
             }
             _ => false,
         }
+    }
+}
+
+/// Settings under which nothing is opened by a stated purpose: what a
+/// relationship or a commission alone allows.
+struct NoOutsideAccess;
+impl AccessSettings for NoOutsideAccess {
+    fn outside_access_allowed(&self, _: &str) -> bool {
+        false
+    }
+    fn is_configured_purpose(&self, _: &str) -> bool {
+        false
     }
 }
 
@@ -171,6 +188,36 @@ impl Guarded {
     /// The connection, for store functions; they also take `&self.access`.
     pub fn parts(&mut self) -> (&mut PgConnection, &Access) {
         (&mut self.tx, &self.access)
+    }
+
+    /// One more use-log row in the same transaction, for the same caller:
+    /// the access touched another person too (`client_id`), or a part of
+    /// it was refused (`allowed` false) while the rest goes on. Commits or
+    /// rolls back with the access.
+    pub(crate) async fn record_also(
+        &mut self,
+        client_id: Option<i64>,
+        data: &str,
+        allowed: bool,
+        explanation: &str,
+    ) -> Result<i64> {
+        record_use(
+            &mut self.tx,
+            &UseEntry {
+                request_id: Some(self.refusal.caller.request_id),
+                user_id: Some(self.refusal.caller.user_id),
+                user_name: &self.refusal.user_name,
+                register_id: self.refusal.register_id.as_deref(),
+                client_id,
+                action: self.access.action.as_str(),
+                data,
+                purpose: None,
+                allowed,
+                explanation,
+                source_address: self.refusal.caller.source_address.as_deref(),
+            },
+        )
+        .await
     }
 
     /// Commits the access with its use-log row and opens the value.

@@ -100,9 +100,20 @@ pub struct Prohibition {
     pub documents: Option<Vec<i64>>,
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
+    /// The service area of the relationship under which it was recorded;
+    /// None for one from before areas were kept that could not be given
+    /// one.
+    pub service_area: Option<String>,
 }
 
 impl Prohibition {
+    /// Whether it is shown, with the child's reasons, to a user who has
+    /// sensitive data of the child in `areas`.
+    fn shown_in(&self, areas: &[String]) -> bool {
+        self.service_area
+            .as_ref()
+            .is_some_and(|a| areas.contains(a))
+    }
     /// Whether it is accepted and in force on `day`.
     pub fn in_force(&self, day: NaiveDate) -> bool {
         self.accepted && self.made_on <= day && self.ended_on.is_none_or(|e| day < e)
@@ -113,7 +124,7 @@ impl Prohibition {
 async fn load(conn: &mut sqlx::PgConnection, child: i64) -> Result<Vec<Prohibition>, sqlx::Error> {
     sqlx::query(
         "SELECT m.id, m.made_on, m.accepted, m.reason, u.name, m.document_series, m.ended_on,
-                m.end_reason, m.assessed, m.child_age, m.age_and_maturity, m.mature_enough,
+                m.end_reason, m.sub_register_id, m.assessed, m.child_age, m.age_and_maturity, m.mature_enough,
                 m.weighty_reason, m.clearly_against_interest, m.child_told_on
          FROM minor_prohibition m JOIN staff_user u ON u.id = m.recorded_by
          WHERE m.person_id = $1 ORDER BY m.made_on DESC, m.id DESC",
@@ -145,6 +156,7 @@ async fn load(conn: &mut sqlx::PgConnection, child: i64) -> Result<Vec<Prohibiti
             documents: r.try_get("document_series")?,
             ended_on: r.try_get("ended_on")?,
             end_reason: r.try_get("end_reason")?,
+            service_area: r.try_get("sub_register_id")?,
         })
     })
     .collect()
@@ -228,11 +240,14 @@ pub async fn record_prohibition(
         }
     };
     let (conn, access) = g.parts();
+    // Recorded in the service area of the relationship that lets the user
+    // record it, as a document is.
+    let area = access.decision().service_area.clone();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO minor_prohibition (person_id, made_on, accepted, reason, recorded_by, document_series,
                                         child_age, age_and_maturity, mature_enough, weighty_reason,
-                                        clearly_against_interest, child_told_on)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                                        clearly_against_interest, child_told_on, sub_register_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(child)
     .bind(p.made_on)
@@ -246,6 +261,7 @@ pub async fn record_prohibition(
     .bind(p.weighty_reason.trim())
     .bind(p.clearly_against_interest)
     .bind(p.child_told_on)
+    .bind(area)
     .fetch_one(&mut *conn)
     .await?;
     Ok(g.finish(Pending::new(id)).await?)
@@ -289,14 +305,20 @@ pub async fn answer(
     .await?;
     let (conn, access) = g.parts();
     let areas = access.areas().to_vec();
-    let name: Option<String> = sqlx::query_scalar(
+    // A guardian related by someone who could not see them is named only
+    // to a user who may see them: otherwise no answer names them.
+    let name: Option<String> = sqlx::query_scalar(&format!(
         "SELECT o.first_names || ' ' || o.surname FROM person_relation r JOIN person o ON o.id = r.related_id
          WHERE r.person_id = $1 AND r.related_id = $2 AND r.kind = 'guardian'
            AND (r.valid_from IS NULL OR r.valid_from <= kirjo_today())
-           AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until)",
-    )
+           AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until)
+           AND (r.related_seen_by_recorder
+                OR EXISTS (SELECT 1 FROM person p WHERE p.id = o.id AND {}))",
+        crate::gate::visible_clients_predicate(3)
+    ))
     .bind(child)
     .bind(guardian)
+    .bind(access.user_id())
     .fetch_optional(&mut *conn)
     .await?;
     let Some(name) = name else {
@@ -308,6 +330,7 @@ pub async fn answer(
     };
     let (conn, access) = g.parts();
     let user = access.user_id();
+    let sensitive_areas = access.areas_of(Action::ViewSensitiveData);
     let prohibitions = load(&mut *conn, child).await?;
     // Today in Helsinki, as every rule in force is read.
     let today: NaiveDate = sqlx::query_scalar("SELECT kirjo_today()")
@@ -370,6 +393,12 @@ pub async fn answer(
             .await?;
         }
     }
+    // Every prohibition in force is honoured, whichever area recorded it;
+    // the child's reasons are shown only as sensitive data are.
+    let prohibitions = prohibitions
+        .into_iter()
+        .filter(|p| p.shown_in(&sensitive_areas))
+        .collect();
     Ok(g.finish(Pending::new(GuardianAnswer {
         guardian: name,
         withheld,
@@ -385,15 +414,21 @@ pub async fn prohibitions(
     g: &mut crate::gate::Guarded,
 ) -> crate::Result<Pending<Vec<Prohibition>>> {
     let (conn, access) = g.parts();
-    // They are about the child's documents: only for a user who may read
-    // some of those.
-    let Some(child) = access
-        .client_id()
-        .filter(|_| !access.document_areas().is_empty())
-    else {
+    // A prohibition, with the child's reasons, is the child's sensitive
+    // data: shown in the areas where the user has those
+    // (`ViewSensitiveData`), each in the area it was recorded in. A
+    // supervisor, a clerk and a provider's worker see none.
+    let areas = access.areas_of(Action::ViewSensitiveData);
+    let Some(child) = access.client_id().filter(|_| !areas.is_empty()) else {
         return Ok(Pending::new(Vec::new()));
     };
-    Ok(Pending::new(load(conn, child).await?))
+    Ok(Pending::new(
+        load(conn, child)
+            .await?
+            .into_iter()
+            .filter(|p| p.shown_in(&areas))
+            .collect(),
+    ))
 }
 
 /// Ends a prohibition in force (`RecordMinorProhibition` on the child):
@@ -429,6 +464,8 @@ pub async fn end_prohibition(
     };
     let (conn, access) = g.parts();
     let user = access.user_id();
+    // Only one recorded in an area where the user may record one.
+    let areas = access.areas().to_vec();
     let today: NaiveDate = sqlx::query_scalar("SELECT kirjo_today()")
         .fetch_one(&mut *conn)
         .await?;
@@ -442,13 +479,15 @@ pub async fn end_prohibition(
     }
     let ended = sqlx::query(
         "UPDATE minor_prohibition SET ended_on = $3, end_reason = $4, ended_by = $5, ended_at = now()
-         WHERE id = $1 AND person_id = $2 AND ended_on IS NULL AND made_on <= $3",
+         WHERE id = $1 AND person_id = $2 AND ended_on IS NULL AND made_on <= $3
+           AND sub_register_id = ANY($6)",
     )
     .bind(id)
     .bind(child)
     .bind(ended_on)
     .bind(reason.trim())
     .bind(user)
+    .bind(&areas)
     .execute(&mut *conn)
     .await?
     .rows_affected()

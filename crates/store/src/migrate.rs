@@ -95,6 +95,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0014_matters",
         sql: include_str!("../migrations/0014_matters.sql"),
     },
+    Migration {
+        version: 15,
+        name: "0015_relationship_basis_and_data_group_areas",
+        sql: include_str!("../migrations/0015_relationship_basis_and_data_group_areas.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.

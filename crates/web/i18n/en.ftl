@@ -566,3 +566,28 @@ stats-none = No matters.
 stats-download-csv = Download CSV
 stats-download-xlsx = Download Excel (XLSX)
 stats-download-hint = A downloaded file is recorded as a statistics disclosure to THL.
+# Client relationships: the basis they are opened on
+client-basis = Basis
+basis-legacy = Opened before Kirjo recorded a basis
+basis-document = Document { $id }
+basis-assignment = Assigned by the supervisor ({ $name })
+basis-purpose = Stated purpose: { $purpose }
+basis-backdated = Backdated start: { $reason }
+flag-relationship_opened = Relationship on a person the user could not see before
+flag-relationship_by_purpose = Relationship opened by a stated purpose
+flag-relationship_backdated = Relationship with a backdated start
+relationship-basis-required = Choose the basis of the relationship: a document, the supervisor's assignment or a purpose.
+relationship-document-required = Give the document's number.
+relationship-purpose-required = Choose a purpose.
+relationship-purpose-text-required = State the purpose in your own words.
+relationship-backdating-reason-required = A relationship starting on a past day needs a reason.
+relationship-refused-basis = Choose the basis of the relationship.
+relationship-refused-document_id = That is not a document that starts client work for this client in this service area.
+relationship-refused-responsible_worker_id = The responsible worker must be a client worker of this unit and service area.
+relationship-refused-purpose = Choose a purpose and state it in your own words.
+relationship-refused-backdating_reason = A relationship starting on a past day needs a reason.
+
+# A relation to a person the user may not see
+relation-unseen = A person you have no access to
+relation-unseen-accepted = Accepted. A relation to a person you have no access to is recorded if the person is in the register; nothing of theirs is shown.
+flag-relation_to_unseen = Relation to a person the user cannot see

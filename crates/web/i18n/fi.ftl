@@ -566,3 +566,28 @@ stats-none = Ei asioita.
 stats-download-csv = Lataa CSV
 stats-download-xlsx = Lataa Excel (XLSX)
 stats-download-hint = Ladattu tiedosto kirjataan tilastoluovutukseksi THL:lle.
+# Client relationships: the basis they are opened on
+client-basis = Peruste
+basis-legacy = Avattu ennen kuin Kirjo kirjasi perusteen
+basis-document = Asiakirja { $id }
+basis-assignment = Esihenkilön osoittama ({ $name })
+basis-purpose = Ilmoitettu käyttötarkoitus: { $purpose }
+basis-backdated = Alkupäivä taannehtiva: { $reason }
+flag-relationship_opened = Asiakkuus henkilölle, jota käyttäjä ei aiemmin nähnyt
+flag-relationship_by_purpose = Asiakkuus ilmoitetulla käyttötarkoituksella
+flag-relationship_backdated = Asiakkuuden taannehtiva alkupäivä
+relationship-basis-required = Valitse asiakkuuden peruste: asiakirja, esihenkilön osoitus tai käyttötarkoitus.
+relationship-document-required = Anna asiakirjan tunnus.
+relationship-purpose-required = Valitse käyttötarkoitus.
+relationship-purpose-text-required = Kerro käyttötarkoitus omin sanoin.
+relationship-backdating-reason-required = Menneestä päivästä alkava asiakkuus tarvitsee syyn.
+relationship-refused-basis = Valitse asiakkuuden peruste.
+relationship-refused-document_id = Asiakirja ei ole tämän asiakkaan asiakastyön aloittava asiakirja tällä palvelualueella.
+relationship-refused-responsible_worker_id = Vastuutyöntekijän on oltava tämän yksikön ja palvelualueen asiakastyöntekijä.
+relationship-refused-purpose = Valitse käyttötarkoitus ja kerro se omin sanoin.
+relationship-refused-backdating_reason = Menneestä päivästä alkava asiakkuus tarvitsee syyn.
+
+# A relation to a person the user may not see
+relation-unseen = Henkilö, jonka tietoihin sinulla ei ole pääsyä
+relation-unseen-accepted = Otettu vastaan. Suhde henkilöön, jonka tietoihin sinulla ei ole pääsyä, kirjataan, jos henkilö on rekisterissä; hänen tietojaan ei näytetä.
+flag-relation_to_unseen = Suhde henkilöön, jota käyttäjä ei näe

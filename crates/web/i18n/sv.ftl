@@ -566,3 +566,28 @@ stats-none = Inga ärenden.
 stats-download-csv = Ladda ned CSV
 stats-download-xlsx = Ladda ned Excel (XLSX)
 stats-download-hint = En nedladdad fil antecknas som ett statistiskt utlämnande till THL.
+# Client relationships: the basis they are opened on
+client-basis = Grund
+basis-legacy = Öppnad innan Kirjo registrerade grunden
+basis-document = Handling { $id }
+basis-assignment = Tilldelad av förmannen ({ $name })
+basis-purpose = Angivet ändamål: { $purpose }
+basis-backdated = Retroaktivt startdatum: { $reason }
+flag-relationship_opened = Klientrelation för en person som användaren inte tidigare såg
+flag-relationship_by_purpose = Klientrelation med angivet ändamål
+flag-relationship_backdated = Retroaktivt startdatum för klientrelation
+relationship-basis-required = Välj grunden för klientrelationen: en handling, förmannens tilldelning eller ett ändamål.
+relationship-document-required = Ange handlingens nummer.
+relationship-purpose-required = Välj ändamål.
+relationship-purpose-text-required = Beskriv ändamålet med egna ord.
+relationship-backdating-reason-required = En klientrelation som börjar ett tidigare datum behöver ett skäl.
+relationship-refused-basis = Välj grunden för klientrelationen.
+relationship-refused-document_id = Handlingen är inte en handling som inleder klientarbete för denna klient inom detta serviceområde.
+relationship-refused-responsible_worker_id = Den ansvariga arbetstagaren ska vara klientarbetare i denna enhet och detta serviceområde.
+relationship-refused-purpose = Välj ändamål och beskriv det med egna ord.
+relationship-refused-backdating_reason = En klientrelation som börjar ett tidigare datum behöver ett skäl.
+
+# A relation to a person the user may not see
+relation-unseen = En person vars uppgifter du inte har tillgång till
+relation-unseen-accepted = Mottaget. En relation till en person vars uppgifter du inte har tillgång till registreras om personen finns i registret; personens uppgifter visas inte.
+flag-relation_to_unseen = Relation till en person som användaren inte ser

@@ -133,16 +133,19 @@ pub async fn update_client(
     Ok(Json(serde_json::json!({ "id": id, "updated": updated })).into_response())
 }
 
-/// `POST /api/clients/{id}/relationships` (Action::ManageRelationship).
+/// `POST /api/clients/{id}/relationships` (Action::ManageRelationship):
+/// open a relationship on a basis Kirjo records.
 pub async fn open_relationship(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
-    Json(new): Json<kirjo_store::relationships::NewRelationship>,
-) -> Result<Response, ApiError> {
-    let rid = kirjo_store::relationships::open(&state.db, &me.caller, &state.gate, id, &new)
-        .await
-        .map_err(ApiError::from_gate)?;
+    Query(q): Query<LangQuery>,
+    headers: axum::http::HeaderMap,
+    Json(input): Json<crate::clients::relationship::RelationshipInput>,
+) -> Result<Response, Refusal> {
+    let lang = crate::shared::fields::lang(q.lang.as_deref(), &headers);
+    let rid = crate::clients::relationship::open(&state, &me.caller, id, &input, Vec::new(), lang)
+        .await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": rid }))).into_response())
 }
 
@@ -453,6 +456,16 @@ pub async fn add_relation(
         Some(clients::RelationOutcome::Recorded(r)) => {
             Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": r }))).into_response())
         }
+        // The same answer for a person the user may not see (recorded) and
+        // for an id no one has (not recorded): no existence oracle.
+        Some(clients::RelationOutcome::Unseen) => Ok((
+            StatusCode::ACCEPTED,
+            Json(serde_json::json!({
+                "status": "accepted",
+                "message": crate::shared::i18n::Tr::new(lang).t("relation-unseen-accepted"),
+            })),
+        )
+            .into_response()),
         Some(clients::RelationOutcome::NoSuchPerson) => Ok(form_errors(vec![error(
             "related_id",
             Rule::NoSuchPerson,

@@ -40,7 +40,8 @@ pub struct FieldLine {
 
 pub struct RelationLine {
     pub kind: String,
-    pub name: String,
+    /// None: a person the user may not see (nothing of theirs is shown).
+    pub name: Option<String>,
     pub person_id: i64,
     /// Scope of a mandate, right of access, validity and source.
     pub details: String,
@@ -71,6 +72,8 @@ pub struct RelationshipLine {
     pub started: String,
     pub ended: Option<String>,
     pub worker: String,
+    /// What it was opened on, in words (with a backdated start's reason).
+    pub basis: String,
 }
 
 #[derive(Template)]
@@ -331,12 +334,13 @@ async fn client_card(
                 name: r.name.clone(),
                 person_id: r.person_id,
                 details: details.join(", "),
-                guardian: r.kind == "guardian" && minor,
+                guardian: r.kind == "guardian" && minor && r.name.is_some(),
             }
         })
         .collect();
     let names = names(state).await;
     let li = lang_index(ctx.tr.lang);
+    let purposes = purpose_choices(state, ctx);
     let relationships = rels
         .iter()
         .map(|r| RelationshipLine {
@@ -345,6 +349,7 @@ async fn client_card(
             started: date(r.started_on),
             ended: r.ended_on.map(date),
             worker: r.responsible_worker.clone(),
+            basis: basis_in_words(t, &r.basis, &purposes),
         })
         .collect();
     Ok(ctx.render(
@@ -367,6 +372,44 @@ async fn client_card(
             access,
         },
     ))
+}
+
+/// A relationship's basis as the card shows it.
+fn basis_in_words(
+    t: &crate::shared::i18n::Tr,
+    b: &clients::RelationshipBasis,
+    purposes: &[PurposeChoice],
+) -> String {
+    let mut words = match b.kind.as_str() {
+        "document" => t.t1(
+            "basis-document",
+            "id",
+            b.document_id.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+        "assignment" => t.t1(
+            "basis-assignment",
+            "name",
+            b.assigned_by.clone().unwrap_or_default(),
+        ),
+        "purpose" => {
+            let id = b.purpose.as_deref().unwrap_or_default();
+            let purpose = purposes
+                .iter()
+                .find(|p| p.id == id)
+                .map_or(id, |p| p.name.as_str());
+            format!(
+                "{}: {}",
+                t.t1("basis-purpose", "purpose", purpose),
+                b.purpose_text.clone().unwrap_or_default()
+            )
+        }
+        _ => t.t("basis-legacy"),
+    };
+    if let Some(r) = &b.backdating_reason {
+        words.push_str(". ");
+        words.push_str(&t.t1("basis-backdated", "reason", r));
+    }
+    words
 }
 
 /// `GET /clients/{id}`: the client card (basic data, family, relationships).

@@ -5,6 +5,7 @@ pub mod api;
 pub mod card;
 pub mod person;
 pub mod person_form;
+pub mod relationship;
 pub mod search;
 pub mod search_api;
 
@@ -106,9 +107,9 @@ Route::api(
 Operation {
         method: "POST",
         path: "/api/clients/{id}/relationships",
-        summary: "Open a client relationship (asiakkuus) in a unit and service area where the user works; the responsible worker (default: the user) joins the team.",
-        params: &[ID],
-        body: Some(r#"{"type":"object","required":["service_area","unit"],"properties":{"service_area":{"type":"string"},"unit":{"type":"string"},"responsible_worker_id":{"type":"integer"},"started_on":{"type":"string","format":"date"}}}"#),
+        summary: "Open a client relationship (asiakkuus) in a unit and service area where the user works, on a basis Kirjo records and shows with it (703/2023 §9): `document`, a child welfare notification, an application or an intake of this client in this service area (document_id); `assignment`, by the unit's supervisor naming the responsible worker; or `purpose`, a configured purpose with the user's own words, only where the service area allows opening from outside and the client is not served in one that forbids it. A start in the past needs backdating_reason. The responsible worker (default: the user) joins the team. A relationship on a person the opener or the worker could not already see, one opened by a purpose and a backdated one are flagged for the unit supervisor's and the data protection officer's review. 403 outside the user's scope or for a basis they may not use; 422 for the input, each problem at its field; every refusal is logged.",
+        params: &[ID, Param("lang", In::Query, "string", false, "fi (default), sv or en.")],
+        body: Some(r#"{"type":"object","required":["service_area","unit","basis"],"additionalProperties":false,"properties":{"service_area":{"type":"string"},"unit":{"type":"string"},"responsible_worker_id":{"type":"integer"},"started_on":{"type":"string","format":"date"},"basis":{"enum":["document","assignment","purpose"]},"document_id":{"type":"integer","description":"With basis document."},"purpose":{"type":"string","description":"With basis purpose: a configured purpose."},"purpose_text":{"type":"string","description":"With basis purpose: the user's own words."},"backdating_reason":{"type":"string","description":"Needed when started_on is before today."}}}"#),
         returns: "The relationship's id (201).",
     },
 Some(Action::ManageRelationship),
@@ -154,10 +155,10 @@ Route::api(
 Operation {
         method: "POST",
         path: "/api/clients/{id}/relations",
-        summary: "Record a family member, representative or contact of the client, with its source and validity; custody and right of access only for a child under 18.",
+        summary: "Record a family member, representative or contact of the client, with its source and validity; custody and right of access only for a child under 18. A person the user may see: 201 with the relation's id. A person the user may not see is recorded without showing their data (the card names them only to those who may see them), and an id no one has is not recorded; both answer 202 with the same body, so that the answer tells nothing of whether the id exists. Every attempt is logged and such relations are flagged for review.",
         params: &[ID, Param("lang", In::Query, "string", false, "fi (default), sv or en.")],
         body: Some(r#"{"type":"object","required":["kind","related_id"],"properties":{"kind":{"enum":["guardian","parent_without_custody","legal_representative","authorised_person","next_of_kin","contact_person","household_member"]},"related_id":{"type":"integer"},"scope":{"type":"string","description":"What a mandate covers"},"right_of_access":{"type":"boolean"},"valid_from":{"type":"string","format":"date"},"valid_until":{"type":"string","format":"date"},"source":{"enum":["client","worker"]}}}"#),
-        returns: "The relation's id (201).",
+        returns: "The relation's id (201), or 202 for a person the user may not see or an id no one has.",
     },
 Some(Action::EditBasicData),
 api::add_relation,

@@ -24,7 +24,7 @@ const NARRATIVE: &str = r#"{"type":"object","required":["entry","date","text"],"
 /// This feature's routes: path, method, gate action, OpenAPI description and handler.
 pub fn routes() -> Vec<Route> {
     vec![
-Route::new("GET", "/clients/{id}/minor-prohibition", Some(Action::ViewDocument), prohibitions::prohibition_form),
+Route::new("GET", "/clients/{id}/minor-prohibition", Some(Action::RecordMinorProhibition), prohibitions::prohibition_form),
 Route::new("POST", "/clients/{id}/minor-prohibition", Some(Action::RecordMinorProhibition), prohibitions::record_prohibition),
 Route::new("POST", "/clients/{id}/minor-prohibition/{pid}/end", Some(Action::RecordMinorProhibition), prohibitions::end_prohibition),
 Route::new("GET", "/clients/{id}/guardian-answer", Some(Action::Disclose), guardian::guardian_answer),

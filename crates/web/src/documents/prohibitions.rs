@@ -519,6 +519,22 @@ pub async fn prohibition_form(
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
+    // The form is for those who may record a prohibition: asked of the
+    // gate, so that anyone else's attempt is refused and logged.
+    let g = kirjo_store::gate::enter_on_client(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        kirjo_access::Action::RecordMinorProhibition,
+        id,
+        "minor's prohibition: the form",
+        None,
+    )
+    .await
+    .map_err(|e| ctx.gate_error(e, &actor))?;
+    g.finish_read_only()
+        .await
+        .map_err(|e| ctx.api_error(crate::shared::ApiError::from_store(e), Some(&actor)))?;
     // The dates start at today, the day a prohibition is recorded.
     let today = kirjo_domain::calendar::helsinki_today().to_string();
     let form = ProhibitionForm {

@@ -467,8 +467,22 @@ mod tests {
                 "same_address",
                 "many_clients_in_hour",
                 "outside_working_hours",
+                "relationship_opened",
+                "relationship_by_purpose",
+                "relationship_backdated",
+                "relation_to_unseen",
             ]
             .map(|k| format!("flag-{k}")),
+        );
+        keys.extend(
+            [
+                "basis",
+                "document_id",
+                "responsible_worker_id",
+                "purpose",
+                "backdating_reason",
+            ]
+            .map(|k| format!("relationship-refused-{k}")),
         );
         keys.extend(Role::ALL.iter().map(|r| role_key(*r).to_owned()));
         for lang in [Lang::Fi, Lang::Sv, Lang::En] {
