@@ -202,6 +202,20 @@ test('sign in with a password reaches the start page, and every page passes axe-
   // The error summary links to the field.
   await page.click('[role=alert] a[href="#surname"]');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'surname');
+  // Matters: the client's list and its form, the form with errors, a
+  // matter with the forms of its steps, the open matters.
+  await page.goto(`${cardUrl}/matters`);
+  await axe(page, 'matters of a client');
+  await page.selectOption('#service_task', 'lastensuojelu');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/matters"] button[type=submit]')]);
+  assert.equal(await page.getAttribute('#started_by', 'aria-invalid'), 'true');
+  await axe(page, 'open a matter with errors');
+  await page.selectOption('#started_by', 'child_welfare_notification');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/matters"] button[type=submit]')]);
+  assert.match(page.url(), /\/matters\/\d+$/);
+  await axe(page, 'matter');
+  await page.goto(`${kirjo.url}/matters`);
+  await axe(page, 'open matters');
   await page.goto(`${kirjo.url}/account`);
   await axe(page, 'account');
   await page.goto(`${kirjo.url}/account/trail`);
@@ -236,6 +250,11 @@ test('the supervisor and a worker opening a client with a stated purpose', async
   await page.click('nav.main-nav a[href="/supervision"]');
   assert.match(await page.textContent('h1'), /Esihenkilö/);
   await axe(page, 'supervision');
+  await page.goto(`${kirjo.url}/statistics`);
+  await axe(page, 'statistics');
+  await page.goto(`${kirjo.url}/matters`);
+  await axe(page, 'unit matters');
+  await page.goto(`${kirjo.url}/supervision`);
   // A sample of the unit's accesses, and its review.
   await page.fill('#size', '5');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/supervision/samples"] button')]);

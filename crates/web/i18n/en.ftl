@@ -591,3 +591,4 @@ relationship-refused-backdating_reason = A relationship starting on a past day n
 relation-unseen = A person you have no access to
 relation-unseen-accepted = Accepted. A relation to a person you have no access to is recorded if the person is in the register; nothing of theirs is shown.
 flag-relation_to_unseen = Relation to a person the user cannot see
+matters-table = Matters and their deadlines

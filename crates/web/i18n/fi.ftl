@@ -591,3 +591,4 @@ relationship-refused-backdating_reason = Menneestä päivästä alkava asiakkuus
 relation-unseen = Henkilö, jonka tietoihin sinulla ei ole pääsyä
 relation-unseen-accepted = Otettu vastaan. Suhde henkilöön, jonka tietoihin sinulla ei ole pääsyä, kirjataan, jos henkilö on rekisterissä; hänen tietojaan ei näytetä.
 flag-relation_to_unseen = Suhde henkilöön, jota käyttäjä ei näe
+matters-table = Asiat ja niiden määräajat

@@ -591,3 +591,4 @@ relationship-refused-backdating_reason = En klientrelation som börjar ett tidig
 relation-unseen = En person vars uppgifter du inte har tillgång till
 relation-unseen-accepted = Mottaget. En relation till en person vars uppgifter du inte har tillgång till registreras om personen finns i registret; personens uppgifter visas inte.
 flag-relation_to_unseen = Relation till en person som användaren inte ser
+matters-table = Ärenden och deras tidsfrister
