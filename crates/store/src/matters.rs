@@ -274,6 +274,28 @@ async fn client_of(pool: &sqlx::PgPool, matter: i64) -> Result<i64, GateError> {
     )
 }
 
+/// Enters the gate for `action` on the client of `matter` (an unknown
+/// matter is logged and answered as an unknown client).
+async fn enter_on_matter(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    action: Action,
+    matter: i64,
+) -> Result<Guarded, GateError> {
+    let client = client_of(pool, matter).await?;
+    enter_on_client(
+        pool,
+        caller,
+        settings,
+        action,
+        client,
+        &format!("matter:{matter}"),
+        None,
+    )
+    .await
+}
+
 /// Records a step of a matter's handling, once. `input` is `Err(why)`
 /// when the caller's own checks refused it: still decided and logged.
 pub async fn record_phase(
@@ -283,17 +305,7 @@ pub async fn record_phase(
     matter: i64,
     input: Result<&NewPhase, &str>,
 ) -> Result<Result<(), MatterProblem>, GateError> {
-    let client = client_of(pool, matter).await?;
-    let mut g = enter_on_client(
-        pool,
-        caller,
-        settings,
-        Action::WriteDocument,
-        client,
-        &format!("matter:{matter}"),
-        None,
-    )
-    .await?;
+    let mut g = enter_on_matter(pool, caller, settings, Action::WriteDocument, matter).await?;
     let (conn, _) = g.parts();
     let (area, clock, started_on): (String, String, NaiveDate) = sqlx::query_as(
         "SELECT sub_register_id, clock, started_on FROM matter WHERE id = $1 FOR UPDATE",
@@ -527,17 +539,7 @@ pub async fn read(
     settings: &GateSettings,
     matter: i64,
 ) -> Result<MatterView, GateError> {
-    let client = client_of(pool, matter).await?;
-    let mut g = enter_on_client(
-        pool,
-        caller,
-        settings,
-        Action::ViewDocument,
-        client,
-        &format!("matter:{matter}"),
-        None,
-    )
-    .await?;
+    let mut g = enter_on_matter(pool, caller, settings, Action::ViewDocument, matter).await?;
     let (conn, access) = g.parts();
     let row = sqlx::query(&format!(
         "SELECT {LINE_COLUMNS} {LINE_FROM} WHERE m.id = $1"
@@ -584,6 +586,25 @@ pub async fn read(
     .await?)
 }
 
+/// The units the user supervises (sorted, once each): what a supervisor's
+/// list and figures cover.
+pub fn supervised_units(g: &Guarded) -> Vec<String> {
+    let mut units: Vec<String> = g
+        .access
+        .actor()
+        .map(|a| {
+            a.roles
+                .iter()
+                .filter(|r| r.role == Role::UnitSupervisor)
+                .map(|r| r.unit.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    units.sort();
+    units.dedup();
+    units
+}
+
 /// Which open matters a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenList {
@@ -613,17 +634,7 @@ pub async fn open_list(
         },
     )
     .await?;
-    let units: Vec<String> = g
-        .access
-        .actor()
-        .map(|a| {
-            a.roles
-                .iter()
-                .filter(|r| r.role == Role::UnitSupervisor)
-                .map(|r| r.unit.clone())
-                .collect()
-        })
-        .unwrap_or_default();
+    let units = supervised_units(&g);
     let (conn, access) = g.parts();
     let rows = match which {
         OpenList::Mine => {

@@ -15,7 +15,7 @@
 use crate::audit::{record_disclosure, DisclosureEntry};
 use crate::gate::{enter_general, Caller, GateError, GateSettings, Pending};
 use chrono::{Datelike, NaiveDate};
-use kirjo_access::{Action, Role};
+use kirjo_access::Action;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -136,24 +136,6 @@ pub struct ProcessingTimes {
     pub total: UnitTimes,
 }
 
-/// The units the user supervises: what the figures count.
-fn supervised(g: &crate::gate::Guarded) -> Vec<String> {
-    let mut units: Vec<String> = g
-        .access
-        .actor()
-        .map(|a| {
-            a.roles
-                .iter()
-                .filter(|r| r.role == Role::UnitSupervisor)
-                .map(|r| r.unit.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    units.sort();
-    units.dedup();
-    units
-}
-
 /// Where the figures go when exported: recorded as a disclosure.
 #[derive(Debug, Clone)]
 pub struct Export<'a> {
@@ -164,6 +146,35 @@ pub struct Export<'a> {
 pub const RECIPIENT: &str = "Terveyden ja hyvinvoinnin laitos (THL)";
 pub const LEGAL_BASIS: &str =
     "Laki Terveyden ja hyvinvoinnin laitoksesta (668/2008) 2 §: tilastot; vain yhteenvetoluvut, pienet luvut peitetty";
+
+/// Records an exported report as a statistics disclosure to THL.
+async fn disclose(
+    conn: &mut sqlx::PgConnection,
+    caller: &Caller,
+    settings: &GateSettings,
+    access: &crate::gate::Access,
+    data: &str,
+    units: &[String],
+    what: &str,
+) -> Result<(), GateError> {
+    let user_name = access.actor().map(|a| a.name.clone()).unwrap_or_default();
+    record_disclosure(
+        conn,
+        &DisclosureEntry {
+            request_id: Some(caller.request_id),
+            user_id: Some(caller.user_id),
+            user_name: &user_name,
+            register_id: &settings.register_id,
+            client_id: None,
+            data: &format!("{data}, units {}", units.join(", ")),
+            recipient: RECIPIENT,
+            purpose: &format!("THL statistics: {what}"),
+            legal_basis: LEGAL_BASIS,
+        },
+    )
+    .await?;
+    Ok(())
+}
 
 /// The processing times of `period`, counted today.
 pub async fn processing_times(
@@ -182,7 +193,7 @@ pub async fn processing_times(
             .map_or(String::new(), |e| format!(" ({})", e.format))
     );
     let mut g = enter_general(pool, caller, settings, Action::ReportStatistics, &data).await?;
-    let units = supervised(&g);
+    let units = crate::matters::supervised_units(&g);
     let (conn, access) = g.parts();
     let counted_on: NaiveDate = sqlx::query_scalar("SELECT kirjo_today()")
         .fetch_one(&mut *conn)
@@ -235,23 +246,14 @@ pub async fn processing_times(
         completion: sum(&|t| t.completion),
     };
     if let Some(e) = &export {
-        let user_name = access.actor().map(|a| a.name.clone()).unwrap_or_default();
-        record_disclosure(
+        disclose(
             conn,
-            &DisclosureEntry {
-                request_id: Some(caller.request_id),
-                user_id: Some(caller.user_id),
-                user_name: &user_name,
-                register_id: &settings.register_id,
-                client_id: None,
-                data: &format!("{data}, units {}", units.join(", ")),
-                recipient: RECIPIENT,
-                purpose: &format!(
-                    "THL statistics: child welfare processing times ({})",
-                    e.format
-                ),
-                legal_basis: LEGAL_BASIS,
-            },
+            caller,
+            settings,
+            access,
+            &data,
+            &units,
+            &format!("child welfare processing times ({})", e.format),
         )
         .await?;
     }
@@ -324,7 +326,7 @@ pub async fn yearly_counts(
             .map_or(String::new(), |e| format!(" ({})", e.format))
     );
     let mut g = enter_general(pool, caller, settings, Action::ReportStatistics, &data).await?;
-    let units = supervised(&g);
+    let units = crate::matters::supervised_units(&g);
     let (from, to) = (
         NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default(),
         NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
@@ -371,20 +373,14 @@ pub async fn yearly_counts(
         })
         .collect();
     if let Some(e) = &export {
-        let user_name = access.actor().map(|a| a.name.clone()).unwrap_or_default();
-        record_disclosure(
+        disclose(
             conn,
-            &DisclosureEntry {
-                request_id: Some(caller.request_id),
-                user_id: Some(caller.user_id),
-                user_name: &user_name,
-                register_id: &settings.register_id,
-                client_id: None,
-                data: &format!("{data}, units {}", units.join(", ")),
-                recipient: RECIPIENT,
-                purpose: &format!("THL statistics: yearly counts ({})", e.format),
-                legal_basis: LEGAL_BASIS,
-            },
+            caller,
+            settings,
+            access,
+            &data,
+            &units,
+            &format!("yearly counts ({})", e.format),
         )
         .await?;
     }

@@ -491,7 +491,11 @@ pub async fn new_post(
 }
 
 /// The service tasks of the areas where the user does client work.
-async fn task_choices(state: &AppState, ctx: &Ctx, actor: &Actor) -> Vec<(String, String)> {
+pub(crate) async fn task_choices(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+) -> Vec<(String, String)> {
     let areas: Vec<String> = actor
         .roles
         .iter()

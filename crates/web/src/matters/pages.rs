@@ -5,6 +5,7 @@
 
 use super::actions;
 use super::input::{OpenInput, PhaseInput};
+use crate::documents::form::task_choices;
 use crate::shared::page::{helsinki_time, lang_index, names, page_id, see_other};
 use crate::shared::state::AppState;
 use crate::shared::{Ctx, PageResult, Refusal, Shell};
@@ -78,22 +79,6 @@ fn row(ctx: &Ctx, tasks: &BTreeMap<String, String>, m: &MatterLine) -> Row {
 /// The names of the service tasks of the user's areas, by id.
 async fn task_names(state: &AppState, ctx: &Ctx, actor: &Actor) -> BTreeMap<String, String> {
     task_choices(state, ctx, actor).await.into_iter().collect()
-}
-
-/// The service tasks of the areas where the user does client work.
-async fn task_choices(state: &AppState, ctx: &Ctx, actor: &Actor) -> Vec<(String, String)> {
-    let areas: Vec<String> = actor
-        .roles
-        .iter()
-        .filter_map(|r| r.service_area.clone())
-        .collect();
-    let li = lang_index(ctx.tr.lang);
-    kirjo_store::register::service_tasks(&state.db, &areas)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .map(|t| (t.id, t.names[li].clone()))
-        .collect()
 }
 
 #[derive(Debug, Default, Deserialize)]
