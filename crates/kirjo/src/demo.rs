@@ -901,6 +901,7 @@ async fn documents(tx: &mut PgConnection) -> anyhow::Result<()> {
         insert_document(tx, place, &content, created, completed).await?;
     }
     form_documents(tx, (eetu, ella, kalle), (sari, pekka)).await?;
+    demo_matter(tx, eetu, sari).await?;
     // The first entry is corrected: its date was wrong.
     if let Some(id) = first {
         sqlx::query(
@@ -947,6 +948,66 @@ async fn insert_document(
         .bind(completed)
         .fetch_one(&mut *tx)
         .await?)
+}
+
+/// Eetu's matter: begun with the grandmother's call (the intake 46 days
+/// ago), urgency assessed that day, the assessment started on the 5th
+/// weekday and the family told; its 3 months still running.
+async fn demo_matter(tx: &mut PgConnection, eetu: i64, sari: i64) -> anyhow::Result<()> {
+    use kirjo_domain::matter::{ClockRule, Deadlines};
+    let today = kirjo_domain::calendar::helsinki_today();
+    let started = today - Days::new(46);
+    let intake: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM document WHERE client_id = $1 AND kind = 'intake' AND series_id IS NULL ORDER BY id LIMIT 1",
+    )
+    .bind(eetu)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let due = Deadlines::of(ClockRule::ChildWelfare, started);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO matter (client_id, register_id, sub_register_id, service_task_id, unit_id,
+                             responsible_worker_id, started_by, started_on, clock, start_due, completion_due, created_by)
+         VALUES ($1, 'sosiaalihuolto', 'lapsiperheet', 'lastensuojelu', 'perheyksikko', $2, 'other_contact', $3,
+                 'child_welfare', $4, $5, $2) RETURNING id",
+    )
+    .bind(eetu)
+    .bind(sari)
+    .bind(started)
+    .bind(due.start_due)
+    .bind(due.completion_due)
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some(doc) = intake {
+        sqlx::query(
+            "INSERT INTO matter_document (document_id, matter_id, joined_by) VALUES ($1, $2, $3)",
+        )
+        .bind(doc)
+        .bind(id)
+        .bind(sari)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let decided = kirjo_domain::calendar::add_weekdays(started, 5);
+    let steps: [(&str, chrono::NaiveDate, Option<&str>); 3] = [
+        ("urgency_assessed", started, Some("not_urgent")),
+        ("assessment_decided", decided, Some("started")),
+        ("informed", decided, None),
+    ];
+    for (phase, on, outcome) in steps {
+        sqlx::query(
+            "INSERT INTO matter_phase (matter_id, phase, on_date, outcome, recorded_by, recorded_by_name, recorded_at)
+             SELECT $1, $2, $3, $4, u.id, u.name, ($3::timestamp + time '10:00') AT TIME ZONE 'Europe/Helsinki'
+             FROM staff_user u WHERE u.id = $5",
+        )
+        .bind(id)
+        .bind(phase)
+        .bind(on)
+        .bind(outcome)
+        .bind(sari)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// The form kinds of the demo: Eetu's child welfare path from the contact

@@ -78,6 +78,24 @@ fn open_body(started_by: &str, on: NaiveDate, document: Option<i64>) -> String {
     .to_string()
 }
 
+/// Closes the demo's open matter of Eetu, so that a test opens its own.
+async fn close_demo_matter(db: &TestDb, addr: std::net::SocketAddr, sari: &str, eetu: i64) {
+    let id: i64 =
+        sqlx::query_scalar("SELECT id FROM matter WHERE client_id = $1 AND closed_on IS NULL")
+            .bind(eetu)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    let r = post_json(
+        addr,
+        sari,
+        &format!("/api/matters/{id}/phases"),
+        &step("closed", today(), Some("other")),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+}
+
 fn step(phase: &str, on: NaiveDate, outcome: Option<&str>) -> String {
     serde_json::json!({ "phase": phase, "on": on.to_string(), "outcome": outcome }).to_string()
 }
@@ -203,6 +221,7 @@ async fn steps_are_recorded_once_in_order_by_the_controllers_client_worker() {
     let eetu = common::person_id(&db.owner, "Eetu").await;
     let ella = common::person_id(&db.owner, "Ella").await;
     let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    close_demo_matter(&db, addr, &sari, eetu).await;
     let started = days_ago(3);
     let r = post_json(
         addr,
@@ -414,6 +433,7 @@ async fn open_matters_come_late_first_for_the_worker_and_the_supervisor() {
     let eetu = common::person_id(&db.owner, "Eetu").await;
     let ella = common::person_id(&db.owner, "Ella").await;
     let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    close_demo_matter(&db, addr, &sari, eetu).await;
     // Ella's began today (7 weekdays left); Eetu's a month ago, undecided.
     for (who, on) in [(ella, today()), (eetu, days_ago(30))] {
         let r = post_json(
@@ -585,6 +605,7 @@ async fn thls_figures_equal_a_count_from_the_raw_dates_around_holidays() {
     let eetu = common::person_id(&db.owner, "Eetu").await;
     let ella = common::person_id(&db.owner, "Ella").await;
     let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    close_demo_matter(&db, addr, &sari, eetu).await;
     let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     // (client, received, decided (outcome), completed, closed)
     type Case = (
