@@ -374,13 +374,31 @@ pub struct Clock {
 }
 
 impl Clock {
+    /// The clock of a matter with the deadlines its rule gives today.
     pub fn of(
         rule: ClockRule,
         started_on: NaiveDate,
         done: &[Recorded],
         today: NaiveDate,
     ) -> Clock {
-        let d = Deadlines::of(rule, started_on);
+        Clock::with_deadlines(
+            rule,
+            started_on,
+            Deadlines::of(rule, started_on),
+            done,
+            today,
+        )
+    }
+
+    /// The clock with the deadlines as they were fixed when the matter was
+    /// opened (as the store keeps them).
+    pub fn with_deadlines(
+        rule: ClockRule,
+        started_on: NaiveDate,
+        d: Deadlines,
+        done: &[Recorded],
+        today: NaiveDate,
+    ) -> Clock {
         let on = |p: Phase| done.iter().find(|r| r.phase == p);
         let decided = on(Phase::AssessmentDecided);
         let closed = on(Phase::Closed).map(|r| r.on);

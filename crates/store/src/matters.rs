@@ -430,6 +430,7 @@ pub struct MatterLine {
 const LINE_COLUMNS: &str = "m.id, m.client_id, p.first_names || ' ' || p.surname AS client_name,
        m.sub_register_id, m.service_task_id, m.unit_id, m.responsible_worker_id, w.name AS responsible_name,
        m.started_by, m.started_on, m.closed_on, m.clock, m.highest_care_allowance,
+       m.start_due, m.completion_due, kirjo_today() AS today,
        (SELECT coalesce(json_agg(json_build_object('phase', f.phase, 'on', f.on_date, 'outcome', f.outcome,
                                  'recorded_by_name', f.recorded_by_name, 'recorded_at', f.recorded_at)
                                  ORDER BY f.on_date, f.recorded_at), '[]')
@@ -438,7 +439,10 @@ const LINE_COLUMNS: &str = "m.id, m.client_id, p.first_names || ' ' || p.surname
 const LINE_FROM: &str =
     "FROM matter m JOIN person p ON p.id = m.client_id JOIN staff_user w ON w.id = m.responsible_worker_id";
 
-fn line(r: &sqlx::postgres::PgRow, today: NaiveDate) -> Result<MatterLine, GateError> {
+/// A matter line from its row, its clock judged on the row's `today` with
+/// the deadlines stored when the matter was opened.
+fn line(r: &sqlx::postgres::PgRow) -> Result<MatterLine, GateError> {
+    let today: NaiveDate = r.try_get("today")?;
     let phases: Vec<PhaseRow> = serde_json::from_value(r.try_get("phases")?)
         .map_err(|e| GateError::from(sqlx::Error::Decode(Box::new(e))))?;
     let rule =
@@ -458,7 +462,16 @@ fn line(r: &sqlx::postgres::PgRow, today: NaiveDate) -> Result<MatterLine, GateE
         started_on,
         closed_on: r.try_get("closed_on")?,
         highest_care_allowance: r.try_get("highest_care_allowance")?,
-        clock: Clock::of(rule, started_on, &done, today),
+        clock: Clock::with_deadlines(
+            rule,
+            started_on,
+            kirjo_domain::matter::Deadlines {
+                start_due: r.try_get("start_due")?,
+                completion_due: r.try_get("completion_due")?,
+            },
+            &done,
+            today,
+        ),
         phases,
     })
 }
@@ -487,11 +500,7 @@ pub async fn of_client(
         .bind(access.document_areas())
         .fetch_all(&mut *conn)
         .await?;
-    let today = today(conn).await?;
-    let lines = rows
-        .iter()
-        .map(|r| line(r, today))
-        .collect::<Result<Vec<_>, _>>()?;
+    let lines = rows.iter().map(line).collect::<Result<Vec<_>, _>>()?;
     Ok(g.finish(Pending::new(lines)).await?)
 }
 
@@ -502,12 +511,6 @@ pub fn of_client_sql() -> String {
          WHERE m.client_id = $1 AND m.sub_register_id = ANY($2)
          ORDER BY m.started_on DESC, m.id DESC"
     )
-}
-
-async fn today(conn: &mut PgConnection) -> Result<NaiveDate, GateError> {
-    Ok(sqlx::query_scalar("SELECT kirjo_today()")
-        .fetch_one(&mut *conn)
-        .await?)
 }
 
 /// A document of a matter.
@@ -547,8 +550,7 @@ pub async fn read(
     .bind(matter)
     .fetch_one(&mut *conn)
     .await?;
-    let today = today(conn).await?;
-    let line = line(&row, today)?;
+    let line = line(&row)?;
     if !access.document_areas().contains(&line.service_area) {
         return Err(g
             .deny("denied: not a service area where the user may read the client's documents")
@@ -651,11 +653,7 @@ pub async fn open_list(
                 .await?
         }
     };
-    let today = today(conn).await?;
-    let mut lines = rows
-        .iter()
-        .map(|r| line(r, today))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut lines = rows.iter().map(line).collect::<Result<Vec<_>, _>>()?;
     lines.sort_by(|a, b| {
         b.clock
             .urgency()

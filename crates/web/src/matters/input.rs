@@ -22,8 +22,9 @@ pub struct OpenInput {
     pub highest_care_allowance: bool,
 }
 
-/// Recording a step, as given.
-#[derive(Debug, Default, Clone)]
+/// Recording a step, as given (the page's form too).
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
 pub struct PhaseInput {
     pub phase: String,
     pub on: String,

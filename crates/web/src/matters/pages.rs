@@ -405,31 +405,16 @@ pub async fn matter(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Stri
     matter_page(&state, &ctx, &actor, &me, id, None).await
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct PhaseForm {
-    #[serde(default)]
-    pub phase: String,
-    #[serde(default)]
-    pub on: String,
-    #[serde(default)]
-    pub outcome: String,
-}
-
 /// `POST /matters/{id}/phases`: record a step; a step with a problem comes
 /// back on the matter's page as typed, its problem at its form.
 pub async fn record_phase(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<PhaseForm>,
+    Form(input): Form<PhaseInput>,
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
-    let input = PhaseInput {
-        phase: f.phase,
-        on: f.on,
-        outcome: f.outcome,
-    };
     match actions::record(&state, &me.caller, id, &input, ctx.tr.lang).await {
         Ok(()) => Ok(see_other(&format!("/matters/{id}?saved=1"))),
         Err(Refusal::Fields(e) | Refusal::Conflict(e)) => {
