@@ -7,6 +7,8 @@
 
 mod common;
 
+use std::collections::BTreeMap;
+
 use chrono::{Days, NaiveDate};
 use common::{demo_db, get_as, page_session, post_form, post_json, serve, sign_in};
 use kirjo_domain::calendar::{add_weekdays, helsinki_today};
@@ -781,4 +783,89 @@ async fn thls_figures_equal_a_count_from_the_raw_dates_around_holidays() {
     );
     let page = get_as(addr, &leena, "/statistics?from=2026-04-01").await;
     assert_eq!(page.status, 200, "{}", page.body);
+
+    // The supervisor's monthly chart: the same matters by the month their
+    // deadline fell in, counted here from the raw dates.
+    let months = kirjo_store::statistics::monthly_deadlines(&db.runtime, &caller, &settings, 12)
+        .await
+        .unwrap();
+    assert_eq!(months.len(), 12);
+    let first = NaiveDate::parse_from_str(&format!("{}-01", months[0].month), "%Y-%m-%d").unwrap();
+    assert_eq!(
+        months.last().unwrap().month,
+        today().format("%Y-%m").to_string(),
+        "this month is the last"
+    );
+    let mut expected: BTreeMap<String, (i64, i64, i64, i64)> = BTreeMap::new();
+    for (_, received, decided, outcome, completed, closed) in cases {
+        let due = seventh_weekday(d(received));
+        if due >= first {
+            let e = expected.entry(due.format("%Y-%m").to_string()).or_default();
+            if d(decided) <= due {
+                e.0 += 1;
+            } else {
+                e.1 += 1;
+            }
+        }
+        let due = d(received)
+            .checked_add_months(chrono::Months::new(3))
+            .unwrap();
+        let judged = outcome == "started" && (completed.is_some() || d(closed) > due);
+        if due >= first && judged {
+            let e = expected.entry(due.format("%Y-%m").to_string()).or_default();
+            if completed.is_some_and(|c| d(c) <= due) {
+                e.2 += 1;
+            } else {
+                e.3 += 1;
+            }
+        }
+    }
+    // The demo's matter of Eetu (closed above) had its decision too.
+    let demo: Vec<(NaiveDate, Option<NaiveDate>)> = sqlx::query_as(
+        "SELECT m.started_on, p.on_date FROM matter m
+         LEFT JOIN matter_phase p ON p.matter_id = m.id AND p.phase = 'assessment_decided'
+         WHERE m.started_on > '2026-07-01'",
+    )
+    .fetch_all(&db.owner)
+    .await
+    .unwrap();
+    for (received, decided) in demo {
+        let due = seventh_weekday(received);
+        if due >= first && (decided.is_some() || due < today()) {
+            let e = expected.entry(due.format("%Y-%m").to_string()).or_default();
+            if decided.is_some_and(|x| x <= due) {
+                e.0 += 1;
+            } else {
+                e.1 += 1;
+            }
+        }
+    }
+    assert!(expected.len() >= 3, "the window holds figures to compare");
+    for m in &months {
+        let want = expected.get(&m.month).copied().unwrap_or_default();
+        assert_eq!(
+            (
+                m.start.on_time,
+                m.start.late,
+                m.completion.on_time,
+                m.completion.late
+            ),
+            want,
+            "{}",
+            m.month
+        );
+    }
+    let page = get_as(addr, &leena, "/matters").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page
+        .body
+        .contains(r#"aria-labelledby="chart-start-title chart-start-desc""#));
+    assert!(page.body.contains(r#"id="chart-completion-title""#));
+    assert!(
+        !get_as(addr, &sari, "/matters")
+            .await
+            .body
+            .contains("chart-start-title"),
+        "a worker's page has no unit chart"
+    );
 }

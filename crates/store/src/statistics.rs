@@ -198,29 +198,16 @@ pub async fn processing_times(
     let counted_on: NaiveDate = sqlx::query_scalar("SELECT kirjo_today()")
         .fetch_one(&mut *conn)
         .await?;
-    let rows = sqlx::query(PROCESSING_TIMES_SQL)
-        .bind(period.from)
-        .bind(period.to)
-        .bind(&units)
-        .bind(counted_on)
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut list = Vec::new();
-    for r in &rows {
-        let c = |p: &str| -> Result<Counts, sqlx::Error> {
-            Ok(Counts {
-                total: r.try_get(format!("{p}_total").as_str())?,
-                on_time: r.try_get(format!("{p}_on_time").as_str())?,
-                late: r.try_get(format!("{p}_late").as_str())?,
-                pending: r.try_get(format!("{p}_pending").as_str())?,
+    let mut list: Vec<UnitTimes> =
+        deadline_counts(conn, Grouping::Unit, period, &units, counted_on)
+            .await?
+            .into_iter()
+            .map(|(unit, start, completion)| UnitTimes {
+                unit,
+                start,
+                completion,
             })
-        };
-        list.push(UnitTimes {
-            unit: r.try_get("unit_id")?,
-            start: c("start")?,
-            completion: c("completion")?,
-        });
-    }
+            .collect();
     // Every supervised unit is reported, with zeros where nothing fell due.
     for u in &units {
         if !list.iter().any(|t| &t.unit == u) {
@@ -266,10 +253,66 @@ pub async fn processing_times(
     .await?)
 }
 
-/// [`processing_times`]' query. Binds: $1 and $2 the period, $3 the units,
+/// What deadline counts are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    /// The unit (THL's figures).
+    Unit,
+    /// The month the deadline fell in, `YYYY-MM` (the supervisor's chart).
+    Month,
+}
+
+/// Counts of the deadlines that fell in `period`, per group: (group, the
+/// decision on starting the assessment, the completed assessment).
+async fn deadline_counts(
+    conn: &mut sqlx::PgConnection,
+    grouping: Grouping,
+    period: Period,
+    units: &[String],
+    counted_on: NaiveDate,
+) -> Result<Vec<(String, Counts, Counts)>, sqlx::Error> {
+    let rows = sqlx::query(&deadline_counts_sql(grouping))
+        .bind(period.from)
+        .bind(period.to)
+        .bind(units)
+        .bind(counted_on)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out: Vec<(String, Counts, Counts)> = Vec::new();
+    for r in &rows {
+        let group: String = r.try_get("grp")?;
+        let counts = Counts {
+            total: r.try_get("total")?,
+            on_time: r.try_get("on_time")?,
+            late: r.try_get("late")?,
+            pending: r.try_get("pending")?,
+        };
+        let start = r.try_get::<String, _>("part")? == "start";
+        let i = match out.iter().position(|(g, ..)| *g == group) {
+            Some(i) => i,
+            None => {
+                out.push((group, Counts::default(), Counts::default()));
+                out.len() - 1
+            }
+        };
+        if start {
+            out[i].1 = counts;
+        } else {
+            out[i].2 = counts;
+        }
+    }
+    Ok(out)
+}
+
+/// [`deadline_counts`]' query. Binds: $1 and $2 the period, $3 the units,
 /// $4 the day counted. By the indexes of matters by unit and deadline.
-pub const PROCESSING_TIMES_SQL: &str = "
-    WITH judged AS (
+pub fn deadline_counts_sql(grouping: Grouping) -> String {
+    let group = match grouping {
+        Grouping::Unit => "unit_id",
+        Grouping::Month => "to_char(due, 'YYYY-MM')",
+    };
+    format!(
+        "WITH judged AS (
         SELECT m.unit_id, m.start_due, m.completion_due, m.closed_on,
                d.on_date AS decided_on, d.outcome AS decision, c.on_date AS completed_on
         FROM matter m
@@ -279,26 +322,88 @@ pub const PROCESSING_TIMES_SQL: &str = "
           AND m.id IN (SELECT id FROM matter WHERE unit_id = ANY($3) AND start_due BETWEEN $1 AND $2
                        UNION
                        SELECT id FROM matter WHERE unit_id = ANY($3) AND completion_due BETWEEN $1 AND $2)
-    ), starts AS (
-        SELECT * FROM judged WHERE start_due BETWEEN $1 AND $2
-    ), completions AS (
-        SELECT * FROM judged
+    ), judged_parts AS (
+        SELECT 'start' AS part, unit_id, start_due AS due, decided_on AS done
+        FROM judged WHERE start_due BETWEEN $1 AND $2
+        UNION ALL
+        SELECT 'completion', unit_id, completion_due, completed_on
+        FROM judged
         WHERE completion_due BETWEEN $1 AND $2 AND decision = 'started'
           AND NOT (completed_on IS NULL AND closed_on IS NOT NULL AND closed_on <= completion_due)
     )
-    SELECT u.unit_id,
-        (SELECT count(*) FROM starts s WHERE s.unit_id = u.unit_id) AS start_total,
-        (SELECT count(*) FROM starts s WHERE s.unit_id = u.unit_id AND s.decided_on <= s.start_due) AS start_on_time,
-        (SELECT count(*) FROM starts s WHERE s.unit_id = u.unit_id
-            AND (s.decided_on > s.start_due OR (s.decided_on IS NULL AND s.start_due < $4))) AS start_late,
-        (SELECT count(*) FROM starts s WHERE s.unit_id = u.unit_id AND s.decided_on IS NULL AND s.start_due >= $4) AS start_pending,
-        (SELECT count(*) FROM completions s WHERE s.unit_id = u.unit_id) AS completion_total,
-        (SELECT count(*) FROM completions s WHERE s.unit_id = u.unit_id AND s.completed_on <= s.completion_due) AS completion_on_time,
-        (SELECT count(*) FROM completions s WHERE s.unit_id = u.unit_id
-            AND (s.completed_on > s.completion_due OR (s.completed_on IS NULL AND s.completion_due < $4))) AS completion_late,
-        (SELECT count(*) FROM completions s WHERE s.unit_id = u.unit_id AND s.completed_on IS NULL AND s.completion_due >= $4) AS completion_pending
-    FROM (SELECT DISTINCT unit_id FROM judged) u
-    ORDER BY u.unit_id";
+    SELECT part, {group} AS grp,
+        count(*) AS total,
+        count(*) FILTER (WHERE done <= due) AS on_time,
+        count(*) FILTER (WHERE done > due OR (done IS NULL AND due < $4)) AS late,
+        count(*) FILTER (WHERE done IS NULL AND due >= $4) AS pending
+    FROM judged_parts
+    GROUP BY part, grp
+    ORDER BY grp, part"
+    )
+}
+
+/// A month's deadlines in the supervised units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonthTimes {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub start: Counts,
+    pub completion: Counts,
+}
+
+/// The last `months` months' deadlines (this month included) in the units
+/// the user supervises, on time and late, for the supervisor's chart. Not
+/// a disclosure: the unit's own follow-up, so nothing is suppressed.
+pub async fn monthly_deadlines(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    months: u32,
+) -> Result<Vec<MonthTimes>, GateError> {
+    let mut g = enter_general(
+        pool,
+        caller,
+        settings,
+        Action::ReportStatistics,
+        &format!("statistics: the units' deadlines by month, {months} months"),
+    )
+    .await?;
+    let units = crate::matters::supervised_units(&g);
+    let (conn, _) = g.parts();
+    let today: NaiveDate = sqlx::query_scalar("SELECT kirjo_today()")
+        .fetch_one(&mut *conn)
+        .await?;
+    let first_of = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    let this_month = first_of(today);
+    let from = this_month
+        .checked_sub_months(chrono::Months::new(months.saturating_sub(1)))
+        .unwrap_or(this_month);
+    let to = this_month
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(this_month);
+    let counted =
+        deadline_counts(conn, Grouping::Month, Period { from, to }, &units, today).await?;
+    let mut out = Vec::new();
+    let mut m = from;
+    while m <= this_month {
+        let key = m.format("%Y-%m").to_string();
+        let (start, completion) = counted
+            .iter()
+            .find(|(g, ..)| *g == key)
+            .map_or((Counts::default(), Counts::default()), |(_, s, c)| (*s, *c));
+        out.push(MonthTimes {
+            month: key,
+            start,
+            completion,
+        });
+        m = match m.checked_add_months(chrono::Months::new(1)) {
+            Some(n) => n,
+            None => break,
+        };
+    }
+    Ok(g.finish(Pending::new(out)).await?)
+}
 
 /// The yearly counts of a unit: matters by how they started, and the child
 /// welfare notifications received by their reporter type.

@@ -444,6 +444,9 @@ pub struct OpenPage {
     pub supervisor: bool,
     pub units: Vec<Row>,
     pub workers: Vec<WorkerCount>,
+    /// The supervisor's monthly charts: the decision to start, the
+    /// completed assessment.
+    pub charts: Vec<super::chart::Chart>,
 }
 
 /// `GET /matters`: the user's open matters against their deadlines, late
@@ -481,6 +484,31 @@ pub async fn open_matters(State(state): State<AppState>, ctx: Ctx) -> PageResult
         })
         .collect();
     workers.sort_by(|a, b| b.late.cmp(&a.late).then(a.name.cmp(&b.name)));
+    let charts = if supervisor {
+        let months =
+            kirjo_store::statistics::monthly_deadlines(&state.db, &me.caller, &state.gate, 12)
+                .await
+                .map_err(|e| ctx.gate_error(e, &actor))?;
+        let t = &ctx.tr;
+        vec![
+            super::chart::chart(
+                "chart-start",
+                t.t("matters-chart-start"),
+                t.t("matters-chart-description"),
+                &months,
+                |m| m.start,
+            ),
+            super::chart::chart(
+                "chart-completion",
+                t.t("matters-chart-completion"),
+                t.t("matters-chart-description"),
+                &months,
+                |m| m.completion,
+            ),
+        ]
+    } else {
+        Vec::new()
+    };
     Ok(ctx.render(
         StatusCode::OK,
         &OpenPage {
@@ -489,6 +517,7 @@ pub async fn open_matters(State(state): State<AppState>, ctx: Ctx) -> PageResult
             supervisor,
             units: units.iter().map(|m| row(&ctx, &tasks, m)).collect(),
             workers,
+            charts,
         },
     ))
 }
