@@ -2,6 +2,7 @@
 //! start-up wiring, demo data and logging. Kept as a library so that tests
 //! can drive the same code the binary runs.
 
+pub mod backup;
 pub mod bench_run;
 pub mod cluster;
 pub mod commitment;

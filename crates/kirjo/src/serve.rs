@@ -108,10 +108,13 @@ pub async fn open_database(loaded: &Loaded) -> anyhow::Result<Database> {
             }
         }
         None => {
-            let cluster = LocalCluster::prepare(
+            let mut cluster = LocalCluster::prepare(
                 &cfg.storage.data_dir,
                 cfg.database.postgres_bin_dir.as_deref(),
             )?;
+            if let Some(dir) = &cfg.backup.dir {
+                cluster = cluster.with_backup_dir(dir)?;
+            }
             cluster.start()?;
             let opened = async {
                 bootstrap::bootstrap_owned_cluster(&cluster.superuser_options(), cluster::DATABASE)

@@ -79,6 +79,7 @@ pub fn kirjo() -> Command {
         "KIRJO_LISTEN",
         "KIRJO_DATA_DIR",
         "KIRJO_POSTGRES_BIN_DIR",
+        "KIRJO_BACKUP_DIR",
     ] {
         c.env_remove(var);
     }
