@@ -520,6 +520,54 @@ impl LocalCluster {
         Ok(())
     }
 
+    /// Makes this (empty) cluster a streaming-replication standby of
+    /// `primary`: a base backup with the standby settings (`-R`), under
+    /// `application_name` (the name `synchronous_standby_names` on the
+    /// primary refers to), with this cluster's own socket. Then starts it.
+    pub fn make_standby_of(
+        &self,
+        primary: &LocalCluster,
+        application_name: &str,
+    ) -> Result<(), ClusterError> {
+        if self.is_initialised() {
+            return Err(ClusterError::DataDir {
+                dir: self.pgdata.display().to_string(),
+                reason: "already holds a cluster".to_owned(),
+            });
+        }
+        let mut cmd = self.pg("pg_basebackup");
+        cmd.arg("-d")
+            .arg(format!(
+                "host={} port={PORT} user={SUPERUSER} application_name={application_name}",
+                primary.socket_dir.display()
+            ))
+            .arg("-D")
+            .arg(&self.pgdata)
+            .args(["-R", "-X", "stream", "-c", "fast", "--no-password"]);
+        self.run("pg_basebackup of the primary", cmd)?;
+        self.append_conf(
+            "postgresql.conf",
+            &format!(
+                "\n# Written by Kirjo: this standby's own socket.\nunix_socket_directories = '{}'\n",
+                self.socket_dir.display()
+            ),
+        )?;
+        self.start()?;
+        Ok(())
+    }
+
+    /// Promotes a standby to a primary and waits until it takes writes.
+    pub fn promote(&self) -> Result<(), ClusterError> {
+        let mut cmd = self.pg("pg_ctl");
+        cmd.arg("promote")
+            .arg("-D")
+            .arg(&self.pgdata)
+            .args(["-w", "-t", "60", "-s"]);
+        self.run("promoting the standby", cmd)?;
+        tracing::info!("local PostgreSQL promoted to primary");
+        Ok(())
+    }
+
     /// Connection options for a role and database, over the socket.
     pub fn options(&self, user: &str, database: &str) -> PgConnectOptions {
         PgConnectOptions::new()

@@ -512,16 +512,17 @@ fn validate(name: &str, text: &str, config: &Config) -> Result<Vec<String>, Conf
         ("database.runtime_url", &config.database.runtime_url),
     ] {
         if let Some(url) = url {
-            url.parse::<sqlx::postgres::PgConnectOptions>()
-                .map_err(|_| {
-                    err(
-                        key,
-                        format!(
-                            "`{}` is not a PostgreSQL URL (postgres://user@host/database)",
-                            mask_url(url)
-                        ),
-                    )
-                })?;
+            // One host, or several for a primary and its standby
+            // (crate::failover).
+            crate::failover::Hosts::parse(url).map_err(|_| {
+                err(
+                    key,
+                    format!(
+                        "`{}` is not a PostgreSQL URL (postgres://user@host/database)",
+                        mask_url(url)
+                    ),
+                )
+            })?;
         }
     }
     if config.database.runtime_url.is_some() && config.database.url.is_none() {

@@ -9,6 +9,7 @@ pub mod commitment;
 pub mod config;
 pub mod county;
 pub mod demo;
+pub mod failover;
 pub mod logging;
 pub mod serve;
 pub mod setup;
