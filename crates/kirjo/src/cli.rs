@@ -77,6 +77,37 @@ enum Command {
         #[command(subcommand)]
         command: DocumentCommand,
     },
+    /// Take a base backup into backup.dir (pg_basebackup); with WAL
+    /// archived there, any later moment can be restored (docs/backup.md).
+    Backup {
+        /// Use the built-in demo configuration when no file is given.
+        #[arg(long)]
+        demo: bool,
+        /// Data directory (overrides storage.data_dir and KIRJO_DATA_DIR).
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// Backup directory (overrides backup.dir and KIRJO_BACKUP_DIR).
+        #[arg(long, value_name = "DIR")]
+        backup_dir: Option<PathBuf>,
+    },
+    /// Point-in-time recovery: the newest base backup before TIME rolled
+    /// forward with the archived WAL to TIME, into a new data directory
+    /// that `kirjo serve --data-dir` then starts.
+    Restore {
+        /// The moment: RFC 3339 (2026-12-03T14:05:00+02:00) or Finnish
+        /// local time (2026-12-03 14:05). Default: the end of the archive.
+        #[arg(long, value_name = "TIME", value_parser = kirjo::backup::parse_time)]
+        to: Option<chrono::DateTime<chrono::Utc>>,
+        /// The new data directory (must not hold a cluster).
+        #[arg(long, value_name = "DIR")]
+        into: PathBuf,
+        /// Use the built-in demo configuration when no file is given.
+        #[arg(long)]
+        demo: bool,
+        /// Backup directory (overrides backup.dir and KIRJO_BACKUP_DIR).
+        #[arg(long, value_name = "DIR")]
+        backup_dir: Option<PathBuf>,
+    },
     /// Benchmark data and benchmarks of the running system.
     Bench {
         #[command(subcommand)]
@@ -292,6 +323,17 @@ pub fn main() -> ExitCode {
         Command::Weekdays { date, n } => print_or_fail(kirjo::tools::weekdays(&date, n)),
         Command::Holidays { year } => print_or_fail(kirjo::tools::holidays_of(year)),
         Command::Serve(args) => run_server(cli.config, &env, args, false, false),
+        Command::Backup {
+            demo,
+            data_dir,
+            backup_dir,
+        } => run_backup(cli.config, &env, demo, data_dir, backup_dir, None),
+        Command::Restore {
+            to,
+            into,
+            demo,
+            backup_dir,
+        } => run_backup(cli.config, &env, demo, None, backup_dir, Some((to, into))),
         Command::Demo(args) => run_server(cli.config, &env, args, true, false),
         Command::Migrate(args) => run_server(cli.config, &env, args, false, true),
         Command::Audit {
@@ -440,6 +482,83 @@ fn run_server(
         } else {
             kirjo::serve::serve(loaded, demo).await
         }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kirjo: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_backup(
+    flag: Option<PathBuf>,
+    env: &dyn Fn(&str) -> Option<String>,
+    demo: bool,
+    data_dir: Option<PathBuf>,
+    backup_dir: Option<PathBuf>,
+    restore: Option<(Option<chrono::DateTime<chrono::Utc>>, PathBuf)>,
+) -> ExitCode {
+    let args = ServeArgs {
+        demo,
+        listen: None,
+        data_dir,
+    };
+    let mut loaded = match load(flag, env, demo, Some(&args)) {
+        Ok(l) => l,
+        Err(e) => return fail_config(&e),
+    };
+    if backup_dir.is_some() {
+        loaded.config.backup.dir = backup_dir;
+    }
+    kirjo::logging::init(&loaded.config.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kirjo: error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match restore {
+            None => {
+                let r = kirjo::backup::backup(&loaded).await?;
+                println!(
+                    "Base backup {} finished at {} ({} MB).",
+                    r.base.path.display(),
+                    r.base.finished_at.to_rfc3339(),
+                    r.bytes / 1_000_000
+                );
+                if !r.archiving {
+                    println!(
+                        "WAL is not archived: this backup can be restored only as it is. \
+                         Archiving starts when the cluster next starts with backup.dir set."
+                    );
+                }
+            }
+            Some((to, into)) => {
+                let r = kirjo::backup::restore(&loaded, to, &into).await?;
+                println!(
+                    "Restored {} to {} from the base backup finished at {}: {} use-log rows, the last logged at {}.",
+                    r.data_dir.display(),
+                    r.target
+                        .map_or_else(|| "the end of the archive".to_owned(), |t| t.to_rfc3339()),
+                    r.base.finished_at.to_rfc3339(),
+                    r.use_log_rows,
+                    r.last_logged_at
+                        .map_or_else(|| "-".to_owned(), |t| t.to_rfc3339()),
+                );
+                println!(
+                    "Start Kirjo on it with: kirjo serve --data-dir {}",
+                    r.data_dir.display()
+                );
+            }
+        }
+        anyhow::Ok(())
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

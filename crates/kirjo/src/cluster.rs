@@ -23,7 +23,7 @@ pub const SERVER_PACKAGE: &str = "postgresql";
 pub const CLUSTER_USER: &str = "postgres";
 /// The superuser `initdb` creates.
 const SUPERUSER: &str = "postgres";
-const PORT: u16 = 5432;
+pub const PORT: u16 = 5432;
 /// The database Kirjo keeps its data in.
 pub const DATABASE: &str = "kirjo";
 
@@ -56,7 +56,16 @@ pub struct LocalCluster {
     pub socket_dir: PathBuf,
     pub log_file: PathBuf,
     run_as: Option<&'static str>,
+    /// Where WAL is archived (`<backup.dir>/wal`), when backups are configured.
+    archive: Option<PathBuf>,
 }
+
+/// The file under `pgdata` that Kirjo rewrites at every start with the
+/// archiving settings (empty without a backup directory).
+pub const BACKUP_CONF: &str = "kirjo-backup.conf";
+/// The file under `pgdata` holding a point-in-time recovery's settings while
+/// `kirjo restore` runs it.
+pub const RECOVERY_CONF: &str = "kirjo-recovery.conf";
 
 /// Finds the server binaries: the configured directory, else PATH, else the
 /// newest `/usr/lib/postgresql/*/bin` (where Debian puts them).
@@ -77,7 +86,15 @@ pub fn find_binaries(configured: Option<&Path>) -> Result<PathBuf, ClusterError>
     }
     if let Some(path) = std::env::var_os("PATH") {
         if let Some(d) = std::env::split_paths(&path).find(|d| has_all(d)) {
-            return Ok(d);
+            // Links on PATH (as some images make) lead to the directory
+            // that also holds the client tools (pg_basebackup).
+            let real = d
+                .join("pg_ctl")
+                .canonicalize()
+                .ok()
+                .and_then(|p| p.parent().map(Path::to_path_buf))
+                .filter(|r| has_all(r));
+            return Ok(real.unwrap_or(d));
         }
     }
     let lib = PathBuf::from("/usr/lib/postgresql");
@@ -159,9 +176,115 @@ impl LocalCluster {
             socket_dir,
             root,
             run_as,
+            archive: None,
         };
         cluster.prepare_dirs()?;
         Ok(cluster)
+    }
+
+    /// Archives WAL into `<backup_dir>/wal` from the next start on, making
+    /// the backup directory (`base/`, `wal/`) if needed, owned by the
+    /// cluster's user.
+    pub fn with_backup_dir(mut self, backup_dir: &Path) -> Result<Self, ClusterError> {
+        let dirs = self.backup_dirs(backup_dir)?;
+        self.archive = Some(dirs.wal);
+        Ok(self)
+    }
+
+    /// Makes the backup directory's parts, owned by the cluster's user and
+    /// reachable by it.
+    pub fn backup_dirs(&self, backup_dir: &Path) -> Result<BackupDirs, ClusterError> {
+        let err = |reason: String| ClusterError::DataDir {
+            dir: backup_dir.display().to_string(),
+            reason,
+        };
+        if backup_dir
+            .to_string_lossy()
+            .contains(['\'', '\\', '\n', '%'])
+        {
+            return Err(err(
+                "the backup directory's path may not contain quotes, backslashes, % or line breaks"
+                    .to_owned(),
+            ));
+        }
+        std::fs::create_dir_all(backup_dir).map_err(|e| err(e.to_string()))?;
+        let root = backup_dir.canonicalize().map_err(|e| err(e.to_string()))?;
+        let dirs = BackupDirs {
+            base: root.join("base"),
+            wal: root.join("wal"),
+            root,
+        };
+        for dir in [&dirs.root, &dirs.base, &dirs.wal] {
+            std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
+            set_mode(dir, 0o700).map_err(|e| err(e.to_string()))?;
+        }
+        if let Some(user) = self.run_as {
+            let out = Command::new("chown")
+                .arg("-R")
+                .arg(format!("{user}:{user}"))
+                .arg(&dirs.root)
+                .output()
+                .map_err(|e| err(e.to_string()))?;
+            if !out.status.success() {
+                return Err(err(stderr_line(&out)));
+            }
+            let reachable = Command::new("runuser")
+                .args(["-u", user, "--", "test", "-w"])
+                .arg(&dirs.wal)
+                .current_dir("/")
+                .status()
+                .map(|s| s.success())
+                .unwrap_or(false);
+            if !reachable {
+                return Err(ClusterError::Unreachable {
+                    dir: dirs.root.display().to_string(),
+                });
+            }
+        }
+        Ok(dirs)
+    }
+
+    /// Writes the archiving settings (or none) and lets base backups in by
+    /// the socket; run before every start, so that a cluster made before
+    /// backups were configured gets them too.
+    fn write_backup_settings(&self) -> Result<(), ClusterError> {
+        let conf = match &self.archive {
+            Some(wal) => {
+                let wal = wal.display();
+                format!(
+                    "# Written by Kirjo at every start from backup.dir: WAL archived for point-in-time recovery.\n\
+                     wal_level = replica\n\
+                     archive_mode = on\n\
+                     archive_command = 'test ! -f {wal}/%f && cp %p {wal}/%f.part && mv {wal}/%f.part {wal}/%f'\n\
+                     archive_timeout = 60\n"
+                )
+            }
+            None => "# Written by Kirjo at every start: no backup.dir, no archiving.\n".to_owned(),
+        };
+        self.write_conf(BACKUP_CONF, &conf)?;
+        self.ensure_line(
+            "postgresql.conf",
+            &format!("include_if_exists = '{BACKUP_CONF}'"),
+        )?;
+        self.ensure_line(
+            "postgresql.conf",
+            &format!("include_if_exists = '{RECOVERY_CONF}'"),
+        )?;
+        self.ensure_line("pg_hba.conf", "local replication all trust")?;
+        Ok(())
+    }
+
+    /// Appends `line` to a file under `pgdata` unless it is there.
+    fn ensure_line(&self, file: &str, line: &str) -> Result<(), ClusterError> {
+        let text =
+            std::fs::read_to_string(self.pgdata.join(file)).map_err(|e| ClusterError::DataDir {
+                dir: self.pgdata.join(file).display().to_string(),
+                reason: e.to_string(),
+            })?;
+        if text.lines().any(|l| l.trim() == line) {
+            return Ok(());
+        }
+        self.write_as_cluster_user(file, &format!("\n{line}\n"), true)
     }
 
     fn prepare_dirs(&self) -> Result<(), ClusterError> {
@@ -202,7 +325,7 @@ impl LocalCluster {
     }
 
     /// A command for one of the server binaries, as the cluster's user.
-    fn pg(&self, program: &str) -> Command {
+    pub(crate) fn pg(&self, program: &str) -> Command {
         let exe = self.bin_dir.join(program);
         let mut cmd = match self.run_as {
             Some(user) => {
@@ -219,7 +342,7 @@ impl LocalCluster {
         cmd
     }
 
-    fn run(&self, what: &str, mut cmd: Command) -> Result<Output, ClusterError> {
+    pub(crate) fn run(&self, what: &str, mut cmd: Command) -> Result<Output, ClusterError> {
         let out = cmd.output().map_err(|e| ClusterError::Command {
             what: what.to_owned(),
             detail: e.to_string(),
@@ -271,6 +394,55 @@ impl LocalCluster {
         Ok(())
     }
 
+    /// Writes a file under `pgdata`, owned by the cluster's user.
+    pub(crate) fn write_conf(&self, file: &str, text: &str) -> Result<(), ClusterError> {
+        self.write_as_cluster_user(file, text, false)?;
+        self.chown_to_cluster_user(&self.pgdata.join(file))
+    }
+
+    /// Appends to a file under `pgdata`.
+    pub(crate) fn append_conf(&self, file: &str, text: &str) -> Result<(), ClusterError> {
+        self.write_as_cluster_user(file, text, true)
+    }
+
+    /// Gives a file or a tree to the cluster's user (when Kirjo runs as root).
+    pub(crate) fn chown_to_cluster_user(&self, path: &Path) -> Result<(), ClusterError> {
+        let Some(user) = self.run_as else {
+            return Ok(());
+        };
+        let out = Command::new("chown")
+            .arg("-R")
+            .arg(format!("{user}:{user}"))
+            .arg(path)
+            .output()
+            .map_err(|e| ClusterError::DataDir {
+                dir: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(ClusterError::DataDir {
+                dir: path.display().to_string(),
+                reason: stderr_line(&out),
+            })
+        }
+    }
+
+    /// The last FATAL or PANIC line of the server's log, for an error
+    /// message (or where to read more).
+    pub fn last_fatal(&self) -> String {
+        std::fs::read_to_string(&self.log_file)
+            .ok()
+            .and_then(|log| {
+                log.lines()
+                    .rev()
+                    .find(|l| l.contains("FATAL") || l.contains("PANIC"))
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| format!("see the server log {}", self.log_file.display()))
+    }
+
     fn write_as_cluster_user(
         &self,
         file: &str,
@@ -318,6 +490,7 @@ impl LocalCluster {
             tracing::info!("local PostgreSQL already running; reusing it");
             return Ok(initialised_now);
         }
+        self.write_backup_settings()?;
         let mut cmd = self.pg("pg_ctl");
         cmd.arg("start")
             .arg("-D")
@@ -347,6 +520,54 @@ impl LocalCluster {
         Ok(())
     }
 
+    /// Makes this (empty) cluster a streaming-replication standby of
+    /// `primary`: a base backup with the standby settings (`-R`), under
+    /// `application_name` (the name `synchronous_standby_names` on the
+    /// primary refers to), with this cluster's own socket. Then starts it.
+    pub fn make_standby_of(
+        &self,
+        primary: &LocalCluster,
+        application_name: &str,
+    ) -> Result<(), ClusterError> {
+        if self.is_initialised() {
+            return Err(ClusterError::DataDir {
+                dir: self.pgdata.display().to_string(),
+                reason: "already holds a cluster".to_owned(),
+            });
+        }
+        let mut cmd = self.pg("pg_basebackup");
+        cmd.arg("-d")
+            .arg(format!(
+                "host={} port={PORT} user={SUPERUSER} application_name={application_name}",
+                primary.socket_dir.display()
+            ))
+            .arg("-D")
+            .arg(&self.pgdata)
+            .args(["-R", "-X", "stream", "-c", "fast", "--no-password"]);
+        self.run("pg_basebackup of the primary", cmd)?;
+        self.append_conf(
+            "postgresql.conf",
+            &format!(
+                "\n# Written by Kirjo: this standby's own socket.\nunix_socket_directories = '{}'\n",
+                self.socket_dir.display()
+            ),
+        )?;
+        self.start()?;
+        Ok(())
+    }
+
+    /// Promotes a standby to a primary and waits until it takes writes.
+    pub fn promote(&self) -> Result<(), ClusterError> {
+        let mut cmd = self.pg("pg_ctl");
+        cmd.arg("promote")
+            .arg("-D")
+            .arg(&self.pgdata)
+            .args(["-w", "-t", "60", "-s"]);
+        self.run("promoting the standby", cmd)?;
+        tracing::info!("local PostgreSQL promoted to primary");
+        Ok(())
+    }
+
     /// Connection options for a role and database, over the socket.
     pub fn options(&self, user: &str, database: &str) -> PgConnectOptions {
         PgConnectOptions::new()
@@ -359,6 +580,16 @@ impl LocalCluster {
     pub fn superuser_options(&self) -> PgConnectOptions {
         self.options(SUPERUSER, "postgres")
     }
+}
+
+/// The parts of a backup directory.
+#[derive(Debug, Clone)]
+pub struct BackupDirs {
+    pub root: PathBuf,
+    /// One directory per base backup, named by the UTC time it was taken.
+    pub base: PathBuf,
+    /// The archived WAL segments.
+    pub wal: PathBuf,
 }
 
 fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {

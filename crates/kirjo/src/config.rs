@@ -30,7 +30,24 @@ pub struct Config {
     pub audit: AuditConfig,
     #[serde(default)]
     pub auth: AuthConfig,
+    #[serde(default)]
+    pub backup: BackupConfig,
     pub register: RegisterDescription,
+}
+
+/// Backups with PostgreSQL's own machinery: base backups and the archive
+/// of write-ahead log (WAL) they are rolled forward with, for
+/// `kirjo backup` and `kirjo restore --to TIME` (see docs/backup.md).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupConfig {
+    /// The backup directory: `base/` holds the base backups, `wal/` the
+    /// archived WAL. With it, a cluster Kirjo owns archives every WAL
+    /// segment there (archive_mode on); a cluster Kirjo does not own must
+    /// be given the same `archive_command` by its administrator. Put it on
+    /// another disk than the data directory. Default: none (no archiving).
+    #[serde(default)]
+    pub dir: Option<PathBuf>,
 }
 
 /// Sign-in and sessions.
@@ -457,6 +474,9 @@ fn apply_env(
     if let Some(v) = get("KIRJO_POSTGRES_BIN_DIR", &mut used) {
         config.database.postgres_bin_dir = Some(PathBuf::from(v));
     }
+    if let Some(v) = get("KIRJO_BACKUP_DIR", &mut used) {
+        config.backup.dir = Some(PathBuf::from(v));
+    }
     if let Some(v) = get("KIRJO_AUDIT_SIGNING_KEY_FILE", &mut used) {
         config.audit.signing_key_file = Some(PathBuf::from(v));
     }
@@ -492,16 +512,17 @@ fn validate(name: &str, text: &str, config: &Config) -> Result<Vec<String>, Conf
         ("database.runtime_url", &config.database.runtime_url),
     ] {
         if let Some(url) = url {
-            url.parse::<sqlx::postgres::PgConnectOptions>()
-                .map_err(|_| {
-                    err(
-                        key,
-                        format!(
-                            "`{}` is not a PostgreSQL URL (postgres://user@host/database)",
-                            mask_url(url)
-                        ),
-                    )
-                })?;
+            // One host, or several for a primary and its standby
+            // (crate::failover).
+            crate::failover::Hosts::parse(url).map_err(|_| {
+                err(
+                    key,
+                    format!(
+                        "`{}` is not a PostgreSQL URL (postgres://user@host/database)",
+                        mask_url(url)
+                    ),
+                )
+            })?;
         }
     }
     if config.database.runtime_url.is_some() && config.database.url.is_none() {

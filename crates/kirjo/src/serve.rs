@@ -23,6 +23,8 @@ pub struct Database {
     pub runtime: PgPool,
     pub cluster: Option<LocalCluster>,
     pub description: String,
+    /// With several hosts in database.url: follows the primary among them.
+    pub failover: Option<crate::failover::Watcher>,
 }
 
 impl Database {
@@ -66,35 +68,83 @@ pub async fn open_database(loaded: &Loaded) -> anyhow::Result<Database> {
     let max = cfg.database.max_connections();
     match &cfg.database.url {
         Some(url) => {
-            let owner_opts: PgConnectOptions = url.parse().context("database.url")?;
+            let hosts = crate::failover::Hosts::parse(url)
+                .map_err(anyhow::Error::msg)
+                .context("database.url")?;
+            let candidates = hosts.options();
+            let chosen = if candidates.len() > 1 {
+                crate::failover::choose(&candidates, hosts.read_write)
+                    .await
+                    .with_context(|| {
+                        format!(
+                            "no host of {} takes writes (target_session_attrs=read-write)",
+                            mask_url(url)
+                        )
+                    })?
+            } else {
+                0
+            };
+            let owner_opts: PgConnectOptions = candidates
+                .get(chosen)
+                .cloned()
+                .context("database.url names no host")?;
+            let runtime_candidates: Vec<PgConnectOptions> = match &cfg.database.runtime_url {
+                Some(r) => crate::failover::Hosts::parse(r)
+                    .map_err(anyhow::Error::msg)
+                    .context("database.runtime_url")?
+                    .options(),
+                None => candidates.clone(),
+            }
+            .into_iter()
+            .map(bootstrap::runtime_options)
+            .collect();
+            if runtime_candidates.len() != candidates.len() {
+                anyhow::bail!(
+                    "database.runtime_url names {} hosts and database.url {}: give the same hosts in the same order",
+                    runtime_candidates.len(),
+                    candidates.len()
+                );
+            }
             let owner = bootstrap::pool(owner_opts.clone(), 2, None)
                 .await
                 .with_context(|| format!("connecting to {}", mask_url(url)))?;
             let result = async {
                 bootstrap::ensure_runtime_role(&owner, cfg.database.runtime_url.is_none()).await?;
-                let runtime = match &cfg.database.runtime_url {
-                    Some(r) => bootstrap::pool(bootstrap::runtime_options(r.parse()?), max, None)
-                        .await
-                        .with_context(|| format!("connecting to {}", mask_url(r)))?,
-                    None => {
-                        bootstrap::pool(
-                            bootstrap::runtime_options(owner_opts.clone()),
-                            max,
-                            Some(RUNTIME_ROLE),
-                        )
-                        .await?
-                    }
-                };
+                let runtime = bootstrap::pool(
+                    runtime_candidates[chosen].clone(),
+                    max,
+                    cfg.database.runtime_url.is_none().then_some(RUNTIME_ROLE),
+                )
+                .await
+                .context("connecting the runtime role")?;
                 anyhow::Ok(runtime)
             }
             .await;
             match result {
                 Ok(runtime) => {
+                    let failover = (candidates.len() > 1).then(|| {
+                        crate::failover::watch(
+                            candidates.clone(),
+                            vec![
+                                crate::failover::Follower {
+                                    pool: owner.clone(),
+                                    candidates: candidates.clone(),
+                                },
+                                crate::failover::Follower {
+                                    pool: runtime.clone(),
+                                    candidates: runtime_candidates,
+                                },
+                            ],
+                            chosen,
+                            hosts.read_write,
+                        )
+                    });
                     finish_opening(
                         Database {
                             owner,
                             runtime,
                             cluster: None,
+                            failover,
                             description: mask_url(url),
                         },
                         loaded,
@@ -108,10 +158,13 @@ pub async fn open_database(loaded: &Loaded) -> anyhow::Result<Database> {
             }
         }
         None => {
-            let cluster = LocalCluster::prepare(
+            let mut cluster = LocalCluster::prepare(
                 &cfg.storage.data_dir,
                 cfg.database.postgres_bin_dir.as_deref(),
             )?;
+            if let Some(dir) = &cfg.backup.dir {
+                cluster = cluster.with_backup_dir(dir)?;
+            }
             cluster.start()?;
             let opened = async {
                 bootstrap::bootstrap_owned_cluster(&cluster.superuser_options(), cluster::DATABASE)
@@ -141,6 +194,7 @@ pub async fn open_database(loaded: &Loaded) -> anyhow::Result<Database> {
                             runtime,
                             cluster: Some(cluster),
                             description,
+                            failover: None,
                         },
                         loaded,
                     )

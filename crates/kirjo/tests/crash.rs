@@ -5,32 +5,13 @@
 
 mod common;
 
-use common::{free_port, kirjo, temp_dir};
+use common::{exchange, free_port, header, kirjo, temp_dir};
 use kirjo::cluster::LocalCluster;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// One HTTP/1.1 exchange; `None` when the server is gone.
-fn exchange(port: u16, request: &str) -> Option<(u16, String, String)> {
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    s.write_all(request.as_bytes()).ok()?;
-    let mut text = String::new();
-    s.read_to_string(&mut text).ok()?;
-    let status = text.split_whitespace().nth(1)?.parse().ok()?;
-    let (head, body) = text.split_once("\r\n\r\n")?;
-    Some((status, head.to_owned(), body.to_owned()))
-}
-
-fn header(head: &str, name: &str) -> Option<String> {
-    head.lines()
-        .filter_map(|l| l.split_once(':'))
-        .find(|(n, _)| n.trim().eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.trim().to_owned())
-}
 
 #[tokio::test]
 async fn sigkill_mid_requests_leaves_no_access_without_its_row() {

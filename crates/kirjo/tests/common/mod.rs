@@ -79,6 +79,7 @@ pub fn kirjo() -> Command {
         "KIRJO_LISTEN",
         "KIRJO_DATA_DIR",
         "KIRJO_POSTGRES_BIN_DIR",
+        "KIRJO_BACKUP_DIR",
     ] {
         c.env_remove(var);
     }
@@ -481,4 +482,23 @@ pub async fn password_step(
         cookie,
         serde_json::from_str(&r.body).unwrap_or_default(),
     )
+}
+
+/// One HTTP/1.1 exchange; `None` when the server is gone.
+pub fn exchange(port: u16, request: &str) -> Option<(u16, String, String)> {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    std::io::Write::write_all(&mut s, request.as_bytes()).ok()?;
+    let mut text = String::new();
+    s.read_to_string(&mut text).ok()?;
+    let status = text.split_whitespace().nth(1)?.parse().ok()?;
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    Some((status, head.to_owned(), body.to_owned()))
+}
+
+pub fn header(head: &str, name: &str) -> Option<String> {
+    head.lines()
+        .filter_map(|l| l.split_once(':'))
+        .find(|(n, _)| n.trim().eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim().to_owned())
 }
