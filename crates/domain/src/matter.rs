@@ -61,6 +61,14 @@ impl StartedBy {
     }
     /// The document kinds that can be the first document of a matter
     /// started this way.
+    /// Whether a kind of document can start a matter (or join one as its
+    /// start): such a document joins a matter only as the worker says, on
+    /// the matter's form. Every other document written in an area where
+    /// the client has an open matter belongs to that matter.
+    pub fn any_starts_with(kind: &str) -> bool {
+        Self::ALL.iter().any(|s| s.document_kinds().contains(&kind))
+    }
+
     pub fn document_kinds(self) -> &'static [&'static str] {
         match self {
             StartedBy::ChildWelfareNotification

@@ -174,6 +174,35 @@ async fn a_contact_opens_the_matter_and_a_later_notification_joins_it_without_ne
     );
     assert_eq!(m["documents"][0]["id"].as_i64(), Some(doc));
 
+    // What the worker writes while the matter is open belongs to it; a
+    // document that could start a matter joins only as the worker says.
+    let entry = post_json(
+        addr,
+        &sari,
+        &format!("/api/clients/{ella}/documents"),
+        &serde_json::json!({
+            "service_task": "lastensuojelu", "entry": "meeting_or_contact",
+            "date": today().to_string(), "text": "Tapaaminen kotona."
+        })
+        .to_string(),
+    )
+    .await;
+    assert_eq!(entry.status, 201, "{}", entry.body);
+    let entry = json(&entry.body)["id"].as_i64().unwrap();
+    let m = json(
+        &get_as(addr, &sari, &format!("/api/matters/{id}"))
+            .await
+            .body,
+    );
+    let ids: Vec<i64> = m["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["id"].as_i64())
+        .collect();
+    assert_eq!(ids.len(), 2, "{m}");
+    assert!(ids.contains(&entry), "{m}");
+
     // The same document cannot join again; a matter without a document
     // while one is open is a conflict that names it.
     let again = post_json(

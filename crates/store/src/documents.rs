@@ -160,8 +160,25 @@ pub async fn create(
         .bind(false)
         .fetch_one(&mut *conn)
         .await?;
+    if !kirjo_domain::matter::StartedBy::any_starts_with(content.kind()) {
+        // The client's open matter in the area (at most one) takes it.
+        sqlx::query(JOIN_OPEN_MATTER)
+            .bind(id)
+            .bind(client_id)
+            .bind(&area)
+            .bind(access.user_id())
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(g.finish(Pending::new(id)).await?)
 }
+
+/// Joins a new document to the client's open matter in its area, if there
+/// is one. Binds: $1 document, $2 client, $3 area, $4 the author. By the
+/// unique index of open matters.
+pub const JOIN_OPEN_MATTER: &str = "INSERT INTO matter_document (document_id, matter_id, joined_by)
+     SELECT $1, m.id, $4 FROM matter m
+     WHERE m.client_id = $2 AND m.sub_register_id = $3 AND m.closed_on IS NULL";
 
 /// Writes a document with its metadata (703/2023 §37-38) read from the
 /// database: the client's names and identity code, the organiser, the
