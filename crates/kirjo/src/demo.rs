@@ -902,6 +902,7 @@ async fn documents(tx: &mut PgConnection) -> anyhow::Result<()> {
     }
     form_documents(tx, (eetu, ella, kalle), (sari, pekka)).await?;
     demo_matter(tx, eetu, sari).await?;
+    matter_history(tx, (eetu, ella, kalle), (sari, pekka)).await?;
     // The first entry is corrected: its date was wrong.
     if let Some(id) = first {
         sqlx::query(
@@ -950,6 +951,152 @@ async fn insert_document(
         .await?)
 }
 
+/// A year of closed matters, for the lists, the supervisor's chart and
+/// THL's figures: child welfare matters of Eetu and Ella in the family
+/// services unit, each received the day before a holiday of the past year
+/// (Christmas Eve, the year's end, Easter, May Day, Midsummer, ...), one
+/// after another for each child; their decisions and assessments on time
+/// and late by turns, every third assessment not started. And the adult
+/// unit's applications of Kalle, which run no clock.
+async fn matter_history(
+    tx: &mut PgConnection,
+    (eetu, ella, kalle): (i64, i64, i64),
+    (sari, pekka): (i64, i64),
+) -> anyhow::Result<()> {
+    use kirjo_domain::calendar::{add_weekdays, holidays, HolidayKind};
+    use kirjo_domain::matter::{ClockRule, Deadlines};
+    let today = kirjo_domain::calendar::helsinki_today();
+    let (first, last) = (today - Days::new(365), today - Days::new(125));
+    let mut anchors: Vec<NaiveDate> = [today.year() - 1, today.year()]
+        .into_iter()
+        .flat_map(holidays)
+        .filter(|h| {
+            matches!(
+                h.kind,
+                HolidayKind::NewYearsDay
+                    | HolidayKind::GoodFriday
+                    | HolidayKind::MayDay
+                    | HolidayKind::MidsummerEve
+                    | HolidayKind::AllSaintsDay
+                    | HolidayKind::IndependenceDay
+                    | HolidayKind::ChristmasEve
+            )
+        })
+        .map(|h| h.date - Days::new(1))
+        .filter(|d| (first..=last).contains(d))
+        .collect();
+    anchors.sort();
+    // Eetu's own matter opened 46 days ago: his earlier ones closed before.
+    let mut free = [(eetu, first), (ella, first)];
+    let eetu_until = today - Days::new(47);
+    for (i, received) in anchors.into_iter().enumerate() {
+        let due = Deadlines::of(ClockRule::ChildWelfare, received);
+        let (Some(start_due), Some(completion_due)) = (due.start_due, due.completion_due) else {
+            continue;
+        };
+        let decided = add_weekdays(received, if i % 2 == 0 { 5 } else { 9 });
+        let started = i % 3 != 2;
+        let completed = completion_due
+            .checked_add_signed(chrono::Duration::days(if i % 4 < 2 { -9 } else { 12 }))
+            .unwrap_or(completion_due);
+        let closed = if started { completed } else { decided };
+        let Some(slot) = free
+            .iter_mut()
+            .find(|(who, after)| *after < received && (*who != eetu || closed <= eetu_until))
+        else {
+            continue;
+        };
+        let client = slot.0;
+        slot.1 = closed;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO matter (client_id, register_id, sub_register_id, service_task_id, unit_id,
+                                 responsible_worker_id, started_by, started_on, clock, start_due, completion_due,
+                                 closed_on, created_by, created_at)
+             VALUES ($1, 'sosiaalihuolto', 'lapsiperheet', 'lastensuojelu', 'perheyksikko', $2,
+                     'child_welfare_notification', $3, 'child_welfare', $4, $5, $6, $2,
+                     ($3::timestamp + time '09:00') AT TIME ZONE 'Europe/Helsinki') RETURNING id",
+        )
+        .bind(client)
+        .bind(sari)
+        .bind(received)
+        .bind(start_due)
+        .bind(completion_due)
+        .bind(closed)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut steps: Vec<(&str, NaiveDate, Option<&str>)> = vec![
+            ("urgency_assessed", received, Some("not_urgent")),
+            (
+                "assessment_decided",
+                decided,
+                Some(if started { "started" } else { "not_started" }),
+            ),
+            ("informed", decided, None),
+        ];
+        if started {
+            steps.push(("assessment_completed", completed, None));
+            steps.push(("closed", closed, Some("client_work_continues")));
+        } else {
+            steps.push(("closed", closed, Some("no_need")));
+        }
+        insert_phases(tx, id, sari, &steps).await?;
+    }
+    // The adult unit: two applications of Kalle, decided and closed.
+    for (months_ago, days) in [(10, 20), (5, 12)] {
+        let received = today
+            .checked_sub_months(chrono::Months::new(months_ago))
+            .unwrap_or(today);
+        let closed = received + Days::new(days);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO matter (client_id, register_id, sub_register_id, service_task_id, unit_id,
+                                 responsible_worker_id, started_by, started_on, clock, closed_on, created_by,
+                                 created_at)
+             VALUES ($1, 'sosiaalihuolto', 'aikuiset', 'aikuissosiaalityo', 'aikuisyksikko', $2,
+                     'application', $3, 'none', $4, $2,
+                     ($3::timestamp + time '09:00') AT TIME ZONE 'Europe/Helsinki') RETURNING id",
+        )
+        .bind(kalle)
+        .bind(pekka)
+        .bind(received)
+        .bind(closed)
+        .fetch_one(&mut *tx)
+        .await?;
+        insert_phases(
+            tx,
+            id,
+            pekka,
+            &[("closed", closed, Some("client_work_continues"))],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Records a demo matter's steps as their recorder would have, each on its
+/// day.
+async fn insert_phases(
+    tx: &mut PgConnection,
+    matter: i64,
+    by: i64,
+    steps: &[(&str, NaiveDate, Option<&str>)],
+) -> anyhow::Result<()> {
+    for (phase, on, outcome) in steps {
+        sqlx::query(
+            "INSERT INTO matter_phase (matter_id, phase, on_date, outcome, recorded_by, recorded_by_name, recorded_at)
+             SELECT $1, $2, $3, $4, u.id, u.name, ($3::timestamp + time '10:00') AT TIME ZONE 'Europe/Helsinki'
+             FROM staff_user u WHERE u.id = $5",
+        )
+        .bind(matter)
+        .bind(phase)
+        .bind(on)
+        .bind(outcome)
+        .bind(by)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Eetu's matter: begun with the grandmother's call (the intake 46 days
 /// ago), urgency assessed that day, the assessment started on the 5th
 /// weekday and the family told; its 3 months still running.
@@ -993,21 +1140,7 @@ async fn demo_matter(tx: &mut PgConnection, eetu: i64, sari: i64) -> anyhow::Res
         ("assessment_decided", decided, Some("started")),
         ("informed", decided, None),
     ];
-    for (phase, on, outcome) in steps {
-        sqlx::query(
-            "INSERT INTO matter_phase (matter_id, phase, on_date, outcome, recorded_by, recorded_by_name, recorded_at)
-             SELECT $1, $2, $3, $4, u.id, u.name, ($3::timestamp + time '10:00') AT TIME ZONE 'Europe/Helsinki'
-             FROM staff_user u WHERE u.id = $5",
-        )
-        .bind(id)
-        .bind(phase)
-        .bind(on)
-        .bind(outcome)
-        .bind(sari)
-        .execute(&mut *tx)
-        .await?;
-    }
-    Ok(())
+    insert_phases(tx, id, sari, &steps).await
 }
 
 /// The form kinds of the demo: Eetu's child welfare path from the contact
