@@ -37,6 +37,11 @@ try {
   await sari.waitForLoadState('load');
   await shot(sari, 'notification');
 
+  const leena = await page();
+  await signIn(leena, kirjo.url, 'leena.esihenkilo');
+  await leena.goto(`${kirjo.url}/matters`);
+  await shot(leena, 'matters-supervisor');
+
   const aino = await page();
   await signIn(aino, kirjo.url, 'aino.paakayttaja');
   await shot(aino, 'second-factor');
