@@ -443,6 +443,21 @@ fn print_or_fail(result: Result<String, String>) -> ExitCode {
     }
 }
 
+/// The async runtime of a command; None (with the error printed) if it
+/// cannot start.
+fn new_runtime() -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => Some(r),
+        Err(e) => {
+            eprintln!("kirjo: error: cannot start the async runtime: {e}");
+            None
+        }
+    }
+}
+
 fn fail_config(e: &config::ConfigError) -> ExitCode {
     eprintln!("kirjo: configuration error: {e}");
     ExitCode::from(EXIT_BAD_INPUT)
@@ -464,15 +479,8 @@ fn run_server(
     for w in &loaded.warnings {
         tracing::warn!(warning = %w, "configuration");
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("kirjo: error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = new_runtime() else {
+        return ExitCode::FAILURE;
     };
     let result = runtime.block_on(async move {
         if migrate_only {
@@ -513,15 +521,8 @@ fn run_backup(
         loaded.config.backup.dir = backup_dir;
     }
     kirjo::logging::init(&loaded.config.log);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("kirjo: error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = new_runtime() else {
+        return ExitCode::FAILURE;
     };
     let result = runtime.block_on(async {
         match restore {
@@ -606,15 +607,8 @@ fn run_audit(
     } else {
         ExitCode::FAILURE
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("kirjo: error: cannot start the async runtime: {e}");
-            return failure;
-        }
+    let Some(runtime) = new_runtime() else {
+        return failure;
     };
     match runtime.block_on(audit_command(&loaded, command)) {
         Ok(code) => code,
@@ -712,15 +706,8 @@ fn run_bench_county(
         Err(e) => return fail_config(&e),
     };
     kirjo::logging::init(&loaded.config.log);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("kirjo: error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = new_runtime() else {
+        return ExitCode::FAILURE;
     };
     let result = runtime.block_on(async {
         let db = kirjo::serve::open_database(&loaded).await?;
@@ -810,15 +797,8 @@ fn run_vtj_import(
         |n| n.to_string_lossy().into_owned(),
     );
     kirjo::logging::init(&loaded.config.log);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("kirjo: error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = new_runtime() else {
+        return ExitCode::FAILURE;
     };
     let result = runtime.block_on(async {
         let cfg = &loaded.config;
@@ -916,15 +896,8 @@ fn run_bench(
         backlog: args.backlog,
         server_log: None,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("kirjo: error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = new_runtime() else {
+        return ExitCode::FAILURE;
     };
     match runtime.block_on(kirjo::bench_run::run(&loaded, &opts)) {
         Ok(report) => {
@@ -982,15 +955,8 @@ fn run_document_export(
         Err(e) => return fail_config(&e),
     };
     kirjo::logging::init(&loaded.config.log);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("kirjo: error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = new_runtime() else {
+        return ExitCode::FAILURE;
     };
     let settings = kirjo::setup::gate_settings(&loaded);
     let result = runtime.block_on(async {

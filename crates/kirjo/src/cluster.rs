@@ -214,33 +214,7 @@ impl LocalCluster {
             wal: root.join("wal"),
             root,
         };
-        for dir in [&dirs.root, &dirs.base, &dirs.wal] {
-            std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
-            set_mode(dir, 0o700).map_err(|e| err(e.to_string()))?;
-        }
-        if let Some(user) = self.run_as {
-            let out = Command::new("chown")
-                .arg("-R")
-                .arg(format!("{user}:{user}"))
-                .arg(&dirs.root)
-                .output()
-                .map_err(|e| err(e.to_string()))?;
-            if !out.status.success() {
-                return Err(err(stderr_line(&out)));
-            }
-            let reachable = Command::new("runuser")
-                .args(["-u", user, "--", "test", "-w"])
-                .arg(&dirs.wal)
-                .current_dir("/")
-                .status()
-                .map(|s| s.success())
-                .unwrap_or(false);
-            if !reachable {
-                return Err(ClusterError::Unreachable {
-                    dir: dirs.root.display().to_string(),
-                });
-            }
-        }
+        self.private_dirs(&dirs.root, &[&dirs.root, &dirs.base, &dirs.wal], &dirs.wal)?;
         Ok(dirs)
     }
 
@@ -288,36 +262,50 @@ impl LocalCluster {
     }
 
     fn prepare_dirs(&self) -> Result<(), ClusterError> {
-        let data_err = |reason: String| ClusterError::DataDir {
-            dir: self.root.display().to_string(),
+        let log_dir = self.root.join("log");
+        self.private_dirs(
+            &self.root,
+            &[&self.pgdata, &self.socket_dir, &log_dir],
+            &self.socket_dir,
+        )
+    }
+
+    /// Makes `dirs` with mode 0700 and, when Kirjo runs as root, gives them
+    /// to the cluster's user and checks that it can write `probe`; `whole`
+    /// names them in errors.
+    fn private_dirs(
+        &self,
+        whole: &Path,
+        dirs: &[&PathBuf],
+        probe: &Path,
+    ) -> Result<(), ClusterError> {
+        let err = |reason: String| ClusterError::DataDir {
+            dir: whole.display().to_string(),
             reason,
         };
-        let log_dir = self.root.join("log");
-        for dir in [&self.pgdata, &self.socket_dir, &log_dir] {
-            std::fs::create_dir_all(dir).map_err(|e| data_err(e.to_string()))?;
-            set_mode(dir, 0o700).map_err(|e| data_err(e.to_string()))?;
+        for dir in dirs {
+            std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
+            set_mode(dir, 0o700).map_err(|e| err(e.to_string()))?;
         }
         if let Some(user) = self.run_as {
             let out = Command::new("chown")
                 .arg(format!("{user}:{user}"))
-                .arg(&self.pgdata)
-                .arg(&self.socket_dir)
-                .arg(&log_dir)
+                .args(dirs)
                 .output()
-                .map_err(|e| data_err(e.to_string()))?;
+                .map_err(|e| err(e.to_string()))?;
             if !out.status.success() {
-                return Err(data_err(stderr_line(&out)));
+                return Err(err(stderr_line(&out)));
             }
             let reachable = Command::new("runuser")
                 .args(["-u", user, "--", "test", "-w"])
-                .arg(&self.socket_dir)
+                .arg(probe)
                 .current_dir("/")
                 .status()
                 .map(|s| s.success())
                 .unwrap_or(false);
             if !reachable {
                 return Err(ClusterError::Unreachable {
-                    dir: self.root.display().to_string(),
+                    dir: whole.display().to_string(),
                 });
             }
         }

@@ -51,25 +51,7 @@ async fn sigkill_mid_requests_leaves_no_access_without_its_row() {
         .await
         .unwrap();
 
-    let body = format!(
-        r#"{{"username":"sari.sosiaalityontekija","password":"{}"}}"#,
-        kirjo::demo::DEMO_PASSWORD
-    );
-    let (status, head, _) = exchange(
-        port,
-        &format!(
-            "POST /api/session HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        ),
-    )
-    .unwrap();
-    assert_eq!(status, 200);
-    let cookie = header(&head, "set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = common::sign_in_raw(port, "sari.sosiaalityontekija");
 
     // Eight clients read the record as fast as they can.
     let stop = Arc::new(AtomicBool::new(false));

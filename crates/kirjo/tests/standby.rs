@@ -100,25 +100,7 @@ async fn the_primary_dies_under_load_the_standby_is_promoted_and_no_served_read_
     )
     .await;
 
-    let body = format!(
-        r#"{{"username":"sari.sosiaalityontekija","password":"{}"}}"#,
-        kirjo::demo::DEMO_PASSWORD
-    );
-    let (status, head, _) = exchange(
-        port,
-        &format!(
-            "POST /api/session HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        ),
-    )
-    .unwrap();
-    assert_eq!(status, 200);
-    let cookie = header(&head, "set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = common::sign_in_raw(port, "sari.sosiaalityontekija");
 
     // Four clients read the record as fast as they can; what carried data
     // is remembered by its request id, with when it came.

@@ -502,3 +502,27 @@ pub fn header(head: &str, name: &str) -> Option<String> {
         .find(|(n, _)| n.trim().eq_ignore_ascii_case(name))
         .map(|(_, v)| v.trim().to_owned())
 }
+
+/// Signs a demo user in over a plain HTTP/1.1 exchange (for tests that
+/// drive Kirjo from threads); returns the session cookie.
+pub fn sign_in_raw(port: u16, username: &str) -> String {
+    let body = format!(
+        r#"{{"username":"{username}","password":"{}"}}"#,
+        kirjo::demo::DEMO_PASSWORD
+    );
+    let (status, head, _) = exchange(
+        port,
+        &format!(
+            "POST /api/session HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+    .unwrap();
+    assert_eq!(status, 200);
+    header(&head, "set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
