@@ -86,7 +86,12 @@ pub async fn correct(
     let mut errors = Vec::new();
     let content = content.map_err(|e| errors.extend(e)).ok();
     let reason = reason.trim();
-    if reason.is_empty() {
+    if let Err(p) = kirjo_domain::edge::check_text(reason, true) {
+        errors.push(FieldError {
+            field: "reason".to_owned(),
+            message: p.message(lang).to_owned(),
+        });
+    } else if reason.is_empty() {
         errors.push(FieldError {
             field: "reason".to_owned(),
             message: Tr::new(lang).t("narrative-reason-missing"),
