@@ -86,8 +86,15 @@ async fn a_document_date_must_be_iso_and_within_the_clients_life() {
     }
     // Before the client's birth: refused after the gate (whoever the gate
     // refuses learns nothing of the birth date), and logged.
-    let r = post_json(addr, &sari, &path, &narrative(&before_birth, "Kotikäynti.")).await;
+    let r = post_json(
+        addr,
+        &sari,
+        &format!("{path}?lang=en"),
+        &narrative(&before_birth, "Kotikäynti."),
+    )
+    .await;
     assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(fields(&r), ["date"]);
     assert!(r.body.contains("birth"), "{}", r.body);
     assert_eq!(denied_rows(&db, &r).await.len(), 1);
     let r = post_json(

@@ -94,6 +94,10 @@ pub async fn client_of(pool: &sqlx::PgPool, document_id: i64) -> crate::Result<O
 /// [`client_of`]'s query. Binds: $1 the document.
 pub const CLIENT_OF_SQL: &str = "SELECT client_id FROM document WHERE id = $1";
 
+/// The explanation of a document refused for a day before the client's
+/// birth ([`GateError::Invalid`]): the pages show it at the date field.
+pub const BEFORE_BIRTH: &str = "the document's date is before the client's birth";
+
 /// Whether the content's day falls before the client's birth
 /// (`kirjo_domain::edge::past_day_of_client`), asked after the gate so
 /// that the answer says nothing to whom the gate refused: the refusal's
@@ -115,7 +119,7 @@ async fn outside_life(
             .flatten();
     Ok(
         match kirjo_domain::edge::past_day_of_client(day, born, chrono::NaiveDate::MAX) {
-            Err(_) => Some("the document's date is before the client's birth".to_owned()),
+            Err(_) => Some(BEFORE_BIRTH.to_owned()),
             Ok(_) => None,
         },
     )
