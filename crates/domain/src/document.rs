@@ -125,6 +125,8 @@ pub enum NarrativeError {
     TextRequired,
     TooLong,
     NoAgreementsHere,
+    /// A character that is refused in any text (`edge::check_text`).
+    BadText(crate::edge::TextProblem),
 }
 
 impl NarrativeError {
@@ -146,6 +148,7 @@ impl NarrativeError {
                 "I den här anteckningen registreras inte överenskommelser."
             }
             (Self::NoAgreementsHere, Lang::En) => "This kind of entry records no agreements.",
+            (Self::BadText(p), lang) => p.message(lang),
         }
     }
 }
@@ -164,19 +167,21 @@ pub fn narrative(
     if entry.is_none() {
         errors.push(("entry", NarrativeError::UnknownEntry));
     }
-    let date = match NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") {
-        Ok(d) if d > today => {
+    let date = match crate::edge::iso_date(date) {
+        Some(d) if d > today => {
             errors.push(("date", NarrativeError::FutureDate));
             None
         }
-        Ok(d) => Some(d),
-        Err(_) => {
+        Some(d) => Some(d),
+        None => {
             errors.push(("date", NarrativeError::Date));
             None
         }
     };
     let text = text.trim();
-    if text.is_empty() {
+    if let Err(p) = crate::edge::check_text(text, true) {
+        errors.push(("text", NarrativeError::BadText(p)));
+    } else if text.is_empty() {
         errors.push(("text", NarrativeError::TextRequired));
     } else if text.chars().count() > MAX_TEXT {
         errors.push(("text", NarrativeError::TooLong));
@@ -189,6 +194,9 @@ pub fn narrative(
     }
     if agreed.is_some_and(|a| a.chars().count() > MAX_TEXT) {
         errors.push(("agreed", NarrativeError::TooLong));
+    }
+    if let Some(Err(p)) = agreed.map(|a| crate::edge::check_text(a, true)) {
+        errors.push(("agreed", NarrativeError::BadText(p)));
     }
     match (entry, date) {
         (Some(entry), Some(date)) if errors.is_empty() => Ok(Narrative {
@@ -375,6 +383,8 @@ pub enum NotificationError {
     ReasonsRequired,
     /// A decision needs its date, and a date its decision.
     DecisionAndDate,
+    /// A character refused in any text (`edge::check_text`).
+    BadText(crate::edge::TextProblem),
 }
 
 impl NotificationError {
@@ -384,6 +394,7 @@ impl NotificationError {
             (Self::Choice, _) => say(CHOOSE, lang),
             (Self::Date, _) => say(BAD_DATE, lang),
             (Self::FutureDate, _) => say(FUTURE_DATE, lang),
+            (Self::BadText(p), lang) => p.message(lang),
             (Self::BeforeReceipt, Lang::Fi) => {
                 "Päivämäärä ei voi olla ennen ilmoituksen saapumista."
             }
@@ -459,13 +470,13 @@ impl NotificationInput {
             if s.is_empty() {
                 return None;
             }
-            match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-                Ok(d) if d > today => {
+            match crate::edge::iso_date(s) {
+                Some(d) if d > today => {
                     errors.push((field, NotificationError::FutureDate));
                     None
                 }
-                Ok(d) => Some(d),
-                Err(_) => {
+                Some(d) => Some(d),
+                None => {
                     errors.push((field, NotificationError::Date));
                     None
                 }
@@ -510,6 +521,22 @@ impl NotificationInput {
         ] {
             if text.chars().count() > MAX_TEXT {
                 errors.push((field, NotificationError::TooLong));
+            }
+        }
+        for (field, text, multiline) in [
+            ("content", self.content.as_str(), true),
+            ("urgency_note", self.urgency_note.as_str(), true),
+            ("decision_reasons", self.decision_reasons.as_str(), true),
+            ("reporter_name", self.reporter_name.as_str(), false),
+            ("reporter_title", self.reporter_title.as_str(), false),
+            (
+                "reporter_organisation",
+                self.reporter_organisation.as_str(),
+                false,
+            ),
+        ] {
+            if let Err(p) = crate::edge::check_text(text.trim(), multiline) {
+                errors.push((field, NotificationError::BadText(p)));
             }
         }
         let urgency: Option<Urgency> = opt(&self.urgency).and_then(|u| {
@@ -646,6 +673,18 @@ impl Content {
                 kind_name("child_welfare_notification", lang).unwrap_or_default()
             }
             (Self::Form(f), _) => f.spec.name(lang),
+        }
+    }
+
+    /// The day the document is about, which must fall within the client's
+    /// life (`edge::past_day_of_client`): a narrative's date, a form's
+    /// `date`. None for a child welfare notification, which may be made
+    /// before the child is born (§25c).
+    pub fn day_in_life(&self) -> Option<NaiveDate> {
+        match self {
+            Self::Narrative(n) => Some(n.date),
+            Self::ChildWelfareNotification(_) => None,
+            Self::Form(f) => f.date(),
         }
     }
 

@@ -687,6 +687,10 @@ pub enum FormError {
     Required,
     Date,
     FutureDate,
+    /// Further ahead than `edge::FUTURE_YEARS`.
+    TooFar,
+    /// A character refused in any text (`edge::check_text`).
+    BadText(crate::edge::TextProblem),
     /// Before the date of another field.
     Before(&'static str),
     Choice,
@@ -709,10 +713,13 @@ pub fn typed_date(
 ) -> Result<Option<NaiveDate>, FormError> {
     match raw.trim() {
         "" => Ok(None),
-        s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(d) if !future && d > today => Err(FormError::FutureDate),
-            Ok(d) => Ok(Some(d)),
-            Err(_) => Err(FormError::Date),
+        s => match crate::edge::iso_date(s) {
+            Some(d) if !future && d > today => Err(FormError::FutureDate),
+            Some(d) if future && crate::edge::not_too_far(d, today).is_err() => {
+                Err(FormError::TooFar)
+            }
+            Some(d) => Ok(Some(d)),
+            None => Err(FormError::Date),
         },
     }
 }
@@ -724,6 +731,8 @@ impl FormError {
             Self::Required => m(REQUIRED),
             Self::Date => m(BAD_DATE),
             Self::FutureDate => m(FUTURE_DATE),
+            Self::TooFar => crate::edge::DateProblem::TooFar.message(lang).to_owned(),
+            Self::BadText(p) => p.message(lang).to_owned(),
             Self::Before(other) => {
                 let other = spec.field(other).map_or(other, |f| f.name(lang));
                 match lang {
@@ -792,7 +801,13 @@ impl Spec {
                 }
                 continue;
             }
+            let multiline = matches!(field.ty, Type::LongText);
             let value = match &field.ty {
+                _ if crate::edge::check_text(raw, multiline).is_err() => Err(FormError::BadText(
+                    crate::edge::check_text(raw, multiline)
+                        .err()
+                        .unwrap_or(crate::edge::TextProblem::Control),
+                )),
                 Type::Text | Type::Name if raw.chars().count() > MAX_LINE => {
                     Err(FormError::TooLong)
                 }
@@ -849,6 +864,8 @@ impl Spec {
                 errors.push((at("name"), FormError::Required));
             } else if name.chars().count() > MAX_LINE {
                 errors.push((at("name"), FormError::TooLong));
+            } else if let Err(p) = crate::edge::check_text(name, false) {
+                errors.push((at("name"), FormError::BadText(p)));
             }
             let method = choose(&SERVICE_METHOD, &p.method);
             if method.is_none() {

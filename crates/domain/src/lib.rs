@@ -11,6 +11,7 @@
 pub mod calendar;
 pub mod contact;
 pub mod document;
+pub mod edge;
 mod field;
 pub mod forms;
 pub mod hetu;

@@ -1297,8 +1297,8 @@ async fn files_are_attached_from_the_page_with_the_form_token_and_explained_when
         Some(&upload_body(Some(&token), "muistio.txt", "text/plain", "x")),
     )
     .await;
-    assert_eq!(other.status, 403, "{}", other.body);
-    assert!(other.body.contains("not a form"), "{}", other.body);
+    assert_eq!(other.status, 415, "{}", other.body);
+    assert!(other.body.contains("a page takes a form"), "{}", other.body);
     // What is refused comes back as the page, the reason next to the field.
     for (body, says) in [
         (

@@ -301,9 +301,9 @@ async fn page_forms_need_their_token_and_this_origin() {
         events(&db, "sign_in").await.is_empty(),
         "nothing got through to sign-in"
     );
-    // A form to the API is refused too: the API takes JSON only.
+    // A form to the API is refused too: the API takes JSON only (415).
     let api = post_form(addr, "/api/session", &csrf, &form(&token), &[]).await;
-    assert_eq!(api.status, 403);
+    assert_eq!(api.status, 415);
 
     // The real thing signs in and goes to the start page.
     let ok = post_form(

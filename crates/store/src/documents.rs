@@ -94,6 +94,37 @@ pub async fn client_of(pool: &sqlx::PgPool, document_id: i64) -> crate::Result<O
 /// [`client_of`]'s query. Binds: $1 the document.
 pub const CLIENT_OF_SQL: &str = "SELECT client_id FROM document WHERE id = $1";
 
+/// The explanation of a document refused for a day before the client's
+/// birth ([`GateError::Invalid`]): the pages show it at the date field.
+pub const BEFORE_BIRTH: &str = "the document's date is before the client's birth";
+
+/// Whether the content's day falls before the client's birth
+/// (`kirjo_domain::edge::past_day_of_client`), asked after the gate so
+/// that the answer says nothing to whom the gate refused: the refusal's
+/// explanation, or None.
+async fn outside_life(
+    g: &mut Guarded,
+    client_id: i64,
+    content: &Content,
+) -> Result<Option<String>, GateError> {
+    let Some(day) = content.day_in_life() else {
+        return Ok(None);
+    };
+    let (conn, _) = g.parts();
+    let born: Option<chrono::NaiveDate> =
+        sqlx::query_scalar("SELECT birth_date FROM person WHERE id = $1")
+            .bind(client_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten();
+    Ok(
+        match kirjo_domain::edge::past_day_of_client(day, born, chrono::NaiveDate::MAX) {
+            Err(_) => Some(BEFORE_BIRTH.to_owned()),
+            Ok(_) => None,
+        },
+    )
+}
+
 /// Starts a document as a draft of the user's, in the service area whose
 /// relationship lets them write (`WriteDocument`), under one of that
 /// area's service tasks.
@@ -145,6 +176,9 @@ pub async fn create(
                 ))
                 .await);
         }
+    }
+    if let Some(why) = outside_life(&mut g, client_id, content).await? {
+        return Err(g.refuse(why).await);
     }
     let (conn, access) = g.parts();
     let id: i64 = sqlx::query_scalar(INSERT_DOCUMENT)
@@ -330,6 +364,11 @@ pub async fn draft_step(
                 .await);
         }
     }
+    if let Some(c) = content.filter(|_| step == DraftStep::Edit) {
+        if let Some(why) = outside_life(&mut g, client_id, c).await? {
+            return Err(g.refuse(why).await);
+        }
+    }
     let (conn, _) = g.parts();
     match (step, content) {
         (DraftStep::Edit, Some(c)) => {
@@ -411,6 +450,9 @@ pub async fn correct(
                 "denied: document {id} is a {kind}; a correction keeps the kind"
             ))
             .await);
+    }
+    if let Some(why) = outside_life(&mut g, client_id, content).await? {
+        return Err(g.refuse(why).await);
     }
     let (conn, access) = g.parts();
     let new: i64 = sqlx::query_scalar(
@@ -535,6 +577,9 @@ pub struct TimelineLine {
     pub state: String,
     /// The entry's own date, where it has one.
     pub date: Option<NaiveDate>,
+    /// The content has a date that Kirjo cannot read (stored before the
+    /// rules, or by hand): the line is shown marked, `date` None.
+    pub date_invalid: bool,
     pub created_at: DateTime<Utc>,
     pub corrected: bool,
 }
@@ -600,7 +645,7 @@ pub fn timeline_count_sql() -> String {
 pub fn timeline_sql() -> String {
     format!(
         "SELECT {TIMELINE_COLUMNS} {TIMELINE_FROM}
-         ORDER BY coalesce((d.content->>'date')::date, d.created_at::date) DESC, d.created_at DESC, d.id DESC
+         ORDER BY coalesce(kirjo_date(d.content->>'date'), d.created_at::date) DESC, d.created_at DESC, d.id DESC
          LIMIT $6 OFFSET $7"
     )
 }
@@ -617,6 +662,7 @@ pub(crate) fn timeline_line(r: &sqlx::postgres::PgRow) -> Result<TimelineLine, s
         author_name: r.try_get("author_name")?,
         state: r.try_get("state")?,
         date: r.try_get("date")?,
+        date_invalid: r.try_get("date_invalid")?,
         created_at: r.try_get("created_at")?,
         corrected: r.try_get("corrected")?,
     })
@@ -635,7 +681,8 @@ const TIMELINE_FROM: &str = "FROM document d
 /// What a timeline line is read from.
 pub(crate) const TIMELINE_COLUMNS: &str =
     "d.id, coalesce(d.series_id, d.id) AS series, d.version, d.kind, d.name, d.sub_register_id,
-     d.author_name, d.state, (d.content->>'date')::date AS date, d.created_at,
+     d.author_name, d.state, kirjo_date(d.content->>'date') AS date,
+     (d.content ? 'date' AND kirjo_date(d.content->>'date') IS NULL) AS date_invalid, d.created_at,
      d.corrects_id IS NOT NULL AS corrected";
 
 /// The national structure of a completed document (Sosmeta), for the
@@ -1280,9 +1327,10 @@ pub fn notification_deadlines_sql() -> String {
          WHERE d.kind = 'child_welfare_notification' AND d.state <> 'discarded'
            AND n.id IS NULL
            AND (d.content->>'decided_on' IS NULL
-                OR (d.content->>'decided_on')::date >= kirjo_today() - 92)
+                OR kirjo_date(d.content->>'decided_on') IS NULL
+                OR kirjo_date(d.content->>'decided_on') >= kirjo_today() - 92)
            AND (d.client_id, d.sub_register_id) IN (SELECT client_id, sub_register_id FROM ({}) v)
-         ORDER BY (d.content->>'received_on')::date, d.id",
+         ORDER BY kirjo_date(d.content->>'received_on'), d.id",
         crate::gate::visible_set(1)
     )
 }

@@ -922,3 +922,55 @@ pub async fn record_event(
     tx.commit().await?;
     Ok(())
 }
+
+/// The one rule that every attempt leaves a row, for requests refused
+/// before the gate or around it (a body, query or path that does not parse,
+/// a refused character, an unknown id, a wrong content type): unless a row
+/// of this request is already in the use log, writes a denied row for the
+/// signed-in `user_id`, with the client id the address named, if any. The
+/// explanation says why in general terms; it never quotes the input.
+/// Returns whether a row was written.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_refused_request(
+    pool: &PgPool,
+    request_id: uuid::Uuid,
+    user_id: i64,
+    client_id: Option<i64>,
+    action: &str,
+    data: &str,
+    explanation: &str,
+    source_address: Option<&str>,
+) -> Result<bool> {
+    let mut tx = pool.begin().await?;
+    let (logged, user_name): (bool, Option<String>) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM use_log WHERE user_id = $1 AND request_id = $2
+                           AND logged_at > now() - interval '1 hour'),
+                (SELECT name FROM staff_user WHERE id = $1)",
+    )
+    .bind(user_id)
+    .bind(request_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if logged {
+        return Ok(false);
+    }
+    record_use(
+        &mut tx,
+        &UseEntry {
+            request_id: Some(request_id),
+            user_id: Some(user_id),
+            user_name: user_name.as_deref().unwrap_or("(unknown)"),
+            register_id: None,
+            client_id,
+            action,
+            data,
+            purpose: None,
+            allowed: false,
+            explanation,
+            source_address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}

@@ -453,7 +453,7 @@ pub async fn yearly_counts(
          FROM matter m JOIN matter_document md ON md.matter_id = m.id
          JOIN document d ON d.id = md.document_id AND d.kind = 'child_welfare_notification'
          WHERE m.unit_id = ANY($1) AND m.started_on BETWEEN $2 - 366 AND $3
-           AND (coalesce(d.content->'notification'->>'received_on', d.content->>'received_on'))::date BETWEEN $2 AND $3
+           AND kirjo_date(coalesce(d.content->'notification'->>'received_on', d.content->>'received_on')) BETWEEN $2 AND $3
          GROUP BY 1, 2 ORDER BY 1, 2",
     )
     .bind(&units)

@@ -444,6 +444,15 @@ fn check_change(c: &Change) -> Vec<String> {
     let mut reasons = Vec::new();
     match &c.kind {
         ChangeKind::NewPerson(p) => {
+            let born = c.identity_code.birth_date();
+            if kirjo_domain::edge::iso_date(&born.to_string()).is_none() {
+                reasons.push(format!(
+                    "the birth date of the identity code is before {}",
+                    kirjo_domain::edge::EARLIEST_YEAR
+                ));
+            } else if born > c.effective {
+                reasons.push("the birth date of the identity code is after `effective`".to_owned());
+            }
             let distinct: HashSet<&String> = p.citizenship.iter().collect();
             if distinct.len() != p.citizenship.len() {
                 reasons.push("`citizenship`: the same country twice".to_owned());
@@ -658,6 +667,8 @@ impl Checked for Text {
             Err(format!("must be at most {MAX_TEXT} characters"))
         } else if t.chars().any(char::is_control) {
             Err("must not contain control characters".to_owned())
+        } else if kirjo_domain::edge::check_text(t, false).is_err() {
+            Err("must not contain direction overrides (U+202A-U+202E, U+2066-U+2069)".to_owned())
         } else {
             Ok(Self(t.to_owned()))
         }
@@ -710,21 +721,14 @@ impl Checked for Country {
     }
 }
 
-/// A strict ISO date: `YYYY-MM-DD`, a real calendar date.
+/// A strict ISO date: `YYYY-MM-DD`, a real calendar date, in the years
+/// Kirjo keeps (`kirjo_domain::edge::iso_date`, shared with the API and
+/// the pages).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    let shape = b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    if !shape {
+    if s.trim() != s {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    kirjo_domain::edge::iso_date(s)
 }
 
 impl Checked for IsoDate {

@@ -311,6 +311,7 @@ narrative-correct = Correct the document
 narrative-correct-intro = The correction is saved as a new version. The original stays, and the history shows who corrected it, when and why.
 narrative-entry = Kind of entry
 narrative-date = Date
+date-invalid = The date cannot be read; shown is when it was written:
 narrative-text = Entry
 narrative-agreed = What was agreed
 narrative-agreed-hint = For meetings and negotiations: what was agreed and who does what.

@@ -311,6 +311,7 @@ narrative-correct = Korjaa asiakirjaa
 narrative-correct-intro = Korjaus tallentuu uutena versiona. Alkuperäinen säilyy, ja historiassa näkyy, kuka korjasi, milloin ja miksi.
 narrative-entry = Merkinnän laji
 narrative-date = Päivämäärä
+date-invalid = Päivämäärä ei ole luettavissa; näytetään kirjoitusaika:
 narrative-text = Merkintä
 narrative-agreed = Sovitut asiat
 narrative-agreed-hint = Tapaamisissa ja neuvotteluissa: mitä sovittiin ja kuka tekee mitä.

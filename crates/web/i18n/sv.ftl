@@ -311,6 +311,7 @@ narrative-correct = Rätta handlingen
 narrative-correct-intro = Rättelsen sparas som en ny version. Originalet bevaras, och historiken visar vem som rättade, när och varför.
 narrative-entry = Typ av anteckning
 narrative-date = Datum
+date-invalid = Datumet kan inte läsas; tiden då handlingen skrevs visas:
 narrative-text = Anteckning
 narrative-agreed = Överenskommelser
 narrative-agreed-hint = Vid möten och överläggningar: vad som avtalades och vem som gör vad.

@@ -78,7 +78,15 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            shared::edge::guard,
+        ))
         .layer(middleware::from_fn(shared::csrf::csrf_guard))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            shared::edge::answer_and_log,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             shared::middleware::security_headers,

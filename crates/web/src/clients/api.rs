@@ -151,6 +151,7 @@ pub async fn open_relationship(
 
 #[derive(Debug, Deserialize)]
 pub struct EndBody {
+    #[serde(deserialize_with = "kirjo_domain::edge::de_date")]
     pub ended_on: NaiveDate,
     pub reason: String,
 }
@@ -309,7 +310,9 @@ pub struct IncomeBody {
     pub description: Option<String>,
     /// Euros, as text: "1234.50".
     pub amount: Option<String>,
+    #[serde(default, deserialize_with = "kirjo_domain::edge::de_opt_date")]
     pub valid_from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "kirjo_domain::edge::de_opt_date")]
     pub valid_until: Option<NaiveDate>,
 }
 
@@ -399,7 +402,9 @@ pub struct RelationBody {
     pub related_id: Option<i64>,
     pub scope: Option<String>,
     pub right_of_access: Option<bool>,
+    #[serde(default, deserialize_with = "kirjo_domain::edge::de_opt_date")]
     pub valid_from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "kirjo_domain::edge::de_opt_date")]
     pub valid_until: Option<NaiveDate>,
     /// `client` (told by the client) or `worker` (default).
     pub source: Option<String>,
@@ -481,7 +486,9 @@ pub async fn add_relation(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TurvakieltoBody {
+    #[serde(default, deserialize_with = "kirjo_domain::edge::de_opt_date")]
     pub valid_from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "kirjo_domain::edge::de_opt_date")]
     pub valid_until: Option<NaiveDate>,
 }
 

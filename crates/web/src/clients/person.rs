@@ -1,5 +1,4 @@
 use crate::shared::fields::FieldError;
-use chrono::NaiveDate;
 use kirjo_domain::contact::Email;
 use kirjo_domain::contact::Lang;
 use kirjo_domain::contact::LanguageCode;
@@ -74,9 +73,9 @@ pub fn text(rule: Rule, lang: Lang) -> &'static str {
         (Rule::TooLong, Fi) => "Enintään 100 merkkiä.",
         (Rule::TooLong, Sv) => "Högst 100 tecken.",
         (Rule::TooLong, En) => "At most 100 characters.",
-        (Rule::Date, Fi) => "Anna päivämäärä muodossa VVVV-KK-PP.",
-        (Rule::Date, Sv) => "Ange datumet i formen ÅÅÅÅ-MM-DD.",
-        (Rule::Date, En) => "Give the date as YYYY-MM-DD.",
+        (Rule::Date, Fi) => "Anna päivämäärä muodossa VVVV-KK-PP (vuodet 1880–2199).",
+        (Rule::Date, Sv) => "Ange datumet i formen ÅÅÅÅ-MM-DD (åren 1880–2199).",
+        (Rule::Date, En) => "Give the date as YYYY-MM-DD (years 1880–2199).",
         (Rule::FutureDate, Fi) => "Syntymäaika ei voi olla tulevaisuudessa.",
         (Rule::FutureDate, Sv) => "Födelsedatumet kan inte vara i framtiden.",
         (Rule::FutureDate, En) => "A birth date cannot be in the future.",
@@ -140,6 +139,9 @@ struct Check {
     errors: Vec<FieldError>,
 }
 
+/// The most citizenships, phone numbers or email addresses of one person.
+const MAX_CONTACTS: usize = 20;
+
 impl Check {
     fn fail(&mut self, field: &str, message: impl Into<String>) {
         self.errors.push(FieldError {
@@ -154,7 +156,9 @@ impl Check {
     /// A trimmed optional text of at most 100 characters.
     fn text(&mut self, field: &str, v: &Option<String>) -> Option<String> {
         let v = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
-        if v.chars().count() > 100 {
+        if let Err(p) = kirjo_domain::edge::check_text(v, false) {
+            self.fail(field, p.message(self.lang));
+        } else if v.chars().count() > 100 {
             self.rule(field, Rule::TooLong);
         }
         Some(v.to_owned())
@@ -203,22 +207,29 @@ pub fn validate(
         },
         None => None,
     };
-    let birth =
-        c.text("birth_date", &body.birth_date).and_then(|d| {
-            match NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    c.rule("birth_date", Rule::Date);
-                    None
-                }
+    let birth = c.text("birth_date", &body.birth_date).and_then(|d| {
+        match kirjo_domain::edge::iso_date(&d) {
+            Some(d) => Some(d),
+            None => {
+                c.rule("birth_date", Rule::Date);
+                None
             }
-        });
+        }
+    });
     if creating {
         match (&code, birth) {
             (Some(code), Some(b)) if code.birth_date() != b => {
                 c.rule("birth_date", Rule::BirthDateMismatch)
             }
-            (None, None) if body.identity_code.is_none() => c.rule("birth_date", Rule::Required),
+            (None, None)
+                if body.identity_code.is_none()
+                    && body
+                        .birth_date
+                        .as_deref()
+                        .is_none_or(|b| b.trim().is_empty()) =>
+            {
+                c.rule("birth_date", Rule::Required)
+            }
             (None, Some(b)) if b > kirjo_domain::calendar::helsinki_today() => {
                 c.rule("birth_date", Rule::FutureDate)
             }
@@ -254,7 +265,7 @@ pub fn validate(
             }
         }
     }
-    for (i, country) in body.citizenship.iter().enumerate() {
+    for (i, country) in body.citizenship.iter().enumerate().take(MAX_CONTACTS) {
         let country = country.trim().to_uppercase();
         if country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase()) {
             input.citizenship.push(country);
@@ -262,13 +273,29 @@ pub fn validate(
             c.rule(&format!("citizenship[{i}]"), Rule::Country);
         }
     }
-    for (i, p) in body.phones.iter().enumerate() {
+    for (field, n) in [
+        ("citizenship", body.citizenship.len()),
+        ("phones", body.phones.len()),
+        ("emails", body.emails.len()),
+    ] {
+        if n > MAX_CONTACTS {
+            c.fail(
+                field,
+                match lang {
+                    Lang::Fi => format!("Enintään {MAX_CONTACTS} tietoa."),
+                    Lang::Sv => format!("Högst {MAX_CONTACTS} uppgifter."),
+                    Lang::En => format!("At most {MAX_CONTACTS} entries."),
+                },
+            );
+        }
+    }
+    for (i, p) in body.phones.iter().enumerate().take(MAX_CONTACTS) {
         match PhoneNumber::parse(p) {
             Ok(p) => input.phones.push(p.as_str().to_owned()),
             Err(e) => c.fail(&format!("phones[{i}]"), e.message(lang)),
         }
     }
-    for (i, e) in body.emails.iter().enumerate() {
+    for (i, e) in body.emails.iter().enumerate().take(MAX_CONTACTS) {
         match Email::parse(e) {
             Ok(e) => input.emails.push(e.as_str().to_owned()),
             Err(err) => c.fail(&format!("emails[{i}]"), err.message(lang)),

@@ -24,6 +24,7 @@ pub struct RelationshipInput {
     /// worker here.
     pub responsible_worker_id: Option<i64>,
     /// Default: today; a day in the past needs `backdating_reason`.
+    #[serde(default, deserialize_with = "kirjo_domain::edge::de_opt_date")]
     pub started_on: Option<NaiveDate>,
     /// `document`, `assignment` or `purpose`.
     pub basis: Option<String>,

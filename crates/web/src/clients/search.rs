@@ -136,11 +136,13 @@ async fn search_page(
     let birth_date = if birth.is_empty() {
         None
     } else {
-        match chrono::NaiveDate::parse_from_str(&birth, "%Y-%m-%d")
-            .or_else(|_| chrono::NaiveDate::parse_from_str(&birth, "%d.%m.%Y"))
-        {
-            Ok(d) => Some(d),
-            Err(_) => {
+        match kirjo_domain::edge::iso_date(&birth).or_else(|| {
+            chrono::NaiveDate::parse_from_str(&birth, "%d.%m.%Y")
+                .ok()
+                .and_then(|d| kirjo_domain::edge::iso_date(&d.to_string()))
+        }) {
+            Some(d) => Some(d),
+            None => {
                 page.error = Some(ctx.tr.t("search-bad-date"));
                 return Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page));
             }

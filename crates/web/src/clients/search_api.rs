@@ -15,6 +15,7 @@ use serde::Deserialize;
 pub struct SearchQuery {
     pub identity_code: Option<String>,
     pub name: Option<String>,
+    #[serde(default, deserialize_with = "kirjo_domain::edge::de_opt_date")]
     pub birth_date: Option<NaiveDate>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,

@@ -9,7 +9,7 @@ use crate::shared::{AppState, Refusal};
 use kirjo_domain::contact::Lang;
 use kirjo_domain::document::Content;
 use kirjo_store::documents::{self, DraftStep};
-use kirjo_store::gate::Caller;
+use kirjo_store::gate::{Caller, GateError};
 
 /// A document's content as checked, or every problem with it.
 pub type Checked = Result<Content, Vec<FieldError>>;
@@ -46,7 +46,30 @@ pub async fn create(
             return Err(Refusal::Fields(e));
         }
     };
-    Ok(documents::create(&state.db, caller, &state.gate, client, task, &content).await?)
+    documents::create(&state.db, caller, &state.gate, client, task, &content)
+        .await
+        .map_err(|e| at_date_field(e, &content, lang))
+}
+
+/// A refusal of a day before the client's birth (made after the gate, and
+/// logged there) as the date field's problem, so that the form is shown
+/// again with it; any other refusal as it is.
+fn at_date_field(e: GateError, content: &Content, lang: Lang) -> Refusal {
+    match e {
+        GateError::Invalid { explanation } if explanation == documents::BEFORE_BIRTH => {
+            Refusal::Fields(vec![FieldError {
+                field: match content {
+                    Content::Form(_) => "fields.date",
+                    _ => "date",
+                }
+                .to_owned(),
+                message: kirjo_domain::edge::DateProblem::BeforeBirth
+                    .message(lang)
+                    .to_owned(),
+            }])
+        }
+        e => Refusal::Gate(e),
+    }
 }
 
 /// A step of a draft of the user's own: saved with new content, completed
@@ -86,7 +109,12 @@ pub async fn correct(
     let mut errors = Vec::new();
     let content = content.map_err(|e| errors.extend(e)).ok();
     let reason = reason.trim();
-    if reason.is_empty() {
+    if let Err(p) = kirjo_domain::edge::check_text(reason, true) {
+        errors.push(FieldError {
+            field: "reason".to_owned(),
+            message: p.message(lang).to_owned(),
+        });
+    } else if reason.is_empty() {
         errors.push(FieldError {
             field: "reason".to_owned(),
             message: Tr::new(lang).t("narrative-reason-missing"),
@@ -96,7 +124,9 @@ pub async fn correct(
         return Err(Refusal::Fields(errors));
     };
     let client = client_of(state, id).await?;
-    Ok(documents::correct(&state.db, caller, &state.gate, client, id, &content, reason).await?)
+    documents::correct(&state.db, caller, &state.gate, client, id, &content, reason)
+        .await
+        .map_err(|e| at_date_field(e, &content, lang))
 }
 
 /// The timeline's filters, as both the API and the page take them; an

@@ -61,10 +61,7 @@ fn text_problem(raw: &str, lang: Lang) -> Option<String> {
     use kirjo_domain::forms::{say, REQUIRED};
     if raw.trim().is_empty() {
         Some(say(REQUIRED, lang).to_owned())
-    } else if raw
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
+    } else if kirjo_domain::edge::check_text(raw, true).is_err() {
         Some(Tr::new(lang).t("prohibition-text-unusable"))
     } else {
         None

@@ -19,6 +19,8 @@ use kirjo_domain::calendar::day_month_year as date;
 pub struct TimelineRow {
     pub id: i64,
     pub date: String,
+    /// The stored date cannot be read: shown marked, with when it was written.
+    pub date_invalid: bool,
     pub name: String,
     pub area: String,
     pub author: String,
@@ -36,6 +38,7 @@ impl TimelineRow {
         TimelineRow {
             id: l.id,
             date: l.date.map_or_else(|| helsinki_time(l.created_at), date),
+            date_invalid: l.date_invalid,
             name: l.name.clone(),
             area: names.of(&l.service_area, li),
             author: l.author_name.clone(),

@@ -88,9 +88,7 @@ fn period(q: &PeriodQuery) -> Result<(NaiveDate, NaiveDate, DateTime<Utc>, DateT
     let parse = |s: &Option<String>| -> Result<Option<NaiveDate>, ()> {
         match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(None),
-            Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map(Some)
-                .map_err(|_| ()),
+            Some(s) => kirjo_domain::edge::iso_date(s).map(Some).ok_or(()),
         }
     };
     let to = parse(&q.to)?.unwrap_or(today);

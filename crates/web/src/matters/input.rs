@@ -49,10 +49,9 @@ fn day(raw: &str, today: NaiveDate, lang: Lang) -> Result<NaiveDate, String> {
 }
 
 /// Text a user typed that no one can read back as typed (a NUL byte, other
-/// control characters).
+/// control characters, direction overrides: `kirjo_domain::edge`).
 fn unusable(raw: &str) -> bool {
-    raw.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    kirjo_domain::edge::check_text(raw, true).is_err()
 }
 
 pub fn check_open(

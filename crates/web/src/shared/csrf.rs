@@ -47,7 +47,7 @@ pub(crate) async fn csrf_guard(request: Request, next: Next) -> Response {
     if request.uri().path().starts_with("/api/") {
         let json = content_type.starts_with("application/json");
         if !(json || method == Method::DELETE) {
-            return refuse("the API takes JSON only");
+            return unsupported("the API takes JSON only (Content-Type: application/json)");
         }
         return next.run(request).await;
     }
@@ -62,7 +62,7 @@ pub(crate) async fn csrf_guard(request: Request, next: Next) -> Response {
     }
     // Any other page's form: read it (small), check the token, pass it on.
     if !content_type.starts_with("application/x-www-form-urlencoded") {
-        return refuse("not a form");
+        return unsupported("a page takes a form (application/x-www-form-urlencoded)");
     }
     let (parts, body) = request.into_parts();
     let bytes = match read_body(body, 256 * 1024, content_length(&parts.headers)).await {
@@ -111,6 +111,16 @@ fn refuse(why: &str) -> Response {
     ApiError {
         status: StatusCode::FORBIDDEN,
         message: format!("cross-site request refused: {why}"),
+    }
+    .into_response()
+}
+
+/// The answer to a body of a type the address does not take (415). Still
+/// refused, as before, so another site's form cannot reach a handler.
+fn unsupported(what: &str) -> Response {
+    ApiError {
+        status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        message: format!("unsupported content type: {what}"),
     }
     .into_response()
 }

@@ -5,6 +5,7 @@
 //! document. Nothing here imports a feature.
 
 pub mod csrf;
+pub mod edge;
 pub mod error;
 pub mod fields;
 pub mod i18n;

@@ -10,7 +10,6 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::NaiveDate;
 use kirjo_store::statistics::{self, Counts, Export, Figure, Period, ProcessingTimes, YearCounts};
 use serde::Deserialize;
 
@@ -50,7 +49,7 @@ impl Format {
 
 /// The period that begins on the given day.
 pub fn period(raw: Option<&str>) -> Result<Period, ApiError> {
-    raw.and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+    raw.and_then(kirjo_domain::edge::iso_date)
         .and_then(Period::starting)
         .ok_or_else(|| {
             ApiError::unprocessable("from is the first day of a period: YYYY-04-01 or YYYY-10-01")
