@@ -8,6 +8,7 @@ pub mod commitment;
 pub mod config;
 pub mod county;
 pub mod demo;
+pub mod http;
 pub mod logging;
 pub mod serve;
 pub mod setup;
