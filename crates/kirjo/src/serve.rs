@@ -286,11 +286,15 @@ pub async fn serve(loaded: Loaded, demo: bool) -> anyhow::Result<()> {
         stopped(jobs_stop.clone()),
     ));
     // The cluster Kirjo owns is watched and started again if it dies,
-    // until the shutdown signal.
+    // until the shutdown signal or the server's end (an error included).
     let supervisor = db.cluster.clone().map(|c| {
         let signal = shutdown.clone();
+        let server_done = stopped(jobs_stop.clone());
         tokio::spawn(supervise(c, async move {
-            signal.wait().await;
+            tokio::select! {
+                _ = signal.wait() => {}
+                () = server_done => {}
+            }
         }))
     });
 
