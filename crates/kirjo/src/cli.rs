@@ -1116,6 +1116,33 @@ fn print_config(loaded: &Loaded) {
             "database.max_connections = {}",
             c.database.max_connections()
         )?;
+        writeln!(
+            o,
+            "database.acquire_timeout_secs = {}",
+            c.database.acquire_timeout().as_secs()
+        )?;
+        let sv = &c.server;
+        writeln!(
+            o,
+            "server.header_read_timeout_secs = {}, server.body_read_timeout_secs = {}, \
+             server.shutdown_timeout_secs = {}",
+            sv.header_read_timeout().as_secs(),
+            sv.body_read_timeout().as_secs(),
+            sv.shutdown_timeout().as_secs()
+        )?;
+        writeln!(
+            o,
+            "server.max_connections = {}, server.max_connections_per_source = {}",
+            sv.max_connections(),
+            sv.max_connections_per_source()
+                .map_or_else(|| "off".to_owned(), |n| n.to_string())
+        )?;
+        writeln!(
+            o,
+            "auth.password_hashing_concurrency = {}, auth.password_hashing_queue = {}",
+            c.auth.password_hashing_concurrency(),
+            c.auth.password_hashing_queue()
+        )?;
         writeln!(o, "storage.data_dir = {}", c.storage.data_dir.display())?;
         let key_file = c.audit.signing_key_file(&c.storage);
         let key_state = if key_file.is_file() {

@@ -458,11 +458,42 @@ impl LocalCluster {
     }
 
     /// Whether a server is running on this cluster (perhaps left by a Kirjo
-    /// that was killed).
+    /// that was killed): `postmaster.pid` names a live PostgreSQL process.
+    /// A file left by a server that crashed (its process gone, a zombie
+    /// nobody reaped, or its number taken by another program) is stale:
+    /// `pg_ctl status` would take a zombie for a running server.
     pub fn is_running(&self) -> bool {
-        let mut cmd = self.pg("pg_ctl");
-        cmd.arg("status").arg("-D").arg(&self.pgdata);
-        cmd.output().map(|o| o.status.success()).unwrap_or(false)
+        self.postmaster_pid().is_some_and(is_postgres_alive)
+    }
+
+    /// The process number in `postmaster.pid`, if the file is there.
+    pub fn postmaster_pid(&self) -> Option<u32> {
+        std::fs::read_to_string(self.pgdata.join("postmaster.pid"))
+            .ok()?
+            .lines()
+            .next()?
+            .trim()
+            .parse()
+            .ok()
+    }
+
+    /// Removes the lock files of a server that is no longer running, so
+    /// that the next start does not take them for a live server's. Returns
+    /// whether there were any.
+    pub fn clear_stale_lock(&self) -> bool {
+        let pid_file = self.pgdata.join("postmaster.pid");
+        if !pid_file.exists() || self.is_running() {
+            return false;
+        }
+        tracing::warn!(
+            pid = self.postmaster_pid(),
+            "postmaster.pid is left by a PostgreSQL that is no longer running: removing it"
+        );
+        let _ = std::fs::remove_file(&pid_file);
+        let socket = self.socket_dir.join(format!(".s.PGSQL.{PORT}"));
+        let _ = std::fs::remove_file(self.socket_dir.join(format!(".s.PGSQL.{PORT}.lock")));
+        let _ = std::fs::remove_file(socket);
+        true
     }
 
     /// Initialises if needed and starts the server, or adopts one that is
@@ -479,23 +510,45 @@ impl LocalCluster {
             return Ok(initialised_now);
         }
         self.write_backup_settings()?;
-        let mut cmd = self.pg("pg_ctl");
-        cmd.arg("start")
-            .arg("-D")
-            .arg(&self.pgdata)
-            .arg("-l")
-            .arg(&self.log_file)
-            .arg("-o")
-            .arg(server_options(memory_bytes()))
-            .args(["-w", "-t", "60", "-s"]);
-        self.run("starting PostgreSQL", cmd)?;
-        tracing::info!(initialised_now, "local PostgreSQL started");
+        // After a crash the server's processes that outlived it may hold
+        // its shared memory for a moment (PostgreSQL then refuses to
+        // start): a few tries, a second apart.
+        let crashed = self.clear_stale_lock();
+        let tries = if crashed { 10 } else { 1 };
+        let mut attempt = 1;
+        loop {
+            let mut cmd = self.pg("pg_ctl");
+            cmd.arg("start")
+                .arg("-D")
+                .arg(&self.pgdata)
+                .arg("-l")
+                .arg(&self.log_file)
+                .arg("-o")
+                .arg(server_options(memory_bytes()))
+                .args(["-w", "-t", "60", "-s"]);
+            match self.run("starting PostgreSQL", cmd) {
+                Ok(_) => break,
+                Err(e) if attempt < tries => {
+                    tracing::warn!(attempt, error = %e, "PostgreSQL did not start after a crash; trying again");
+                    self.clear_stale_lock();
+                    std::thread::sleep(std::time::Duration::from_secs(1));
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        tracing::info!(
+            initialised_now,
+            after_crash = crashed,
+            "local PostgreSQL started"
+        );
         Ok(initialised_now)
     }
 
     /// Stops the server with a fast shutdown and waits until it is gone.
     pub fn stop(&self) -> Result<(), ClusterError> {
         if !self.is_running() {
+            self.clear_stale_lock();
             return Ok(());
         }
         let mut cmd = self.pg("pg_ctl");
@@ -578,6 +631,21 @@ pub struct BackupDirs {
     pub base: PathBuf,
     /// The archived WAL segments.
     pub wal: PathBuf,
+}
+
+/// Whether a process is alive (not a zombie) and is a PostgreSQL server.
+fn is_postgres_alive(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // `pid (comm) state ...`: the name may hold spaces or parentheses, so
+    // read from the last `)`.
+    let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+        return false;
+    };
+    let comm = &stat[open + 1..close];
+    let state = stat[close + 1..].split_whitespace().next().unwrap_or("");
+    !matches!(state, "Z" | "X" | "x") && (comm == "postgres" || comm == "postmaster")
 }
 
 fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {

@@ -73,6 +73,14 @@ pub struct AuthConfig {
     /// Absolute session limit in hours (1..=24). Default 12.
     #[serde(default)]
     pub session_max_hours: Option<u32>,
+    /// Password hashes computed at once (each takes 19 MiB and a core for
+    /// a moment). Default: the number of cores.
+    #[serde(default)]
+    pub password_hashing_concurrency: Option<usize>,
+    /// Sign-ins that may wait for a hashing slot; beyond them a sign-in is
+    /// answered 503 with `Retry-After` at once. Default: 4 per slot.
+    #[serde(default)]
+    pub password_hashing_queue: Option<usize>,
 }
 
 impl Default for AuthConfig {
@@ -82,7 +90,26 @@ impl Default for AuthConfig {
             max_password_age_days: None,
             idle_timeout_minutes: None,
             session_max_hours: None,
+            password_hashing_concurrency: None,
+            password_hashing_queue: None,
         }
+    }
+}
+
+impl AuthConfig {
+    pub const QUEUE_PER_SLOT: usize = 4;
+
+    /// Hashing slots in force.
+    pub fn password_hashing_concurrency(&self) -> usize {
+        self.password_hashing_concurrency.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+        })
+    }
+
+    /// Waiting places in force.
+    pub fn password_hashing_queue(&self) -> usize {
+        self.password_hashing_queue
+            .unwrap_or(self.password_hashing_concurrency() * Self::QUEUE_PER_SLOT)
     }
 }
 
@@ -103,6 +130,28 @@ pub struct ServerConfig {
     /// HTTPS: the private key (PEM, PKCS#8, PKCS#1 or SEC1).
     #[serde(default)]
     pub tls_private_key: Option<PathBuf>,
+    /// Seconds a connection may take to send a request's headers (the TLS
+    /// handshake included), and to send the next request on a kept-alive
+    /// connection (1..=300). Default 10.
+    #[serde(default)]
+    pub header_read_timeout_secs: Option<u64>,
+    /// Seconds a request body may stall between two of its parts (1..=600).
+    /// Default 30.
+    #[serde(default)]
+    pub body_read_timeout_secs: Option<u64>,
+    /// Open connections at most; beyond it new ones wait in the kernel's
+    /// queue. Default 4096, and never more than the open-file limit allows.
+    #[serde(default)]
+    pub max_connections: Option<usize>,
+    /// Open connections from one source address at most; beyond it a new
+    /// one is closed at once. Default 128; 0 turns the cap off (behind a
+    /// reverse proxy every connection comes from the proxy's address).
+    #[serde(default)]
+    pub max_connections_per_source: Option<usize>,
+    /// Seconds requests in flight get to finish after SIGTERM before their
+    /// connections are closed (1..=300). Default 10.
+    #[serde(default)]
+    pub shutdown_timeout_secs: Option<u64>,
 }
 
 impl Default for ServerConfig {
@@ -111,8 +160,80 @@ impl Default for ServerConfig {
             listen: default_listen(),
             tls_certificate: None,
             tls_private_key: None,
+            header_read_timeout_secs: None,
+            body_read_timeout_secs: None,
+            max_connections: None,
+            max_connections_per_source: None,
+            shutdown_timeout_secs: None,
         }
     }
+}
+
+impl ServerConfig {
+    pub const DEFAULT_HEADER_READ_TIMEOUT_SECS: u64 = 10;
+    pub const DEFAULT_BODY_READ_TIMEOUT_SECS: u64 = 30;
+    pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
+    pub const DEFAULT_MAX_CONNECTIONS_PER_SOURCE: usize = 128;
+    pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 10;
+
+    pub fn header_read_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(
+            self.header_read_timeout_secs
+                .unwrap_or(Self::DEFAULT_HEADER_READ_TIMEOUT_SECS),
+        )
+    }
+
+    pub fn body_read_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(
+            self.body_read_timeout_secs
+                .unwrap_or(Self::DEFAULT_BODY_READ_TIMEOUT_SECS),
+        )
+    }
+
+    pub fn shutdown_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(
+            self.shutdown_timeout_secs
+                .unwrap_or(Self::DEFAULT_SHUTDOWN_TIMEOUT_SECS),
+        )
+    }
+
+    /// The connection cap in force: the configured one (or the default),
+    /// lowered to leave room under the open-file limit for the database's
+    /// connections, the log and the cluster's pipes.
+    pub fn max_connections(&self) -> usize {
+        let wanted = self
+            .max_connections
+            .unwrap_or(Self::DEFAULT_MAX_CONNECTIONS);
+        match open_file_limit() {
+            Some(limit) => wanted.min(limit.saturating_sub(128).max(16)),
+            None => wanted,
+        }
+    }
+
+    /// The per-source cap; `None` when turned off.
+    pub fn max_connections_per_source(&self) -> Option<usize> {
+        match self
+            .max_connections_per_source
+            .unwrap_or(Self::DEFAULT_MAX_CONNECTIONS_PER_SOURCE)
+        {
+            0 => None,
+            n => Some(n),
+        }
+    }
+}
+
+/// The process's soft limit on open files, from `/proc/self/limits` (so
+/// that no `unsafe` FFI is needed).
+fn open_file_limit() -> Option<usize> {
+    std::fs::read_to_string("/proc/self/limits")
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with("Max open files"))?
+        .trim_start_matches("Max open files")
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 fn default_listen() -> SocketAddr {
@@ -137,11 +258,24 @@ pub struct DatabaseConfig {
     /// newest `/usr/lib/postgresql/*/bin`.
     #[serde(default)]
     pub postgres_bin_dir: Option<PathBuf>,
+    /// Seconds a request waits for a database connection before it is
+    /// answered 503 with `Retry-After` (1..=60). Default 2.
+    #[serde(default)]
+    pub acquire_timeout_secs: Option<u64>,
 }
 
 impl DatabaseConfig {
+    pub const DEFAULT_ACQUIRE_TIMEOUT_SECS: u64 = 2;
+
     pub fn max_connections(&self) -> u32 {
         self.max_connections.unwrap_or(16)
+    }
+
+    pub fn acquire_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(
+            self.acquire_timeout_secs
+                .unwrap_or(Self::DEFAULT_ACQUIRE_TIMEOUT_SECS),
+        )
     }
 }
 
@@ -538,6 +672,49 @@ fn validate(name: &str, text: &str, config: &Config) -> Result<Vec<String>, Conf
                 format!("{n} is not between 1 and 1000"),
             ));
         }
+    }
+    for (key, value, range) in [
+        (
+            "database.acquire_timeout_secs",
+            config.database.acquire_timeout_secs,
+            1..=60,
+        ),
+        (
+            "server.header_read_timeout_secs",
+            config.server.header_read_timeout_secs,
+            1..=300,
+        ),
+        (
+            "server.body_read_timeout_secs",
+            config.server.body_read_timeout_secs,
+            1..=600,
+        ),
+        (
+            "server.shutdown_timeout_secs",
+            config.server.shutdown_timeout_secs,
+            1..=300,
+        ),
+    ] {
+        if let Some(n) = value {
+            if !range.contains(&n) {
+                return Err(err(
+                    key,
+                    format!("{n} is not between {} and {}", range.start(), range.end()),
+                ));
+            }
+        }
+    }
+    if config.server.max_connections == Some(0) {
+        return Err(err(
+            "server.max_connections",
+            "0 would refuse every connection".to_owned(),
+        ));
+    }
+    if config.auth.password_hashing_concurrency == Some(0) {
+        return Err(err(
+            "auth.password_hashing_concurrency",
+            "0 would refuse every sign-in".to_owned(),
+        ));
     }
     match (
         &config.server.tls_certificate,

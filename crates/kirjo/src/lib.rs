@@ -10,6 +10,7 @@ pub mod config;
 pub mod county;
 pub mod demo;
 pub mod failover;
+pub mod http;
 pub mod logging;
 pub mod serve;
 pub mod setup;

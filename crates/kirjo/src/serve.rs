@@ -17,6 +17,9 @@ use std::io::Write;
 use tokio::net::TcpListener;
 use tokio::signal::unix::{signal, SignalKind};
 
+/// The `application_name` of Kirjo's connections.
+pub const APPLICATION_NAME: &str = "kirjo";
+
 /// The connected database, however it was reached.
 pub struct Database {
     pub owner: PgPool,
@@ -66,12 +69,27 @@ pub fn shutdown_signal() -> anyhow::Result<impl Future<Output = &'static str>> {
 pub async fn open_database(loaded: &Loaded) -> anyhow::Result<Database> {
     let cfg = &loaded.config;
     let max = cfg.database.max_connections();
+    // A short acquire timeout: with the database gone, a request is
+    // answered 503 within it instead of waiting. The connections name
+    // themselves, so that a shutdown can cancel their queries.
+    let acquire = cfg.database.acquire_timeout();
+    let named = |options: PgConnectOptions| {
+        if options.get_application_name().is_none() {
+            options.application_name(APPLICATION_NAME)
+        } else {
+            options
+        }
+    };
+    let pool = |options: PgConnectOptions, max: u32, role: Option<&'static str>| {
+        bootstrap::pool_with_timeout(named(options), max, role, acquire)
+    };
     match &cfg.database.url {
         Some(url) => {
             let hosts = crate::failover::Hosts::parse(url)
                 .map_err(anyhow::Error::msg)
                 .context("database.url")?;
-            let candidates = hosts.options();
+            let candidates: Vec<PgConnectOptions> =
+                hosts.options().into_iter().map(named).collect();
             let chosen = if candidates.len() > 1 {
                 crate::failover::choose(&candidates, hosts.read_write)
                     .await
@@ -96,7 +114,7 @@ pub async fn open_database(loaded: &Loaded) -> anyhow::Result<Database> {
                 None => candidates.clone(),
             }
             .into_iter()
-            .map(bootstrap::runtime_options)
+            .map(|o| named(bootstrap::runtime_options(o)))
             .collect();
             if runtime_candidates.len() != candidates.len() {
                 anyhow::bail!(
@@ -105,12 +123,12 @@ pub async fn open_database(loaded: &Loaded) -> anyhow::Result<Database> {
                     candidates.len()
                 );
             }
-            let owner = bootstrap::pool(owner_opts.clone(), 2, None)
+            let owner = pool(owner_opts.clone(), 2, None)
                 .await
                 .with_context(|| format!("connecting to {}", mask_url(url)))?;
             let result = async {
                 bootstrap::ensure_runtime_role(&owner, cfg.database.runtime_url.is_none()).await?;
-                let runtime = bootstrap::pool(
+                let runtime = pool(
                     runtime_candidates[chosen].clone(),
                     max,
                     cfg.database.runtime_url.is_none().then_some(RUNTIME_ROLE),
@@ -169,10 +187,8 @@ pub async fn open_database(loaded: &Loaded) -> anyhow::Result<Database> {
             let opened = async {
                 bootstrap::bootstrap_owned_cluster(&cluster.superuser_options(), cluster::DATABASE)
                     .await?;
-                let owner =
-                    bootstrap::pool(cluster.options(OWNER_ROLE, cluster::DATABASE), 2, None)
-                        .await?;
-                let runtime = bootstrap::pool(
+                let owner = pool(cluster.options(OWNER_ROLE, cluster::DATABASE), 2, None).await?;
+                let runtime = pool(
                     bootstrap::runtime_options(cluster.options(RUNTIME_ROLE, cluster::DATABASE)),
                     max,
                     None,
@@ -304,39 +320,142 @@ pub async fn serve(loaded: Loaded, demo: bool) -> anyhow::Result<()> {
             return Err(e);
         }
     };
-    // The sealer runs on the runtime pool. It stops once the server has
-    // finished the requests in flight at the shutdown signal, and seals once
-    // more, so that their log rows are sealed before the database closes.
-    let (stop_sealer, sealer_stop) = tokio::sync::oneshot::channel::<()>();
+    // One stop for the background jobs, given once the server has finished
+    // (or given up on) the requests in flight.
+    let (stop_jobs, jobs_stop) = tokio::sync::watch::channel(false);
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    // The sealer runs on the runtime pool. It seals once more when
+    // stopped, so that the last requests' log rows are sealed before the
+    // database closes.
     let sealer = tokio::spawn(kirjo_store::audit::run_sealer(
         db.runtime.clone(),
         key,
         loaded.config.audit.seal_interval(),
-        async move {
-            let _ = sealer_stop.await;
-        },
+        stopped(jobs_stop.clone()),
     ));
-
     // The monitor raises the automatic flags from the sealed log.
-    let (stop_monitor, monitor_stop) = tokio::sync::oneshot::channel::<()>();
     let monitor = tokio::spawn(kirjo_store::monitoring::run_monitor(
         db.runtime.clone(),
         kirjo_store::monitoring::MonitorSettings::default(),
         std::time::Duration::from_secs(5),
-        async move {
-            let _ = monitor_stop.await;
-        },
+        stopped(jobs_stop.clone()),
     ));
+    // The cluster Kirjo owns is watched and started again if it dies,
+    // until the shutdown signal or the server's end (an error included).
+    let supervisor = db.cluster.clone().map(|c| {
+        let signal = shutdown.clone();
+        let server_done = stopped(jobs_stop.clone());
+        tokio::spawn(supervise(c, async move {
+            tokio::select! {
+                _ = signal.wait() => {}
+                () = server_done => {}
+            }
+        }))
+    });
 
     let result = run_server(&loaded, &db, listener, addr, demo, shutdown).await;
-    let _ = stop_monitor.send(());
-    let _ = monitor.await;
-    let _ = stop_sealer.send(());
-    if let Err(e) = sealer.await {
-        tracing::error!(error = %e, "the audit sealer task failed");
+    let _ = stop_jobs.send(true);
+    if let Some(s) = supervisor {
+        let _ = s.await;
     }
-    let closed = db.close().await;
+    stop_job(monitor, "monitoring", &db).await;
+    stop_job(sealer, "audit sealer", &db).await;
+    let closed = match tokio::time::timeout(CLOSE_TIMEOUT, db.close()).await {
+        Ok(r) => r,
+        Err(_) => {
+            tracing::warn!("closing the database connections timed out");
+            Ok(())
+        }
+    };
+    tracing::info!("stopped");
     result.and(closed)
+}
+
+/// How long a background job gets to finish after the stop, before its
+/// queries are cancelled; and again before it is abandoned.
+const JOB_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+/// How long closing the pools (and stopping an owned cluster) may take.
+const CLOSE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(70);
+
+/// Waits for a stopped background job; if it is still in a query after
+/// [`JOB_GRACE`], cancels Kirjo's running queries and then abandons it.
+async fn stop_job<T>(mut job: tokio::task::JoinHandle<T>, name: &str, db: &Database) {
+    if tokio::time::timeout(JOB_GRACE, &mut job).await.is_ok() {
+        return;
+    }
+    tracing::warn!(
+        job = name,
+        "a background job did not stop in time: cancelling its queries"
+    );
+    let _ = tokio::time::timeout(JOB_GRACE, cancel_queries(&db.owner)).await;
+    if tokio::time::timeout(JOB_GRACE, &mut job).await.is_err() {
+        tracing::warn!(job = name, "abandoning a background job that did not stop");
+        job.abort();
+        let _ = job.await;
+    }
+}
+
+/// Cancels the running queries of Kirjo's own connections (by their
+/// `application_name`), but for the one asking.
+async fn cancel_queries(owner: &PgPool) {
+    let r: Result<Vec<bool>, _> = sqlx::query_scalar(
+        "SELECT pg_cancel_backend(pid) FROM pg_stat_activity \
+         WHERE application_name = $1 AND state = 'active' AND pid <> pg_backend_pid() \
+         AND datname = current_database()",
+    )
+    .bind(APPLICATION_NAME)
+    .fetch_all(owner)
+    .await;
+    match r {
+        Ok(v) => tracing::info!(cancelled = v.len(), "queries cancelled"),
+        Err(e) => tracing::warn!(error = %e, "could not cancel the running queries"),
+    }
+}
+
+/// Watches the owned cluster and starts it again when its server has died,
+/// waiting longer after each failed start (1 s doubling to 30 s).
+async fn supervise(cluster: LocalCluster, stop: impl Future<Output = ()>) {
+    use std::time::Duration;
+    const CHECK: Duration = Duration::from_secs(1);
+    const MAX_BACKOFF: Duration = Duration::from_secs(30);
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            () = &mut stop => return,
+            () = tokio::time::sleep(CHECK) => {}
+        }
+        let c = cluster.clone();
+        if tokio::task::spawn_blocking(move || c.is_running())
+            .await
+            .unwrap_or(true)
+        {
+            continue;
+        }
+        tracing::error!("the local PostgreSQL is not running: starting it again");
+        let mut backoff = Duration::from_secs(1);
+        loop {
+            let c = cluster.clone();
+            match tokio::task::spawn_blocking(move || c.start()).await {
+                Ok(Ok(_)) => {
+                    tracing::info!("the local PostgreSQL was restarted");
+                    break;
+                }
+                Ok(Err(e)) => tracing::error!(
+                    error = %e,
+                    retry_in_secs = backoff.as_secs(),
+                    "restarting the local PostgreSQL failed"
+                ),
+                Err(e) => tracing::error!(error = %e, "restarting the local PostgreSQL failed"),
+            }
+            tokio::select! {
+                () = &mut stop => return,
+                () = tokio::time::sleep(backoff) => {}
+            }
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+        }
+    }
 }
 
 /// Loads the audit signing key. With Kirjo's own cluster a missing key is
@@ -442,39 +561,36 @@ async fn run_server(
     )?;
     out.flush()?;
 
+    let cfg = &loaded.config;
     let state = kirjo_web::AppState::new(db.runtime.clone())
         .with_gate(gate_settings(loaded))
         .with_sessions(session_settings(loaded, tls.is_some()))
         .with_ui(kirjo_web::UiSettings {
-            purposes: loaded.config.register.access_purposes.clone(),
+            purposes: cfg.register.access_purposes.clone(),
             tls: tls.is_some(),
-        });
-    let app =
-        kirjo_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    match tls {
-        None => {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let sig = shutdown.wait().await;
-                    tracing::info!(signal = sig, "shutting down: finishing requests in flight");
-                })
-                .await?;
-        }
-        Some(config) => {
-            let handle = axum_server::Handle::new();
-            let h = handle.clone();
-            tokio::spawn(async move {
-                let sig = shutdown.wait().await;
-                tracing::info!(signal = sig, "shutting down: finishing requests in flight");
-                h.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
-            });
-            let listener = listener.into_std()?;
-            axum_server::from_tcp_rustls(listener, config)
-                .handle(handle)
-                .serve(app)
-                .await?;
-        }
-    }
+        })
+        .with_hashing(
+            cfg.auth.password_hashing_concurrency(),
+            cfg.auth.password_hashing_queue(),
+        );
+    let limits = crate::http::Limits {
+        header_read_timeout: cfg.server.header_read_timeout(),
+        body_read_timeout: cfg.server.body_read_timeout(),
+        max_connections: cfg.server.max_connections(),
+        max_connections_per_source: cfg.server.max_connections_per_source(),
+        shutdown_timeout: cfg.server.shutdown_timeout(),
+    };
+    crate::http::serve(
+        listener,
+        tls,
+        kirjo_web::router(state),
+        limits,
+        async move {
+            let sig = shutdown.wait().await;
+            tracing::info!(signal = sig, "shutting down: finishing requests in flight");
+        },
+    )
+    .await?;
     tracing::info!("server stopped");
     Ok(())
 }
@@ -499,7 +615,7 @@ pub fn session_settings(loaded: &Loaded, tls: bool) -> kirjo_web::SessionSetting
 }
 
 /// The rustls configuration, when a certificate and key are configured.
-fn tls_config(loaded: &Loaded) -> anyhow::Result<Option<axum_server::tls_rustls::RustlsConfig>> {
+fn tls_config(loaded: &Loaded) -> anyhow::Result<Option<std::sync::Arc<rustls::ServerConfig>>> {
     let (Some(cert), Some(key)) = (
         &loaded.config.server.tls_certificate,
         &loaded.config.server.tls_private_key,
@@ -536,7 +652,5 @@ fn tls_config(loaded: &Loaded) -> anyhow::Result<Option<axum_server::tls_rustls:
         .with_single_cert(certs, key)
         .map_err(|e| anyhow::anyhow!("server.tls_certificate and server.tls_private_key: {e}"))?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Some(axum_server::tls_rustls::RustlsConfig::from_config(
-        std::sync::Arc::new(config),
-    )))
+    Ok(Some(std::sync::Arc::new(config)))
 }

@@ -171,11 +171,22 @@ pub async fn pool(
     max_connections: u32,
     set_role: Option<&str>,
 ) -> Result<PgPool> {
+    pool_with_timeout(options, max_connections, set_role, Duration::from_secs(10)).await
+}
+
+/// [`pool`] with its acquire timeout: how long a caller waits for a
+/// connection (a new one included) before `PoolTimedOut`.
+pub async fn pool_with_timeout(
+    options: PgConnectOptions,
+    max_connections: u32,
+    set_role: Option<&str>,
+    acquire_timeout: Duration,
+) -> Result<PgPool> {
     let set_role = set_role.map(ident).transpose()?;
     let options = options.disable_statement_logging();
     let pool = PgPoolOptions::new()
         .max_connections(max_connections)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(acquire_timeout)
         .after_connect(move |conn, _meta| {
             let statement = set_role.as_ref().map(|role| format!("SET ROLE {role}"));
             Box::pin(async move {

@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             shared::edge::guard,
         ))
+        .layer(middleware::from_fn(shared::unavailable::answer_unavailable))
         .layer(middleware::from_fn(shared::csrf::csrf_guard))
         .layer(middleware::from_fn_with_state(
             state.clone(),

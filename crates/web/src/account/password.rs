@@ -27,9 +27,10 @@ pub async fn change_own_password(
     };
     let current = current.to_owned();
     let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
-    let ok = tokio::task::spawn_blocking(move || verify_password(&current, &hash))
-        .await
-        .unwrap_or(false);
+    let ok = state
+        .hashing
+        .run(move || verify_password(&current, &hash))
+        .await?;
     if !ok {
         let m = match lang {
             Lang::Fi => "Nykyinen salasana on väärä.",
@@ -42,9 +43,10 @@ pub async fn change_own_password(
         return Ok(Err(("new_password", w.message(lang).to_owned())));
     }
     let new = new.to_owned();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&new))
-        .await
-        .map_err(|_| ApiError::internal("hashing"))?
+    let hash = state
+        .hashing
+        .run(move || hash_password(&new))
+        .await?
         .map_err(|_| ApiError::internal("hashing"))?;
     staff::set_password(&state.db, me.caller.user_id, &hash, false)
         .await
@@ -116,9 +118,10 @@ pub async fn reauthenticate_with(
         });
     }
     let password = password.to_owned();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    let ok = state
+        .hashing
+        .run(move || verify_password(&password, &hash))
+        .await?;
     if !ok {
         staff::record_attempt(&state.db, &username, src, false)
             .await

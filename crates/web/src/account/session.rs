@@ -74,6 +74,9 @@ pub async fn authenticate(
     // Names are lower-case; an attempt is counted under the name as typed
     // whether or not such an account exists, so a lockout reveals nothing.
     let username = username.trim().to_lowercase();
+    // A place in the hashing limit first: beyond it the answer is a 503 at
+    // once, before any work, for known and unknown names alike.
+    let ticket = state.hashing.admit()?;
     let limits = &state.sessions;
     let (account_failures, source_failures) = staff::recent_failures(
         &state.db,
@@ -94,9 +97,9 @@ pub async fn authenticate(
         .and_then(|a| a.password_hash.clone())
         .unwrap_or_else(|| DUMMY_HASH.to_owned());
     // Argon2 is deliberately slow: keep it off the async workers.
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    let ok = ticket
+        .run(move || verify_password(&password, &hash))
+        .await?;
     let src = origin.source_address.as_deref();
     let log = |id: Option<i64>, who: &str, ok: bool, why: &str| {
         let (who, why) = (who.to_owned(), why.to_owned());

@@ -86,9 +86,10 @@ pub async fn reset_password(
     let temporary = crate::account::passwords::temporary()
         .ok_or_else(|| ApiError::internal("no randomness"))?;
     let t = temporary.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&t))
-        .await
-        .map_err(|_| ApiError::internal("hashing"))?
+    let hash = state
+        .hashing
+        .run(move || hash_password(&t))
+        .await?
         .map_err(|_| ApiError::internal("hashing"))?;
     staff::reset_password(&state.db, &me.caller, &state.gate, id, &hash)
         .await

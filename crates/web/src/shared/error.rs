@@ -60,6 +60,11 @@ impl ApiError {
     pub fn from_store(e: kirjo_store::StoreError) -> Self {
         match e {
             kirjo_store::StoreError::Setup(m) => Self::bad_request(m),
+            kirjo_store::StoreError::Database(e)
+                if crate::shared::unavailable::is_unavailable(&e) =>
+            {
+                crate::shared::unavailable::database_unavailable(&e)
+            }
             kirjo_store::StoreError::Database(e) => {
                 // Only the kind and code: a database message may quote data.
                 let code = match &e {

@@ -19,6 +19,7 @@ pub mod refusal;
 pub mod route;
 pub mod session;
 pub mod state;
+pub mod unavailable;
 
 pub use error::ApiError;
 pub use fields::FieldError;

@@ -57,7 +57,14 @@ impl FromRequestParts<AppState> for Ctx {
         let had_cookie =
             crate::shared::session::token_from(&parts.headers).is_some_and(|t| !t.is_empty());
         let session = if had_cookie {
-            AnySession::from_request_parts(parts, state).await.ok()
+            match AnySession::from_request_parts(parts, state).await {
+                Ok(s) => Some(s),
+                // An unreachable database is not an ended session: 503.
+                Err(e) if e.status == StatusCode::SERVICE_UNAVAILABLE => {
+                    return Err(e.into_response())
+                }
+                Err(_) => None,
+            }
         } else {
             None
         };

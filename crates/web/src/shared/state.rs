@@ -59,6 +59,8 @@ pub struct AppState {
     pub gate: Arc<GateSettings>,
     pub sessions: Arc<SessionSettings>,
     pub ui: Arc<UiSettings>,
+    /// The limit on password hashing (see `shared::unavailable`).
+    pub hashing: Arc<crate::shared::unavailable::HashLimiter>,
 }
 
 /// What the pages need of the configuration.
@@ -79,7 +81,14 @@ impl AppState {
             gate: Arc::new(GateSettings::default()),
             sessions: Arc::new(SessionSettings::default()),
             ui: Arc::new(UiSettings::default()),
+            hashing: Arc::new(crate::shared::unavailable::HashLimiter::default()),
         }
+    }
+
+    /// Password hashes at once (`slots`) and sign-ins that may wait (`queue`).
+    pub fn with_hashing(mut self, slots: usize, queue: usize) -> Self {
+        self.hashing = Arc::new(crate::shared::unavailable::HashLimiter::new(slots, queue));
+        self
     }
 
     pub fn with_ui(mut self, ui: UiSettings) -> Self {

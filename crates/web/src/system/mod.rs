@@ -49,8 +49,15 @@ async fn live() -> impl IntoResponse {
     Json(serde_json::json!({ "status": "live" }))
 }
 
+/// How long readiness waits for the database: with the database gone it
+/// says 503 at once rather than after the pool's acquire timeout.
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
 async fn ready(State(state): State<AppState>) -> Response {
-    match readiness(&state.db).await {
+    let answer = tokio::time::timeout(READY_TIMEOUT, readiness(&state.db))
+        .await
+        .unwrap_or_else(|_| Readiness::DatabaseUnreachable("no answer within 1 s".to_owned()));
+    match answer {
         Readiness::Ready { schema_version } => (
             StatusCode::OK,
             Json(serde_json::json!({ "status": "ready", "schema_version": schema_version })),
