@@ -100,6 +100,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0015_relationship_basis_and_data_group_areas",
         sql: include_str!("../migrations/0015_relationship_basis_and_data_group_areas.sql"),
     },
+    Migration {
+        version: 18,
+        name: "0018_monitoring_state",
+        sql: include_str!("../migrations/0018_monitoring_state.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.
