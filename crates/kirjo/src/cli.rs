@@ -1052,6 +1052,16 @@ fn print_config(loaded: &Loaded) {
         )?;
         writeln!(
             o,
+            "monitoring.working_hours = {}",
+            c.monitoring
+                .working_hours
+                .map_or("weekdays 07-18 (default)".to_owned(), |w| w.to_string())
+        )?;
+        for (unit, hours) in &c.monitoring.units {
+            writeln!(o, "monitoring.units.{unit} = {hours}")?;
+        }
+        writeln!(
+            o,
             "log.format = {:?}, log.level = {}",
             c.log.format, c.log.level
         )?;

@@ -263,14 +263,20 @@ pub async fn serve(loaded: Loaded, demo: bool) -> anyhow::Result<()> {
         },
     ));
 
-    // The monitor raises the automatic flags from the sealed log.
+    // The monitor raises the automatic flags from the sealed log. It stops
+    // at the shutdown signal (or when the server ends), cancelling the
+    // query of its batch in flight.
     let (stop_monitor, monitor_stop) = tokio::sync::oneshot::channel::<()>();
+    let monitor_signal = shutdown.clone();
     let monitor = tokio::spawn(kirjo_store::monitoring::run_monitor(
         db.runtime.clone(),
-        kirjo_store::monitoring::MonitorSettings::default(),
+        loaded.config.monitoring.settings(),
         std::time::Duration::from_secs(5),
         async move {
-            let _ = monitor_stop.await;
+            tokio::select! {
+                _ = monitor_signal.wait() => {}
+                _ = monitor_stop => {}
+            }
         },
     ));
 
