@@ -424,7 +424,10 @@ pub const SCAN_ROWS_SQL: &str = "SELECT l.id, l.user_id, l.client_id, l.logged_a
                                OR (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date <= t.valid_until)) AS protected,
                 (SELECT g.unit_id FROM role_grant g WHERE g.user_id = l.user_id
                   ORDER BY g.ended_at IS NULL DESC, g.id LIMIT 1) AS unit_id
-         FROM audit_seal_entry e JOIN use_log l ON l.id = e.row_id
+         -- Each row by its id (OFFSET 0 keeps the planner from reading the
+         -- whole log by hash for a batch of a few thousand positions).
+         FROM audit_seal_entry e
+         CROSS JOIN LATERAL (SELECT * FROM use_log l0 WHERE l0.id = e.row_id OFFSET 0) l
          LEFT JOIN person p ON p.id = l.client_id
          LEFT JOIN staff_user u ON u.id = l.user_id
          WHERE e.log = 'use_log' AND e.position > $1 AND e.position <= $2
@@ -440,7 +443,8 @@ pub const SCAN_ROWS_SQL: &str = "SELECT l.id, l.user_id, l.client_id, l.logged_a
 /// for every batch, which grew with the square of a busy user's uses.
 pub const SCAN_WINDOW_SQL: &str = "WITH batch AS (
              SELECT l.user_id, min(l.logged_at) AS first
-             FROM audit_seal_entry e JOIN use_log l ON l.id = e.row_id
+             FROM audit_seal_entry e
+             CROSS JOIN LATERAL (SELECT * FROM use_log l0 WHERE l0.id = e.row_id OFFSET 0) l
              WHERE e.log = 'use_log' AND e.position > $1 AND e.position <= $2
                AND l.allowed AND l.client_id IS NOT NULL AND l.user_id IS NOT NULL
              GROUP BY l.user_id)
