@@ -1810,3 +1810,179 @@ mod tests {
         assert!(parse_concurrency("x").is_err());
     }
 }
+
+// ---------------------------------------------------------------------------
+// `kirjo bench monitor`: the monitoring job alone
+
+/// What `kirjo bench monitor` measured.
+#[derive(Debug, Clone)]
+pub struct MonitorBench {
+    pub users: usize,
+    pub rows: u64,
+    pub write_s: f64,
+    pub seal_s: f64,
+    pub scan_s: f64,
+    pub batches: u64,
+    pub flags: usize,
+    pub units_with_hours: usize,
+}
+
+impl MonitorBench {
+    pub fn markdown(&self) -> String {
+        format!(
+            "- Backlog: {} use-log rows by the {} client workers with the most clients, each reading one of their own clients at random, written in {:.2} s (all within the same hour: every row of a user is in the hour of their later rows).\n\
+             - Sealed in {:.2} s.\n\
+             - Monitoring job (`monitoring::scan` until caught up, {} units with working hours of their own): {} rows in {:.2} s, **{:.0} rows/s**, {} batch(es), {} flags raised (then removed: the backlog is no one's access).\n",
+            self.rows,
+            self.users,
+            self.write_s,
+            self.seal_s,
+            self.units_with_hours,
+            self.rows,
+            self.scan_s,
+            self.rows as f64 / self.scan_s.max(1e-9),
+            self.batches,
+            self.flags,
+        )
+    }
+}
+
+/// Writes a backlog of `rows` use-log rows by the `users` client workers
+/// with the most clients (each reading one of their own clients at random,
+/// as `kirjo bench run`'s backlog does), seals it, and times the
+/// monitoring scan over it with `settings` and every unit given the
+/// default working hours as its own (so that the units' read is in the
+/// timing). The flags raised on the backlog are deleted afterwards.
+/// WRITES to the database: for a benchmark or demo database only.
+pub async fn monitor_bench(
+    owner: &PgPool,
+    runtime: &PgPool,
+    key: &kirjo_store::audit::SigningKey,
+    rows: u64,
+    users: usize,
+    settings: &kirjo_store::monitoring::MonitorSettings,
+) -> anyhow::Result<MonitorBench> {
+    use kirjo_store::monitoring;
+    let workers: Vec<(i64, String, Vec<i64>)> = sqlx::query_as(
+        "SELECT u.id, u.name, array_agg(DISTINCT r.client_id)
+         FROM client_relationship r JOIN staff_user u ON u.id = r.responsible_worker_id
+         WHERE r.ended_on IS NULL
+         GROUP BY u.id, u.name ORDER BY count(DISTINCT r.client_id) DESC, u.id LIMIT $1",
+    )
+    .bind(users.max(1) as i64)
+    .fetch_all(runtime)
+    .await?;
+    if workers.is_empty() {
+        bail!("no client worker with clients in this database: load the demo first");
+    }
+    // What was there before is sealed and scanned first, untimed.
+    let seal_all = || async {
+        for _ in 0..100_000 {
+            let r = kirjo_store::audit::seal_once(runtime, key).await?;
+            if r.use_log == 0 && r.disclosure_log == 0 {
+                break;
+            }
+        }
+        anyhow::Ok(())
+    };
+    seal_all().await?;
+    monitoring::scan(runtime, settings).await?;
+
+    let t = Instant::now();
+    let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+    let mut made = 0u64;
+    while made < rows {
+        let mut tx = runtime.begin().await?;
+        let chunk = (rows - made).min(1000);
+        for _ in 0..chunk {
+            let Some((id, name, clients)) = pick(&mut rng, &workers) else {
+                break;
+            };
+            kirjo_store::audit::record_use(
+                &mut tx,
+                &kirjo_store::audit::UseEntry {
+                    request_id: Some(uuid::Uuid::new_v4()),
+                    user_id: Some(*id),
+                    user_name: name,
+                    register_id: None,
+                    client_id: pick(&mut rng, clients).copied(),
+                    action: "view_basic_data",
+                    data: "basic_data",
+                    purpose: None,
+                    allowed: true,
+                    explanation: BACKLOG_EXPLANATION,
+                    source_address: Some("kirjo-bench"),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        made += chunk;
+    }
+    let write_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    seal_all().await?;
+    let seal_s = t.elapsed().as_secs_f64();
+
+    let mut settings = settings.clone();
+    let units: Vec<String> = sqlx::query_scalar("SELECT id FROM unit")
+        .fetch_all(runtime)
+        .await?;
+    for u in &units {
+        settings
+            .units
+            .entry(u.clone())
+            .or_insert(
+                settings
+                    .default_hours
+                    .unwrap_or(monitoring::WorkingHours::Hours {
+                        every_day: false,
+                        from: settings.working_hours.0,
+                        to: settings.working_hours.1,
+                    }),
+            );
+    }
+    let cursor = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT coalesce(max(scanned_through), 0) FROM monitoring_progress",
+        )
+        .fetch_one(runtime)
+        .await
+    };
+    let batches_before: i64 = sqlx::query_scalar("SELECT count(*) FROM monitoring_progress")
+        .fetch_one(runtime)
+        .await?;
+    let before = cursor().await?;
+    let t = Instant::now();
+    let mut flags = 0;
+    let mut last = before;
+    for _ in 0..100_000 {
+        flags += monitoring::scan(runtime, &settings).await?;
+        let now = cursor().await?;
+        if now == last {
+            break;
+        }
+        last = now;
+    }
+    let scan_s = t.elapsed().as_secs_f64();
+    let batches_after: i64 = sqlx::query_scalar("SELECT count(*) FROM monitoring_progress")
+        .fetch_one(runtime)
+        .await?;
+    sqlx::query(
+        "DELETE FROM access_flag f WHERE NOT EXISTS (SELECT 1 FROM access_flag_review r WHERE r.flag_id = f.id)
+           AND f.use_log_id IN (SELECT l.id FROM use_log l WHERE l.explanation = $1 AND l.source_address = 'kirjo-bench')",
+    )
+    .bind(BACKLOG_EXPLANATION)
+    .execute(owner)
+    .await?;
+    Ok(MonitorBench {
+        users: workers.len(),
+        rows: (last - before).max(0) as u64,
+        write_s,
+        seal_s,
+        scan_s,
+        batches: (batches_after - batches_before).max(0) as u64,
+        flags,
+        units_with_hours: units.len(),
+    })
+}

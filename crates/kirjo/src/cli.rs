@@ -144,6 +144,24 @@ enum BenchCommand {
     /// the configured database (or uses --url). WRITES to that database:
     /// for a benchmark or demo database only (see docs/benchmarks.md).
     Run(BenchRunArgs),
+    /// Time the monitoring job alone: write a backlog of use-log rows by
+    /// the busiest client workers (all within the hour), seal it, and time
+    /// `monitoring::scan` over it; print the rates as Markdown. WRITES to
+    /// the database: for a benchmark or demo database only.
+    Monitor {
+        /// Use-log rows in the backlog.
+        #[arg(long, default_value_t = 50_000)]
+        rows: u64,
+        /// Client workers whose reads the backlog holds.
+        #[arg(long, default_value_t = 8)]
+        users: usize,
+        /// Use the built-in demo configuration when no file is given.
+        #[arg(long)]
+        demo: bool,
+        /// Data directory (overrides storage.data_dir and KIRJO_DATA_DIR).
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -391,6 +409,25 @@ pub fn main() -> ExitCode {
         Command::Bench {
             command: BenchCommand::Run(args),
         } => run_bench(cli.config, &env, args),
+        Command::Bench {
+            command:
+                BenchCommand::Monitor {
+                    rows,
+                    users,
+                    demo,
+                    data_dir,
+                },
+        } => run_bench_monitor(
+            cli.config,
+            &env,
+            ServeArgs {
+                demo,
+                listen: None,
+                data_dir,
+            },
+            rows,
+            users,
+        ),
         Command::Vtj {
             command:
                 VtjCommand::Import {
@@ -689,6 +726,60 @@ async fn audit_command(loaded: &Loaded, command: AuditCommand) -> anyhow::Result
     let code = result?;
     closed?;
     Ok(code)
+}
+
+/// `kirjo bench monitor`: open the database as `kirjo serve` does, load
+/// the demo if it is not there, and time the monitoring job over a backlog.
+fn run_bench_monitor(
+    flag: Option<PathBuf>,
+    env: &dyn Fn(&str) -> Option<String>,
+    args: ServeArgs,
+    rows: u64,
+    users: usize,
+) -> ExitCode {
+    let loaded = match load(flag, env, args.demo, Some(&args)) {
+        Ok(l) => l,
+        Err(e) => return fail_config(&e),
+    };
+    kirjo::logging::init(&loaded.config.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kirjo: error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        let db = kirjo::serve::open_database(&loaded).await?;
+        let result = async {
+            let key = kirjo::serve::audit_signing_key(&loaded, &db).await?;
+            kirjo::demo::load(&db.owner).await?;
+            let report = kirjo::bench_run::monitor_bench(
+                &db.owner,
+                &db.runtime,
+                &key,
+                rows,
+                users,
+                &loaded.config.monitoring.settings(),
+            )
+            .await?;
+            print!("{}", report.markdown());
+            anyhow::Ok(())
+        }
+        .await;
+        let closed = db.close().await;
+        result.and(closed)
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kirjo: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// `kirjo bench county`: open the database as `kirjo serve` does (the
@@ -1162,6 +1253,16 @@ fn print_config(loaded: &Loaded) {
             "audit.seal_interval_ms = {}",
             c.audit.seal_interval().as_millis()
         )?;
+        writeln!(
+            o,
+            "monitoring.working_hours = {}",
+            c.monitoring
+                .working_hours
+                .map_or("weekdays 07-18 (default)".to_owned(), |w| w.to_string())
+        )?;
+        for (unit, hours) in &c.monitoring.units {
+            writeln!(o, "monitoring.units.{unit} = {hours}")?;
+        }
         writeln!(
             o,
             "log.format = {:?}, log.level = {}",

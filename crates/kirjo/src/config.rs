@@ -32,6 +32,8 @@ pub struct Config {
     pub auth: AuthConfig,
     #[serde(default)]
     pub backup: BackupConfig,
+    #[serde(default)]
+    pub monitoring: MonitoringConfig,
     pub register: RegisterDescription,
 }
 
@@ -48,6 +50,32 @@ pub struct BackupConfig {
     /// another disk than the data directory. Default: none (no archiving).
     #[serde(default)]
     pub dir: Option<PathBuf>,
+}
+
+/// The monitoring job's working hours (see `docs/access.md`, Monitoring).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitoringConfig {
+    /// The working hours of every unit without hours of its own:
+    /// `weekdays HH-HH`, `every day HH-HH` or `always`. Default
+    /// `weekdays 07-18`.
+    #[serde(default)]
+    pub working_hours: Option<kirjo_store::monitoring::WorkingHours>,
+    /// Units' own working hours, by unit id, e.g. `sosiaalipaivystys =
+    /// "always"` for a round-the-clock unit (no after-hours flags).
+    #[serde(default)]
+    pub units: std::collections::BTreeMap<String, kirjo_store::monitoring::WorkingHours>,
+}
+
+impl MonitoringConfig {
+    /// The monitoring job's settings in force.
+    pub fn settings(&self) -> kirjo_store::monitoring::MonitorSettings {
+        kirjo_store::monitoring::MonitorSettings {
+            default_hours: self.working_hours,
+            units: self.units.clone(),
+            ..Default::default()
+        }
+    }
 }
 
 /// Sign-in and sessions.

@@ -335,12 +335,22 @@ pub async fn serve(loaded: Loaded, demo: bool) -> anyhow::Result<()> {
         loaded.config.audit.seal_interval(),
         stopped(jobs_stop.clone()),
     ));
-    // The monitor raises the automatic flags from the sealed log.
+
+    // The monitor raises the automatic flags from the sealed log. It stops
+    // at the shutdown signal (or when the server ends), cancelling the
+    // query of its batch in flight.
+    let monitor_signal = shutdown.clone();
+    let monitor_done = stopped(jobs_stop.clone());
     let monitor = tokio::spawn(kirjo_store::monitoring::run_monitor(
         db.runtime.clone(),
-        kirjo_store::monitoring::MonitorSettings::default(),
+        loaded.config.monitoring.settings(),
         std::time::Duration::from_secs(5),
-        stopped(jobs_stop.clone()),
+        async move {
+            tokio::select! {
+                _ = monitor_signal.wait() => {}
+                () = monitor_done => {}
+            }
+        },
     ));
     // The cluster Kirjo owns is watched and started again if it dies,
     // until the shutdown signal or the server's end (an error included).

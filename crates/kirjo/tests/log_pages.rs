@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{demo_db, get_as, page_session, post_form, serve_with};
+use common::{demo_db, get_as, page_session, post_form, post_json, serve_with};
 
 fn sessions() -> kirjo_web::SessionSettings {
     kirjo_web::SessionSettings {
@@ -306,4 +306,89 @@ async fn a_supervisor_draws_a_sample_of_the_units_accesses_and_records_the_revie
     )
     .await;
     assert_eq!(r.status, 403);
+}
+
+/// Issue 15, finding 6: every flag was its own line on the DPO's page and
+/// in the API. A user's repeated flags of one kind on one day are one
+/// review item (count, first and last time, log rows), reviewed at once.
+#[tokio::test]
+async fn the_dpo_reviews_a_users_repeated_flags_of_a_day_as_one_item() {
+    use kirjo_store::{audit, monitoring};
+    let (db, settings) = demo_db().await;
+    let addr = serve_with(&db, settings, sessions(), kirjo_web::UiSettings::default()).await;
+    let eetu = common::person_id(&db.owner, "Eetu").await;
+    let sari = common::sign_in(addr, "sari.sosiaalityontekija").await;
+    for _ in 0..5 {
+        let r = get_as(addr, &sari, &format!("/api/clients/{eetu}")).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let key = audit::SigningKey::from_seed(&[17u8; 32]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        audit::seal_once(&db.runtime, &key).await.unwrap();
+        let state = audit::seal_state(&db.runtime).await.unwrap();
+        if state.use_log.unsealed_rows == 0 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "rows stayed unsealed");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let strict = monitoring::MonitorSettings {
+        working_hours: (25, 25), // every hour is outside these
+        clients_per_hour: 1000,
+        ..Default::default()
+    };
+    monitoring::scan(&db.runtime, &strict).await.unwrap();
+    let sari_id: i64 =
+        sqlx::query_scalar("SELECT id FROM staff_user WHERE username = 'sari.sosiaalityontekija'")
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    let dpo = common::sign_in(addr, "sanna.tietosuoja").await;
+    let items = |body: &str| -> Vec<serde_json::Value> {
+        let v: serde_json::Value = serde_json::from_str(body).unwrap();
+        v["items"].as_array().unwrap().clone()
+    };
+    let r = get_as(addr, &dpo, "/api/monitoring/items").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let found = items(&r.body);
+    let mine: Vec<&serde_json::Value> = found
+        .iter()
+        .filter(|i| i["user_id"] == sari_id && i["kind"] == "outside_working_hours")
+        .collect();
+    assert_eq!(mine.len(), 1, "{found:?}");
+    let item = mine[0];
+    let count = item["count"].as_i64().unwrap();
+    assert!(count >= 5, "{item}");
+    assert_eq!(item["use_log_ids"].as_array().unwrap().len() as i64, count);
+    assert!(item["first_at"].as_str().unwrap() < item["last_at"].as_str().unwrap());
+    let id = item["id"].as_i64().unwrap();
+    // The page shows the item once, with its count and its review form.
+    let (dpo_page, _) = page_session(addr, "sanna.tietosuoja").await;
+    let page = get_as(addr, &dpo_page, "/data-protection").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("action=\"/data-protection/items/{id}\"")),
+        "{}",
+        page.body
+    );
+    let r = post_json(
+        addr,
+        &dpo,
+        &format!("/api/monitoring/items/{id}/review"),
+        r#"{"outcome":"justified","note":"oma asiakas"}"#,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["reviewed"].as_i64(), Some(count));
+    let r = get_as(addr, &dpo, "/api/monitoring/items").await;
+    assert!(
+        !items(&r.body)
+            .iter()
+            .any(|i| i["user_id"] == sari_id && i["kind"] == "outside_working_hours"),
+        "{}",
+        r.body
+    );
 }

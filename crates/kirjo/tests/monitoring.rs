@@ -106,6 +106,7 @@ async fn flags_are_raised_from_the_sealed_log_listed_and_reviewed() {
     let strict = MonitorSettings {
         working_hours: (25, 25), // every hour is outside these
         clients_per_hour: 1,
+        ..MonitorSettings::default()
     };
     assert_eq!(monitoring::scan(&db.runtime, &strict).await.unwrap(), 0);
     let key = audit::SigningKey::from_seed(&[3u8; 32]);
@@ -321,6 +322,7 @@ async fn access_to_ones_own_family_or_address_is_flagged() {
     let calm = MonitorSettings {
         working_hours: (0, 24),
         clients_per_hour: 1000,
+        ..MonitorSettings::default()
     };
     assert_eq!(monitoring::scan(&db.runtime, &calm).await.unwrap(), 2);
     let flags = monitoring::open_flags(&db.runtime, &caller(dpo), &s)
@@ -366,6 +368,7 @@ async fn flags_scanned_in_batches(batch: i64) -> Vec<(i64, String, i64)> {
     let strict = MonitorSettings {
         working_hours: (25, 25),
         clients_per_hour: 1,
+        ..MonitorSettings::default()
     };
     let raised = monitoring::scan_in_batches(&db.runtime, &strict, batch)
         .await
@@ -405,4 +408,316 @@ async fn a_batch_boundary_neither_loses_nor_doubles_a_flag() {
     // One sealed position a batch: every read is a batch boundary.
     assert_eq!(flags_scanned_in_batches(1).await, whole);
     assert_eq!(flags_scanned_in_batches(3).await, whole);
+}
+
+/// The cursor of the scan and the newest sealed position of the use log.
+async fn cursor_and_sealed(db: &TestDb) -> (i64, i64) {
+    sqlx::query_as(
+        "SELECT (SELECT coalesce(max(scanned_through), 0) FROM monitoring_progress),
+                (SELECT coalesce(max(position), 0) FROM audit_seal_entry WHERE log = 'use_log')",
+    )
+    .fetch_one(&db.owner)
+    .await
+    .unwrap()
+}
+
+/// Issue 15, finding 6: the hourly count of a batch re-read every use the
+/// batch's users made in the hour before it, so a busy user's hour was read
+/// again for every batch (the scan fell to ~70 rows/s under load). The
+/// count is now carried from batch to batch as each user's clients of the
+/// last hour: a batch reads one row per client the user saw in that hour,
+/// however many times they saw them.
+#[tokio::test]
+async fn the_hourly_count_reads_each_client_once_not_every_use_of_the_hour() {
+    let (db, s) = demo_db().await;
+    let sari = uid(&db, "sari.sosiaalityontekija").await;
+    let (eetu, ella) = (pid(&db, "Eetu").await, pid(&db, "Ella").await);
+    // 2,000 uses of two clients within the hour, written as the gate does.
+    let mut tx = db.runtime.begin().await.unwrap();
+    for i in 0..2000 {
+        audit::record_use(
+            &mut tx,
+            &audit::UseEntry {
+                request_id: Some(uuid::Uuid::new_v4()),
+                user_id: Some(sari),
+                user_name: "Sari Saarinen",
+                register_id: None,
+                client_id: Some(if i % 2 == 0 { eetu } else { ella }),
+                action: "view_basic_data",
+                data: "basic_data",
+                purpose: None,
+                allowed: true,
+                explanation: "test: a busy hour",
+                source_address: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let key = audit::SigningKey::from_seed(&[9u8; 32]);
+    seal_everything(&db, &key).await;
+    let calm = MonitorSettings {
+        working_hours: (0, 24),
+        clients_per_hour: 1000,
+        ..MonitorSettings::default()
+    };
+    monitoring::scan(&db.runtime, &calm).await.unwrap();
+    // Ten more uses: the next batch.
+    for _ in 0..10 {
+        read(&db, &s, sari, eetu, None).await;
+    }
+    seal_everything(&db, &key).await;
+    let (cursor, sealed) = cursor_and_sealed(&db).await;
+    assert!(sealed > cursor);
+    let read_for_the_count = sqlx::query(monitoring::SCAN_WINDOW_SQL)
+        .bind(cursor)
+        .bind(sealed)
+        .fetch_all(&db.runtime)
+        .await
+        .unwrap()
+        .len();
+    assert!(
+        read_for_the_count <= 2,
+        "the batch's hourly count read {read_for_the_count} rows for a user with two clients"
+    );
+}
+
+/// Issue 15, finding 6: every access outside 07-18 was flagged, whatever
+/// the unit (43,000 flags in five minutes of load at night). A unit may
+/// have its own working hours; a round-the-clock unit (such as emergency
+/// social services) raises no after-hours flags. An access belongs to the
+/// unit of the client relationship through which the user saw the client.
+#[tokio::test]
+async fn a_round_the_clock_unit_raises_no_after_hours_flags() {
+    let (db, s) = demo_db().await;
+    let sari = uid(&db, "sari.sosiaalityontekija").await;
+    let pekka = uid(&db, "pekka.sosiaaliohjaaja").await;
+    let (eetu, kalle) = (pid(&db, "Eetu").await, pid(&db, "Kalle").await);
+    read(&db, &s, sari, eetu, None).await;
+    read(&db, &s, pekka, kalle, None).await;
+    let key = audit::SigningKey::from_seed(&[11u8; 32]);
+    seal_everything(&db, &key).await;
+    let mut units = std::collections::BTreeMap::new();
+    units.insert(
+        "perheyksikko".to_owned(),
+        "always".parse::<monitoring::WorkingHours>().unwrap(),
+    );
+    let settings = MonitorSettings {
+        working_hours: (25, 25), // every hour is outside these
+        clients_per_hour: 1000,
+        units,
+        ..MonitorSettings::default()
+    };
+    monitoring::scan(&db.runtime, &settings).await.unwrap();
+    let after_hours: Vec<i64> = sqlx::query_scalar(
+        "SELECT user_id FROM access_flag WHERE kind = 'outside_working_hours' ORDER BY id",
+    )
+    .fetch_all(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(
+        after_hours,
+        [pekka],
+        "only the adult unit's access is after hours"
+    );
+}
+
+#[test]
+fn working_hours_are_read_from_their_configured_form() {
+    use monitoring::WorkingHours;
+    assert_eq!(
+        "always".parse::<WorkingHours>().unwrap(),
+        WorkingHours::Always
+    );
+    assert_eq!(
+        "weekdays 07-18".parse::<WorkingHours>().unwrap(),
+        WorkingHours::Hours {
+            every_day: false,
+            from: 7,
+            to: 18
+        }
+    );
+    assert_eq!(
+        "every day 06-22".parse::<WorkingHours>().unwrap(),
+        WorkingHours::Hours {
+            every_day: true,
+            from: 6,
+            to: 22
+        }
+    );
+    for bad in ["", "sometimes", "weekdays 18-07", "weekdays 7-25", "daily"] {
+        assert!(bad.parse::<WorkingHours>().is_err(), "{bad:?} was accepted");
+    }
+}
+
+/// Issue 15, finding 6: each flag was its own line to review (43,000 after
+/// hours in five minutes). Flags of one kind for one user and day are now
+/// one review item with their count, first and last time and log rows, and
+/// reviewing the item reviews them all.
+#[tokio::test]
+async fn repeated_flags_of_a_kind_for_a_user_and_day_are_one_review_item() {
+    let (db, s) = demo_db().await;
+    let sari = uid(&db, "sari.sosiaalityontekija").await;
+    let pekka = uid(&db, "pekka.sosiaaliohjaaja").await;
+    let leena = uid(&db, "leena.esihenkilo").await;
+    let matti = uid(&db, "matti.esihenkilo").await;
+    let dpo = uid(&db, "sanna.tietosuoja").await;
+    let (eetu, ella, kalle) = (
+        pid(&db, "Eetu").await,
+        pid(&db, "Ella").await,
+        pid(&db, "Kalle").await,
+    );
+    for client in [eetu, eetu, ella, eetu, eetu] {
+        read(&db, &s, sari, client, None).await;
+    }
+    read(&db, &s, pekka, kalle, None).await;
+    read(&db, &s, pekka, kalle, None).await;
+    let key = audit::SigningKey::from_seed(&[13u8; 32]);
+    seal_everything(&db, &key).await;
+    let strict = MonitorSettings {
+        working_hours: (25, 25),
+        clients_per_hour: 1000,
+        ..MonitorSettings::default()
+    };
+    assert_eq!(monitoring::scan(&db.runtime, &strict).await.unwrap(), 7);
+    let items = monitoring::open_items(&db.runtime, &caller(dpo), &s)
+        .await
+        .unwrap();
+    let mut seen: Vec<(String, String, i64)> = items
+        .iter()
+        .map(|i| (i.user_name.clone(), i.kind.clone(), i.count))
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            (
+                "Pekka Peltonen".to_owned(),
+                "outside_working_hours".to_owned(),
+                2
+            ),
+            (
+                "Sari Saarinen".to_owned(),
+                "outside_working_hours".to_owned(),
+                5
+            ),
+        ]
+    );
+    let item = items.iter().find(|i| i.user_id == sari).unwrap();
+    assert_eq!(item.use_log_ids.len(), 5);
+    assert!(item.first_at < item.last_at);
+    let mut clients = item.client_ids.clone();
+    clients.sort();
+    let mut want = vec![eetu, ella];
+    want.sort();
+    assert_eq!(clients, want);
+    // The other unit's supervisor may not; Sari's supervisor reviews all five.
+    assert!(matches!(
+        monitoring::review_item(
+            &db.runtime,
+            &caller(matti),
+            &s,
+            item.id,
+            Outcome::Justified,
+            "x"
+        )
+        .await,
+        Err(GateError::Denied { .. })
+    ));
+    assert_eq!(
+        monitoring::review_item(
+            &db.runtime,
+            &caller(leena),
+            &s,
+            item.id,
+            Outcome::Justified,
+            "omat asiakkaat"
+        )
+        .await
+        .unwrap(),
+        5
+    );
+    let left = monitoring::open_items(&db.runtime, &caller(dpo), &s)
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].user_id, pekka);
+    let reviewed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM access_flag_review r JOIN access_flag f ON f.id = r.flag_id WHERE f.user_id = $1",
+    )
+    .bind(sari)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(reviewed, 5);
+}
+
+/// Issue 15, finding 6: a SIGTERM waited 98 s for the scan's query. When
+/// the monitor is told to stop, the query of the batch in flight is
+/// cancelled at once (here it waits for a lock that is never released) and
+/// the monitor returns within seconds.
+#[tokio::test]
+async fn stopping_the_monitor_cancels_its_query_in_flight() {
+    let (db, s) = demo_db().await;
+    let sari = uid(&db, "sari.sosiaalityontekija").await;
+    let eetu = pid(&db, "Eetu").await;
+    read(&db, &s, sari, eetu, None).await;
+    let key = audit::SigningKey::from_seed(&[15u8; 32]);
+    seal_everything(&db, &key).await;
+    // Hold the scan's progress table: its batch waits on the lock.
+    let mut blocker = db.owner.begin().await.unwrap();
+    sqlx::query("LOCK TABLE monitoring_progress IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut *blocker)
+        .await
+        .unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    // The test's pools sign in as a superuser and SET ROLE, so the scan's
+    // statement cannot be cancelled from the runtime pool: it ends by its
+    // statement timeout (the server's own cluster cancels it at once).
+    let settings = MonitorSettings {
+        statement_timeout: std::time::Duration::from_secs(2),
+        ..MonitorSettings::default()
+    };
+    let monitor = tokio::spawn(monitoring::run_monitor(
+        db.runtime.clone(),
+        settings,
+        std::time::Duration::from_secs(5),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let su = db.superuser().await;
+    let waiting = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+        )
+        .fetch_one(&su)
+        .await
+        .unwrap()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while waiting().await == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the scan never waited"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let asked = std::time::Instant::now();
+    stop.send(()).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(5), monitor)
+        .await
+        .expect("the monitor did not stop within 5 s")
+        .unwrap();
+    // Its query is gone from the server too, while the lock is still held.
+    while waiting().await > 0 {
+        assert!(
+            asked.elapsed() < std::time::Duration::from_secs(5),
+            "the scan's query still runs after the monitor stopped"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    blocker.rollback().await.unwrap();
 }

@@ -105,6 +105,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0016_safe_dates",
         sql: include_str!("../migrations/0016_safe_dates.sql"),
     },
+    Migration {
+        version: 18,
+        name: "0018_monitoring_state",
+        sql: include_str!("../migrations/0018_monitoring_state.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.

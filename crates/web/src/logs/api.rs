@@ -146,6 +146,29 @@ pub async fn flags(State(state): State<AppState>, me: SignedIn) -> Result<Respon
     Ok(Json(serde_json::json!({ "flags": list })).into_response())
 }
 
+/// `GET /api/monitoring/items` (Action::ReviewMonitoring): open review
+/// items, a user's flags of one kind on one day each.
+pub async fn items(State(state): State<AppState>, me: SignedIn) -> Result<Response, ApiError> {
+    let list = monitoring::open_items(&state.db, &me.caller, &state.gate)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok(Json(serde_json::json!({ "items": list })).into_response())
+}
+
+/// `POST /api/monitoring/items/{id}/review` (Action::ReviewMonitoring):
+/// every open flag of the item gets the outcome.
+pub async fn review_item(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Json(r): Json<ReviewBody>,
+) -> Result<Response, ApiError> {
+    let n = monitoring::review_item(&state.db, &me.caller, &state.gate, id, r.outcome, &r.note)
+        .await
+        .map_err(ApiError::from_gate)?;
+    Ok(Json(serde_json::json!({ "reviewed": n })).into_response())
+}
+
 #[derive(Debug, Deserialize)]
 pub struct ReviewBody {
     pub outcome: monitoring::Outcome,

@@ -16,12 +16,17 @@ use kirjo_access::Actor;
 use kirjo_store::monitoring;
 use serde::Deserialize;
 
+/// A review item on the page: a user's flags of one kind on one day.
 pub struct FlagLine {
     pub id: i64,
     pub kind: String,
     pub user: String,
-    pub client_id: Option<i64>,
+    pub clients: String,
+    /// The first time, and the last when the item holds more than one.
     pub at: String,
+    pub count: i64,
+    /// The log rows, as many as are listed.
+    pub rows: String,
     pub explanation: String,
 }
 
@@ -41,17 +46,28 @@ pub async fn data_protection(
     Query(q): Query<DoneQuery>,
 ) -> PageResult {
     let (me, actor) = ctx.user(&state).await?;
-    let flags = monitoring::open_flags(&state.db, &me.caller, &state.gate)
+    let items = monitoring::open_items(&state.db, &me.caller, &state.gate)
         .await
         .map_err(|e| ctx.gate_error(e, &actor))?;
-    let flags = flags
+    let join = |v: &[i64]| v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let flags = items
         .into_iter()
         .map(|f| FlagLine {
             id: f.id,
             kind: ctx.tr.t(&format!("flag-{}", f.kind)),
             user: f.user_name,
-            client_id: f.client_id,
-            at: helsinki_time(f.logged_at),
+            clients: join(&f.client_ids),
+            at: if f.count > 1 {
+                format!(
+                    "{} \u{2013} {}",
+                    helsinki_time(f.first_at),
+                    helsinki_time(f.last_at)
+                )
+            } else {
+                helsinki_time(f.first_at)
+            },
+            count: f.count,
+            rows: join(&f.use_log_ids),
             explanation: f.explanation,
         })
         .collect();
@@ -95,6 +111,29 @@ pub(crate) fn review_outcome(
         ));
     }
     Ok(outcome)
+}
+
+/// `POST /data-protection/items/{id}`: record the review of an item (every
+/// open flag of it).
+pub async fn review_item(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ReviewForm>,
+) -> PageResult {
+    let (me, actor) = ctx.user(&state).await?;
+    let outcome = review_outcome(&ctx, &actor, &f.outcome, &f.note)?;
+    monitoring::review_item(
+        &state.db,
+        &me.caller,
+        &state.gate,
+        id,
+        outcome,
+        f.note.trim(),
+    )
+    .await
+    .map_err(|e| ctx.gate_error(e, &actor))?;
+    Ok(see_other("/data-protection?done=1"))
 }
 
 /// `POST /data-protection/flags/{id}`: record the review of a flag.

@@ -23,6 +23,7 @@ Route::new("GET", "/account/trail", None, pages::own_trail),
 Route::new("POST", "/data-protection/extract", Some(Action::ViewLogExtract), pages::find_for_extract),
 Route::new("GET", "/data-protection", Some(Action::ReviewMonitoring), data_protection::data_protection),
 Route::new("POST", "/data-protection/flags/{id}", Some(Action::ReviewMonitoring), data_protection::review_flag),
+Route::new("POST", "/data-protection/items/{id}", Some(Action::ReviewMonitoring), data_protection::review_item),
 Route::api(
 Operation {
         method: "GET",
@@ -58,6 +59,30 @@ Operation {
     },
 Some(Action::ReviewMonitoring),
 api::flags,
+),
+Route::api(
+Operation {
+        method: "GET",
+        path: "/api/monitoring/items",
+        summary: "Open review items: a user's open flags of one kind on one day (Helsinki time) as one item, with their count, first and last time, clients and log rows (at most 500 listed). All for the data protection officer, the unit's for a supervisor.",
+        params: &[],
+        body: None,
+        returns: "Items, oldest first.",
+    },
+Some(Action::ReviewMonitoring),
+api::items,
+),
+Route::api(
+Operation {
+        method: "POST",
+        path: "/api/monitoring/items/{id}/review",
+        summary: "Record the outcome of reviewing an item: every open flag of it gets the outcome and note.",
+        params: &[ID],
+        body: Some(r#"{"type":"object","required":["outcome","note"],"properties":{"outcome":{"enum":["justified","misuse_suspected","needs_investigation"]},"note":{"type":"string"}}}"#),
+        returns: "How many flags were reviewed: `{\"reviewed\": n}`.",
+    },
+Some(Action::ReviewMonitoring),
+api::review_item,
 ),
 Route::api(
 Operation {
