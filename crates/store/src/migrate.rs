@@ -100,6 +100,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0015_relationship_basis_and_data_group_areas",
         sql: include_str!("../migrations/0015_relationship_basis_and_data_group_areas.sql"),
     },
+    Migration {
+        version: 17,
+        name: "0017_revisions",
+        sql: include_str!("../migrations/0017_revisions.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.
