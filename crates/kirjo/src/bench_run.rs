@@ -777,6 +777,8 @@ async fn request(
                 "{base}/api/documents/{}/discard",
                 draft.unwrap_or(0)
             ))
+            // The draft just written: its first revision (the ETag of the 201).
+            .header("if-match", "\"1\"")
             .header("cookie", &me.cookie)
             .header("content-type", "application/json"),
         Kind::LogExtract => {
@@ -1388,6 +1390,7 @@ async fn load_steps(
             let done = u
                 .http
                 .post(format!("{}/api/documents/{id}/complete", ctx.base))
+                .header("if-match", "\"1\"")
                 .header("cookie", &u.me.cookie)
                 .header("content-type", "application/json")
                 .send()

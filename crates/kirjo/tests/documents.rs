@@ -8,18 +8,66 @@ mod common;
 use common::{demo_db, get_as, post_json, serve, sign_in};
 use kirjo_testkit::http_with;
 
+/// The document's revision as an `If-Match` tag, read from the database
+/// (as if the user had read it just now).
+async fn tag_of(db: &kirjo_testkit::TestDb, id: i64) -> String {
+    let r: i64 = sqlx::query_scalar("SELECT revision FROM document WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    format!("\"{r}\"")
+}
+
+/// `PUT /api/documents/{id}` from the revision stored now.
 async fn put_json(
+    db: &kirjo_testkit::TestDb,
     addr: std::net::SocketAddr,
     cookie: &str,
     path: &str,
     body: &str,
 ) -> kirjo_testkit::HttpResponse {
+    let id: i64 = path
+        .trim_start_matches("/api/documents/")
+        .split(['?', '/'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let tag = tag_of(db, id).await;
     http_with(
         addr,
         "PUT",
         path,
-        &[("cookie", cookie), ("content-type", "application/json")],
+        &[
+            ("cookie", cookie),
+            ("content-type", "application/json"),
+            ("if-match", &tag),
+        ],
         Some(body),
+    )
+    .await
+}
+
+/// Completes or discards (`what`) document `id` from the revision stored now.
+async fn step(
+    db: &kirjo_testkit::TestDb,
+    addr: std::net::SocketAddr,
+    cookie: &str,
+    id: i64,
+    what: &str,
+) -> kirjo_testkit::HttpResponse {
+    let tag = tag_of(db, id).await;
+    http_with(
+        addr,
+        "POST",
+        &format!("/api/documents/{id}/{what}"),
+        &[
+            ("cookie", cookie),
+            ("content-type", "application/json"),
+            ("if-match", &tag),
+        ],
+        Some("{}"),
     )
     .await
 }
@@ -118,6 +166,7 @@ async fn a_narrative_entry_goes_from_draft_to_completed_and_is_corrected_never_c
     );
     // The author edits the draft, and completes it.
     let edited = put_json(
+        &db,
         addr,
         &sari,
         &format!("/api/documents/{id}"),
@@ -126,20 +175,14 @@ async fn a_narrative_entry_goes_from_draft_to_completed_and_is_corrected_never_c
     .await;
     assert_eq!(edited.status, 204, "{}", edited.body);
     assert_eq!(
-        post_json(addr, &outi, &format!("/api/documents/{id}/complete"), "{}")
-            .await
-            .status,
+        step(&db, addr, &outi, id, "complete").await.status,
         403,
         "only the author"
     );
-    assert_eq!(
-        post_json(addr, &sari, &format!("/api/documents/{id}/complete"), "{}")
-            .await
-            .status,
-        204
-    );
+    assert_eq!(step(&db, addr, &sari, id, "complete").await.status, 204);
     // Completed: no edit in place, by anyone.
     let again = put_json(
+        &db,
         addr,
         &sari,
         &format!("/api/documents/{id}"),
@@ -152,12 +195,7 @@ async fn a_narrative_entry_goes_from_draft_to_completed_and_is_corrected_never_c
         "{}",
         again.body
     );
-    assert_eq!(
-        post_json(addr, &sari, &format!("/api/documents/{id}/discard"), "{}")
-            .await
-            .status,
-        403
-    );
+    assert_eq!(step(&db, addr, &sari, id, "discard").await.status, 403);
     // Not even by the owner role in the database.
     let direct = sqlx::query("UPDATE document SET content = '{}' WHERE id = $1")
         .bind(id)
@@ -257,12 +295,7 @@ async fn a_discarded_draft_leaves_the_timeline_and_the_discarding_is_logged() {
     .await;
     let id = json(&created.body)["id"].as_i64().unwrap();
     assert_eq!(count(get_as(addr, &sari, &path).await.body), before + 1);
-    assert_eq!(
-        post_json(addr, &sari, &format!("/api/documents/{id}/discard"), "{}")
-            .await
-            .status,
-        204
-    );
+    assert_eq!(step(&db, addr, &sari, id, "discard").await.status, 204);
     assert_eq!(count(get_as(addr, &sari, &path).await.body), before);
     let logged: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM use_log WHERE client_id = $1 AND data = $2 AND allowed",
@@ -298,12 +331,7 @@ async fn documents_of_a_client_are_read_only_where_the_user_has_the_client() {
     )
     .await;
     let id = json(&created.body)["id"].as_i64().unwrap();
-    assert_eq!(
-        post_json(addr, &sari, &format!("/api/documents/{id}/complete"), "{}")
-            .await
-            .status,
-        204
-    );
+    assert_eq!(step(&db, addr, &sari, id, "complete").await.status, 204);
     // Adult services: no relationship with the child, no documents.
     let pekka = sign_in(addr, "pekka.sosiaaliohjaaja").await;
     assert_eq!(
@@ -393,11 +421,18 @@ async fn the_document_pages_write_complete_and_correct_an_entry() {
     let page = get_as(addr, &sari, &at).await;
     assert!(page.body.contains("Kotikäynti.") && page.body.contains("Luonnos"));
     assert!(page.body.contains("Lapsiperheiden palvelujen yksikkö"));
+    let revision = page
+        .body
+        .split(r#"name="revision" value=""#)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
     let r = post_form(
         addr,
         &format!("{at}/complete"),
         &sari,
-        &format!("csrf={token}"),
+        &format!("csrf={token}&revision={revision}"),
         &[],
     )
     .await;
@@ -410,7 +445,12 @@ async fn the_document_pages_write_complete_and_correct_an_entry() {
         addr,
         &format!("{at}/edit"),
         &sari,
-        &format!("csrf={token}&entry=daily_life&date=2026-11-20&text=muutettu"),
+        &format!(
+            "csrf={token}&revision={}&entry=daily_life&date=2026-11-20&text=muutettu",
+            tag_of(&db, at.trim_start_matches("/documents/").parse().unwrap())
+                .await
+                .trim_matches('"')
+        ),
         &[],
     )
     .await;
@@ -475,12 +515,7 @@ async fn every_completed_document_exports_valid_against_its_national_schema() {
                 .status,
             403
         );
-        assert_eq!(
-            post_json(addr, &sari, &format!("/api/documents/{id}/complete"), "{}")
-                .await
-                .status,
-            204
-        );
+        assert_eq!(step(&db, addr, &sari, id, "complete").await.status, 204);
     }
     let completed: Vec<(i64, String)> = sqlx::query_as(
         "SELECT id, sub_register_id FROM document WHERE state = 'completed' ORDER BY id",
@@ -639,7 +674,7 @@ async fn a_child_welfare_notification_carries_its_deadlines_and_is_completed_onl
     assert_eq!(doc["document"]["name"], "Lastensuojeluilmoitus");
     assert_eq!(doc["document"]["kind"], "child_welfare_notification");
     // Not completed before the decision on the assessment.
-    let early = post_json(addr, &sari, &format!("/api/documents/{id}/complete"), "{}").await;
+    let early = step(&db, addr, &sari, id, "complete").await;
     assert_eq!(early.status, 403);
     assert!(early.body.contains("decision"), "{}", early.body);
     // A narrative cannot be written over it.
@@ -647,7 +682,11 @@ async fn a_child_welfare_notification_carries_its_deadlines_and_is_completed_onl
         addr,
         "PUT",
         &format!("/api/documents/{id}"),
-        &[("cookie", &sari), ("content-type", "application/json")],
+        &[
+            ("cookie", &sari),
+            ("content-type", "application/json"),
+            ("if-match", &tag_of(&db, id).await),
+        ],
         Some(r#"{"entry":"daily_life","date":"2026-11-11","text":"x"}"#),
     )
     .await;
@@ -656,17 +695,16 @@ async fn a_child_welfare_notification_carries_its_deadlines_and_is_completed_onl
         addr,
         "PUT",
         &format!("/api/documents/{id}"),
-        &[("cookie", &sari), ("content-type", "application/json")],
+        &[
+            ("cookie", &sari),
+            ("content-type", "application/json"),
+            ("if-match", &tag_of(&db, id).await),
+        ],
         Some(r#"{"kind":"child_welfare_notification","notification":{"received_on":"2026-11-10","reporter":"professional","reporter_name":"Olli Opettaja","channel":"electronic","content":"Ella on ollut väsynyt ja poissa koulusta.","urgency":"not_immediate","decision":"start","decided_on":"2026-11-20","guardian_told_on":"2026-11-20"}}"#),
     )
     .await;
     assert_eq!(decided.status, 204, "{}", decided.body);
-    assert_eq!(
-        post_json(addr, &sari, &format!("/api/documents/{id}/complete"), "{}")
-            .await
-            .status,
-        204
-    );
+    assert_eq!(step(&db, addr, &sari, id, "complete").await.status, 204);
     // The page shows the deadlines: received Tuesday 10 November 2026, the
     // decision was due on the seventh weekday after (19 November), so the
     // decision of 20 November was late.
@@ -1114,12 +1152,7 @@ async fn files_are_attached_to_drafts_checked_by_type_and_read_as_a_logged_use()
             .status,
         403
     );
-    assert_eq!(
-        post_json(addr, &sari, &format!("/api/documents/{doc}/complete"), "{}")
-            .await
-            .status,
-        204
-    );
+    assert_eq!(step(&db, addr, &sari, doc, "complete").await.status, 204);
     // Completed: no more files; the team reads it, as a logged use.
     assert_eq!(
         post_json(addr, &sari, &path, &attach("y.txt", "text/plain", b"y"))
@@ -1482,7 +1515,7 @@ async fn every_form_kind_round_trips_through_the_api_and_exports() {
         if spec.parties {
             assert_eq!(d["content"]["parties"][0]["method"], "letter_with_receipt");
         }
-        let done = post_json(addr, who, &format!("/api/documents/{id}/complete"), "{}").await;
+        let done = step(&db, addr, who, id, "complete").await;
         assert_eq!(done.status, 204, "{}: {}", spec.kind, done.body);
         let e = get_as(addr, who, &format!("/api/documents/{id}/export")).await;
         assert_eq!(e.status, 200, "{}: {}", spec.kind, e.body);
@@ -1523,7 +1556,7 @@ async fn every_form_kind_round_trips_through_the_api_and_exports() {
     .await;
     assert_eq!(r.status, 201, "{}", r.body);
     let id = json(&r.body)["id"].as_i64().unwrap();
-    let done = post_json(addr, &sari, &format!("/api/documents/{id}/complete"), "{}").await;
+    let done = step(&db, addr, &sari, id, "complete").await;
     assert_eq!(done.status, 403, "{}", done.body);
 }
 

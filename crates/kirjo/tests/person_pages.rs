@@ -134,6 +134,14 @@ async fn editing_a_protected_person_changes_names_and_keeps_the_hidden_contact_d
     // Under turvakielto the form has no address or contact fields.
     assert!(!edit.body.contains("Suojatie") && !edit.body.contains(r#"id="address_street""#));
     assert!(edit.body.contains(r#"value="Eetu Juhani""#));
+    // The form carries the revision it was filled in from.
+    let revision = edit
+        .body
+        .split(r#"name="revision" value=""#)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
     let addresses =
         "SELECT count(*) FROM person_address WHERE person_id = $1 AND valid_until IS NULL";
     let before: i64 = sqlx::query_scalar(addresses)
@@ -153,6 +161,7 @@ async fn editing_a_protected_person_changes_names_and_keeps_the_hidden_contact_d
         &cookies,
         &form(&[
             ("csrf", &token),
+            ("revision", &revision),
             ("first_names", "Eetu Juhani"),
             ("surname", "Mäkinen"),
             ("calling_name", "Eetu"),

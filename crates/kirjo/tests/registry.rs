@@ -166,14 +166,23 @@ async fn send(
     path: &str,
     body: &str,
 ) -> HttpResponse {
-    http_with(
-        addr,
-        method,
-        path,
-        &[("cookie", cookie), ("content-type", "application/json")],
-        Some(body),
-    )
-    .await
+    // A change names the revision read just now (`If-Match`); one who may
+    // not read is refused before the revision matters.
+    let tag = if method == "PUT" {
+        let read = path.split('?').next().unwrap_or(path);
+        http_with(addr, "GET", read, &[("cookie", cookie)], None)
+            .await
+            .header("etag")
+            .unwrap_or("\"1\"")
+            .to_owned()
+    } else {
+        String::new()
+    };
+    let mut headers = vec![("cookie", cookie), ("content-type", "application/json")];
+    if !tag.is_empty() {
+        headers.push(("if-match", &tag));
+    }
+    http_with(addr, method, path, &headers, Some(body)).await
 }
 
 fn errors(r: &HttpResponse) -> Vec<(String, String)> {

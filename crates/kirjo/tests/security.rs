@@ -193,11 +193,24 @@ async fn the_api_does_not_wipe_the_hidden_contact_data_of_a_protected_person() {
         r#"{"first_names":"Eetu Juhani","surname":"Mäkinen"}"#,
         r#"{"first_names":"Eetu Juhani","surname":"Mäkinen","home_municipality":"049","phones":["040 000 1234"],"address":{"street":"Muualla 1"}}"#,
     ] {
+        let read = http_with(
+            addr,
+            "GET",
+            &format!("/api/clients/{eetu}"),
+            &[("cookie", &cookie)],
+            None,
+        )
+        .await;
+        let tag = read.header("etag").unwrap().to_owned();
         let r = http_with(
             addr,
             "PUT",
             &format!("/api/clients/{eetu}"),
-            &[("cookie", &cookie), ("content-type", "application/json")],
+            &[
+                ("cookie", &cookie),
+                ("content-type", "application/json"),
+                ("if-match", &tag),
+            ],
             Some(body),
         )
         .await;
@@ -260,11 +273,24 @@ async fn saving_unchanged_contact_data_keeps_their_source_and_history() {
         .await
         .unwrap();
     for _ in 0..2 {
+        let read = http_with(
+            addr,
+            "GET",
+            &format!("/api/clients/{kalle}"),
+            &[("cookie", &cookie)],
+            None,
+        )
+        .await;
+        let tag = read.header("etag").unwrap().to_owned();
         let r = http_with(
             addr,
             "PUT",
             &format!("/api/clients/{kalle}"),
-            &[("cookie", &cookie), ("content-type", "application/json")],
+            &[
+                ("cookie", &cookie),
+                ("content-type", "application/json"),
+                ("if-match", &tag),
+            ],
             Some(&body.to_string()),
         )
         .await;

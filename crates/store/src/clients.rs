@@ -32,6 +32,10 @@ pub struct PersonBasic {
     pub protected: bool,
     pub contact: Option<ContactData>,
     pub relations: Vec<Relation>,
+    /// Raised by the database on every change of the person's row (a
+    /// worker's edit, a change from the population register): an edit
+    /// names the revision it was made from (docs/concurrency.md).
+    pub revision: i64,
 }
 
 /// Where a person lives and how to reach them: hidden under turvakielto.
@@ -88,7 +92,7 @@ pub fn basic_person_sql() -> String {
     format!(
         "SELECT id, register_id, identity_code, first_names, surname, calling_name, birth_date, died_on,
                 mother_tongue, service_language, citizenship, occupation, workplace,
-                {PROTECTED_SQL} AS protected
+                {PROTECTED_SQL} AS protected, revision
          FROM person WHERE id = $1"
     )
 }
@@ -293,6 +297,7 @@ pub async fn basic_data(
         protected,
         contact,
         relations,
+        revision: p.try_get("revision")?,
     };
     let rels = sqlx::query(RELATIONSHIPS_SQL)
         .bind(client_id)
@@ -661,10 +666,40 @@ pub async fn create_person(
 /// Street, postal code, post office and municipality of an address.
 type AddressRow = (String, Option<String>, Option<String>, Option<String>);
 
-pub async fn update_basic(g: &mut Guarded, p: &PersonInput) -> Result<Pending<bool>> {
+///
+/// Only from the revision stored now (`revision`, as read): an edit from a
+/// stale read writes nothing and is refused with [`GateError::Conflict`]
+/// (logged). Finishes the access: the new revision, or `None` when the
+/// access is not `EditBasicData` (nothing written).
+pub async fn update_basic(
+    mut g: Guarded,
+    p: &PersonInput,
+    revision: i64,
+) -> std::result::Result<Option<i64>, GateError> {
+    match write_basic(&mut g, p, revision).await? {
+        Written::Saved(new) => Ok(g.finish(Pending::new(Some(new))).await?),
+        Written::NotThisAccess => Ok(g.finish(Pending::new(None)).await?),
+        Written::Stale(current) => Err(g
+            .conflict(
+                format!(
+                    "conflict: the basic data have changed since they were read (revision {revision}, now {current})"
+                ),
+                current,
+            )
+            .await),
+    }
+}
+
+enum Written {
+    Saved(i64),
+    Stale(i64),
+    NotThisAccess,
+}
+
+async fn write_basic(g: &mut Guarded, p: &PersonInput, revision: i64) -> Result<Written> {
     let (conn, access) = g.parts();
     let (Action::EditBasicData, Some(id)) = (access.action(), access.client_id()) else {
-        return Ok(Pending::new(false));
+        return Ok(Written::NotThisAccess);
     };
     // Under turvakielto the contact data stay as they are, whoever asks:
     // the editor has not seen them (they change through the population
@@ -674,12 +709,16 @@ pub async fn update_basic(g: &mut Guarded, p: &PersonInput) -> Result<Pending<bo
         .fetch_one(&mut *conn)
         .await?;
     let keep = p.keep_contact_data || protected;
-    sqlx::query(
+    // Written only over the revision it was made from: an edit committed
+    // meanwhile (PostgreSQL re-reads the row it waited for) leaves this
+    // one nothing to write. The row stays locked to the end, so the
+    // contacts below are written over the same revision.
+    let saved: Option<i64> = sqlx::query_scalar(
         "UPDATE person SET first_names = $2, surname = $3, calling_name = $4,
                 home_municipality = CASE WHEN $11 THEN home_municipality ELSE $5 END,
                 citizenship = $6, mother_tongue = $7, service_language = $8, occupation = $9,
                 workplace = $10, updated_at = now()
-         WHERE id = $1",
+         WHERE id = $1 AND revision = $12 RETURNING revision",
     )
     .bind(id)
     .bind(&p.first_names)
@@ -692,10 +731,18 @@ pub async fn update_basic(g: &mut Guarded, p: &PersonInput) -> Result<Pending<bo
     .bind(&p.occupation)
     .bind(&p.workplace)
     .bind(keep)
-    .execute(&mut *conn)
+    .bind(revision)
+    .fetch_optional(&mut *conn)
     .await?;
+    let Some(new) = saved else {
+        let current: i64 = sqlx::query_scalar("SELECT revision FROM person WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+        return Ok(Written::Stale(current));
+    };
     if keep {
-        return Ok(Pending::new(true));
+        return Ok(Written::Saved(new));
     }
     // Only what changed is written: an unchanged address keeps its source
     // (the population register) and its history, unchanged phones and
@@ -750,7 +797,7 @@ pub async fn update_basic(g: &mut Guarded, p: &PersonInput) -> Result<Pending<bo
         changes.emails.clear();
     }
     write_contacts(conn, id, &changes, !same_contacts).await?;
-    Ok(Pending::new(true))
+    Ok(Written::Saved(new))
 }
 
 /// The kinds of relation a worker may record.

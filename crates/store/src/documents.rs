@@ -43,6 +43,10 @@ pub struct Document {
     pub correction_reason: Option<String>,
     /// A later version corrects this one.
     pub superseded: bool,
+    /// Raised by the database on every change in place (a draft's edit,
+    /// completion or discarding): an edit names the revision it was made
+    /// from, and a stale one is refused (docs/concurrency.md).
+    pub revision: i64,
 }
 
 const COLUMNS: &str =
@@ -50,7 +54,7 @@ const COLUMNS: &str =
     d.kind, d.content, d.name, d.definition_oid, d.client_name, d.client_identity_code, d.organiser,
     d.producer, d.author_id, d.author_name, d.author_title, d.created_at, d.updated_at, d.state,
     d.completed_at, d.corrects_id, d.correction_reason,
-    EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id) AS superseded";
+    EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id) AS superseded, d.revision";
 
 fn document(r: &sqlx::postgres::PgRow) -> Result<Document, sqlx::Error> {
     Ok(Document {
@@ -77,6 +81,7 @@ fn document(r: &sqlx::postgres::PgRow) -> Result<Document, sqlx::Error> {
         corrects_id: r.try_get("corrects_id")?,
         correction_reason: r.try_get("correction_reason")?,
         superseded: r.try_get("superseded")?,
+        revision: r.try_get("revision")?,
     })
 }
 
@@ -256,6 +261,7 @@ struct DocFacts {
     superseded: bool,
     kind: String,
     content: serde_json::Value,
+    revision: i64,
 }
 
 impl DocFacts {
@@ -263,7 +269,13 @@ impl DocFacts {
     fn own_draft(&self, id: i64, user: i64) -> Result<(), String> {
         if self.author != user {
             Err(format!("denied: document {id} is a draft of another user"))
-        } else if self.state != "draft" {
+        } else {
+            self.still_draft(id)
+        }
+    }
+
+    fn still_draft(&self, id: i64) -> Result<(), String> {
+        if self.state != "draft" {
             Err(format!(
                 "denied: document {id} is {}; a completed document is corrected, never changed",
                 self.state
@@ -274,6 +286,18 @@ impl DocFacts {
     }
 }
 
+/// Client, area, author, state, superseded, kind, content, revision.
+type FactsRow = (
+    i64,
+    String,
+    i64,
+    String,
+    bool,
+    String,
+    serde_json::Value,
+    i64,
+);
+
 /// Document `id`, if it is the client's and in a service area the access
 /// reaches; otherwise why not (for `Guarded::deny`).
 async fn writable(
@@ -282,15 +306,16 @@ async fn writable(
     id: i64,
 ) -> Result<Result<DocFacts, String>, sqlx::Error> {
     let (conn, access) = g.parts();
-    let row: Option<(i64, String, i64, String, bool, String, serde_json::Value)> = sqlx::query_as(
+    let row: Option<FactsRow> = sqlx::query_as(
         "SELECT d.client_id, d.sub_register_id, d.author_id, d.state,
-                EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id), d.kind, d.content
+                EXISTS (SELECT 1 FROM document n WHERE n.corrects_id = d.id), d.kind, d.content,
+                d.revision
          FROM document d WHERE d.id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    let Some((doc_client, area, author, state, superseded, kind, content)) = row else {
+    let Some((doc_client, area, author, state, superseded, kind, content, revision)) = row else {
         return Ok(Err(format!("denied: no document {id}")));
     };
     if doc_client != client_id || !access.areas().contains(&area) {
@@ -304,11 +329,22 @@ async fn writable(
         superseded,
         kind,
         content,
+        revision,
     }))
 }
 
-/// Edits, completes or discards a draft: only its author, only a draft.
-/// Completing locks it for good.
+/// The explanation of a refused stale edit (logged, and answered 409).
+fn stale(id: i64, revision: i64, current: i64) -> String {
+    format!(
+        "conflict: document {id} has changed since it was read (revision {revision}, now {current})"
+    )
+}
+
+/// Edits, completes or discards a draft: only its author, only a draft,
+/// only from the revision stored now (`revision`, as read): a stale step is
+/// refused with [`GateError::Conflict`], whoever changed it meanwhile.
+/// Completing locks it for good. Returns the new revision.
+#[allow(clippy::too_many_arguments)]
 pub async fn draft_step(
     pool: &sqlx::PgPool,
     caller: &Caller,
@@ -317,7 +353,8 @@ pub async fn draft_step(
     id: i64,
     step: DraftStep,
     content: Option<&Content>,
-) -> Result<(), GateError> {
+    revision: i64,
+) -> Result<i64, GateError> {
     let what = match step {
         DraftStep::Edit => format!("document:{id} edit draft"),
         DraftStep::Complete => format!("document:{id} complete"),
@@ -338,7 +375,18 @@ pub async fn draft_step(
         Ok(doc) => doc,
         Err(why) => return Err(g.deny(why).await),
     };
-    if let Err(why) = doc.own_draft(id, user) {
+    if doc.author != user {
+        return Err(g
+            .deny(format!("denied: document {id} is a draft of another user"))
+            .await);
+    }
+    // A step from a stale read is a conflict, whatever happened meanwhile
+    // (an edit, the completion): the user is shown what is stored now.
+    if doc.revision != revision {
+        let current = doc.revision;
+        return Err(g.conflict(stale(id, revision, current), current).await);
+    }
+    if let Err(why) = doc.still_draft(id) {
         return Err(g.deny(why).await);
     }
     let DocFacts {
@@ -369,14 +417,14 @@ pub async fn draft_step(
             return Err(g.refuse(why).await);
         }
     }
-    let (conn, _) = g.parts();
-    match (step, content) {
-        (DraftStep::Edit, Some(c)) => {
-            sqlx::query("UPDATE document SET content = $2, updated_at = now() WHERE id = $1")
-                .bind(id)
-                .bind(c.to_json())
-                .execute(&mut *conn)
-                .await?;
+    // The revision is checked again where the row is written: a step
+    // that committed after the read above makes this one write nothing
+    // (PostgreSQL re-reads the row it waited for), and the document's
+    // finality trigger is the last word.
+    let sql = match (step, content) {
+        (DraftStep::Edit, Some(_)) => {
+            "UPDATE document SET content = $3, updated_at = now()
+             WHERE id = $1 AND revision = $2 RETURNING revision"
         }
         (DraftStep::Edit, None) => {
             return Err(GateError::Store(crate::StoreError::Setup(
@@ -384,19 +432,46 @@ pub async fn draft_step(
             )))
         }
         (DraftStep::Complete, _) => {
-            sqlx::query("UPDATE document SET state = 'completed', completed_at = now(), updated_at = now() WHERE id = $1")
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
+            "UPDATE document SET state = 'completed', completed_at = now(), updated_at = now()
+             WHERE id = $1 AND revision = $2 RETURNING revision"
         }
         (DraftStep::Discard, _) => {
-            sqlx::query("UPDATE document SET state = 'discarded', discarded_at = now(), updated_at = now() WHERE id = $1")
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
+            "UPDATE document SET state = 'discarded', discarded_at = now(), updated_at = now()
+             WHERE id = $1 AND revision = $2 RETURNING revision"
         }
+    };
+    let (conn, _) = g.parts();
+    let mut q = sqlx::query_scalar::<_, i64>(sql).bind(id).bind(revision);
+    if let Some(c) = content {
+        q = q.bind(c.to_json());
     }
-    Ok(g.finish(Pending::new(())).await?)
+    let written = match q.fetch_optional(&mut *conn).await {
+        Ok(w) => w,
+        Err(e) if is_final_refusal(&e) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let Some(new) = written else {
+        // Changed by another between the read and the write. (After a
+        // refused statement the transaction is aborted: the revision now
+        // is read by the refusal's own connection.)
+        let current = current_revision(pool, id).await?;
+        return Err(g.conflict(stale(id, revision, current), current).await);
+    };
+    Ok(g.finish(Pending::new(new)).await?)
+}
+
+/// The document's finality trigger refused the change: it was completed or
+/// discarded by another transaction meanwhile.
+fn is_final_refusal(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.constraint() == Some("document_is_final"))
+}
+
+/// The revision stored now, read outside any access (only the number).
+async fn current_revision(pool: &sqlx::PgPool, id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT revision FROM document WHERE id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await
 }
 
 /// Corrects a completed document (`CorrectEntry`): a new completed version

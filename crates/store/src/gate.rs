@@ -42,6 +42,11 @@ pub enum GateError {
     /// logged as a denied attempt, answered 422.
     #[error("{explanation}")]
     Invalid { explanation: String },
+    /// Allowed, but made from a stale read: the record has changed since
+    /// (revision `current` is stored now). Nothing was written; logged as
+    /// a denied attempt, answered 409 (docs/concurrency.md).
+    #[error("{explanation}")]
+    Conflict { explanation: String, current: i64 },
     #[error("no such client")]
     NoSuchClient,
     #[error(transparent)]
@@ -250,6 +255,19 @@ impl Guarded {
     pub async fn refuse(self, explanation: impl Into<String>) -> GateError {
         match self.log_refusal(explanation.into()).await {
             Ok(explanation) => GateError::Invalid { explanation },
+            Err(e) => e,
+        }
+    }
+
+    /// Refuses an edit made from a stale read ([`GateError::Conflict`], a
+    /// 409): nothing is written, and the attempt is logged as
+    /// [`Guarded::deny`] logs it.
+    pub async fn conflict(self, explanation: impl Into<String>, current: i64) -> GateError {
+        match self.log_refusal(explanation.into()).await {
+            Ok(explanation) => GateError::Conflict {
+                explanation,
+                current,
+            },
             Err(e) => e,
         }
     }

@@ -106,6 +106,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0016_safe_dates.sql"),
     },
     Migration {
+        version: 17,
+        name: "0017_revisions",
+        sql: include_str!("../migrations/0017_revisions.sql"),
+    },
+    Migration {
         version: 18,
         name: "0018_monitoring_state",
         sql: include_str!("../migrations/0018_monitoring_state.sql"),

@@ -433,12 +433,22 @@ pub async fn end(
         return Err(g.deny("denied: a relationship is ended by its responsible worker or the unit's supervisor").await);
     }
     let (conn, _) = g.parts();
-    sqlx::query("UPDATE client_relationship SET ended_on = $2, end_reason = $3 WHERE id = $1 AND ended_on IS NULL")
+    // Ended once: an end racing another (read as not ended above, ended
+    // by the time it is written) writes nothing, its team ends included,
+    // and is answered as the end that came second (docs/concurrency.md).
+    let ended = sqlx::query("UPDATE client_relationship SET ended_on = $2, end_reason = $3 WHERE id = $1 AND ended_on IS NULL")
         .bind(id)
         .bind(ended_on)
         .bind(reason)
         .execute(&mut *conn)
-        .await?;
+        .await?
+        .rows_affected();
+    if ended == 0 {
+        let why = g
+            .log_refusal(format!("refused: relationship {id} has already ended"))
+            .await?;
+        return Err(invalid(why));
+    }
     sqlx::query(
         "UPDATE relationship_team_member SET valid_until = $2
          WHERE relationship_id = $1 AND (valid_until IS NULL OR valid_until > $2) AND valid_from <= $2",

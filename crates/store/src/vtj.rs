@@ -919,6 +919,15 @@ async fn apply_one(
             )))
         }
     };
+    // Any change from the population register is a new revision of the
+    // person: a worker's form read before it is stale (docs/concurrency.md).
+    // The person's row is locked first, as a worker's edit locks it.
+    if !matches!(change.kind, ChangeKind::NewPerson(_)) {
+        sqlx::query("UPDATE person SET updated_at = now() WHERE id = $1")
+            .bind(person)
+            .execute(&mut *tx)
+            .await?;
+    }
     let eff = change.effective;
     match &change.kind {
         ChangeKind::NewPerson(_) => Ok(Err(

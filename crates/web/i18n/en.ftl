@@ -603,3 +603,16 @@ relation-unseen = A person you have no access to
 relation-unseen-accepted = Accepted. A relation to a person you have no access to is recorded if the person is in the register; nothing of theirs is shown.
 flag-relation_to_unseen = Relation to a person the user cannot see
 matters-table = Matters and their deadlines
+
+# Optimistic concurrency: a save that met a newer version (docs/concurrency.md)
+conflict-title = Someone else saved this in the meantime
+conflict-text = Someone else saved this after you opened it, so your changes were not saved yet. Nothing you typed is lost: compare the two versions below, merge them in the form and save again.
+conflict-reload = Someone else changed this after you opened it, so nothing was done. Open it again to see what is stored now.
+conflict-caption = The fields that differ
+conflict-field = Field
+conflict-typed = What you typed
+conflict-stored = Saved now
+conflict-same = What you typed is the same as what is saved now; save again to confirm.
+conflict-party = Party { $n }
+yes = Yes
+no = No

@@ -603,3 +603,16 @@ relation-unseen = Henkilö, jonka tietoihin sinulla ei ole pääsyä
 relation-unseen-accepted = Otettu vastaan. Suhde henkilöön, jonka tietoihin sinulla ei ole pääsyä, kirjataan, jos henkilö on rekisterissä; hänen tietojaan ei näytetä.
 flag-relation_to_unseen = Suhde henkilöön, jota käyttäjä ei näe
 matters-table = Asiat ja niiden määräajat
+
+# Optimistic concurrency: a save that met a newer version (docs/concurrency.md)
+conflict-title = Joku muu tallensi tämän sillä välin
+conflict-text = Joku muu tallensi tämän sen jälkeen, kun avasit sen, joten muutoksiasi ei vielä tallennettu. Mitään kirjoittamaasi ei ole menetetty: vertaa alla olevia versioita, yhdistä ne lomakkeella ja tallenna uudelleen.
+conflict-reload = Joku muu muutti tätä sen jälkeen, kun avasit sen, joten mitään ei tehty. Avaa se uudelleen nähdäksesi, mitä nyt on tallennettu.
+conflict-caption = Kentät, jotka eroavat
+conflict-field = Kenttä
+conflict-typed = Mitä kirjoitit
+conflict-stored = Nyt tallennettu
+conflict-same = Kirjoittamasi on sama kuin nyt tallennettu; vahvista tallentamalla uudelleen.
+conflict-party = Osapuoli { $n }
+yes = Kyllä
+no = Ei

@@ -603,3 +603,16 @@ relation-unseen = En person vars uppgifter du inte har tillgång till
 relation-unseen-accepted = Mottaget. En relation till en person vars uppgifter du inte har tillgång till registreras om personen finns i registret; personens uppgifter visas inte.
 flag-relation_to_unseen = Relation till en person som användaren inte ser
 matters-table = Ärenden och deras tidsfrister
+
+# Optimistic concurrency: a save that met a newer version (docs/concurrency.md)
+conflict-title = Någon annan sparade det här under tiden
+conflict-text = Någon annan sparade det här efter att du öppnade det, så dina ändringar har inte sparats ännu. Inget du skrev har gått förlorat: jämför versionerna nedan, sammanfoga dem i formuläret och spara igen.
+conflict-reload = Någon annan ändrade det här efter att du öppnade det, så ingenting gjordes. Öppna det igen för att se vad som är sparat nu.
+conflict-caption = Fälten som skiljer sig
+conflict-field = Fält
+conflict-typed = Det du skrev
+conflict-stored = Sparat nu
+conflict-same = Det du skrev är detsamma som det som är sparat nu; spara igen för att bekräfta.
+conflict-party = Part { $n }
+yes = Ja
+no = Nej

@@ -46,12 +46,16 @@ pub async fn client(
     let Some((person, relationships)) = data else {
         return Err(ApiError::not_found());
     };
-    Ok(Json(serde_json::json!({
-        "person": person,
-        "relationships": relationships,
-        "access": explanation,
-    }))
-    .into_response())
+    let tag = crate::shared::revision::etag(person.revision);
+    Ok((
+        [tag],
+        Json(serde_json::json!({
+            "person": person,
+            "relationships": relationships,
+            "access": explanation,
+        })),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -107,7 +111,8 @@ pub async fn create_client(
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
 }
 
-/// `PUT /api/clients/{id}` (Action::EditBasicData): change basic data.
+/// `PUT /api/clients/{id}` (Action::EditBasicData): change basic data,
+/// from the revision read (`If-Match`; 428 without, 409 when stale).
 pub async fn update_client(
     State(state): State<AppState>,
     me: SignedIn,
@@ -115,22 +120,26 @@ pub async fn update_client(
     Query(q): Query<LangQuery>,
     headers: axum::http::HeaderMap,
     Json(body): Json<crate::clients::person::PersonBody>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Refusal> {
     let lang = crate::shared::fields::lang(q.lang.as_deref(), &headers);
+    let revision = crate::shared::revision::if_match(&headers)?;
     let input = match crate::clients::person::validate(&body, lang, false) {
         Ok(i) => i,
         Err(errors) => return Ok(form_errors(errors)),
     };
-    let updated = gated(
-        &state,
-        &me,
-        id,
-        Action::EditBasicData,
-        "basic_data",
-        async |g| clients::update_basic(g, &input).await,
-    )
-    .await?;
-    Ok(Json(serde_json::json!({ "id": id, "updated": updated })).into_response())
+    let g = on_client(&state, &me, id, Action::EditBasicData, "basic_data").await?;
+    let saved = clients::update_basic(g, &input, revision).await?;
+    let mut r = Json(serde_json::json!({
+        "id": id,
+        "updated": saved.is_some(),
+        "revision": saved,
+    }))
+    .into_response();
+    if let Some(new) = saved {
+        let (name, value) = crate::shared::revision::etag(new);
+        r.headers_mut().insert(name, value);
+    }
+    Ok(r)
 }
 
 /// `POST /api/clients/{id}/relationships` (Action::ManageRelationship):

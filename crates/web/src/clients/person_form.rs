@@ -21,6 +21,7 @@ use kirjo_domain::contact::languages;
 use kirjo_domain::contact::municipalities;
 use kirjo_domain::contact::Lang;
 use kirjo_store::clients;
+use kirjo_store::gate::GateError;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -61,6 +62,10 @@ pub struct PersonForm {
     pub address_post_office: String,
     #[serde(default)]
     pub address_municipality: String,
+    /// The person's revision the form was filled in from (a hidden field;
+    /// docs/concurrency.md). Empty when adding a person.
+    #[serde(default)]
+    pub revision: String,
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -141,6 +146,10 @@ pub struct PersonFormPage {
     pub protected: bool,
     pub errors: Vec<(String, String)>,
     pub groups: Vec<(String, Vec<Field>)>,
+    pub revision: String,
+    /// Saving met a newer version: (field, what the user typed, what is
+    /// stored now) of each field that differs, side by side.
+    pub conflict: Option<Vec<(String, String, String)>>,
 }
 
 /// Field names of the validation (`phones[1]`, `address.street`) as the ids
@@ -390,7 +399,53 @@ fn page(
         protected,
         errors,
         groups,
+        revision: f.revision.clone(),
+        conflict: None,
     }
+}
+
+/// Each field where what the user typed differs from what is stored now:
+/// (label, typed, stored), labelled as the form labels it.
+fn conflict_rows(page: &PersonFormPage, stored: &PersonForm) -> Vec<(String, String, String)> {
+    let value = |f: &PersonForm, id: &str| -> String {
+        match id {
+            "first_names" => &f.first_names,
+            "surname" => &f.surname,
+            "calling_name" => &f.calling_name,
+            "home_municipality" => &f.home_municipality,
+            "mother_tongue" => &f.mother_tongue,
+            "service_language" => &f.service_language,
+            "citizenship" => &f.citizenship,
+            "occupation" => &f.occupation,
+            "workplace" => &f.workplace,
+            "phones" => &f.phones,
+            "emails" => &f.emails,
+            "address_street" => &f.address_street,
+            "address_postal_code" => &f.address_postal_code,
+            "address_post_office" => &f.address_post_office,
+            "address_municipality" => &f.address_municipality,
+            _ => "",
+        }
+        .trim()
+        .to_owned()
+    };
+    let mut rows = Vec::new();
+    for field in page.groups.iter().flat_map(|(_, fields)| fields) {
+        let shown = |v: String| {
+            field
+                .options
+                .iter()
+                .find(|(value, _)| *value == v)
+                .map(|(_, label)| label.clone())
+                .unwrap_or(v)
+        };
+        let typed = shown(field.value.trim().to_owned());
+        let now = shown(value(stored, field.id));
+        if typed != now {
+            rows.push((field.label.clone(), typed, now));
+        }
+    }
+    rows
 }
 
 /// `GET /clients/new`: the form for adding a person.
@@ -438,6 +493,22 @@ pub async fn edit_get(
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
+    let (f, protected) = stored_form(&state, &ctx, &me, &actor, id).await?;
+    Ok(ctx.render(
+        StatusCode::OK,
+        &page(&ctx, &actor, None, Some(id), protected, &f, &[]),
+    ))
+}
+
+/// The person's basic data as the form shows them, with the revision, and
+/// whether the person is protected (read as `ViewBasicData`, logged).
+async fn stored_form(
+    state: &AppState,
+    ctx: &Ctx,
+    me: &crate::shared::SignedIn,
+    actor: &Actor,
+    id: i64,
+) -> Result<(PersonForm, bool), axum::response::Response> {
     let mut g = kirjo_store::gate::enter_on_client(
         &state.db,
         &me.caller,
@@ -448,19 +519,19 @@ pub async fn edit_get(
         None,
     )
     .await
-    .map_err(|e| ctx.gate_error(e, &actor))?;
+    .map_err(|e| ctx.gate_error(e, actor))?;
     let pending = clients::basic_data(&mut g)
         .await
-        .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
+        .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(actor)))?;
     let Some((p, _)) = g
         .finish(pending)
         .await
-        .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?
+        .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(actor)))?
     else {
         return Err(ctx.error(
             StatusCode::NOT_FOUND,
             ctx.tr.t("error-no-client"),
-            Some(&actor),
+            Some(actor),
         ));
     };
     let contact = p.contact.clone().unwrap_or_else(|| clients::ContactData {
@@ -499,12 +570,10 @@ pub async fn edit_get(
         address_municipality: address
             .and_then(|a| a.municipality.clone())
             .unwrap_or_default(),
+        revision: p.revision.to_string(),
         ..PersonForm::default()
     };
-    Ok(ctx.render(
-        StatusCode::OK,
-        &page(&ctx, &actor, None, Some(id), p.protected, &f, &[]),
-    ))
+    Ok((f, p.protected))
 }
 
 /// `POST /clients/{id}/edit`: save basic data (Action::EditBasicData).
@@ -551,13 +620,25 @@ pub async fn edit_post(
         }
     };
     input.keep_contact_data = protected;
-    let pending = clients::update_basic(&mut g, &input)
-        .await
-        .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
-    g.finish(pending)
-        .await
-        .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
-    Ok(see_other(&format!("/clients/{id}?saved=1")))
+    // A form without a revision (a page from before revisions) is a
+    // conflict, never an overwrite.
+    let revision = crate::shared::revision::parse(&f.revision).unwrap_or(0);
+    match clients::update_basic(g, &input, revision).await {
+        Ok(_) => Ok(see_other(&format!("/clients/{id}?saved=1"))),
+        Err(GateError::Conflict { .. }) => {
+            // Another save came first: the form again with what was typed,
+            // the revision now stored, and both versions side by side.
+            let (stored, protected) = stored_form(&state, &ctx, &me, &actor, id).await?;
+            let typed = PersonForm {
+                revision: stored.revision.clone(),
+                ..f
+            };
+            let mut p = page(&ctx, &actor, None, Some(id), protected, &typed, &[]);
+            p.conflict = Some(conflict_rows(&p, &stored));
+            Ok(ctx.render(StatusCode::CONFLICT, &p))
+        }
+        Err(e) => Err(ctx.gate_error(e, &actor)),
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -72,18 +72,20 @@ fn at_date_field(e: GateError, content: &Content, lang: Lang) -> Refusal {
     }
 }
 
-/// A step of a draft of the user's own: saved with new content, completed
-/// or discarded. Returns the document's client.
+/// A step of a draft of the user's own, from the revision read: saved with
+/// new content, completed or discarded. Returns the document's client and
+/// its new revision.
 pub async fn step(
     state: &AppState,
     caller: &Caller,
     id: i64,
     step: DraftStep,
     content: Option<Checked>,
-) -> Result<i64, Refusal> {
+    revision: i64,
+) -> Result<(i64, i64), Refusal> {
     let content = content.transpose().map_err(Refusal::Fields)?;
     let client = client_of(state, id).await?;
-    documents::draft_step(
+    let new = documents::draft_step(
         &state.db,
         caller,
         &state.gate,
@@ -91,9 +93,10 @@ pub async fn step(
         id,
         step,
         content.as_ref(),
+        revision,
     )
     .await?;
-    Ok(client)
+    Ok((client, new))
 }
 
 /// A new version of a completed document, with the reason it is corrected.

@@ -61,7 +61,13 @@ pub async fn create(
     let lang = crate::shared::fields::lang(q.lang.as_deref(), &headers);
     let task = b.service_task.clone().unwrap_or_default();
     let id = actions::create(&state, &me.caller, client, &task, b.content(lang), lang).await?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response())
+    // A new draft is its first revision.
+    Ok((
+        StatusCode::CREATED,
+        [crate::shared::revision::etag(1)],
+        Json(serde_json::json!({ "id": id })),
+    )
+        .into_response())
 }
 
 /// `GET /api/clients/{id}/documents` (Action::ViewDocument): the timeline,
@@ -103,11 +109,13 @@ pub async fn read(
         .await
         .map_err(ApiError::from_gate)?
         .ok_or_else(ApiError::not_found)?;
-    Ok(Json(doc).into_response())
+    let tag = crate::shared::revision::etag(doc.document.revision);
+    Ok(([tag], Json(doc)).into_response())
 }
 
 /// `PUT /api/documents/{id}` (Action::WriteDocument): edit a draft of the
-/// user's own. A completed document is refused: it is corrected instead.
+/// user's own, from the revision read (`If-Match`; 428 without, 409 when
+/// stale). A completed document is refused: it is corrected instead.
 pub async fn edit(
     State(state): State<AppState>,
     me: SignedIn,
@@ -117,15 +125,17 @@ pub async fn edit(
     Json(b): Json<DocumentBody>,
 ) -> Result<Response, Refusal> {
     let lang = crate::shared::fields::lang(q.lang.as_deref(), &headers);
-    actions::step(
+    let revision = crate::shared::revision::if_match(&headers)?;
+    let (_, new) = actions::step(
         &state,
         &me.caller,
         id,
         DraftStep::Edit,
         Some(b.content(lang)),
+        revision,
     )
     .await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok((StatusCode::NO_CONTENT, [crate::shared::revision::etag(new)]).into_response())
 }
 
 async fn step(
@@ -133,28 +143,33 @@ async fn step(
     me: &SignedIn,
     id: i64,
     step: DraftStep,
+    headers: &HeaderMap,
 ) -> Result<Response, Refusal> {
-    actions::step(state, &me.caller, id, step, None).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    let revision = crate::shared::revision::if_match(headers)?;
+    let (_, new) = actions::step(state, &me.caller, id, step, None, revision).await?;
+    Ok((StatusCode::NO_CONTENT, [crate::shared::revision::etag(new)]).into_response())
 }
 
-/// `POST /api/documents/{id}/complete` (Action::WriteDocument): lock a draft.
+/// `POST /api/documents/{id}/complete` (Action::WriteDocument): lock a
+/// draft, as read (`If-Match`).
 pub async fn complete(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
+    headers: HeaderMap,
 ) -> Result<Response, Refusal> {
-    step(&state, &me, id, DraftStep::Complete).await
+    step(&state, &me, id, DraftStep::Complete, &headers).await
 }
 
 /// `POST /api/documents/{id}/discard` (Action::WriteDocument): discard a
-/// draft (logged; the row stays, marked).
+/// draft, as read (`If-Match`; logged; the row stays, marked).
 pub async fn discard(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<i64>,
+    headers: HeaderMap,
 ) -> Result<Response, Refusal> {
-    step(&state, &me, id, DraftStep::Discard).await
+    step(&state, &me, id, DraftStep::Discard, &headers).await
 }
 
 /// `POST /api/documents/{id}/corrections` (Action::CorrectEntry): a new

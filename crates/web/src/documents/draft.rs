@@ -1,4 +1,5 @@
 use crate::documents::actions;
+use crate::documents::form::conflict_rows;
 use crate::documents::form::form_page;
 use crate::documents::form::DocForm;
 use crate::documents::form::Place;
@@ -16,8 +17,17 @@ use axum::Form;
 use kirjo_domain::document::Content;
 use kirjo_store::documents;
 use kirjo_store::documents::DraftStep;
+use kirjo_store::gate::GateError;
 
-/// `POST /documents/{id}/edit`: save the draft.
+/// The revision a page's form was filled in from; a form without one (a
+/// page from before revisions) is a conflict, never an overwrite.
+fn revision_of(field: &str) -> i64 {
+    crate::shared::revision::parse(field).unwrap_or(0)
+}
+
+/// `POST /documents/{id}/edit`: save the draft, from the revision the form
+/// was filled in from. When another save came first, the form comes back
+/// (409) with what the user typed and, beside it, what is stored now.
 pub async fn edit(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -27,25 +37,73 @@ pub async fn edit(
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
     let checked = f.checked(ctx.tr.lang);
-    match actions::step(&state, &me.caller, id, DraftStep::Edit, Some(checked)).await {
+    let revision = revision_of(&f.revision);
+    let place = Place {
+        heading: ctx.tr.t("narrative-edit"),
+        action: format!("/documents/{id}/edit"),
+        cancel: format!("/documents/{id}"),
+    };
+    match actions::step(
+        &state,
+        &me.caller,
+        id,
+        DraftStep::Edit,
+        Some(checked),
+        revision,
+    )
+    .await
+    {
         Ok(_) => Ok(see_other(&format!("/documents/{id}"))),
         Err(Refusal::Fields(errors)) => {
-            let place = Place {
-                heading: ctx.tr.t("narrative-edit"),
-                action: format!("/documents/{id}/edit"),
-                cancel: format!("/documents/{id}"),
-            };
             let page = form_page(&ctx, &actor, place, f, false, &errors);
             Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(Refusal::Gate(GateError::Conflict { .. })) => {
+            // What is stored now, read as any reading of it is (logged).
+            let client = client_of(&state, &ctx, id).await?;
+            let h = documents::read(&state.db, &me.caller, &state.gate, client, id, None)
+                .await
+                .map_err(|e| ctx.gate_error(e, &actor))?
+                .ok_or_else(|| {
+                    ctx.error(
+                        StatusCode::NOT_FOUND,
+                        ctx.tr.t("error-not-found-text"),
+                        Some(&actor),
+                    )
+                })?;
+            let stored = Content::from_json(&h.document.kind, h.document.content.clone())
+                .map(|c| DocForm::of(&c))
+                .unwrap_or_default();
+            let typed = DocForm {
+                revision: h.document.revision.to_string(),
+                ..f
+            };
+            let rows = conflict_rows(&ctx, &typed, &stored);
+            let mut page = form_page(&ctx, &actor, place, typed, false, &[]);
+            page.conflict = Some(rows);
+            Ok(ctx.render(StatusCode::CONFLICT, &page))
         }
         Err(r) => Err(ctx.refused(r, &actor)),
     }
 }
 
-async fn step(state: &AppState, ctx: &Ctx, id: &str, step: DraftStep) -> PageResult {
+/// A complete or discard form: the revision the page showed.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct StepForm {
+    #[serde(default)]
+    pub revision: String,
+}
+
+async fn step(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    step: DraftStep,
+    revision: &str,
+) -> PageResult {
     let id = page_id(ctx, id)?;
     let (me, actor) = ctx.user(state).await?;
-    let client = actions::step(state, &me.caller, id, step, None)
+    let (client, _) = actions::step(state, &me.caller, id, step, None, revision_of(revision))
         .await
         .map_err(|r| ctx.refused(r, &actor))?;
     Ok(see_other(&match step {
@@ -54,22 +112,24 @@ async fn step(state: &AppState, ctx: &Ctx, id: &str, step: DraftStep) -> PageRes
     }))
 }
 
-/// `POST /documents/{id}/complete`.
+/// `POST /documents/{id}/complete`: as the page showed it (409 otherwise).
 pub async fn complete(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Form(f): Form<StepForm>,
 ) -> PageResult {
-    step(&state, &ctx, &id, DraftStep::Complete).await
+    step(&state, &ctx, &id, DraftStep::Complete, &f.revision).await
 }
 
-/// `POST /documents/{id}/discard`.
+/// `POST /documents/{id}/discard`: as the page showed it (409 otherwise).
 pub async fn discard(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Form(f): Form<StepForm>,
 ) -> PageResult {
-    step(&state, &ctx, &id, DraftStep::Discard).await
+    step(&state, &ctx, &id, DraftStep::Discard, &f.revision).await
 }
 
 /// `GET /documents/{id}/correct`: the correction form, filled in.

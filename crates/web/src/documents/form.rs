@@ -44,6 +44,10 @@ pub struct DocForm {
     pub notification: NotificationInput,
     #[serde(default)]
     pub reason: String,
+    /// The draft's revision the form was filled in from (a hidden field;
+    /// docs/concurrency.md). Empty on a new document.
+    #[serde(default)]
+    pub revision: String,
     /// Whatever else was posted: the fields of a form kind (`f-<key>`) and a
     /// decision's parties (`p<i>-name`, `p<i>-method`, `p<i>-served_on`).
     #[serde(flatten)]
@@ -197,6 +201,10 @@ pub struct FormPage {
     pub channels: Vec<(String, String)>,
     pub urgencies: Vec<(String, String)>,
     pub decisions: Vec<(String, String)>,
+    /// Saving met a newer version: (field, what the user typed, what is
+    /// stored now) of each field that differs, shown side by side above
+    /// the form, which keeps what was typed.
+    pub conflict: Option<Vec<(String, String, String)>>,
     /// A form kind's fields and a decision's party rows.
     pub fields: Vec<FieldView>,
     pub parties: Vec<PartyRow>,
@@ -268,6 +276,126 @@ fn field_views(form: &DocForm, lang: kirjo_domain::contact::Lang) -> Vec<FieldVi
             }
         })
         .collect()
+}
+
+/// Each field where what the user typed (`typed`) differs from what is
+/// stored now (`stored`): (label, typed, stored), in the page's language.
+pub(crate) fn conflict_rows(
+    ctx: &Ctx,
+    typed: &DocForm,
+    stored: &DocForm,
+) -> Vec<(String, String, String)> {
+    let t = &ctx.tr;
+    let lang = t.lang;
+    let mut rows = Vec::new();
+    let mut differ = |label: String, a: &str, b: &str| {
+        if a.trim() != b.trim() {
+            rows.push((label, a.trim().to_owned(), b.trim().to_owned()));
+        }
+    };
+    if typed.is_form() {
+        let ours = field_views(typed, lang);
+        let theirs = field_views(stored, lang);
+        for f in &ours {
+            let shown = |v: &FieldView| match v.input {
+                "checkbox" => t.t(if v.checked { "yes" } else { "no" }),
+                "select" => v
+                    .options
+                    .iter()
+                    .find(|(value, _)| *value == v.value)
+                    .map(|(_, name)| name.clone())
+                    .unwrap_or_else(|| v.value.clone()),
+                _ => v.value.clone(),
+            };
+            let stored = theirs
+                .iter()
+                .find(|s| s.id == f.id)
+                .map(&shown)
+                .unwrap_or_default();
+            differ(f.label.clone(), &shown(f), &stored);
+        }
+        let party = |p: &PartyRow| {
+            [p.name.as_str(), p.method.as_str(), p.served_on.as_str()]
+                .iter()
+                .filter(|v| !v.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let (ours, theirs) = (party_rows(typed), party_rows(stored));
+        for i in 0..ours.len().max(theirs.len()) {
+            differ(
+                t.t1("conflict-party", "n", i + 1),
+                &ours.get(i).map(party).unwrap_or_default(),
+                &theirs.get(i).map(party).unwrap_or_default(),
+            );
+        }
+    } else if typed.is_notification() {
+        let (a, b) = (&typed.notification, &stored.notification);
+        for (key, x, y) in [
+            ("notification-received", &a.received_on, &b.received_on),
+            ("notification-reporter", &a.reporter, &b.reporter),
+            (
+                "notification-reporter-name",
+                &a.reporter_name,
+                &b.reporter_name,
+            ),
+            (
+                "notification-reporter-title",
+                &a.reporter_title,
+                &b.reporter_title,
+            ),
+            (
+                "notification-reporter-organisation",
+                &a.reporter_organisation,
+                &b.reporter_organisation,
+            ),
+            ("notification-channel", &a.channel, &b.channel),
+            ("notification-content", &a.content, &b.content),
+            ("notification-urgency", &a.urgency, &b.urgency),
+            (
+                "notification-urgency-note",
+                &a.urgency_note,
+                &b.urgency_note,
+            ),
+            ("notification-decision", &a.decision, &b.decision),
+            ("notification-decided-on", &a.decided_on, &b.decided_on),
+            (
+                "notification-reasons",
+                &a.decision_reasons,
+                &b.decision_reasons,
+            ),
+            (
+                "notification-child-told",
+                &a.child_told_on,
+                &b.child_told_on,
+            ),
+            (
+                "notification-guardian-told",
+                &a.guardian_told_on,
+                &b.guardian_told_on,
+            ),
+        ] {
+            differ(t.t(key), x, y);
+        }
+    } else {
+        let entry = |v: &str| {
+            NarrativeEntry::ALL
+                .iter()
+                .find(|e| e.as_str() == v)
+                .map(|e| e.name(lang).to_owned())
+                .unwrap_or_else(|| v.to_owned())
+        };
+        differ(
+            t.t("narrative-entry"),
+            &entry(&typed.entry),
+            &entry(&stored.entry),
+        );
+        differ(t.t("narrative-date"), &typed.date, &stored.date);
+        differ(t.t("narrative-text"), &typed.text, &stored.text);
+        differ(t.t("narrative-agreed"), &typed.agreed, &stored.agreed);
+    }
+    rows
 }
 
 fn party_rows(form: &DocForm) -> Vec<PartyRow> {
@@ -386,6 +514,7 @@ pub(crate) fn form_page(
         decisions: options(ctx, "decision-", &["start", "not_started"]),
         fields: field_views(&form, ctx.tr.lang),
         parties: party_rows(&form),
+        conflict: None,
         service_methods: kirjo_domain::forms::SERVICE_METHOD
             .options
             .iter()

@@ -65,6 +65,8 @@ pub struct DocumentPage {
     pub superseded_note: bool,
     pub versions: Vec<VersionRow>,
     pub edit: Option<FormPage>,
+    /// The draft's revision, for its complete and discard forms.
+    pub revision: i64,
     /// Attached files: id, name, size in KiB, SHA-256.
     pub files: Vec<(i64, String, String, String)>,
     /// Why the file just sent was not attached.
@@ -222,7 +224,10 @@ pub(crate) async fn show(
                 action: format!("/documents/{id}/edit"),
                 cancel: format!("/documents/{id}"),
             },
-            DocForm::of(c),
+            DocForm {
+                revision: d.revision.to_string(),
+                ..DocForm::of(c)
+            },
             false,
             &[],
         )),
@@ -302,6 +307,7 @@ pub(crate) async fn show(
             superseded_note: d.superseded,
             versions,
             edit,
+            revision: d.revision,
             upload_error,
             files: h
                 .attachments

@@ -96,6 +96,7 @@ impl ApiError {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 message: explanation,
             },
+            GateError::Conflict { explanation, .. } => Self::conflict(explanation),
             GateError::NoSuchClient => Self::not_found(),
             GateError::Store(s) => Self::from_store(s),
         }

@@ -16,6 +16,7 @@ pub mod openapi;
 pub mod page;
 pub mod pager;
 pub mod refusal;
+pub mod revision;
 pub mod route;
 pub mod session;
 pub mod state;

@@ -115,6 +115,32 @@ pub fn document(routes: &[&Route]) -> Value {
                 "404": { "description": "No such thing." },
             },
         });
+        let at = (op.method, op.path);
+        if super::revision::TAGGED.contains(&at) {
+            operation["responses"]["200"]["headers"] = json!({
+                "ETag": {
+                    "description": "The record's revision, a strong tag such as `\"3\"`: send it back as `If-Match` to change the record.",
+                    "schema": { "type": "string" },
+                },
+            });
+        }
+        if super::revision::CONDITIONAL.contains(&at) {
+            if let Some(list) = operation["parameters"].as_array_mut() {
+                list.push(json!({
+                    "name": "If-Match",
+                    "in": "header",
+                    "required": true,
+                    "description": "The `ETag` of the record as it was read (one strong tag, such as `\"3\"`). The change is made only if the record is still at that revision.",
+                    "schema": { "type": "string" },
+                }));
+            }
+            operation["responses"]["409"] = json!({
+                "description": "The record has changed since it was read (another user or session saved, completed or discarded it first). Nothing was written; the attempt is logged. The body is `{\"error\": ..., \"current_revision\": N}` and the `ETag` header is the revision now stored: read the record again, merge, and send the change with the new tag.",
+            });
+            operation["responses"]["428"] = json!({
+                "description": "No `If-Match` (or `If-Match: *`): a change must name the revision it was made from, so that nothing saved meanwhile is overwritten. Nothing was written. A malformed tag (a weak one, a list) answers 400.",
+            });
+        }
         if let Some(body) = op.body {
             let schema: Value = serde_json::from_str(body).unwrap_or(Value::Null);
             operation["requestBody"] = json!({
@@ -137,7 +163,7 @@ pub fn document(routes: &[&Route]) -> Value {
         "info": {
             "title": "Kirjo",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "The client information system for Finnish social services. Every operation passes the gate: it is decided, logged and only then done. State-changing requests must be JSON.",
+            "description": "The client information system for Finnish social services. Every operation passes the gate: it is decided, logged and only then done. State-changing requests must be JSON. A record edited in place (a draft document, a person's basic data) is changed only from the revision it was read at: its read gives an `ETag`, its changes require `If-Match` (428 without one, 409 with the revision now stored when it is stale).",
         },
         "components": {
             "securitySchemes": {

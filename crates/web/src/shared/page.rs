@@ -305,6 +305,11 @@ impl Ctx {
             GateError::Invalid { explanation } => {
                 self.error(StatusCode::UNPROCESSABLE_ENTITY, explanation, Some(actor))
             }
+            GateError::Conflict { .. } => self.error(
+                StatusCode::CONFLICT,
+                self.tr.t("conflict-reload"),
+                Some(actor),
+            ),
             GateError::NoSuchClient => self.error(
                 StatusCode::NOT_FOUND,
                 self.tr.t("error-no-client"),

@@ -61,6 +61,10 @@ impl IntoResponse for Refusal {
                 Json(serde_json::json!({ "errors": errors })),
             )
                 .into_response(),
+            Refusal::Gate(GateError::Conflict {
+                explanation,
+                current,
+            }) => super::revision::conflict(explanation, current),
             Refusal::Gate(e) => ApiError::from_gate(e).into_response(),
             Refusal::NotFound => ApiError::not_found().into_response(),
             Refusal::Api(e) => e.into_response(),
