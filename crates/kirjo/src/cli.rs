@@ -480,6 +480,17 @@ fn print_or_fail(result: Result<String, String>) -> ExitCode {
     }
 }
 
+/// A command's exit: success, or the error on one line and failure.
+fn exit_code(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kirjo: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// The async runtime of a command; None (with the error printed) if it
 /// cannot start.
 fn new_runtime() -> Option<tokio::runtime::Runtime> {
@@ -528,13 +539,7 @@ fn run_server(
             kirjo::serve::serve(loaded, demo).await
         }
     });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("kirjo: error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(result)
 }
 
 fn run_backup(
@@ -598,13 +603,7 @@ fn run_backup(
         }
         anyhow::Ok(())
     });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("kirjo: error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(result)
 }
 
 fn run_audit(
@@ -773,13 +772,7 @@ fn run_bench_monitor(
         let closed = db.close().await;
         result.and(closed)
     });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("kirjo: error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(result)
 }
 
 /// `kirjo bench county`: open the database as `kirjo serve` does (the
@@ -830,13 +823,7 @@ fn run_bench_county(
         let closed = db.close().await;
         result.and(closed)
     });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("kirjo: error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(result)
 }
 
 /// `kirjo vtj import FILE`: parse the whole batch first (no database

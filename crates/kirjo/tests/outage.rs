@@ -7,33 +7,14 @@
 
 mod common;
 
-use common::{free_port, kirjo, run, serve_demo, spawn, stderr, stdout, temp_dir};
+use common::{free_port, header, kirjo, run, serve_demo, spawn, stderr, stdout, temp_dir};
 use kirjo::cluster::LocalCluster;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// One HTTP/1.1 exchange over a fresh connection: status, head, body.
 fn exchange(port: u16, request: &str) -> (u16, String, String) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    s.write_all(request.as_bytes()).unwrap();
-    let mut text = String::new();
-    s.read_to_string(&mut text).unwrap();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no status in {text:?}"));
-    let (head, body) = text.split_once("\r\n\r\n").unwrap();
-    (status, head.to_owned(), body.to_owned())
-}
-
-fn header(head: &str, name: &str) -> Option<String> {
-    head.lines()
-        .filter_map(|l| l.split_once(':'))
-        .find(|(n, _)| n.trim().eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.trim().to_owned())
+    common::exchange(port, request).expect("an HTTP answer")
 }
 
 fn get(port: u16, path: &str, cookie: &str) -> (u16, String, String, Duration) {

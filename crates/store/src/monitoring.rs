@@ -178,31 +178,7 @@ pub async fn review_item(
     outcome: Outcome,
     note: &str,
 ) -> Result<u64, GateError> {
-    let mut g = enter_general(
-        pool,
-        caller,
-        settings,
-        Action::ReviewMonitoring,
-        &format!("review of item {item_id}"),
-    )
-    .await?;
-    let (conn, access) = g.parts();
-    let unit: Option<Option<String>> =
-        sqlx::query_scalar("SELECT unit_id FROM access_flag WHERE id = $1")
-            .bind(item_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some(unit) = unit else {
-        return Err(GateError::Store(crate::StoreError::Setup(format!(
-            "no item {item_id}"
-        ))));
-    };
-    let may = may_review_unit(&mut *conn, access.user_id(), unit.as_deref().unwrap_or("")).await?;
-    if !may {
-        return Err(g
-            .deny("denied: an item is reviewed by the DPO or the supervisor of its unit")
-            .await);
-    }
+    let mut g = enter_review(pool, caller, settings, item_id, "item").await?;
     let (conn, access) = g.parts();
     let n = sqlx::query(
         "INSERT INTO access_flag_review (flag_id, outcome, note, reviewed_by)
@@ -941,6 +917,46 @@ pub struct SampleItem {
     pub explanation: String,
 }
 
+/// The gate entry of a review of flag `id` (a flag, or the first flag of
+/// a review item): by the DPO, or the supervisor of the flag's unit; any
+/// other is refused and logged.
+async fn enter_review(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    id: i64,
+    noun: &str,
+) -> Result<crate::gate::Guarded, GateError> {
+    let mut g = enter_general(
+        pool,
+        caller,
+        settings,
+        Action::ReviewMonitoring,
+        &format!("review of {noun} {id}"),
+    )
+    .await?;
+    let (conn, access) = g.parts();
+    let unit: Option<Option<String>> =
+        sqlx::query_scalar("SELECT unit_id FROM access_flag WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(unit) = unit else {
+        return Err(GateError::Store(crate::StoreError::Setup(format!(
+            "no {noun} {id}"
+        ))));
+    };
+    let may = may_review_unit(&mut *conn, access.user_id(), unit.as_deref().unwrap_or("")).await?;
+    if !may {
+        return Err(g
+            .deny(format!(
+                "denied: {noun} {id} is reviewed only by the DPO or the supervisor of its unit"
+            ))
+            .await);
+    }
+    Ok(g)
+}
+
 async fn may_review_unit(
     conn: &mut sqlx::PgConnection,
     user: i64,
@@ -1126,31 +1142,7 @@ pub async fn review_flag(
     outcome: Outcome,
     note: &str,
 ) -> Result<(), GateError> {
-    let mut g = enter_general(
-        pool,
-        caller,
-        settings,
-        Action::ReviewMonitoring,
-        &format!("review of flag {flag_id}"),
-    )
-    .await?;
-    let (conn, access) = g.parts();
-    let unit: Option<Option<String>> =
-        sqlx::query_scalar("SELECT unit_id FROM access_flag WHERE id = $1")
-            .bind(flag_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some(unit) = unit else {
-        return Err(GateError::Store(crate::StoreError::Setup(format!(
-            "no flag {flag_id}"
-        ))));
-    };
-    let may = may_review_unit(&mut *conn, access.user_id(), unit.as_deref().unwrap_or("")).await?;
-    if !may {
-        return Err(g
-            .deny("denied: a flag is reviewed by the DPO or the supervisor of its unit")
-            .await);
-    }
+    let mut g = enter_review(pool, caller, settings, flag_id, "flag").await?;
     let (conn, access) = g.parts();
     let n = sqlx::query(
         "INSERT INTO access_flag_review (flag_id, outcome, note, reviewed_by) VALUES ($1, $2, $3, $4)

@@ -487,7 +487,7 @@ pub async fn password_step(
 /// One HTTP/1.1 exchange; `None` when the server is gone.
 pub fn exchange(port: u16, request: &str) -> Option<(u16, String, String)> {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(60))).ok()?;
     std::io::Write::write_all(&mut s, request.as_bytes()).ok()?;
     let mut text = String::new();
     s.read_to_string(&mut text).ok()?;
