@@ -102,7 +102,8 @@ pub struct AuthConfig {
     #[serde(default)]
     pub session_max_hours: Option<u32>,
     /// Password hashes computed at once (each takes 19 MiB and a core for
-    /// a moment). Default: the number of cores.
+    /// a moment). Default: half the cores, at least one, so that the
+    /// other half keeps answering signed-in workers during a sign-in flood.
     #[serde(default)]
     pub password_hashing_concurrency: Option<usize>,
     /// Sign-ins that may wait for a hashing slot; beyond them a sign-in is
@@ -130,7 +131,7 @@ impl AuthConfig {
     /// Hashing slots in force.
     pub fn password_hashing_concurrency(&self) -> usize {
         self.password_hashing_concurrency.unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+            (std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get) / 2).max(1)
         })
     }
 
