@@ -66,6 +66,19 @@ fn crash(cluster: &LocalCluster) -> i32 {
         .status()
         .unwrap()
         .success());
+    // SIGKILL is delivered, not yet done: the crash is over once the
+    // postmaster is gone (or a zombie).
+    wait_until(
+        "the killed postmaster is gone",
+        Duration::from_secs(10),
+        || {
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |stat| {
+                stat.rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().next())
+                    .is_some_and(|state| matches!(state, "Z" | "X" | "x"))
+            })
+        },
+    );
     pid
 }
 
