@@ -7,7 +7,8 @@
 //!   (or its TLS handshake, or the next request on a kept-alive connection)
 //!   in time is closed;
 //! - a body read timeout: a body that stalls longer than that between two
-//!   parts ends the request with 408;
+//!   parts ends the request with 408, and so does one that trickles in
+//!   slower than [`MIN_BODY_RATE`] on average once that time has passed;
 //! - a bounded shutdown: after the signal no connection is accepted,
 //!   requests in flight get the shutdown timeout to finish, and then their
 //!   connections are closed.
@@ -222,14 +223,8 @@ async fn serve_connection<I>(
         async move {
             request.extensions_mut().insert(ConnectInfo(peer));
             let timed_out = Arc::new(AtomicBool::new(false));
-            let request = request.map(|b| {
-                Body::new(TimeoutBody {
-                    inner: b,
-                    timeout: body_timeout,
-                    sleep: None,
-                    timed_out: timed_out.clone(),
-                })
-            });
+            let request =
+                request.map(|b| Body::new(TimeoutBody::new(b, body_timeout, timed_out.clone())));
             let response = tower::ServiceExt::oneshot(app, request).await;
             if timed_out.load(Ordering::Acquire) {
                 return Ok::<_, std::convert::Infallible>(body_timed_out());
@@ -272,26 +267,70 @@ fn body_timed_out() -> Response<Body> {
     r
 }
 
-/// A request body that fails when no part of it arrives within `timeout`.
+/// The slowest a body may arrive on average (bytes a second) once the body
+/// read timeout has passed since its first part was asked for: a 16 MiB
+/// attachment at this rate takes under five hours, and a client that sends
+/// one byte just before each stall timeout is cut off.
+pub const MIN_BODY_RATE: u64 = 1024;
+
+/// A request body that fails when no part of it arrives within `timeout`,
+/// or when it arrives slower than [`MIN_BODY_RATE`] after `timeout`.
 struct TimeoutBody {
     inner: Incoming,
     timeout: Duration,
     sleep: Option<Pin<Box<tokio::time::Sleep>>>,
     timed_out: Arc<AtomicBool>,
+    /// When the body was first asked for, and how much of it has come.
+    started: Option<Instant>,
+    received: u64,
 }
+
+impl TimeoutBody {
+    fn new(inner: Incoming, timeout: Duration, timed_out: Arc<AtomicBool>) -> Self {
+        TimeoutBody {
+            inner,
+            timeout,
+            sleep: None,
+            timed_out,
+            started: None,
+            received: 0,
+        }
+    }
+
+    /// Whether the body has come too slowly on average.
+    fn trickles(&self) -> bool {
+        let elapsed = self.started.map(|t| t.elapsed()).unwrap_or_default();
+        elapsed > self.timeout
+            && u128::from(self.received) < elapsed.as_millis() * u128::from(MIN_BODY_RATE) / 1000
+    }
+
+    fn fail(&mut self) -> Poll<Option<Result<Frame<axum::body::Bytes>, BodyError>>> {
+        self.timed_out.store(true, Ordering::Release);
+        Poll::Ready(Some(Err("the request body did not arrive in time".into())))
+    }
+}
+
+type BodyError = Box<dyn std::error::Error + Send + Sync>;
 
 impl hyper::body::Body for TimeoutBody {
     type Data = axum::body::Bytes;
-    type Error = Box<dyn std::error::Error + Send + Sync>;
+    type Error = BodyError;
 
     fn poll_frame(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
         let this = self.get_mut();
+        this.started.get_or_insert_with(Instant::now);
         match Pin::new(&mut this.inner).poll_frame(cx) {
             Poll::Ready(frame) => {
                 this.sleep = None;
+                if let Some(Ok(data)) = frame.as_ref().map(|f| f.as_ref().map(Frame::data_ref)) {
+                    this.received += data.map_or(0, |d| d.len() as u64);
+                    if this.trickles() && !this.inner.is_end_stream() {
+                        return this.fail();
+                    }
+                }
                 Poll::Ready(frame.map(|f| f.map_err(Into::into)))
             }
             Poll::Pending => {
@@ -300,8 +339,7 @@ impl hyper::body::Body for TimeoutBody {
                     .sleep
                     .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
                 if sleep.as_mut().poll(cx).is_ready() {
-                    this.timed_out.store(true, Ordering::Release);
-                    Poll::Ready(Some(Err("the request body did not arrive in time".into())))
+                    this.fail()
                 } else {
                     Poll::Pending
                 }

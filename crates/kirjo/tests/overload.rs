@@ -308,6 +308,45 @@ fn slow_clients_are_cut_off_and_health_answers_meanwhile() {
         took < Duration::from_secs(6),
         "an unfinished body was waited for {took:?}"
     );
+    assert!(
+        text.starts_with("HTTP/1.1 408"),
+        "an unfinished body: {text}"
+    );
+
+    // A body that trickles in, one byte just inside each stall timeout,
+    // is cut off too once it is slower than the least rate.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    s.write_all(
+        b"POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n",
+    )
+    .unwrap();
+    let started = Instant::now();
+    let mut text = String::new();
+    for _ in 0..60 {
+        if s.write_all(b" ").is_err() {
+            break;
+        }
+        let mut buf = [0u8; 512];
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                text.push_str(&String::from_utf8_lossy(&buf[..n]));
+                break;
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(400)),
+        }
+    }
+    let took = started.elapsed();
+    assert!(
+        text.starts_with("HTTP/1.1 408"),
+        "a trickling body was answered {text:?} after {took:?}"
+    );
+    assert!(
+        took < Duration::from_secs(8),
+        "a trickling body was waited for {took:?}"
+    );
     let (status, _) = live(port);
     assert_eq!(status, 200);
     drop(running);
