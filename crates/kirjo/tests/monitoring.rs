@@ -523,6 +523,80 @@ async fn a_round_the_clock_unit_raises_no_after_hours_flags() {
     );
 }
 
+/// A flag goes to the supervisor of the unit through which the user saw the
+/// client, not to the unit of the user's first role: Sari (families' unit,
+/// and a role in the adult unit as well) assigned to an adult client in the
+/// adult unit is reviewed there.
+#[tokio::test]
+async fn a_flag_belongs_to_the_unit_of_the_relationship_it_was_raised_through() {
+    let (db, s) = demo_db().await;
+    let sari = uid(&db, "sari.sosiaalityontekija").await;
+    let matti = uid(&db, "matti.esihenkilo").await;
+    let leena = uid(&db, "leena.esihenkilo").await;
+    let (eetu, kalle) = (pid(&db, "Eetu").await, pid(&db, "Kalle").await);
+    // Sari works in both units: a client worker's role in the adult unit too.
+    sqlx::query(
+        "INSERT INTO role_grant (user_id, role, unit_id, sub_register_id, valid_from, proposal_id)
+         SELECT user_id, role, 'aikuisyksikko', 'aikuiset', valid_from, proposal_id
+         FROM role_grant WHERE user_id = $1 AND role = 'client_worker' LIMIT 1",
+    )
+    .bind(sari)
+    .execute(&db.owner)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO client_relationship (client_id, register_id, sub_register_id, unit_id, started_on,
+                                          responsible_worker_id, basis, assigned_by)
+         SELECT client_id, register_id, sub_register_id, 'aikuisyksikko', current_date, $2, 'assignment', $3
+         FROM client_relationship WHERE client_id = $1 AND unit_id = 'aikuisyksikko' LIMIT 1",
+    )
+    .bind(kalle)
+    .bind(sari)
+    .bind(matti)
+    .execute(&db.owner)
+    .await
+    .unwrap();
+    read(&db, &s, sari, kalle, None).await;
+    read(&db, &s, sari, eetu, None).await;
+    let key = audit::SigningKey::from_seed(&[12u8; 32]);
+    seal_everything(&db, &key).await;
+    let strict = MonitorSettings {
+        working_hours: (25, 25), // every hour is outside these
+        clients_per_hour: 1000,
+        ..MonitorSettings::default()
+    };
+    monitoring::scan(&db.runtime, &strict).await.unwrap();
+    let units: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT client_id, unit_id FROM access_flag WHERE kind = 'outside_working_hours' ORDER BY client_id",
+    )
+    .fetch_all(&db.owner)
+    .await
+    .unwrap();
+    let mut expected = vec![
+        (eetu, "perheyksikko".to_owned()),
+        (kalle, "aikuisyksikko".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(units, expected);
+    // The adult unit's supervisor reviews the access to Kalle, the
+    // families' unit's the access to Eetu.
+    let of = |flags: Vec<monitoring::Flag>| -> Vec<i64> {
+        flags.iter().filter_map(|f| f.client_id).collect()
+    };
+    assert_eq!(
+        of(monitoring::open_flags(&db.runtime, &caller(matti), &s)
+            .await
+            .unwrap()),
+        [kalle]
+    );
+    assert_eq!(
+        of(monitoring::open_flags(&db.runtime, &caller(leena), &s)
+            .await
+            .unwrap()),
+        [eetu]
+    );
+}
+
 #[test]
 fn working_hours_are_read_from_their_configured_form() {
     use monitoring::WorkingHours;

@@ -79,6 +79,7 @@ enum Bind {
     Texts(Vec<String>),
     Ints(Vec<i64>),
     OptDate(Option<NaiveDate>),
+    Dates(Vec<NaiveDate>),
     Time(DateTime<Utc>),
 }
 
@@ -95,6 +96,7 @@ fn bind_all<'q>(
             Bind::Texts(v) => q.bind(v.as_slice()),
             Bind::Ints(v) => q.bind(v.as_slice()),
             Bind::OptDate(v) => q.bind(*v),
+            Bind::Dates(v) => q.bind(v.as_slice()),
             Bind::Time(v) => q.bind(*v),
         };
     }
@@ -733,6 +735,22 @@ async fn hot_queries(c: &County) -> Vec<Hot> {
             "monitoring::scan (the users' last hourly flag)",
             monitoring::SCAN_LAST_MANY_SQL,
             vec![Ints(vec![c.worker, 1])],
+        ),
+        // The units whose working hours apply to a batch's uses.
+        hot(
+            "monitoring::scan (the units of the uses)",
+            monitoring::SCAN_UNITS_SQL,
+            vec![
+                Ints(vec![c.worker, c.worker]),
+                Ints(vec![c.client, 1]),
+                Dates(vec![now.date_naive(), now.date_naive()]),
+            ],
+        ),
+        // The supervisor's and the DPO's open review items.
+        hot(
+            "monitoring::open_items",
+            monitoring::OPEN_ITEMS_SQL,
+            vec![Int(1), Int(monitoring::ITEM_LISTED)],
         ),
     ]
 }

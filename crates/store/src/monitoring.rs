@@ -398,8 +398,23 @@ pub const SCAN_ROWS_SQL: &str = "SELECT l.id, l.user_id, l.client_id, l.logged_a
                           AND t.valid_from <= (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date
                           AND (t.valid_until IS NULL
                                OR (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date <= t.valid_until)) AS protected,
-                (SELECT g.unit_id FROM role_grant g WHERE g.user_id = l.user_id
-                  ORDER BY g.ended_at IS NULL DESC, g.id LIMIT 1) AS unit_id
+                -- Whose supervisor reviews it: the unit of the client
+                -- relationship through which the user saw the client that
+                -- day (as the responsible worker or on the team), or, with
+                -- none, the unit of the user's own role.
+                coalesce(
+                  (SELECT r.unit_id FROM client_relationship r
+                    WHERE r.client_id = l.client_id
+                      AND r.started_on <= (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date
+                      AND (r.ended_on IS NULL OR (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date <= r.ended_on)
+                      AND (r.responsible_worker_id = l.user_id OR EXISTS (
+                            SELECT 1 FROM relationship_team_member t
+                            WHERE t.relationship_id = r.id AND t.user_id = l.user_id
+                              AND t.valid_from <= (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date
+                              AND (t.valid_until IS NULL OR (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date <= t.valid_until)))
+                    ORDER BY r.id LIMIT 1),
+                  (SELECT g.unit_id FROM role_grant g WHERE g.user_id = l.user_id
+                    ORDER BY g.ended_at IS NULL DESC, g.id LIMIT 1)) AS unit_id
          -- Each row by its id (OFFSET 0 keeps the planner from reading the
          -- whole log by hash for a batch of a few thousand positions).
          FROM audit_seal_entry e

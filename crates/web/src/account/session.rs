@@ -266,4 +266,22 @@ mod tests {
         assert!(PasswordHash::new(DUMMY_HASH).is_ok());
         assert!(!verify_password("", DUMMY_HASH));
     }
+
+    /// An unknown name is answered after the same work as a known one: the
+    /// hash verified in its place has the algorithm, version and cost of a
+    /// real one (if the defaults change, the dummy must change with them).
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_one_costs() {
+        let real = hash_password("salasana").unwrap_or_default();
+        let real = PasswordHash::new(&real).unwrap_or_else(|e| panic!("{e}"));
+        let dummy = PasswordHash::new(DUMMY_HASH).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(real.algorithm, dummy.algorithm);
+        assert_eq!(real.version, dummy.version);
+        assert_eq!(real.params, dummy.params);
+        assert_eq!(
+            real.hash.map(|h| h.len()),
+            dummy.hash.map(|h| h.len()),
+            "output length"
+        );
+    }
 }

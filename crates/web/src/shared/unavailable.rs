@@ -18,7 +18,7 @@ use axum::http::HeaderValue;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -132,7 +132,16 @@ pub struct HashLimiter {
     slots: Arc<Semaphore>,
     capacity: usize,
     admitted: Arc<AtomicUsize>,
+    /// Refusals not yet in the application log, and when it was last
+    /// written (seconds since the limiter was made): a flood of thousands
+    /// a second is one line every ten seconds, not a line each.
+    unlogged: AtomicU64,
+    logged_at: AtomicU64,
+    born: std::time::Instant,
 }
+
+/// How often a flood's refusals are summed up in the application log.
+const REFUSALS_LOGGED_EVERY_SECS: u64 = 10;
 
 /// A place in the hashing limit (a slot or the queue), held from the start
 /// of a sign-in until its hash is done.
@@ -155,6 +164,30 @@ impl HashLimiter {
             slots: Arc::new(Semaphore::new(slots)),
             capacity: slots + queue,
             admitted: Arc::new(AtomicUsize::new(0)),
+            unlogged: AtomicU64::new(0),
+            logged_at: AtomicU64::new(0),
+            born: std::time::Instant::now(),
+        }
+    }
+
+    /// Counts a refusal and, at most once every ten seconds (and for the
+    /// first refusal), writes how many there were since the last line.
+    fn log_refusal(&self) {
+        self.unlogged.fetch_add(1, Ordering::AcqRel);
+        let now = self.born.elapsed().as_secs() + REFUSALS_LOGGED_EVERY_SECS;
+        let last = self.logged_at.load(Ordering::Acquire);
+        if now >= last + REFUSALS_LOGGED_EVERY_SECS
+            && self
+                .logged_at
+                .compare_exchange(last, now, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+        {
+            let refused = self.unlogged.swap(0, Ordering::AcqRel);
+            tracing::warn!(
+                capacity = self.capacity,
+                refused,
+                "sign-in queue full: answering 503"
+            );
         }
     }
 
@@ -163,10 +196,7 @@ impl HashLimiter {
         let mut now = self.admitted.load(Ordering::Acquire);
         loop {
             if now >= self.capacity {
-                tracing::warn!(
-                    capacity = self.capacity,
-                    "sign-in queue full: answering 503"
-                );
+                self.log_refusal();
                 return Err(busy());
             }
             match self
