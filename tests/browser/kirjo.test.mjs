@@ -452,6 +452,33 @@ test('pages are never cached or framed, and work without JavaScript, by keyboard
   assert.equal(await keys.evaluate(() => document.activeElement.id), 'main');
 });
 
+test('two edits of a person from the same read: the later one is shown both versions and loses nothing', async () => {
+  const page = await newPage();
+  await signIn(page, kirjo.url, 'sari.sosiaalityontekija');
+  await page.goto(`${kirjo.url}/search?name=Eetu`);
+  await Promise.all([page.waitForLoadState('load'), page.click('table a >> nth=0')]);
+  const edit = page.url().replace(/\?.*$/, '') + '/edit';
+  const other = await page.context().newPage();
+  await page.goto(edit);
+  await other.goto(edit);
+  const submit = 'main form.person-form button[type=submit]';
+  await other.fill('#occupation', 'Koululainen (toinen välilehti)');
+  await Promise.all([other.waitForLoadState('load'), other.click(submit)]);
+  assert.doesNotMatch(other.url(), /\/edit$/, 'the first save went through');
+  await page.fill('#occupation', 'Koululainen (ensimmäinen välilehti)');
+  await Promise.all([page.waitForLoadState('load'), page.click(submit)]);
+  assert.match(await page.textContent('#conflict-heading'), /Joku muu tallensi tämän sillä välin/);
+  const table = await page.textContent('main table');
+  assert.match(table, /ensimmäinen välilehti/);
+  assert.match(table, /toinen välilehti/);
+  assert.equal(await page.inputValue('#occupation'), 'Koululainen (ensimmäinen välilehti)', 'what was typed is kept in the form');
+  await axe(page, 'edit conflict');
+  // Saving again from the conflict page saves what was typed.
+  await Promise.all([page.waitForLoadState('load'), page.click(submit)]);
+  await page.goto(edit);
+  assert.equal(await page.inputValue('#occupation'), 'Koululainen (ensimmäinen välilehti)');
+});
+
 test('an idle session ends after the configured time', async () => {
   const waited = Date.now() - idle.since;
   const needed = 61000 - waited;
@@ -471,7 +498,7 @@ test('axe-core checked every page', () => {
     'notification', 'new notification', 'new notification with errors', 'guardian answer',
     'prohibition form', 'prohibition form with errors',
     'new decision', 'new decision with errors', 'decision draft', 'attachment refused',
-    'draft with an attachment', 'timeline filtered by kind'];
+    'draft with an attachment', 'timeline filtered by kind', 'edit conflict'];
   const missing = expected.filter((name) => !checked.has(name));
   assert.deepEqual(missing, []);
 });
