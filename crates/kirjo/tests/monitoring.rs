@@ -112,8 +112,11 @@ async fn flags_are_raised_from_the_sealed_log_listed_and_reviewed() {
     let key = audit::SigningKey::from_seed(&[3u8; 32]);
     seal_everything(&db, &key).await;
     let raised = monitoring::scan(&db.runtime, &strict).await.unwrap();
-    // Three accesses outside hours, and Sari's second client crosses one per hour.
-    assert_eq!(raised, 4);
+    // Three accesses outside hours, Sari's second client crosses one per
+    // hour, and Eetu and Ella are protected by their mother's turvakielto
+    // (issue 14, finding 7: a household member's turvakielto is the
+    // client's own).
+    assert_eq!(raised, 6);
     assert_eq!(
         monitoring::scan(&db.runtime, &strict).await.unwrap(),
         0,
@@ -139,13 +142,15 @@ async fn flags_are_raised_from_the_sealed_log_listed_and_reviewed() {
             "Sari Saarinen:many_clients_in_hour",
             "Sari Saarinen:outside_working_hours",
             "Sari Saarinen:outside_working_hours",
+            "Sari Saarinen:turvakielto",
+            "Sari Saarinen:turvakielto",
         ]
     );
     // A supervisor sees the flags of their own unit only.
     let families = monitoring::open_flags(&db.runtime, &caller(leena), &s)
         .await
         .unwrap();
-    assert!(families.iter().all(|f| f.user_name == "Sari Saarinen") && families.len() == 3);
+    assert!(families.iter().all(|f| f.user_name == "Sari Saarinen") && families.len() == 5);
     // A worker sees none.
     assert!(matches!(
         monitoring::open_flags(&db.runtime, &caller(sari), &s).await,
@@ -190,7 +195,7 @@ async fn flags_are_raised_from_the_sealed_log_listed_and_reviewed() {
             .await
             .unwrap()
             .len(),
-        4
+        6
     );
 }
 
@@ -324,7 +329,8 @@ async fn access_to_ones_own_family_or_address_is_flagged() {
         clients_per_hour: 1000,
         ..MonitorSettings::default()
     };
-    assert_eq!(monitoring::scan(&db.runtime, &calm).await.unwrap(), 2);
+    // And Eetu and Ella are protected by their mother's turvakielto.
+    assert_eq!(monitoring::scan(&db.runtime, &calm).await.unwrap(), 4);
     let flags = monitoring::open_flags(&db.runtime, &caller(dpo), &s)
         .await
         .unwrap();
@@ -337,7 +343,9 @@ async fn access_to_ones_own_family_or_address_is_flagged() {
         got,
         [
             ("own_family".to_owned(), Some(eetu)),
-            ("same_address".to_owned(), Some(kalle))
+            ("same_address".to_owned(), Some(kalle)),
+            ("turvakielto".to_owned(), Some(eetu.min(ella))),
+            ("turvakielto".to_owned(), Some(eetu.max(ella))),
         ]
     );
 }
@@ -581,7 +589,9 @@ async fn a_flag_belongs_to_the_unit_of_the_relationship_it_was_raised_through() 
     // The adult unit's supervisor reviews the access to Kalle, the
     // families' unit's the access to Eetu.
     let of = |flags: Vec<monitoring::Flag>| -> Vec<i64> {
-        flags.iter().filter_map(|f| f.client_id).collect()
+        let mut ids: Vec<i64> = flags.iter().filter_map(|f| f.client_id).collect();
+        ids.dedup();
+        ids
     };
     assert_eq!(
         of(monitoring::open_flags(&db.runtime, &caller(matti), &s)
@@ -654,7 +664,9 @@ async fn repeated_flags_of_a_kind_for_a_user_and_day_are_one_review_item() {
         clients_per_hour: 1000,
         ..MonitorSettings::default()
     };
-    assert_eq!(monitoring::scan(&db.runtime, &strict).await.unwrap(), 7);
+    // Seven after hours, and five of Sari's on children protected by their
+    // mother's turvakielto.
+    assert_eq!(monitoring::scan(&db.runtime, &strict).await.unwrap(), 12);
     let items = monitoring::open_items(&db.runtime, &caller(dpo), &s)
         .await
         .unwrap();
@@ -676,9 +688,13 @@ async fn repeated_flags_of_a_kind_for_a_user_and_day_are_one_review_item() {
                 "outside_working_hours".to_owned(),
                 5
             ),
+            ("Sari Saarinen".to_owned(), "turvakielto".to_owned(), 5),
         ]
     );
-    let item = items.iter().find(|i| i.user_id == sari).unwrap();
+    let item = items
+        .iter()
+        .find(|i| i.user_id == sari && i.kind == "outside_working_hours")
+        .unwrap();
     assert_eq!(item.use_log_ids.len(), 5);
     assert!(item.first_at < item.last_at);
     let mut clients = item.client_ids.clone();
@@ -715,8 +731,11 @@ async fn repeated_flags_of_a_kind_for_a_user_and_day_are_one_review_item() {
     let left = monitoring::open_items(&db.runtime, &caller(dpo), &s)
         .await
         .unwrap();
-    assert_eq!(left.len(), 1);
-    assert_eq!(left[0].user_id, pekka);
+    let mut left: Vec<(i64, &str)> = left.iter().map(|i| (i.user_id, i.kind.as_str())).collect();
+    left.sort();
+    let mut want = vec![(pekka, "outside_working_hours"), (sari, "turvakielto")];
+    want.sort();
+    assert_eq!(left, want);
     let reviewed: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM access_flag_review r JOIN access_flag f ON f.id = r.flag_id WHERE f.user_id = $1",
     )

@@ -723,7 +723,7 @@ async fn hot_queries(c: &County) -> Vec<Hot> {
         // The server's monitoring scan, one batch: the newest sealed rows.
         hot(
             "monitoring::scan (rows)",
-            monitoring::SCAN_ROWS_SQL,
+            monitoring::scan_rows_sql(),
             vec![Int(sealed - monitoring::SCAN_BATCH), Int(sealed)],
         ),
         hot(

@@ -74,16 +74,28 @@ pub struct Relation {
     pub valid_until: Option<NaiveDate>,
 }
 
-/// Whether a person's contact data are protected today: their own
-/// turvakielto, or one of a household member whom it covers.
-pub(crate) const PROTECTED_SQL: &str = "EXISTS (SELECT 1 FROM turvakielto t
-        WHERE t.valid_from <= kirjo_today() AND (t.valid_until IS NULL OR kirjo_today() <= t.valid_until)
-          AND (t.person_id = $1 OR t.person_id IN (
-                SELECT CASE WHEN r.person_id = $1 THEN r.related_id ELSE r.person_id END
+/// Whether the contact data of `person` (an SQL expression) are protected
+/// on `day` (an SQL date expression): their own turvakielto, or one of a
+/// household member whom it covers (a child living with a protected
+/// guardian is protected too). One rule for the card, the edit form, the
+/// exports and the monitor.
+pub fn protected_sql(person: &str, day: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM turvakielto t
+        WHERE t.valid_from <= {day} AND (t.valid_until IS NULL OR {day} <= t.valid_until)
+          AND (t.person_id = {person} OR t.person_id IN (
+                SELECT CASE WHEN r.person_id = {person} THEN r.related_id ELSE r.person_id END
                 FROM person_relation r
-                WHERE r.kind = 'household_member' AND (r.person_id = $1 OR r.related_id = $1)
-                  AND (r.valid_from IS NULL OR r.valid_from <= kirjo_today())
-                  AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until))))";
+                WHERE r.kind = 'household_member' AND (r.person_id = {person} OR r.related_id = {person})
+                  AND (r.valid_from IS NULL OR r.valid_from <= {day})
+                  AND (r.valid_until IS NULL OR {day} <= r.valid_until))))"
+    )
+}
+
+/// [`protected_sql`] of the person `$1` today.
+pub(crate) fn protected_today_sql() -> String {
+    protected_sql("$1", "kirjo_today()")
+}
 
 /// The statements of the client card ([`basic_data`], with its contact
 /// data), each binding $1 the client. Public for the plan guard
@@ -92,8 +104,9 @@ pub fn basic_person_sql() -> String {
     format!(
         "SELECT id, register_id, identity_code, first_names, surname, calling_name, birth_date, died_on,
                 mother_tongue, service_language, citizenship, occupation, workplace,
-                {PROTECTED_SQL} AS protected, revision
-         FROM person WHERE id = $1"
+                {} AS protected, revision
+         FROM person WHERE id = $1",
+        protected_today_sql()
     )
 }
 
@@ -203,10 +216,12 @@ pub async fn is_protected(g: &mut Guarded) -> Result<bool> {
     let Some(id) = access.client_id() else {
         return Ok(false);
     };
-    Ok(sqlx::query_scalar(&format!("SELECT {PROTECTED_SQL}"))
-        .bind(id)
-        .fetch_one(conn)
-        .await?)
+    Ok(
+        sqlx::query_scalar(&format!("SELECT {}", protected_today_sql()))
+            .bind(id)
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 /// A client relationship as shown on the client's page.
@@ -704,7 +719,7 @@ async fn write_basic(g: &mut Guarded, p: &PersonInput, revision: i64) -> Result<
     // Under turvakielto the contact data stay as they are, whoever asks:
     // the editor has not seen them (they change through the population
     // register, or after a reveal).
-    let protected: bool = sqlx::query_scalar(&format!("SELECT {PROTECTED_SQL}"))
+    let protected: bool = sqlx::query_scalar(&format!("SELECT {}", protected_today_sql()))
         .bind(id)
         .fetch_one(&mut *conn)
         .await?;

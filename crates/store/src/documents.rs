@@ -934,7 +934,7 @@ pub async fn export_client_document(
     let person = sqlx::query(&format!(
         "SELECT p.first_names, p.surname, p.identity_code, p.birth_date, {} AS protected
          FROM person p WHERE p.id = $1",
-        crate::clients::PROTECTED_SQL
+        crate::clients::protected_today_sql()
     ))
     .bind(client_id)
     .fetch_one(&mut *conn)
@@ -961,7 +961,7 @@ pub async fn export_client_document(
            AND (r.valid_from IS NULL OR r.valid_from <= kirjo_today())
            AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until)
          ORDER BY r.kind, o.surname, o.first_names",
-        crate::clients::PROTECTED_SQL.replace("$1", "o.id")
+        crate::clients::protected_sql("o.id", "kirjo_today()")
     ))
     .bind(client_id)
     .fetch_all(&mut *conn)

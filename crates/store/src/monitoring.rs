@@ -377,7 +377,13 @@ const SCAN_LOCK: i64 = 0x6b69_726a_6f5f_6d6f; // "kirjo_mo"
 /// positions `($1, $2]`, in sealed order, with the facts of each flag but
 /// the hourly count (read by [`SCAN_WINDOW_SQL`]). Public for the plan
 /// guard (`crates/kirjo/tests/plan_guard.rs`), as are the others here.
-pub const SCAN_ROWS_SQL: &str = "SELECT l.id, l.user_id, l.client_id, l.logged_at,
+pub fn scan_rows_sql() -> String {
+    let protected = crate::clients::protected_sql(
+        "l.client_id",
+        "(l.logged_at AT TIME ZONE 'Europe/Helsinki')::date",
+    );
+    format!(
+        "SELECT l.id, l.user_id, l.client_id, l.logged_at,
                 (l.logged_at AT TIME ZONE 'Europe/Helsinki') AS local_time,
                 p.surname AS client_surname, u.name AS staff_name,
                 -- Oneself, or a relation of one's own person record (either way).
@@ -394,10 +400,7 @@ pub const SCAN_ROWS_SQL: &str = "SELECT l.id, l.user_id, l.client_id, l.logged_a
                       AND a.kind = 'permanent' AND b.kind = 'permanent'
                       AND (a.valid_until IS NULL OR a.valid_until >= (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date)
                       AND (b.valid_until IS NULL OR b.valid_until >= (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date))) AS same_address,
-                EXISTS (SELECT 1 FROM turvakielto t WHERE t.person_id = l.client_id
-                          AND t.valid_from <= (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date
-                          AND (t.valid_until IS NULL
-                               OR (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date <= t.valid_until)) AS protected,
+                {protected} AS protected,
                 -- Whose supervisor reviews it: the unit of the client
                 -- relationship through which the user saw the client that
                 -- day (as the responsible worker or on the team), or, with
@@ -423,7 +426,9 @@ pub const SCAN_ROWS_SQL: &str = "SELECT l.id, l.user_id, l.client_id, l.logged_a
          LEFT JOIN staff_user u ON u.id = l.user_id
          WHERE e.log = 'use_log' AND e.position > $1 AND e.position <= $2
            AND l.allowed AND l.client_id IS NOT NULL AND l.user_id IS NOT NULL
-         ORDER BY e.position";
+         ORDER BY e.position"
+    )
+}
 
 /// What the hourly count of a batch's rows carries over from the batches
 /// before it: for each user with rows at sealed positions `($1, $2]`, the
@@ -710,7 +715,7 @@ async fn batch_in(
     if through <= cursor {
         return Ok((0, false));
     }
-    let rows = sqlx::query(SCAN_ROWS_SQL)
+    let rows = sqlx::query(&scan_rows_sql())
         .bind(cursor)
         .bind(through)
         .fetch_all(&mut *tx)
