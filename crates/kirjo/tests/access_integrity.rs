@@ -951,3 +951,69 @@ async fn a_relation_to_a_person_one_may_not_see_names_no_one_and_tells_no_existe
     let card = get_as(addr, &sari, &format!("/clients/{ella}")).await;
     assert!(card.body.contains("Eetu Juhani"));
 }
+
+/// Issue 14, finding 8: a search or a list was one log row with no client
+/// id, so a client's log extract (703/2023 §11) never showed that their
+/// name appeared in someone's results. Each list now records the clients
+/// it showed, and the extract (as the DPO gives it) says so; the monitor
+/// does not take these rows for uses of the client's data.
+#[tokio::test]
+async fn a_clients_log_extract_shows_the_searches_and_lists_they_appeared_in() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let eetu = common::person_id(&db.owner, "Eetu").await;
+    let timo = common::person_id(&db.owner, "Timo").await;
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let dpo = sign_in(addr, "sanna.tietosuoja").await;
+
+    let found = get_as(addr, &sari, "/api/clients?name=Eetu").await;
+    assert_eq!(found.status, 200, "{}", found.body);
+    assert!(
+        found.body.contains(&format!("\"id\":{eetu}")),
+        "{}",
+        found.body
+    );
+    let caseload = get_as(addr, &sari, "/clients").await;
+    assert_eq!(caseload.status, 200);
+
+    let shown: Vec<(String, String, bool)> = sqlx::query_as(
+        "SELECT action, data, allowed FROM use_log WHERE client_id = $1 AND action = 'shown_in_list' ORDER BY id",
+    )
+    .bind(eetu)
+    .fetch_all(&db.owner)
+    .await
+    .unwrap();
+    let data: Vec<&str> = shown.iter().map(|(_, d, _)| d.as_str()).collect();
+    assert!(
+        data.iter()
+            .any(|d| d.starts_with("search: search") && d.contains("name=Eetu")),
+        "the search is in Eetu's log: {data:?}"
+    );
+    assert!(
+        data.iter().any(|d| *d == "search: my clients"),
+        "the caseload is in Eetu's log: {data:?}"
+    );
+    assert!(shown.iter().all(|(_, _, allowed)| *allowed));
+    // Nobody else's: Timo was in neither list.
+    let on_timo: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM use_log WHERE client_id = $1 AND action = 'shown_in_list'",
+    )
+    .bind(timo)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(on_timo, 0);
+
+    // The extract the DPO gives Eetu names who listed him and in what.
+    let extract = get_as(addr, &dpo, &format!("/api/clients/{eetu}/log")).await;
+    assert_eq!(extract.status, 200, "{}", extract.body);
+    let v = json(&extract.body);
+    let uses = v["uses"].as_array().unwrap();
+    assert!(
+        uses.iter().any(|u| u["action"] == "shown_in_list"
+            && u["user_name"].as_str().unwrap_or("").contains("Sari")
+            && u["data"].as_str().unwrap_or("").contains("name=Eetu")),
+        "{}",
+        extract.body
+    );
+}

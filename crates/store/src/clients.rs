@@ -419,6 +419,8 @@ pub async fn search(
             })
         })
         .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
+    g.record_shown(&hits.iter().map(|h| h.id).collect::<Vec<_>>())
+        .await?;
     Ok(g.finish(Pending::new(hits)).await?)
 }
 
@@ -1050,6 +1052,8 @@ pub async fn my_clients(
             })
         })
         .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
+    g.record_shown(&list.iter().map(|c| c.id).collect::<Vec<_>>())
+        .await?;
     Ok(g.finish(Pending::new(list)).await?)
 }
 

@@ -1386,6 +1386,8 @@ pub async fn notification_deadlines(
             late: n.decision_late(today),
         });
     }
+    g.record_shown(&list.iter().map(|d| d.client_id).collect::<Vec<_>>())
+        .await?;
     Ok(g.finish(Pending::new(list)).await?)
 }
 

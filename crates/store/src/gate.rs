@@ -173,6 +173,18 @@ impl<T> Pending<T> {
 }
 
 /// An open transaction with an allowed decision in it.
+/// [`Guarded::record_shown`]'s rows. Binds: $1 the list's own row, $2 the
+/// clients shown.
+pub const SHOWN_SQL: &str =
+    "INSERT INTO use_log (request_id, user_id, user_name, register_id, client_id,
+                          action, data, purpose, allowed, explanation, source_address)
+     SELECT l.request_id, l.user_id, l.user_name, l.register_id, c.id,
+            'shown_in_list', l.action || ': ' || l.data, l.purpose, true,
+            'shown in a list the user may see', l.source_address
+     FROM use_log l CROSS JOIN unnest($2::bigint[]) AS c(id)
+     WHERE l.id = $1
+     ORDER BY c.id";
+
 pub struct Guarded {
     tx: Transaction<'static, Postgres>,
     pub access: Access,
@@ -229,6 +241,28 @@ impl Guarded {
     pub async fn finish<T>(self, value: Pending<T>) -> Result<T> {
         self.tx.commit().await?;
         Ok(value.0)
+    }
+
+    /// Records, for a list of people (a search's results, a caseload, a
+    /// deadline list), which clients it showed: one `shown_in_list` row per
+    /// client, copied from this access's own row (who, when, why, from
+    /// where), in the same transaction, so that each client's log extract
+    /// (703/2023 §11) says that their name appeared in this list. The
+    /// monitor does not count them as uses of the client's data: the list
+    /// itself is the use, flagged as a search is.
+    pub async fn record_shown(&mut self, client_ids: &[i64]) -> Result<()> {
+        if client_ids.is_empty() {
+            return Ok(());
+        }
+        let mut ids = client_ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        sqlx::query(SHOWN_SQL)
+            .bind(self.access.use_log_id)
+            .bind(&ids)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
     }
 
     /// Commits the access with its use-log row when nothing is written but

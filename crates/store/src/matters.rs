@@ -661,6 +661,8 @@ pub async fn open_list(
             .then(a.started_on.cmp(&b.started_on))
             .then(a.id.cmp(&b.id))
     });
+    g.record_shown(&lines.iter().map(|l| l.client_id).collect::<Vec<_>>())
+        .await?;
     Ok(g.finish(Pending::new(lines)).await?)
 }
 

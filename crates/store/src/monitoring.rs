@@ -425,7 +425,7 @@ pub fn scan_rows_sql() -> String {
          LEFT JOIN person p ON p.id = l.client_id
          LEFT JOIN staff_user u ON u.id = l.user_id
          WHERE e.log = 'use_log' AND e.position > $1 AND e.position <= $2
-           AND l.allowed AND l.client_id IS NOT NULL AND l.user_id IS NOT NULL
+           AND l.allowed AND l.client_id IS NOT NULL AND l.user_id IS NOT NULL AND l.action <> 'shown_in_list'
          ORDER BY e.position"
     )
 }
@@ -442,7 +442,7 @@ pub const SCAN_WINDOW_SQL: &str = "WITH batch AS (
              FROM audit_seal_entry e
              CROSS JOIN LATERAL (SELECT * FROM use_log l0 WHERE l0.id = e.row_id OFFSET 0) l
              WHERE e.log = 'use_log' AND e.position > $1 AND e.position <= $2
-               AND l.allowed AND l.client_id IS NOT NULL AND l.user_id IS NOT NULL
+               AND l.allowed AND l.client_id IS NOT NULL AND l.user_id IS NOT NULL AND l.action <> 'shown_in_list'
              GROUP BY l.user_id)
          SELECT s.user_id, s.client_id, s.last_at
          FROM batch b JOIN monitoring_user_client s
@@ -1068,7 +1068,8 @@ pub async fn draw_sample(
 pub const DRAW_SAMPLE_SQL: &str = "WITH picked AS (
              INSERT INTO monitoring_sample_item (sample_id, use_log_id)
              SELECT $1, l.id FROM use_log l
-             WHERE l.allowed AND l.client_id IS NOT NULL AND l.logged_at >= $3 AND l.logged_at < $4
+             WHERE l.allowed AND l.client_id IS NOT NULL AND l.action <> 'shown_in_list'
+               AND l.logged_at >= $3 AND l.logged_at < $4
                AND EXISTS (SELECT 1 FROM role_grant g WHERE g.user_id = l.user_id AND g.unit_id = $2)
              ORDER BY random() LIMIT $5
              RETURNING use_log_id)
