@@ -990,7 +990,7 @@ async fn a_clients_log_extract_shows_the_searches_and_lists_they_appeared_in() {
         "the search is in Eetu's log: {data:?}"
     );
     assert!(
-        data.iter().any(|d| *d == "search: my clients"),
+        data.contains(&"search: my clients"),
         "the caseload is in Eetu's log: {data:?}"
     );
     assert!(shown.iter().all(|(_, _, allowed)| *allowed));
