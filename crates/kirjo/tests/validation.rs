@@ -361,6 +361,10 @@ async fn a_wrong_content_type_is_415_and_every_api_error_is_json() {
     .await;
     assert_eq!(r.status, 405, "{}", r.body);
     is_json(&r, "method");
+    // A method Kirjo serves nowhere is 405 too, not a content-type refusal.
+    let r = http_with(addr, "TRACE", &path, &[("cookie", &sari)], None).await;
+    assert_eq!(r.status, 405, "{}", r.body);
+    is_json(&r, "TRACE");
 }
 
 #[tokio::test]

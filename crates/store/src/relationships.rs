@@ -383,7 +383,8 @@ async fn relationship(
     .bind(id)
     .fetch_optional(pool)
     .await?
-    .ok_or_else(|| invalid(format!("no relationship {id}")))
+    // An unknown relationship answers as an unknown client does (404).
+    .ok_or(GateError::NoSuchClient)
 }
 
 async fn may_manage(

@@ -65,6 +65,9 @@ const OPENAPI: Operation = Operation {
     returns: "The OpenAPI 3.1 document.",
 };
 
+/// The characters the OpenAPI document says every text refuses.
+pub use shared::openapi::REFUSED_IN_TEXT;
+
 /// The OpenAPI document of the JSON API.
 pub fn openapi_document() -> serde_json::Value {
     shared::openapi::document(&routes().iter().collect::<Vec<_>>())

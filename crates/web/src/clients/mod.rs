@@ -96,7 +96,7 @@ Operation {
         method: "GET",
         path: "/api/clients/{id}/protected-contact",
         summary: "Reveal the address and contact data of a person under turvakielto; the reason is required and logged.",
-        params: &[ID, Param("reason", In::Query, "string", true, "Why the address is needed.")],
+        params: &[ID, Param("reason", In::Query, "reason", true, "Why the address is needed.")],
         body: None,
         returns: "The contact data.",
     },

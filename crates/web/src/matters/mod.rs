@@ -56,7 +56,7 @@ pub fn routes() -> Vec<Route> {
                 method: "GET",
                 path: "/api/matters",
                 summary: "Open matters against their deadlines, late first: the user's own (`list=mine`, the default) or those of the units the user supervises (`list=units`). A logged use like a search.",
-                params: &[Param("list", In::Query, "string", false, "mine or units.")],
+                params: &[Param("list", In::Query, "mine|units", false, "mine or units.")],
                 body: None,
                 returns: "The matters.",
             },

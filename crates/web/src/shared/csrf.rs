@@ -16,8 +16,10 @@ use axum::response::Response;
 /// (`Origin`, `Sec-Fetch-Site`); the cookies are `SameSite=Strict` besides.
 pub(crate) async fn csrf_guard(request: Request, next: Next) -> Response {
     let method = request.method().clone();
-    let changes_state =
-        !(method == Method::GET || method == Method::HEAD || method == Method::OPTIONS);
+    // Kirjo changes state by POST, PUT and DELETE only; any other method
+    // (TRACE, PATCH, ...) reaches no handler and is answered 405 by the
+    // router.
+    let changes_state = method == Method::POST || method == Method::PUT || method == Method::DELETE;
     if !changes_state {
         return next.run(request).await;
     }
@@ -46,7 +48,12 @@ pub(crate) async fn csrf_guard(request: Request, next: Next) -> Response {
         .to_owned();
     if request.uri().path().starts_with("/api/") {
         let json = content_type.starts_with("application/json");
-        if !(json || method == Method::DELETE) {
+        // An operation without a body (complete, discard, a reset) may
+        // come without a Content-Type: it carries nothing to misread, and
+        // another site cannot send it with the session (the Origin and
+        // Sec-Fetch-Site checks above, and SameSite=Strict cookies).
+        let no_body = content_type.is_empty() && has_no_body(request.headers());
+        if !(json || no_body || method == Method::DELETE) {
             return unsupported("the API takes JSON only (Content-Type: application/json)");
         }
         return next.run(request).await;
@@ -86,6 +93,15 @@ pub(crate) async fn csrf_guard(request: Request, next: Next) -> Response {
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
         .await
+}
+
+/// Whether the request says it has no body: no `Transfer-Encoding`, and no
+/// `Content-Length` or one of 0.
+fn has_no_body(headers: &axum::http::HeaderMap) -> bool {
+    !headers.contains_key(header::TRANSFER_ENCODING)
+        && headers
+            .get(header::CONTENT_LENGTH)
+            .is_none_or(|v| v.as_bytes() == b"0")
 }
 
 /// `/documents/{id}/attachments`, the upload form's address.

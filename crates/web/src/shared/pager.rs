@@ -2,15 +2,19 @@
 //! shown page is (its rows' numbers and the links around it). The markup is
 //! `templates/pager.html`, included by every paged list.
 
+/// The highest page number taken (the OpenAPI document says so too).
+pub const PAGE_MAX: i64 = 1_000_000_000;
+
 /// A page asked for in the address (`page=`, from 1): `None` when it is not
-/// a page number of 1 or more. No page, or an empty one, is the first.
+/// a page number from 1 to [`PAGE_MAX`]. No page, or an empty one, is the
+/// first.
 pub fn asked(page: Option<&str>, rows_per_page: i64) -> Option<(i64, kirjo_store::Page)> {
     let page = match page.map(str::trim) {
         None | Some("") => 1,
         Some(p) => p
             .parse::<i64>()
             .ok()
-            .filter(|p| (1..=i64::MAX / rows_per_page).contains(p))?,
+            .filter(|p| (1..=PAGE_MAX).contains(p))?,
     };
     Some((
         page,

@@ -12,7 +12,7 @@ use kirjo_access::Action;
 const FORMAT: Param = Param(
     "format",
     In::Query,
-    "string",
+    "json|csv|xlsx",
     false,
     "json (the default), csv or xlsx; a file is recorded as a statistics disclosure to THL.",
 );
@@ -27,7 +27,7 @@ pub fn routes() -> Vec<Route> {
                 path: "/api/statistics/processing-times",
                 summary: "THL's semiannual child welfare processing times of the units the user supervises: decisions on starting an assessment by the 7th weekday and assessments completed within 3 months, each matter judged in the period where its deadline falls (on time, late, pending); counts from 1 to 4 suppressed, and where a part is suppressed all parts of that deadline are.",
                 params: &[
-                    Param("from", In::Query, "date", true, "The period's first day: 1 April (1.4.–30.9.) or 1 October (1.10.–31.3.)."),
+                    Param("from", In::Query, "period-start", true, "The period's first day: 1 April (1.4.–30.9.) or 1 October (1.10.–31.3.)."),
                     FORMAT,
                 ],
                 body: None,
@@ -42,7 +42,7 @@ pub fn routes() -> Vec<Route> {
                 path: "/api/statistics/yearly",
                 summary: "The year's matters of the supervised units by how they started, and the child welfare notifications received by reporter type (as THL and the social welfare ombudsman collect them); counts from 1 to 4 suppressed.",
                 params: &[
-                    Param("year", In::Query, "integer", true, "The year, 2000-2100."),
+                    Param("year", In::Query, "year", true, "The year, 2000-2100."),
                     FORMAT,
                 ],
                 body: None,
