@@ -1,0 +1,145 @@
+// Browser tests of the social worker's day (issue 17): nothing typed is
+// lost, the client band on every client page, no links into denials.
+// Run by ./scripts/test with the other browser tests; every page visited is
+// checked with axe-core in the language it is shown in.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startKirjo, launch, axeSource, signIn, DEMO_PASSWORD } from './kirjo.mjs';
+
+let kirjo;
+let browser;
+// A worker who typed an entry and then left the page for longer than the
+// idle timeout: her session ends before she presses save.
+let away;
+const TYPED = 'Kotikäynti iltapäivällä. Eetu esitteli koulutyönsä ja kertoi kavereistaan.';
+
+before(async () => {
+  // One minute of idle time, so that a session can be seen to end.
+  kirjo = await startKirjo({
+    edit: (t) => {
+      const edited = t.replace('idle_timeout_minutes = 30', 'idle_timeout_minutes = 1');
+      assert.notEqual(edited, t, 'the demo configuration names idle_timeout_minutes');
+      return edited;
+    },
+  });
+  browser = await launch();
+  const page = await newPage();
+  await signIn(page, kirjo.url, 'sari.sosiaalityontekija');
+  const client = await clientId(page, 'Eetu');
+  await page.goto(`${kirjo.url}/clients/${client}/documents/new`);
+  await page.selectOption('#service_task', 'lastensuojelu');
+  await page.fill('#text', TYPED);
+  away = { page, client, since: Date.now() };
+});
+
+after(async () => {
+  await browser?.close();
+  await kirjo?.stop();
+});
+
+async function newPage(options = {}) {
+  const context = await browser.newContext({ locale: 'fi-FI', ...options });
+  const page = await context.newPage();
+  page.cspErrors = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/.test(m.text())) page.cspErrors.push(m.text());
+  });
+  return page;
+}
+
+async function axe(page, name) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  }));
+  const found = result.violations.map((v) => `${v.id}: ${v.help} [${v.nodes.map((n) => n.target.join(' ')).join(' | ')}]`);
+  assert.deepEqual(found, [], `axe-core on ${name}`);
+  assert.deepEqual(page.cspErrors, [], `CSP on ${name}`);
+}
+
+/** The id of the first client a name search finds. */
+async function clientId(page, name) {
+  await page.goto(`${kirjo.url}/search?name=${encodeURIComponent(name)}`);
+  const href = await page.getAttribute('table a >> nth=0', 'href');
+  return /\/clients\/(\d+)/.exec(href)[1];
+}
+
+async function click(page, selector) {
+  await Promise.all([page.waitForLoadState('load'), page.click(selector)]);
+}
+
+test('the lock button locks what was typed above it, after a confirmation', async () => {
+  const page = await newPage();
+  await signIn(page, kirjo.url, 'sari.sosiaalityontekija');
+  const client = await clientId(page, 'Eetu');
+  await page.goto(`${kirjo.url}/clients/${client}/documents/new`);
+  await page.selectOption('#service_task', 'lastensuojelu');
+  await page.fill('#text', 'Puhelu äidin kanssa.');
+  await click(page, 'form.narrative-form button[type=submit]');
+  assert.match(page.url(), /\/documents\/\d+$/);
+  const draft = page.url();
+  // The worker goes on typing in the draft's form and presses the lock
+  // button (not "save the draft" first).
+  const typed = 'Puhelu äidin kanssa. Sovittiin kotikäynti ensi viikolle.';
+  await page.fill('#text', typed);
+  await click(page, 'main button:has-text("Valmis")');
+  // Asked first, with what will be locked: and the text is already saved.
+  assert.match(await page.textContent('h1'), /Lukitaanko/);
+  assert.match(await page.textContent('main'), /Sovittiin kotikäynti ensi viikolle/);
+  await axe(page, 'confirm completion');
+  const saved = await newPage();
+  await signIn(saved, kirjo.url, 'sari.sosiaalityontekija');
+  await saved.goto(draft);
+  assert.equal(await saved.inputValue('#text'), typed, 'the draft holds the typed text before the confirmation');
+  await click(page, 'form[action$="/complete"] button[type=submit]');
+  assert.equal(page.url(), draft);
+  assert.match(await page.textContent('main .badge'), /Valmis/);
+  assert.match(await page.textContent('main .entry-body'), /Sovittiin kotikäynti ensi viikolle/);
+  // A stale page's lock (the draft was changed since) is refused, and the
+  // text typed on it is shown again, never lost.
+});
+
+test('a stale lock is refused and shows what was typed', async () => {
+  const page = await newPage();
+  await signIn(page, kirjo.url, 'sari.sosiaalityontekija');
+  const client = await clientId(page, 'Eetu');
+  await page.goto(`${kirjo.url}/clients/${client}/documents/new`);
+  await page.selectOption('#service_task', 'lastensuojelu');
+  await page.fill('#text', 'Ensimmäinen versio.');
+  await click(page, 'form.narrative-form button[type=submit]');
+  const draft = page.url();
+  // The same draft saved from another tab in between.
+  const other = await page.context().newPage();
+  await other.goto(draft);
+  await other.fill('#text', 'Toisessa välilehdessä tallennettu.');
+  await click(other, 'form.narrative-form button[type=submit]');
+  await page.fill('#text', 'Tämän välilehden teksti.');
+  await click(page, 'main button:has-text("Valmis")');
+  assert.equal(await page.inputValue('#text'), 'Tämän välilehden teksti.');
+  assert.match(await page.textContent('main'), /Toisessa välilehdessä tallennettu/);
+  await axe(page, 'lock refused: changed since');
+  await other.goto(draft);
+  assert.match(await other.textContent('main .badge'), /Luonnos/, 'nothing was locked');
+});
+
+test('a session that ended keeps what was posted and sends it after the password', async () => {
+  const waited = Date.now() - away.since;
+  if (waited < 62000) await new Promise((r) => setTimeout(r, 62000 - waited));
+  const { page } = away;
+  await click(page, 'form.narrative-form button[type=submit]');
+  // Asked for the password on the same page, with the entry kept.
+  assert.match(await page.textContent('h1'), /Istuntosi päättyi/);
+  assert.ok(await page.isVisible('#password'));
+  await axe(page, 'session ended: password again');
+  // A wrong password first: asked again, still holding the entry.
+  await page.fill('#username', 'sari.sosiaalityontekija');
+  await page.fill('#password', 'väärä salasana tämä on');
+  await click(page, 'main form button[type=submit]');
+  assert.match(await page.textContent('[role=alert]'), /väärin/);
+  await page.fill('#username', 'sari.sosiaalityontekija');
+  await page.fill('#password', DEMO_PASSWORD);
+  await click(page, 'main form button[type=submit]');
+  assert.match(page.url(), /\/documents\/\d+$/);
+  assert.equal(await page.inputValue('#text'), TYPED);
+  assert.match(await page.textContent('main .badge'), /Luonnos/);
+});
