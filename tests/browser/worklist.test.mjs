@@ -143,3 +143,83 @@ test('a session that ended keeps what was posted and sends it after the password
   assert.equal(await page.inputValue('#text'), TYPED);
   assert.match(await page.textContent('main .badge'), /Luonnos/);
 });
+
+/** The client band: name, identity code, age, turvakielto, worker. */
+async function band(page) {
+  const b = page.locator('main .client-band');
+  assert.equal(await b.count(), 1, `one client band on ${page.url()}`);
+  return b.textContent();
+}
+
+test('every client page shows whose it is: the band with name, identity code, age, turvakielto and worker', async () => {
+  const page = await newPage();
+  await signIn(page, kirjo.url, 'sari.sosiaalityontekija');
+  const client = await clientId(page, 'Eetu');
+  await page.goto(`${kirjo.url}/clients/${client}`);
+  const code = (await page.textContent('main dl.facts dd >> nth=0')).trim();
+  assert.match(code, /^\d{6}[-+A-Y]9\d\d[0-9A-Y]$/);
+  for (const [path, name] of [
+    [`/clients/${client}`, 'client card'],
+    [`/clients/${client}/documents`, 'timeline'],
+    [`/clients/${client}/documents/new`, 'new entry'],
+    [`/clients/${client}/documents/new?kind=child_welfare_notification`, 'new notification'],
+  ]) {
+    await page.goto(`${kirjo.url}${path}`);
+    const text = await band(page);
+    assert.match(text, /Eetu .*Mäkinen|Mäkinen, Eetu/, `${name}: the name`);
+    assert.ok(text.includes(code), `${name}: the identity code`);
+    assert.match(text, /\d+ v/, `${name}: the age`);
+    assert.match(text, /Turvakielto/, `${name}: the turvakielto badge`);
+    assert.match(text, /Sari Saarinen/, `${name}: the responsible worker`);
+    await axe(page, `${name} with the band`);
+  }
+  await page.goto(`${kirjo.url}/clients/${client}/documents`);
+  assert.match(await page.textContent('h1'), /Eetu/, 'the timeline\'s heading names the client');
+  // In Swedish and English too.
+  for (const [lang, age] of [['sv', /\d+ år/], ['en', /\d+ years/]]) {
+    await click(page, `nav.languages button[lang=${lang}]`);
+    assert.match(await band(page), age);
+    await axe(page, `timeline with the band (${lang})`);
+  }
+  await click(page, 'nav.languages button[lang=fi]');
+});
+
+/** Every link in the page's main part opens: none ends in a denial. */
+async function linksOpen(page, name) {
+  const hrefs = await page.$$eval('main a[href^="/"]', (as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(hrefs.length > 0);
+  for (const href of new Set(hrefs)) {
+    const r = await page.request.get(kirjo.url + href, { maxRedirects: 0 });
+    assert.notEqual(r.status(), 403, `${name}: the link ${href} ends in a denial`);
+  }
+  // Forms that the page offers post to addresses the gate lets through.
+  return hrefs;
+}
+
+test('no link into a denial: people the user may not open are plain text; the clerk lands where she may be', async () => {
+  const page = await newPage();
+  await signIn(page, kirjo.url, 'sari.sosiaalityontekija');
+  const client = await clientId(page, 'Eetu');
+  await page.goto(`${kirjo.url}/clients/${client}`);
+  const family = await page.textContent('section[aria-labelledby=family-heading]');
+  assert.match(family, /Jari/, 'the parent without custody is named');
+  await linksOpen(page, 'child\'s card');
+  // The registry clerk: an adult client's card offers only what she may do.
+  const clerk = await newPage();
+  await signIn(clerk, kirjo.url, 'kaisa.kirjaamo');
+  const adult = await clientId(clerk, 'Virtanen');
+  await clerk.goto(`${kirjo.url}/clients/${adult}`);
+  assert.match(await clerk.textContent('h1'), /Virtanen/);
+  await linksOpen(clerk, 'clerk\'s card');
+  // A new person: after saving she lands on a page she may see, not a denial.
+  await clerk.goto(`${kirjo.url}/clients/new`);
+  await clerk.fill('#identity_code', '010190-957J');
+  await clerk.fill('#first_names', 'Testi Henrik');
+  await clerk.fill('#surname', 'Lisätty');
+  const answer = clerk.waitForResponse((r) => r.request().method() === 'GET' && !r.url().includes('/static/'));
+  await click(clerk, 'main form.person-form button[type=submit]');
+  assert.ok((await answer).status() < 400, `after saving: ${clerk.url()} ${(await answer).status()}`);
+  assert.doesNotMatch(await clerk.textContent('h1'), /Ei käyttöoikeutta/);
+  assert.match(await clerk.textContent('main'), /tallennettu/);
+  await axe(clerk, 'person added');
+});

@@ -307,6 +307,13 @@ sample-progress = reviewed { $done }
 
 ## Documents
 documents-title = Documents
+band-label = Client
+band-age-label = Age
+band-age = { $years } years
+band-deceased = deceased
+band-protected = Non-disclosure for safety reasons
+documents-of = Documents – { $name }
+person-added = The person has been saved. Their data do not open to you, as they are not a client of your unit; you can add the next person.
 documents-back = The client's basic data
 documents-filter = Service area
 documents-all = All

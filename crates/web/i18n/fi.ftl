@@ -307,6 +307,13 @@ sample-progress = tarkastettu { $done }
 
 ## Documents
 documents-title = Asiakirjat
+band-label = Asiakas
+band-age-label = Ikä
+band-age = { $years } v
+band-deceased = kuollut
+band-protected = Turvakielto
+documents-of = Asiakirjat – { $name }
+person-added = Henkilö on tallennettu. Hänen tietonsa eivät avaudu sinulle, koska hänellä ei ole asiakkuutta yksikössäsi; voit lisätä seuraavan henkilön.
 documents-back = Asiakkaan perustiedot
 documents-filter = Palvelualue
 documents-all = Kaikki

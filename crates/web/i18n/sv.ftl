@@ -307,6 +307,13 @@ sample-progress = granskade { $done }
 
 ## Documents
 documents-title = Handlingar
+band-label = Klient
+band-age-label = Ålder
+band-age = { $years } år
+band-deceased = avliden
+band-protected = Spärrmarkering
+documents-of = Handlingar – { $name }
+person-added = Personen har sparats. Hans eller hennes uppgifter öppnas inte för dig, eftersom personen inte är klient i din enhet; du kan lägga till nästa person.
 documents-back = Klientens grunduppgifter
 documents-filter = Serviceområde
 documents-all = Alla

@@ -43,6 +43,8 @@ pub struct RelationLine {
     /// None: a person the user may not see (nothing of theirs is shown).
     pub name: Option<String>,
     pub person_id: i64,
+    /// The user may open the person's card: their name is a link only then.
+    pub openable: bool,
     /// Scope of a mandate, right of access, validity and source.
     pub details: String,
     /// A guardian of a minor: their request can be answered here.
@@ -80,6 +82,13 @@ pub struct RelationshipLine {
 #[template(path = "clients/client.html")]
 pub struct ClientPage {
     pub shell: Shell,
+    pub band: crate::clients::band::BandView,
+    /// What the card links to: only what the gate would let the user do.
+    pub may_view_documents: bool,
+    pub may_view_matters: bool,
+    pub may_edit: bool,
+    /// The user may reveal protected contact data (with a reason).
+    pub may_reveal: bool,
     pub name: String,
     pub protected: bool,
     /// Protected contact data shown for this reason (logged).
@@ -179,6 +188,12 @@ async fn client_card(
     let may_record_prohibition = g
         .access
         .would_allow(kirjo_access::Action::RecordMinorProhibition);
+    let may_view_documents = g.access.would_allow(kirjo_access::Action::ViewDocument);
+    let may_edit = g.access.would_allow(kirjo_access::Action::EditBasicData);
+    let may_reveal = g
+        .access
+        .would_allow_with_reason(kirjo_access::Action::RevealProtectedAddress);
+    let may_disclose = g.access.would_allow(kirjo_access::Action::Disclose);
     let pending = clients::basic_data(&mut g)
         .await
         .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
@@ -333,8 +348,9 @@ async fn client_card(
                 kind: t.t(&format!("relation-{}", r.kind)),
                 name: r.name.clone(),
                 person_id: r.person_id,
+                openable: r.openable,
                 details: details.join(", "),
-                guardian: r.kind == "guardian" && minor && r.name.is_some(),
+                guardian: r.kind == "guardian" && minor && r.name.is_some() && may_disclose,
             }
         })
         .collect();
@@ -352,10 +368,37 @@ async fn client_card(
             basis: basis_in_words(t, &r.basis, &purposes),
         })
         .collect();
+    let band = crate::clients::band::BandView::of(
+        &clients::Band {
+            id,
+            first_names: p.first_names.clone(),
+            surname: p.surname.clone(),
+            identity_code: p.identity_code.clone(),
+            birth_date: p.birth_date,
+            died_on: p.died_on,
+            protected: p.protected,
+            workers: {
+                let mut w: Vec<String> = rels
+                    .iter()
+                    .filter(|r| r.started_on <= today && r.ended_on.is_none_or(|e| today <= e))
+                    .map(|r| r.responsible_worker.clone())
+                    .collect();
+                w.sort();
+                w.dedup();
+                w
+            },
+        },
+        &ctx.tr,
+    );
     Ok(ctx.render(
         StatusCode::OK,
         &ClientPage {
             shell: ctx.shell(format!("{} {}", p.first_names, p.surname), Some(&actor)),
+            band,
+            may_view_documents,
+            may_view_matters: may_view_documents,
+            may_edit,
+            may_reveal,
             name: format!("{} {}", p.first_names, p.surname),
             protected: p.protected,
             revealed_for,

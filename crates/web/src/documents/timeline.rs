@@ -52,6 +52,8 @@ impl TimelineRow {
 #[template(path = "documents/documents.html")]
 pub struct TimelinePage {
     pub shell: Shell,
+    pub band: Option<crate::clients::band::BandView>,
+    pub heading: String,
     pub client_id: i64,
     pub rows: Vec<TimelineRow>,
     pub areas: Vec<(String, String, bool)>,
@@ -104,10 +106,20 @@ pub async fn timeline(
         .iter()
         .map(|l| TimelineRow::of(l, &names, li))
         .collect();
+    let band = t
+        .band
+        .as_ref()
+        .map(|b| crate::clients::band::BandView::of(b, &ctx.tr));
+    let heading = band.as_ref().map_or_else(
+        || ctx.tr.t("documents-title"),
+        |b| ctx.tr.t1("documents-of", "name", b.name.as_str()),
+    );
     Ok(ctx.render(
         StatusCode::OK,
         &TimelinePage {
-            shell: ctx.shell(ctx.tr.t("documents-title"), Some(&actor)),
+            shell: ctx.shell(heading.clone(), Some(&actor)),
+            band,
+            heading,
             client_id: id,
             rows,
             kinds: kirjo_domain::document::kinds()
