@@ -223,3 +223,22 @@ test('no link into a denial: people the user may not open are plain text; the cl
   assert.match(await clerk.textContent('main'), /tallennettu/);
   await axe(clerk, 'person added');
 });
+
+test('words instead of codes on the card, and one tab marked current', async () => {
+  const page = await newPage();
+  await signIn(page, kirjo.url, 'pekka.sosiaaliohjaaja');
+  const client = await clientId(page, 'Kalle');
+  await page.goto(`${kirjo.url}/clients/${client}`);
+  const values = await page.$$eval('main dl.facts dd', (dds) => dds.map((d) => d.textContent.trim()));
+  // (Country names: no shipped list yet; "FI" is still a code.)
+  for (const code of ['091', 'fi']) {
+    assert.ok(!values.includes(code), `the card shows the code ${code}: ${values.join(' | ')}`);
+  }
+  assert.ok(values.includes('Helsinki'), values.join(' | '));
+  assert.ok(values.includes('suomi'), values.join(' | '));
+  for (const path of [`/clients/${client}`, `/clients/${client}/documents`, '/clients/new', '/clients', '/search']) {
+    await page.goto(`${kirjo.url}${path}`);
+    const current = await page.$$eval('nav.main-nav a[aria-current=page]', (as) => as.map((a) => a.textContent));
+    assert.equal(current.length, 1, `${path}: ${current.join(', ')}`);
+  }
+});

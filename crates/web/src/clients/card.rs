@@ -222,10 +222,19 @@ async fn client_card(
             value: date(p.birth_date),
         },
     ];
+    let lang = t.lang;
     let optional = [
         ("field-calling-name", p.calling_name.clone()),
-        ("field-mother-tongue", p.mother_tongue.clone()),
-        ("field-service-language", p.service_language.clone()),
+        (
+            "field-mother-tongue",
+            p.mother_tongue.as_deref().map(|c| language_name(c, lang)),
+        ),
+        (
+            "field-service-language",
+            p.service_language
+                .as_deref()
+                .map(|c| language_name(c, lang)),
+        ),
         ("field-occupation", p.occupation.clone()),
         ("field-workplace", p.workplace.clone()),
     ];
@@ -252,7 +261,7 @@ async fn client_card(
         if let Some(m) = &c.home_municipality {
             contacts.push(FieldLine {
                 label: t.t("field-home-municipality"),
-                value: m.clone(),
+                value: municipality_name(m, t.lang),
             });
         }
         for a in &c.addresses {
@@ -415,6 +424,45 @@ async fn client_card(
             access,
         },
     ))
+}
+
+/// A municipality's name in the page's language (Finnish on English
+/// pages, as the shipped list has no English names), from its code; an
+/// unknown code as it is.
+pub(crate) fn municipality_name(code: &str, lang: kirjo_domain::contact::Lang) -> String {
+    kirjo_domain::contact::municipalities()
+        .iter()
+        .find(|m| m.code == code)
+        .map_or_else(
+            || code.to_owned(),
+            |m| {
+                if lang == kirjo_domain::contact::Lang::Sv {
+                    m.name_sv.to_owned()
+                } else {
+                    m.name_fi.to_owned()
+                }
+            },
+        )
+}
+
+/// A language's name in the page's language, from its code (ISO 639); an
+/// unknown code as it is.
+pub(crate) fn language_name(code: &str, lang: kirjo_domain::contact::Lang) -> String {
+    use kirjo_domain::contact::Lang;
+    kirjo_domain::contact::languages()
+        .iter()
+        .find(|l| l.code == code)
+        .map_or_else(
+            || code.to_owned(),
+            |l| {
+                match lang {
+                    Lang::Fi => l.name_fi.unwrap_or(l.name_en),
+                    Lang::Sv => l.name_sv.unwrap_or(l.name_en),
+                    Lang::En => l.name_en,
+                }
+                .to_owned()
+            },
+        )
 }
 
 /// A relationship's basis as the card shows it.
