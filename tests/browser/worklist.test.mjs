@@ -86,6 +86,7 @@ test('the lock button locks what was typed above it, after a confirmation', asyn
   // Asked first, with what will be locked: and the text is already saved.
   assert.match(await page.textContent('h1'), /Lukitaanko/);
   assert.match(await page.textContent('main'), /Sovittiin kotikäynti ensi viikolle/);
+  assert.match(await band(page), /Eetu .*Mäkinen/, 'whose document is about to be locked');
   await axe(page, 'confirm completion');
   const saved = await newPage();
   await signIn(saved, kirjo.url, 'sari.sosiaalityontekija');

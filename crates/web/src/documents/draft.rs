@@ -159,6 +159,8 @@ async fn step(
 #[template(path = "documents/confirm_complete.html")]
 pub struct ConfirmPage {
     pub shell: Shell,
+    /// Whose document is about to be locked.
+    pub band: crate::clients::band::BandView,
     pub id: i64,
     pub revision: i64,
     pub facts: Vec<(String, String)>,
@@ -215,6 +217,18 @@ pub async fn complete(
             StatusCode::OK,
             &ConfirmPage {
                 shell: ctx.shell(ctx.tr.t("complete-confirm-title"), Some(&actor)),
+                band: {
+                    let client = client_of(&state, &ctx, id).await?;
+                    crate::clients::band::read(
+                        &state,
+                        &ctx,
+                        &me,
+                        &actor,
+                        client,
+                        "client band: document to lock",
+                    )
+                    .await?
+                },
                 id,
                 revision,
                 facts: facts_of(&ctx, &content),
