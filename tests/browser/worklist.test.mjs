@@ -205,6 +205,19 @@ test('no link into a denial: people the user may not open are plain text; the cl
   const family = await page.textContent('section[aria-labelledby=family-heading]');
   assert.match(family, /Jari/, 'the parent without custody is named');
   await linksOpen(page, 'child\'s card');
+  // The supervisor reads the child's documents but does not write them:
+  // the timeline offers no form for a new one, and its address refuses at
+  // once, before anything is typed.
+  const leena = await newPage();
+  await signIn(leena, kirjo.url, 'leena.esihenkilo');
+  await leena.goto(`${kirjo.url}/clients/${client}/documents`);
+  assert.match(await leena.textContent('h1'), /Eetu/);
+  assert.equal(await leena.locator('form[action$="/documents/new"]').count(), 0, 'no form for a new document');
+  await linksOpen(leena, 'supervisor\'s timeline');
+  const form = await leena.goto(`${kirjo.url}/clients/${client}/documents/new`);
+  assert.equal(form.status(), 403);
+  assert.equal(await leena.locator('#text').count(), 0, 'no text field to type into');
+  await axe(leena, 'new document refused');
   // The registry clerk: an adult client's card offers only what she may do.
   const clerk = await newPage();
   await signIn(clerk, kirjo.url, 'kaisa.kirjaamo');

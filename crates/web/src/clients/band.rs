@@ -59,7 +59,9 @@ impl BandView {
 
 /// The band of a page that reads nothing else of the client (a new
 /// document's form): read through the gate as `ViewBasicData`, logged
-/// with `what`.
+/// with `what`. With `offers`, the page is a form for that action: it is
+/// refused at once (the attempt logged as denied) to a user whom the gate
+/// would refuse the action, before anything is typed into it.
 pub async fn read(
     state: &AppState,
     ctx: &Ctx,
@@ -67,6 +69,7 @@ pub async fn read(
     actor: &Actor,
     client: i64,
     what: &str,
+    offers: Option<Action>,
 ) -> Result<BandView, Response> {
     let mut g = kirjo_store::gate::enter_on_client(
         &state.db,
@@ -79,6 +82,15 @@ pub async fn read(
     )
     .await
     .map_err(|e| ctx.gate_error(e, actor))?;
+    if let Some(action) = offers.filter(|a| !g.access.would_allow(*a)) {
+        let e = g
+            .deny(format!(
+                "denied: the form offers {} on this client, which the user may not do",
+                action.as_str()
+            ))
+            .await;
+        return Err(ctx.gate_error(e, actor));
+    }
     let pending = kirjo_store::clients::band(&mut g)
         .await
         .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(actor)))?;

@@ -155,6 +155,8 @@ pub struct TimelinePage {
     pub lines: Vec<documents::TimelineLine>,
     /// Whose timeline it is (read under the same access).
     pub band: Option<kirjo_store::clients::Band>,
+    /// The user would be allowed to write a document for the client.
+    pub may_write: bool,
 }
 
 /// The client's timeline (Action::ViewDocument): the latest version of each
@@ -172,7 +174,7 @@ pub async fn timeline(
     }
     let (page, rows) =
         crate::shared::pager::asked_or_refused(q.page.as_deref(), TIMELINE_ROWS, lang)?;
-    let (total, lines, band) = documents::timeline_with_band(
+    let (total, lines, band, may_write) = documents::timeline_with_band(
         &state.db,
         caller,
         &state.gate,
@@ -187,5 +189,6 @@ pub async fn timeline(
         total,
         lines,
         band,
+        may_write,
     })
 }

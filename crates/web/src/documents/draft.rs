@@ -226,6 +226,7 @@ pub async fn complete(
                         &actor,
                         client,
                         "client band: document to lock",
+                        None,
                     )
                     .await?
                 },

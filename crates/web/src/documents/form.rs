@@ -560,6 +560,7 @@ pub async fn new_get(
         &actor,
         id,
         "client band: new document form",
+        Some(kirjo_access::Action::WriteDocument),
     )
     .await?;
     let today = kirjo_domain::calendar::helsinki_today().to_string();
@@ -634,6 +635,7 @@ pub async fn new_post(
                     &actor,
                     id,
                     "client band: new document form",
+                    None,
                 )
                 .await?,
             );

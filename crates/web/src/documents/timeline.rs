@@ -54,6 +54,8 @@ pub struct TimelinePage {
     pub shell: Shell,
     pub band: Option<crate::clients::band::BandView>,
     pub heading: String,
+    /// The form of a new document is offered only to whom may write one.
+    pub may_write: bool,
     pub client_id: i64,
     pub rows: Vec<TimelineRow>,
     pub areas: Vec<(String, String, bool)>,
@@ -120,6 +122,7 @@ pub async fn timeline(
             shell: ctx.shell(heading.clone(), Some(&actor)),
             band,
             heading,
+            may_write: t.may_write,
             client_id: id,
             rows,
             kinds: kirjo_domain::document::kinds()
