@@ -25,6 +25,8 @@ pub struct BandView {
     pub protected: bool,
     pub deceased: bool,
     pub workers: String,
+    /// The name links to the card (not on the card itself).
+    pub link: bool,
 }
 
 /// Full years from `born` to `on`.
@@ -53,6 +55,7 @@ impl BandView {
             } else {
                 b.workers.join(", ")
             },
+            link: true,
         }
     }
 }

@@ -377,7 +377,7 @@ async fn client_card(
             basis: basis_in_words(t, &r.basis, &purposes),
         })
         .collect();
-    let band = crate::clients::band::BandView::of(
+    let mut band = crate::clients::band::BandView::of(
         &clients::Band {
             id,
             first_names: p.first_names.clone(),
@@ -399,6 +399,7 @@ async fn client_card(
         },
         &ctx.tr,
     );
+    band.link = false;
     Ok(ctx.render(
         StatusCode::OK,
         &ClientPage {
