@@ -100,6 +100,28 @@ test('the lock button locks what was typed above it, after a confirmation', asyn
   // text typed on it is shown again, never lost.
 });
 
+test('discarding a draft asks first: one click never throws an entry away', async () => {
+  const page = await newPage();
+  await signIn(page, kirjo.url, 'sari.sosiaalityontekija');
+  const client = await clientId(page, 'Eetu');
+  await page.goto(`${kirjo.url}/clients/${client}/documents/new`);
+  await page.selectOption('#service_task', 'lastensuojelu');
+  await page.fill('#text', 'Luonnos, jota ei ole tarkoitus hylätä.');
+  await click(page, 'form.narrative-form button[type=submit]');
+  const draft = page.url();
+  await click(page, 'form[action$="/discard"] button');
+  assert.match(await page.textContent('h1'), /Hylätäänkö/);
+  assert.match(await band(page), /Eetu .*Mäkinen/);
+  await axe(page, 'confirm discarding');
+  await click(page, 'main a:has-text("Jatka muokkausta")');
+  assert.equal(page.url(), draft);
+  assert.equal(await page.inputValue('#text'), 'Luonnos, jota ei ole tarkoitus hylätä.');
+  await click(page, 'form[action$="/discard"] button');
+  await click(page, 'form[action$="/discard"] button');
+  assert.match(page.url(), /\/clients\/\d+\/documents$/);
+  assert.doesNotMatch(await page.textContent('main'), /ei ole tarkoitus hylätä/);
+});
+
 test('a stale lock is refused and shows what was typed', async () => {
   const page = await newPage();
   await signIn(page, kirjo.url, 'sari.sosiaalityontekija');

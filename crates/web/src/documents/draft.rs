@@ -159,8 +159,12 @@ async fn step(
 #[template(path = "documents/confirm_complete.html")]
 pub struct ConfirmPage {
     pub shell: Shell,
-    /// Whose document is about to be locked.
+    /// Whose document it is.
     pub band: crate::clients::band::BandView,
+    pub lead: String,
+    /// `complete` or `discard`.
+    pub step: &'static str,
+    pub button: String,
     pub id: i64,
     pub revision: i64,
     pub facts: Vec<(String, String)>,
@@ -230,6 +234,9 @@ pub async fn complete(
                     )
                     .await?
                 },
+                lead: ctx.tr.t("complete-confirm-lead"),
+                step: "complete",
+                button: ctx.tr.t("complete-confirm"),
                 id,
                 revision,
                 facts: facts_of(&ctx, &content),
@@ -239,14 +246,54 @@ pub async fn complete(
     }
 }
 
-/// `POST /documents/{id}/discard`: as the page showed it (409 otherwise).
+/// A discard form: the revision the page showed, and whether the user
+/// has confirmed.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DiscardForm {
+    #[serde(default)]
+    pub revision: String,
+    #[serde(default)]
+    pub confirm: String,
+}
+
+/// `POST /documents/{id}/discard`: first a question (a discarded draft is
+/// gone from the user's work), then, confirmed, as the page showed it (409
+/// otherwise).
 pub async fn discard(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<StepForm>,
+    Form(f): Form<DiscardForm>,
 ) -> PageResult {
-    step(&state, &ctx, &id, DraftStep::Discard, &f.revision).await
+    if f.confirm == "1" {
+        return step(&state, &ctx, &id, DraftStep::Discard, &f.revision).await;
+    }
+    let id = page_id(&ctx, &id)?;
+    let (me, actor) = ctx.user(&state).await?;
+    let client = client_of(&state, &ctx, id).await?;
+    let band = crate::clients::band::read(
+        &state,
+        &ctx,
+        &me,
+        &actor,
+        client,
+        "client band: draft to discard",
+        Some(kirjo_access::Action::WriteDocument),
+    )
+    .await?;
+    Ok(ctx.render(
+        StatusCode::OK,
+        &ConfirmPage {
+            shell: ctx.shell(ctx.tr.t("discard-confirm-title"), Some(&actor)),
+            band,
+            lead: ctx.tr.t("discard-confirm-lead"),
+            step: "discard",
+            button: ctx.tr.t("doc-discard"),
+            id,
+            revision: revision_of(&f.revision),
+            facts: Vec::new(),
+        },
+    ))
 }
 
 /// `GET /documents/{id}/correct`: the correction form, filled in.
