@@ -123,6 +123,8 @@ test('sign in with a password reaches the start page, and every page passes axe-
   await Promise.all([page.waitForLoadState('load'), page.click('form.narrative-form button[type=submit]')]);
   assert.match(page.url(), /\/documents\/\d+$/);
   await axe(page, 'draft');
+  await Promise.all([page.waitForLoadState('load'), page.click('button[formaction$="/complete"]')]);
+  await axe(page, 'confirm completion');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/complete"] button')]);
   await page.click('main a[href$="/correct"]');
   await page.fill('#reason', 'Tarkennus.');
@@ -494,7 +496,7 @@ test('axe-core checked every page', () => {
     'second factor', 'administration', 'enrol', 'recovery codes', 'data protection', 'locked', 'signed out',
     'client card, revealed', 'edit person', 'new person', 'new person with errors', 'sample', 'own trail',
     'log extract', 'my clients', 'purpose search results',
-    'documents', 'new entry with errors', 'draft', 'correction', 'document with history',
+    'documents', 'new entry with errors', 'draft', 'confirm completion', 'correction', 'document with history',
     'notification', 'new notification', 'new notification with errors', 'guardian answer',
     'prohibition form', 'prohibition form with errors',
     'new decision', 'new decision with errors', 'decision draft', 'attachment refused',

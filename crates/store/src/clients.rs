@@ -67,6 +67,10 @@ pub struct Relation {
     /// None: a person the user may not see, related by someone who could
     /// not see them either; nothing of theirs is shown.
     pub name: Option<String>,
+    /// The user may open the person's own card (the same rules as
+    /// `ViewBasicData` by a relationship or a commission): a page links
+    /// to it only then, never into a denial.
+    pub openable: bool,
     pub scope: Option<String>,
     pub right_of_access: Option<bool>,
     pub source: String,
@@ -117,13 +121,13 @@ pub fn basic_person_sql() -> String {
 pub fn relations_sql() -> String {
     format!(
         "SELECT x.kind, x.id, CASE WHEN x.shown THEN x.first_names || ' ' || x.surname END AS name,
-                x.scope, x.right_of_access, x.source, x.valid_from, x.valid_until
-         FROM (SELECT r.kind, o.id, o.first_names, o.surname, r.scope, r.right_of_access, r.source,
-                      r.valid_from, r.valid_until, r.id AS relation_id,
-                      (r.related_seen_by_recorder
-                       OR EXISTS (SELECT 1 FROM person p WHERE p.id = o.id AND {})) AS shown
-               FROM person_relation r JOIN person o ON o.id = r.related_id
-               WHERE r.person_id = $1 AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until)) x
+                x.openable, x.scope, x.right_of_access, x.source, x.valid_from, x.valid_until
+         FROM (SELECT y.*, (y.related_seen_by_recorder OR y.openable) AS shown
+               FROM (SELECT r.kind, o.id, o.first_names, o.surname, r.scope, r.right_of_access, r.source,
+                            r.valid_from, r.valid_until, r.id AS relation_id, r.related_seen_by_recorder,
+                            EXISTS (SELECT 1 FROM person p WHERE p.id = o.id AND {}) AS openable
+                     FROM person_relation r JOIN person o ON o.id = r.related_id
+                     WHERE r.person_id = $1 AND (r.valid_until IS NULL OR kirjo_today() <= r.valid_until)) y) x
          -- Those not shown come last, in the order recorded: never sorted
          -- among the others by a name the user may not see.
          ORDER BY x.kind, NOT x.shown,
@@ -282,6 +286,7 @@ pub async fn basic_data(
                 kind: r.try_get("kind")?,
                 person_id: r.try_get("id")?,
                 name: r.try_get("name")?,
+                openable: r.try_get("openable")?,
                 scope: r.try_get("scope")?,
                 right_of_access: r.try_get("right_of_access")?,
                 source: r.try_get("source")?,
@@ -340,6 +345,80 @@ pub async fn basic_data(
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Pending::new(Some((person, rels))))
+}
+
+/// Whose page it is: what every client page shows in its band. Read under
+/// the page's own access to the client (so logged with it): any access on
+/// a client implies the basic data rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Band {
+    pub id: i64,
+    pub first_names: String,
+    pub surname: String,
+    pub identity_code: Option<String>,
+    pub birth_date: NaiveDate,
+    pub died_on: Option<NaiveDate>,
+    /// Turvakielto of the person, or of a household member it covers.
+    pub protected: bool,
+    /// The responsible workers of the relationships in force.
+    pub workers: Vec<String>,
+}
+
+/// [`band`]'s statement; binds $1 the client.
+pub fn band_sql() -> String {
+    format!(
+        "SELECT id, first_names, surname, identity_code, birth_date, died_on, {PROTECTED_SQL} AS protected,
+                ARRAY(SELECT DISTINCT u.name FROM client_relationship r
+                      JOIN staff_user u ON u.id = r.responsible_worker_id
+                      WHERE r.client_id = $1 AND r.started_on <= kirjo_today()
+                        AND (r.ended_on IS NULL OR kirjo_today() <= r.ended_on)
+                      ORDER BY u.name) AS workers
+         FROM person WHERE id = $1"
+    )
+}
+
+/// The band of the client the access is on, read in its transaction.
+pub async fn band(g: &mut Guarded) -> Result<Pending<Option<Band>>> {
+    let (conn, access) = g.parts();
+    let Some(client_id) = access.client_id() else {
+        return Ok(Pending::new(None));
+    };
+    Ok(Pending::new(band_in(&mut *conn, client_id).await?))
+}
+
+pub(crate) async fn band_in(conn: &mut sqlx::PgConnection, client_id: i64) -> Result<Option<Band>> {
+    let Some(r) = sqlx::query(&band_sql())
+        .bind(client_id)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Band {
+        id: r.try_get("id")?,
+        first_names: r.try_get("first_names")?,
+        surname: r.try_get("surname")?,
+        identity_code: r.try_get("identity_code")?,
+        birth_date: r.try_get("birth_date")?,
+        died_on: r.try_get("died_on")?,
+        protected: r.try_get("protected")?,
+        workers: r.try_get("workers")?,
+    }))
+}
+
+/// Whether the user may open the person's card by a relationship or a
+/// commission (the `ViewBasicData` rules, as the lists apply them). Not an
+/// access: nothing of the person is read. For where a page sends the user
+/// after an action (the person just added), never into a denial.
+pub async fn may_open(pool: &PgPool, user_id: i64, person_id: i64) -> Result<bool> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT EXISTS (SELECT 1 FROM person p WHERE p.id = $1 AND {})",
+        visible_clients_predicate(2)
+    ))
+    .bind(person_id)
+    .bind(user_id)
+    .fetch_one(pool)
+    .await?)
 }
 
 /// Search criteria; at least one is needed.

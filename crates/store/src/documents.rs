@@ -672,6 +672,24 @@ pub async fn timeline(
     kind: Option<&str>,
     page: crate::Page,
 ) -> Result<(i64, Vec<TimelineLine>), GateError> {
+    let (total, lines, _, _) =
+        timeline_with_band(pool, caller, settings, client_id, area, kind, page).await?;
+    Ok((total, lines))
+}
+
+/// [`timeline`], and the client's band ([`crate::clients::Band`]) read
+/// under the same access: the timeline page's heading says whose it is;
+/// and whether the user would be allowed to write a document for the
+/// client (not an access; for offering the form of a new one).
+pub async fn timeline_with_band(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    client_id: i64,
+    area: Option<&str>,
+    kind: Option<&str>,
+    page: crate::Page,
+) -> Result<(i64, Vec<TimelineLine>, Option<crate::clients::Band>, bool), GateError> {
     let mut g = on_client(
         pool,
         caller,
@@ -705,7 +723,11 @@ pub async fn timeline(
         .iter()
         .map(timeline_line)
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(g.finish(Pending::new((total, lines))).await?)
+    // Whose timeline it is, read under the same access (one row in the log).
+    let band = crate::clients::band_in(&mut *conn, client_id).await?;
+    let may_write = access.would_allow(Action::WriteDocument);
+    Ok(g.finish(Pending::new((total, lines, band, may_write)))
+        .await?)
 }
 
 /// [`timeline`]'s count of the documents listed. Binds: $1 the client, $2

@@ -142,6 +142,26 @@ impl Access {
             _ => false,
         }
     }
+    /// [`Access::would_allow`] for an action that also needs the user's
+    /// stated reason (revealing a protected address): whether it would be
+    /// allowed once a reason is given, for a page that offers the form
+    /// which asks for one. Not an access: nothing is logged.
+    pub fn would_allow_with_reason(&self, action: Action) -> bool {
+        match (&self.actor, &self.facts) {
+            (Some(actor), Some(facts)) => {
+                decide_on_client(
+                    actor,
+                    action,
+                    facts,
+                    None,
+                    Some("a reason to be given"),
+                    &NoOutsideAccess,
+                )
+                .allowed
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Settings under which nothing is opened by a stated purpose: what a

@@ -79,13 +79,17 @@ pub fn router(state: AppState) -> Router {
     for route in routes() {
         router = router.route(route.path, route.handler);
     }
-    router
+    let app = router
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             shared::edge::guard,
         ))
         .layer(middleware::from_fn(shared::unavailable::answer_unavailable))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            account::resume::keep_posted,
+        ))
         .layer(middleware::from_fn(shared::csrf::csrf_guard))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -99,7 +103,13 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             shared::middleware::observe,
         ))
-        .with_state(state)
+        .with_state(state);
+    // A form kept over an ended session is sent again through all of it.
+    let inner = app.clone();
+    app.layer(middleware::from_fn_with_state(
+        inner,
+        account::resume::replay,
+    ))
 }
 
 async fn not_found(uri: axum::http::Uri, ctx: shared::Ctx) -> Response {

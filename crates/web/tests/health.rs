@@ -175,3 +175,21 @@ async fn the_front_page_leads_to_a_finnish_first_sign_in_that_is_never_cached_or
         404
     );
 }
+
+#[tokio::test]
+async fn the_style_sheets_served_are_the_design_systems_never_placeholders() {
+    // A build without the npm packages once shipped 78-byte placeholders and
+    // the pages rendered unstyled; now such a build fails (crates/web/build.rs).
+    let db = TestDb::new().await;
+    let addr = start(db.runtime.clone()).await;
+    for (file, at_least) in [("hds-base.css", 4_000), ("hds-components.css", 50_000)] {
+        let r = http(addr, "GET", &format!("/static/{file}"), None).await;
+        assert_eq!(r.status, 200);
+        assert!(
+            r.body.len() >= at_least && !r.body.contains("not installed"),
+            "{file} is {} bytes: {}",
+            r.body.len(),
+            r.body.chars().take(120).collect::<String>()
+        );
+    }
+}

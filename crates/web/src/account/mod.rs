@@ -4,6 +4,7 @@ pub mod api;
 pub mod pages;
 pub mod password;
 pub mod passwords;
+pub mod resume;
 pub mod second_factor;
 pub mod session;
 pub mod totp;
@@ -20,6 +21,7 @@ Route::new("GET", "/sign-in", None, pages::sign_in_page),
 Route::new("POST", "/sign-in", None, pages::sign_in_submit),
 Route::new("GET", "/sign-in/second-factor", None, pages::second_factor_page),
 Route::new("POST", "/sign-in/second-factor", None, pages::second_factor_submit),
+Route::new("POST", resume::RESUME_PATH, None, resume::resume_submit),
 Route::new("POST", "/sign-out", None, pages::sign_out),
 Route::new("POST", "/language", None, pages::set_language),
 Route::new("POST", "/commitment", None, pages::accept_commitment),

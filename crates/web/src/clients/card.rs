@@ -43,6 +43,8 @@ pub struct RelationLine {
     /// None: a person the user may not see (nothing of theirs is shown).
     pub name: Option<String>,
     pub person_id: i64,
+    /// The user may open the person's card: their name is a link only then.
+    pub openable: bool,
     /// Scope of a mandate, right of access, validity and source.
     pub details: String,
     /// A guardian of a minor: their request can be answered here.
@@ -80,6 +82,13 @@ pub struct RelationshipLine {
 #[template(path = "clients/client.html")]
 pub struct ClientPage {
     pub shell: Shell,
+    pub band: crate::clients::band::BandView,
+    /// What the card links to: only what the gate would let the user do.
+    pub may_view_documents: bool,
+    pub may_view_matters: bool,
+    pub may_edit: bool,
+    /// The user may reveal protected contact data (with a reason).
+    pub may_reveal: bool,
     pub name: String,
     pub protected: bool,
     /// Protected contact data shown for this reason (logged).
@@ -179,6 +188,12 @@ async fn client_card(
     let may_record_prohibition = g
         .access
         .would_allow(kirjo_access::Action::RecordMinorProhibition);
+    let may_view_documents = g.access.would_allow(kirjo_access::Action::ViewDocument);
+    let may_edit = g.access.would_allow(kirjo_access::Action::EditBasicData);
+    let may_reveal = g
+        .access
+        .would_allow_with_reason(kirjo_access::Action::RevealProtectedAddress);
+    let may_disclose = g.access.would_allow(kirjo_access::Action::Disclose);
     let pending = clients::basic_data(&mut g)
         .await
         .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
@@ -207,10 +222,19 @@ async fn client_card(
             value: date(p.birth_date),
         },
     ];
+    let lang = t.lang;
     let optional = [
         ("field-calling-name", p.calling_name.clone()),
-        ("field-mother-tongue", p.mother_tongue.clone()),
-        ("field-service-language", p.service_language.clone()),
+        (
+            "field-mother-tongue",
+            p.mother_tongue.as_deref().map(|c| language_name(c, lang)),
+        ),
+        (
+            "field-service-language",
+            p.service_language
+                .as_deref()
+                .map(|c| language_name(c, lang)),
+        ),
         ("field-occupation", p.occupation.clone()),
         ("field-workplace", p.workplace.clone()),
     ];
@@ -237,7 +261,7 @@ async fn client_card(
         if let Some(m) = &c.home_municipality {
             contacts.push(FieldLine {
                 label: t.t("field-home-municipality"),
-                value: m.clone(),
+                value: municipality_name(m, t.lang),
             });
         }
         for a in &c.addresses {
@@ -333,8 +357,9 @@ async fn client_card(
                 kind: t.t(&format!("relation-{}", r.kind)),
                 name: r.name.clone(),
                 person_id: r.person_id,
+                openable: r.openable,
                 details: details.join(", "),
-                guardian: r.kind == "guardian" && minor && r.name.is_some(),
+                guardian: r.kind == "guardian" && minor && r.name.is_some() && may_disclose,
             }
         })
         .collect();
@@ -352,10 +377,38 @@ async fn client_card(
             basis: basis_in_words(t, &r.basis, &purposes),
         })
         .collect();
+    let mut band = crate::clients::band::BandView::of(
+        &clients::Band {
+            id,
+            first_names: p.first_names.clone(),
+            surname: p.surname.clone(),
+            identity_code: p.identity_code.clone(),
+            birth_date: p.birth_date,
+            died_on: p.died_on,
+            protected: p.protected,
+            workers: {
+                let mut w: Vec<String> = rels
+                    .iter()
+                    .filter(|r| r.started_on <= today && r.ended_on.is_none_or(|e| today <= e))
+                    .map(|r| r.responsible_worker.clone())
+                    .collect();
+                w.sort();
+                w.dedup();
+                w
+            },
+        },
+        &ctx.tr,
+    );
+    band.link = false;
     Ok(ctx.render(
         StatusCode::OK,
         &ClientPage {
             shell: ctx.shell(format!("{} {}", p.first_names, p.surname), Some(&actor)),
+            band,
+            may_view_documents,
+            may_view_matters: may_view_documents,
+            may_edit,
+            may_reveal,
             name: format!("{} {}", p.first_names, p.surname),
             protected: p.protected,
             revealed_for,
@@ -372,6 +425,45 @@ async fn client_card(
             access,
         },
     ))
+}
+
+/// A municipality's name in the page's language (Finnish on English
+/// pages, as the shipped list has no English names), from its code; an
+/// unknown code as it is.
+pub(crate) fn municipality_name(code: &str, lang: kirjo_domain::contact::Lang) -> String {
+    kirjo_domain::contact::municipalities()
+        .iter()
+        .find(|m| m.code == code)
+        .map_or_else(
+            || code.to_owned(),
+            |m| {
+                if lang == kirjo_domain::contact::Lang::Sv {
+                    m.name_sv.to_owned()
+                } else {
+                    m.name_fi.to_owned()
+                }
+            },
+        )
+}
+
+/// A language's name in the page's language, from its code (ISO 639); an
+/// unknown code as it is.
+pub(crate) fn language_name(code: &str, lang: kirjo_domain::contact::Lang) -> String {
+    use kirjo_domain::contact::Lang;
+    kirjo_domain::contact::languages()
+        .iter()
+        .find(|l| l.code == code)
+        .map_or_else(
+            || code.to_owned(),
+            |l| {
+                match lang {
+                    Lang::Fi => l.name_fi.unwrap_or(l.name_en),
+                    Lang::Sv => l.name_sv.unwrap_or(l.name_en),
+                    Lang::En => l.name_en,
+                }
+                .to_owned()
+            },
+        )
 }
 
 /// A relationship's basis as the card shows it.

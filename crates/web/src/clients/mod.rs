@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod band;
 pub mod card;
 pub mod person;
 pub mod person_form;

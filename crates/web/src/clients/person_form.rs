@@ -150,6 +150,8 @@ pub struct PersonFormPage {
     /// Saving met a newer version: (field, what the user typed, what is
     /// stored now) of each field that differs, side by side.
     pub conflict: Option<Vec<(String, String, String)>>,
+    /// A person was just added whom the user may not open: say so.
+    pub added: bool,
 }
 
 /// Field names of the validation (`phones[1]`, `address.street`) as the ids
@@ -401,6 +403,7 @@ fn page(
         groups,
         revision: f.revision.clone(),
         conflict: None,
+        added: false,
     }
 }
 
@@ -457,10 +460,9 @@ pub async fn new_get(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         citizenship: "FI".to_owned(),
         ..PersonForm::default()
     };
-    Ok(ctx.render(
-        StatusCode::OK,
-        &page(&ctx, &actor, Some(()), None, false, &f, &[]),
-    ))
+    let mut p = page(&ctx, &actor, Some(()), None, false, &f, &[]);
+    p.added = ctx.here.contains("added=1");
+    Ok(ctx.render(StatusCode::OK, &p))
 }
 
 /// `POST /clients/new`: add the person (Action::CreatePerson).
@@ -471,7 +473,19 @@ pub async fn new_post(
 ) -> PageResult {
     let (me, actor) = ctx.user(&state).await?;
     match actions::create_person(&state, &me.caller, &f.body(), ctx.tr.lang).await {
-        Ok(id) => Ok(see_other(&format!("/clients/{id}?saved=1"))),
+        // To the new person's card if the user may open it; otherwise (a
+        // registry clerk adds people whom units then take as clients) to
+        // a new form that says the person was saved: never to a denial.
+        Ok(id) => {
+            let open = clients::may_open(&state.db, me.caller.user_id, id)
+                .await
+                .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
+            Ok(see_other(&if open {
+                format!("/clients/{id}?saved=1")
+            } else {
+                "/clients/new?added=1".to_owned()
+            }))
+        }
         Err(Refusal::Fields(errors)) => {
             let p = page(&ctx, &actor, Some(()), None, false, &f, &errors);
             Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &p))
@@ -520,6 +534,15 @@ async fn stored_form(
     )
     .await
     .map_err(|e| ctx.gate_error(e, actor))?;
+    // The form is offered only to whom its saving is allowed: a user who
+    // may see the basic data but not edit them is refused here (and the
+    // attempt logged), before typing anything that could not be saved.
+    if !g.access.would_allow(Action::EditBasicData) {
+        let e = g
+            .deny("denied: the basic data may be seen but not edited by this user")
+            .await;
+        return Err(ctx.gate_error(e, actor));
+    }
     let pending = clients::basic_data(&mut g)
         .await
         .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(actor)))?;

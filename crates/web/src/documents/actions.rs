@@ -153,6 +153,10 @@ pub struct TimelinePage {
     pub page: i64,
     pub total: i64,
     pub lines: Vec<documents::TimelineLine>,
+    /// Whose timeline it is (read under the same access).
+    pub band: Option<kirjo_store::clients::Band>,
+    /// The user would be allowed to write a document for the client.
+    pub may_write: bool,
 }
 
 /// The client's timeline (Action::ViewDocument): the latest version of each
@@ -170,7 +174,7 @@ pub async fn timeline(
     }
     let (page, rows) =
         crate::shared::pager::asked_or_refused(q.page.as_deref(), TIMELINE_ROWS, lang)?;
-    let (total, lines) = documents::timeline(
+    let (total, lines, band, may_write) = documents::timeline_with_band(
         &state.db,
         caller,
         &state.gate,
@@ -180,5 +184,11 @@ pub async fn timeline(
         rows,
     )
     .await?;
-    Ok(TimelinePage { page, total, lines })
+    Ok(TimelinePage {
+        page,
+        total,
+        lines,
+        band,
+        may_write,
+    })
 }

@@ -8,12 +8,17 @@ use crate::shared::page::page_id;
 use crate::shared::page::see_other;
 use crate::shared::page::Ctx;
 use crate::shared::page::PageResult;
+use crate::shared::page::Shell;
+use crate::shared::session::SignedIn;
 use crate::shared::state::AppState;
 use crate::shared::Refusal;
+use askama::Template;
 use axum::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Form;
+use kirjo_access::Actor;
 use kirjo_domain::document::Content;
 use kirjo_store::documents;
 use kirjo_store::documents::DraftStep;
@@ -36,7 +41,35 @@ pub async fn edit(
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
+    match save_typed(&state, &ctx, &me, &actor, id, f).await? {
+        Saved::Yes(..) => Ok(see_other(&format!("/documents/{id}"))),
+        Saved::No(page) => Ok(page),
+    }
+}
+
+/// What saving a typed draft came to.
+enum Saved {
+    /// Saved: the content as saved and the draft's new revision.
+    Yes(Content, i64),
+    /// Not saved: the form again, with what was typed and why (422, 409).
+    No(Response),
+}
+
+/// Saves what was typed into a draft's form, from the revision the form was
+/// filled in from. When it cannot be saved the answer is the form again
+/// with everything typed in it: with each problem at its field, or (when
+/// another save came first) beside what is stored now. Nothing typed is
+/// ever dropped.
+async fn save_typed(
+    state: &AppState,
+    ctx: &Ctx,
+    me: &SignedIn,
+    actor: &Actor,
+    id: i64,
+    f: DocForm,
+) -> Result<Saved, Response> {
     let checked = f.checked(ctx.tr.lang);
+    let content = checked.as_ref().ok().cloned();
     let revision = revision_of(&f.revision);
     let place = Place {
         heading: ctx.tr.t("narrative-edit"),
@@ -44,7 +77,7 @@ pub async fn edit(
         cancel: format!("/documents/{id}"),
     };
     match actions::step(
-        &state,
+        state,
         &me.caller,
         id,
         DraftStep::Edit,
@@ -53,22 +86,31 @@ pub async fn edit(
     )
     .await
     {
-        Ok(_) => Ok(see_other(&format!("/documents/{id}"))),
+        Ok((_, new)) => match content {
+            Some(c) => Ok(Saved::Yes(c, new)),
+            None => Err(ctx.error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ctx.tr.t("error-internal"),
+                Some(actor),
+            )),
+        },
         Err(Refusal::Fields(errors)) => {
-            let page = form_page(&ctx, &actor, place, f, false, &errors);
-            Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            let page = form_page(ctx, actor, place, f, false, &errors);
+            Ok(Saved::No(
+                ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page),
+            ))
         }
         Err(Refusal::Gate(GateError::Conflict { .. })) => {
             // What is stored now, read as any reading of it is (logged).
-            let client = client_of(&state, &ctx, id).await?;
+            let client = client_of(state, ctx, id).await?;
             let h = documents::read(&state.db, &me.caller, &state.gate, client, id, None)
                 .await
-                .map_err(|e| ctx.gate_error(e, &actor))?
+                .map_err(|e| ctx.gate_error(e, actor))?
                 .ok_or_else(|| {
                     ctx.error(
                         StatusCode::NOT_FOUND,
                         ctx.tr.t("error-not-found-text"),
-                        Some(&actor),
+                        Some(actor),
                     )
                 })?;
             let stored = Content::from_json(&h.document.kind, h.document.content.clone())
@@ -78,12 +120,12 @@ pub async fn edit(
                 revision: h.document.revision.to_string(),
                 ..f
             };
-            let rows = conflict_rows(&ctx, &typed, &stored);
-            let mut page = form_page(&ctx, &actor, place, typed, false, &[]);
+            let rows = conflict_rows(ctx, &typed, &stored);
+            let mut page = form_page(ctx, actor, place, typed, false, &[]);
             page.conflict = Some(rows);
-            Ok(ctx.render(StatusCode::CONFLICT, &page))
+            Ok(Saved::No(ctx.render(StatusCode::CONFLICT, &page)))
         }
-        Err(r) => Err(ctx.refused(r, &actor)),
+        Err(r) => Err(ctx.refused(r, actor)),
     }
 }
 
@@ -112,24 +154,146 @@ async fn step(
     }))
 }
 
-/// `POST /documents/{id}/complete`: as the page showed it (409 otherwise).
+/// The question asked before a draft is locked, with what will be locked.
+#[derive(Template)]
+#[template(path = "documents/confirm_complete.html")]
+pub struct ConfirmPage {
+    pub shell: Shell,
+    /// Whose document it is.
+    pub band: crate::clients::band::BandView,
+    pub lead: String,
+    /// `complete` or `discard`.
+    pub step: &'static str,
+    pub button: String,
+    pub id: i64,
+    pub revision: i64,
+    pub facts: Vec<(String, String)>,
+}
+
+/// A document's content as label and value, for the confirmation.
+fn facts_of(ctx: &Ctx, c: &Content) -> Vec<(String, String)> {
+    let t = &ctx.tr;
+    match c {
+        Content::Narrative(n) => {
+            let mut v = vec![
+                (t.t("narrative-entry"), n.entry.name(t.lang).to_owned()),
+                (
+                    t.t("narrative-date"),
+                    kirjo_domain::calendar::day_month_year(n.date),
+                ),
+                (t.t("narrative-text"), n.text.clone()),
+            ];
+            if let Some(a) = &n.agreed {
+                v.push((t.t("narrative-agreed"), a.clone()));
+            }
+            v
+        }
+        Content::ChildWelfareNotification(n) => {
+            vec![(t.t("notification-content"), n.content.clone())]
+        }
+        Content::Form(f) => f
+            .display(t.lang)
+            .into_iter()
+            .map(|(label, value)| (label.to_owned(), value))
+            .collect(),
+    }
+}
+
+/// `POST /documents/{id}/complete`. From the draft's form (its fields
+/// posted with the lock button): what was typed is saved first, as the
+/// draft, and the user is asked to confirm the lock with it; a form that
+/// cannot be saved comes back with everything typed in it. From the
+/// confirmation (no fields): the draft is locked as it is stored at the
+/// revision the confirmation showed (409 otherwise).
 pub async fn complete(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<StepForm>,
+    Form(f): Form<DocForm>,
 ) -> PageResult {
-    step(&state, &ctx, &id, DraftStep::Complete, &f.revision).await
+    if f.kind.is_empty() {
+        return step(&state, &ctx, &id, DraftStep::Complete, &f.revision).await;
+    }
+    let id = page_id(&ctx, &id)?;
+    let (me, actor) = ctx.user(&state).await?;
+    match save_typed(&state, &ctx, &me, &actor, id, f).await? {
+        Saved::Yes(content, revision) => Ok(ctx.render(
+            StatusCode::OK,
+            &ConfirmPage {
+                shell: ctx.shell(ctx.tr.t("complete-confirm-title"), Some(&actor)),
+                band: {
+                    let client = client_of(&state, &ctx, id).await?;
+                    crate::clients::band::read(
+                        &state,
+                        &ctx,
+                        &me,
+                        &actor,
+                        client,
+                        "client band: document to lock",
+                        None,
+                    )
+                    .await?
+                },
+                lead: ctx.tr.t("complete-confirm-lead"),
+                step: "complete",
+                button: ctx.tr.t("complete-confirm"),
+                id,
+                revision,
+                facts: facts_of(&ctx, &content),
+            },
+        )),
+        Saved::No(page) => Ok(page),
+    }
 }
 
-/// `POST /documents/{id}/discard`: as the page showed it (409 otherwise).
+/// A discard form: the revision the page showed, and whether the user
+/// has confirmed.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DiscardForm {
+    #[serde(default)]
+    pub revision: String,
+    #[serde(default)]
+    pub confirm: String,
+}
+
+/// `POST /documents/{id}/discard`: first a question (a discarded draft is
+/// gone from the user's work), then, confirmed, as the page showed it (409
+/// otherwise).
 pub async fn discard(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<StepForm>,
+    Form(f): Form<DiscardForm>,
 ) -> PageResult {
-    step(&state, &ctx, &id, DraftStep::Discard, &f.revision).await
+    if f.confirm == "1" {
+        return step(&state, &ctx, &id, DraftStep::Discard, &f.revision).await;
+    }
+    let id = page_id(&ctx, &id)?;
+    let (me, actor) = ctx.user(&state).await?;
+    let client = client_of(&state, &ctx, id).await?;
+    let band = crate::clients::band::read(
+        &state,
+        &ctx,
+        &me,
+        &actor,
+        client,
+        "client band: draft to discard",
+        Some(kirjo_access::Action::WriteDocument),
+    )
+    .await?;
+    Ok(ctx.render(
+        StatusCode::OK,
+        &ConfirmPage {
+            shell: ctx.shell(ctx.tr.t("discard-confirm-title"), Some(&actor)),
+            band,
+            lead: ctx.tr.t("discard-confirm-lead"),
+            step: "discard",
+            button: ctx.tr.t("doc-discard"),
+            id,
+            revision: revision_of(&f.revision),
+            facts: Vec::new(),
+        },
+    ))
 }
 
 /// `GET /documents/{id}/correct`: the correction form, filled in.

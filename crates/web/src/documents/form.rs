@@ -187,6 +187,8 @@ impl DocForm {
 #[template(path = "documents/document_form.html")]
 pub struct FormPage {
     pub shell: Shell,
+    /// Whose document it is: a new document's form shows the band.
+    pub band: Option<crate::clients::band::BandView>,
     pub heading: String,
     pub action: String,
     pub cancel: String,
@@ -487,6 +489,7 @@ pub(crate) fn form_page(
 ) -> FormPage {
     FormPage {
         shell: ctx.shell(place.heading.clone(), Some(actor)),
+        band: None,
         heading: place.heading,
         action: place.action,
         cancel: place.cancel,
@@ -549,7 +552,17 @@ pub async fn new_get(
     Query(k): Query<KindQuery>,
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
-    let (_, actor) = ctx.user(&state).await?;
+    let (me, actor) = ctx.user(&state).await?;
+    let band = crate::clients::band::read(
+        &state,
+        &ctx,
+        &me,
+        &actor,
+        id,
+        "client band: new document form",
+        Some(kirjo_access::Action::WriteDocument),
+    )
+    .await?;
     let today = kirjo_domain::calendar::helsinki_today().to_string();
     let form = if let Some(spec) = k.kind.as_deref().and_then(kirjo_domain::forms::spec) {
         DocForm {
@@ -581,6 +594,7 @@ pub async fn new_get(
     };
     let mut page = form_page(&ctx, &actor, place, form, false, &[]);
     page.tasks = task_choices(&state, &ctx, &actor).await;
+    page.band = Some(band);
     Ok(ctx.render(StatusCode::OK, &page))
 }
 
@@ -613,6 +627,18 @@ pub async fn new_post(
             };
             let mut page = form_page(&ctx, &actor, place, f, false, &errors);
             page.tasks = task_choices(&state, &ctx, &actor).await;
+            page.band = Some(
+                crate::clients::band::read(
+                    &state,
+                    &ctx,
+                    &me,
+                    &actor,
+                    id,
+                    "client band: new document form",
+                    None,
+                )
+                .await?,
+            );
             Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(r) => Err(ctx.refused(r, &actor)),

@@ -52,6 +52,10 @@ impl TimelineRow {
 #[template(path = "documents/documents.html")]
 pub struct TimelinePage {
     pub shell: Shell,
+    pub band: Option<crate::clients::band::BandView>,
+    pub heading: String,
+    /// The form of a new document is offered only to whom may write one.
+    pub may_write: bool,
     pub client_id: i64,
     pub rows: Vec<TimelineRow>,
     pub areas: Vec<(String, String, bool)>,
@@ -104,10 +108,21 @@ pub async fn timeline(
         .iter()
         .map(|l| TimelineRow::of(l, &names, li))
         .collect();
+    let band = t
+        .band
+        .as_ref()
+        .map(|b| crate::clients::band::BandView::of(b, &ctx.tr));
+    let heading = band.as_ref().map_or_else(
+        || ctx.tr.t("documents-title"),
+        |b| ctx.tr.t1("documents-of", "name", b.name.as_str()),
+    );
     Ok(ctx.render(
         StatusCode::OK,
         &TimelinePage {
-            shell: ctx.shell(ctx.tr.t("documents-title"), Some(&actor)),
+            shell: ctx.shell(heading.clone(), Some(&actor)),
+            band,
+            heading,
+            may_write: t.may_write,
             client_id: id,
             rows,
             kinds: kirjo_domain::document::kinds()

@@ -182,12 +182,13 @@ fn nav_for(t: &Tr, actor: &Actor, here: &str) -> Vec<NavItem> {
         .map(|(href, key, _)| NavItem {
             href,
             label: t.t(key),
-            current: if href == "/" {
-                path == "/"
-            } else {
-                path == href
-                    || path.starts_with(&format!("{href}/"))
-                    || (href == "/search" && path.starts_with("/clients/"))
+            // One tab at a time: a client's own pages (and adding a
+            // person) belong to the search, "my clients" is its list only.
+            current: match href {
+                "/" => path == "/",
+                "/clients" => path == "/clients",
+                "/search" => path == "/search" || path.starts_with("/clients/"),
+                _ => path == href || path.starts_with(&format!("{href}/")),
             },
         })
         .collect()
