@@ -10,6 +10,7 @@
 
 pub mod calendar;
 pub mod contact;
+pub mod decision;
 pub mod document;
 pub mod edge;
 mod field;

@@ -185,6 +185,10 @@ pub async fn create(
     if let Some(why) = outside_life(&mut g, client_id, content).await? {
         return Err(g.refuse(why).await);
     }
+    let (conn, _) = g.parts();
+    if let Some(why) = crate::decisions::check_named(&mut *conn, content, &area).await? {
+        return Err(g.refuse(why).await);
+    }
     let (conn, access) = g.parts();
     let id: i64 = sqlx::query_scalar(INSERT_DOCUMENT)
         .bind(client_id)
@@ -399,6 +403,27 @@ pub async fn draft_step(
             .deny(format!("denied: document {id} is a {kind}, and stays one"))
             .await);
     }
+    if step == DraftStep::Complete && kind == "decision" {
+        let maker = Content::from_json(&kind, stored.clone())
+            .as_ref()
+            .and_then(crate::decisions::named_maker);
+        let (conn, _) = g.parts();
+        let name: Option<String> = match maker {
+            Some(m) => {
+                sqlx::query_scalar("SELECT name FROM staff_user WHERE id = $1")
+                    .bind(m)
+                    .fetch_optional(&mut *conn)
+                    .await?
+            }
+            None => None,
+        };
+        return Err(g
+            .deny(format!(
+                "denied: decision {id} is completed only by the decision maker it names ({}), who decides it with POST /api/documents/{id}/decide",
+                name.unwrap_or_else(|| "none".to_owned())
+            ))
+            .await);
+    }
     if step == DraftStep::Complete {
         let missing = Content::from_json(&kind, stored)
             .map(|c| c.missing_for_completion())
@@ -415,6 +440,17 @@ pub async fn draft_step(
     if let Some(c) = content.filter(|_| step == DraftStep::Edit) {
         if let Some(why) = outside_life(&mut g, client_id, c).await? {
             return Err(g.refuse(why).await);
+        }
+        let (conn, _) = g.parts();
+        let area: Option<String> =
+            sqlx::query_scalar("SELECT sub_register_id FROM document WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if let Some(area) = area {
+            if let Some(why) = crate::decisions::check_named(&mut *conn, c, &area).await? {
+                return Err(g.refuse(why).await);
+            }
         }
     }
     // The revision is checked again where the row is written: a step
@@ -603,7 +639,14 @@ pub async fn read(
             ))
             .await);
     }
-    if doc.state != "completed" && doc.author_id != user {
+    // A decision's draft is read by the decision maker it names too.
+    let named = Content::from_json(&doc.kind, doc.content.clone())
+        .as_ref()
+        .and_then(crate::decisions::named_maker);
+    if doc.state != "completed"
+        && doc.author_id != user
+        && !(doc.state == "draft" && named == Some(user))
+    {
         return Err(g
             .deny(format!("denied: document {id} is a draft of another user"))
             .await);
@@ -882,7 +925,31 @@ pub async fn export(
                 sqlx::query_as("SELECT address, phone FROM controller WHERE id = 1")
                     .fetch_one(&mut *conn)
                     .await?;
-            national_form(&input, f, &address, &phone)
+            let maker = if f.spec.kind == "decision" {
+                match crate::decisions::maker_names(&mut *conn, id).await? {
+                    Some(m) => Some(m),
+                    None => {
+                        return Err(g
+                            .deny(format!(
+                                "denied: decision {id} has no decision maker's act: it was not decided in Kirjo"
+                            ))
+                            .await)
+                    }
+                }
+            } else {
+                None
+            };
+            let mut national = national_form(&input, f, &address, &phone);
+            if let Some((first, last, title)) = maker {
+                let title = match f.values.get("decision_maker_title") {
+                    Some(kirjo_domain::forms::FieldValue::Text(t)) => t.clone(),
+                    _ => title,
+                };
+                national[f.spec.root]["paatos"]["paatoksentekija"] = serde_json::json!({
+                    "etunimet": first, "sukunimi": last, "tehtavanimike": title,
+                });
+            }
+            national
         }
     };
     Ok(g.finish(Pending::new(Some(Exported {

@@ -55,7 +55,8 @@ pub async fn edit(
     {
         Ok(_) => Ok(see_other(&format!("/documents/{id}"))),
         Err(Refusal::Fields(errors)) => {
-            let page = form_page(&ctx, &actor, place, f, false, &errors);
+            let mut page = form_page(&ctx, &actor, place, f, false, &errors);
+            crate::documents::form::with_makers(&mut page, &state, &actor).await;
             Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(Refusal::Gate(GateError::Conflict { .. })) => {
@@ -80,6 +81,7 @@ pub async fn edit(
             };
             let rows = conflict_rows(&ctx, &typed, &stored);
             let mut page = form_page(&ctx, &actor, place, typed, false, &[]);
+            crate::documents::form::with_makers(&mut page, &state, &actor).await;
             page.conflict = Some(rows);
             Ok(ctx.render(StatusCode::CONFLICT, &page))
         }
@@ -159,7 +161,8 @@ pub async fn correct_get(
         action: format!("/documents/{id}/correct"),
         cancel: format!("/documents/{id}"),
     };
-    let page = form_page(&ctx, &actor, place, form, true, &[]);
+    let mut page = form_page(&ctx, &actor, place, form, true, &[]);
+    crate::documents::form::with_makers(&mut page, &state, &actor).await;
     Ok(ctx.render(StatusCode::OK, &page))
 }
 
@@ -181,7 +184,8 @@ pub async fn correct_post(
                 action: format!("/documents/{id}/correct"),
                 cancel: format!("/documents/{id}"),
             };
-            let page = form_page(&ctx, &actor, place, f, true, &errors);
+            let mut page = form_page(&ctx, &actor, place, f, true, &errors);
+            crate::documents::form::with_makers(&mut page, &state, &actor).await;
             Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(r) => Err(ctx.refused(r, &actor)),
