@@ -608,3 +608,87 @@ async fn the_demo_decisions_were_drafted_by_one_worker_and_decided_by_another() 
     .unwrap();
     assert_eq!(waiting, 1);
 }
+
+#[tokio::test]
+async fn the_decision_maker_finds_and_decides_the_draft_on_the_pages() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let draft: i64 = sqlx::query_scalar(
+        "SELECT id FROM document WHERE kind = 'decision' AND state = 'draft'
+           AND content->>'decision_maker' = (SELECT id::text FROM staff_user WHERE username = 'leena.esihenkilo')",
+    )
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    // The drafter sees whom it waits for, and no way to complete it.
+    let (sari, sari_token) = common::page_session(addr, "sari.sosiaalityontekija").await;
+    let page = get_as(addr, &sari, &format!("/documents/{draft}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body
+            .contains("Odottaa päätöksentekijää: Leena Lahtinen"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("/complete\""));
+    assert!(!page.body.contains(&format!("/documents/{draft}/decide")));
+    let list = get_as(addr, &sari, "/matters").await;
+    assert!(!list.body.contains("to-decide-heading"));
+    // Leena finds it on her list, and decides it from its page (signed in
+    // just now, without a second factor: her password is the step-up).
+    let (leena, token) = common::page_session(addr, "leena.esihenkilo").await;
+    let list = get_as(addr, &leena, "/matters").await;
+    assert!(
+        list.body.contains("Päätökset, jotka odottavat sinua"),
+        "{}",
+        list.body
+    );
+    assert!(
+        list.body.contains(&format!("/documents/{draft}\"")),
+        "{}",
+        list.body
+    );
+    let page = get_as(addr, &leena, &format!("/documents/{draft}")).await;
+    assert!(
+        page.body
+            .contains(&format!("action=\"/documents/{draft}/decide\"")),
+        "{}",
+        page.body
+    );
+    let r = common::post_form(
+        addr,
+        &format!("/documents/{draft}/decide"),
+        &leena,
+        &format!("csrf={token}&revision=1"),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = get_as(addr, &leena, &format!("/documents/{draft}")).await;
+    assert!(page.body.contains("Valitusosoitus"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("Leena Lahtinen, johtava sosiaalityöntekijä"),
+        "{}",
+        page.body
+    );
+    // Sari records the serving of the letter to Jari from the page.
+    let today = kirjo_domain::calendar::helsinki_today();
+    let r = common::post_form(
+        addr,
+        &format!("/documents/{draft}/service"),
+        &sari,
+        &format!("csrf={sari_token}&party=1&method=post&sent_on={today}&receipt_on="),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let served: chrono::NaiveDate = sqlx::query_scalar(
+        "SELECT served_on FROM decision_service WHERE document_id = $1 AND party = 1",
+    )
+    .bind(draft)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(served, today + chrono::Days::new(7));
+}

@@ -908,3 +908,62 @@ pub(crate) async fn maker_names(
     .fetch_optional(conn)
     .await
 }
+
+/// A decision draft that names the user as its decision maker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Awaiting {
+    pub document_id: i64,
+    pub client_id: i64,
+    pub client_name: String,
+    pub drafted_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// [`awaiting`]'s query. Binds: $1 the user. Only clients the user may see
+/// in the decision's area.
+pub fn awaiting_sql() -> String {
+    format!(
+        "SELECT d.id, d.client_id, d.client_first_names || ' ' || d.client_surname AS client_name,
+                d.author_name, d.created_at
+         FROM document d
+         WHERE d.kind = 'decision' AND d.state = 'draft' AND d.content->>'decision_maker' = ($1)::text
+           AND (d.client_id, d.sub_register_id) IN (SELECT client_id, sub_register_id FROM ({}) v)
+         ORDER BY d.created_at, d.id",
+        crate::gate::visible_set(1)
+    )
+}
+
+/// The decision drafts waiting for the user to decide them, oldest first:
+/// a logged use like a search.
+pub async fn awaiting(
+    pool: &PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+) -> Result<Vec<Awaiting>, GateError> {
+    let mut g = crate::gate::enter_general(
+        pool,
+        caller,
+        settings,
+        Action::Search,
+        "decisions awaiting my decision",
+    )
+    .await?;
+    let (conn, access) = g.parts();
+    let rows = sqlx::query(&awaiting_sql())
+        .bind(access.user_id())
+        .fetch_all(&mut *conn)
+        .await?;
+    let list = rows
+        .iter()
+        .map(|r| {
+            Ok::<_, sqlx::Error>(Awaiting {
+                document_id: r.try_get("id")?,
+                client_id: r.try_get("client_id")?,
+                client_name: r.try_get("client_name")?,
+                drafted_by: r.try_get("author_name")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(g.finish(Pending::new(list)).await?)
+}

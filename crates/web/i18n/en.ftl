@@ -652,3 +652,5 @@ decision-decide = Decide
 decision-awaiting = Waiting for the decision maker: { $name }. Only the named decision maker can decide it.
 appeal-means-appeal = Appeal to the administrative court
 appeal-means-rectification = Request for review
+decisions-to-decide = Decisions waiting for you to decide
+decisions-drafted-by = drafted by { $name }

@@ -652,3 +652,5 @@ decision-decide = Tee päätös
 decision-awaiting = Odottaa päätöksentekijää: { $name }. Vain nimetty päätöksentekijä voi tehdä päätöksen.
 appeal-means-appeal = Valitus hallinto-oikeuteen
 appeal-means-rectification = Oikaisuvaatimus
+decisions-to-decide = Päätökset, jotka odottavat sinua
+decisions-drafted-by = luonnoksen laatinut { $name }

@@ -652,3 +652,5 @@ decision-decide = Fatta beslutet
 decision-awaiting = Väntar på beslutsfattaren: { $name }. Endast den utsedda beslutsfattaren kan fatta beslutet.
 appeal-means-appeal = Besvär hos förvaltningsdomstolen
 appeal-means-rectification = Begäran om omprövning
+decisions-to-decide = Beslut som väntar på dig
+decisions-drafted-by = utkastet gjort av { $name }
