@@ -1016,6 +1016,22 @@ impl Form {
         missing
     }
 
+    /// The codes of its choices that Kirjo may not export
+    /// (`crate::codes`): (field, why).
+    pub fn refused_codes(&self) -> Vec<(&'static str, String)> {
+        self.spec
+            .fields
+            .iter()
+            .filter_map(|f| match (&f.ty, self.values.get(f.key)) {
+                (Type::Choice(c), Some(FieldValue::Choice(o))) => c
+                    .system
+                    .and_then(|system| crate::codes::refused(system, o.code))
+                    .map(|why| (f.key, why)),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The fields as a person reads them, in the kind's order.
     pub fn display(&self, lang: Lang) -> Vec<(&'static str, String)> {
         self.spec

@@ -9,6 +9,7 @@
 //!   language codes.
 
 pub mod calendar;
+pub mod codes;
 pub mod contact;
 pub mod decision;
 pub mod document;

@@ -584,6 +584,47 @@ async fn serving_gives_the_days_of_service_and_appeal_and_final_waits_for_them()
 }
 
 #[tokio::test]
+async fn a_code_kirjo_does_not_have_is_refused_at_export_not_guessed() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let eetu = common::person_id(&db.owner, "Eetu").await;
+    let sari_id = user_id(&db, "sari.sosiaalityontekija").await;
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let today = kirjo_domain::calendar::helsinki_today();
+    let r = post_json(
+        addr,
+        &sari,
+        &format!("/api/clients/{eetu}/documents"),
+        &serde_json::json!({
+            "kind": "decision", "service_task": "lastensuojelu",
+            "fields": {
+                "date": today.to_string(), "outcome": "negative", "service": "social_work",
+                "decision_text": "Tukihenkilöä ei myönnetä.", "legal_basis": "Lastensuojelulaki (417/2007) 36 §",
+                "decision_maker": sari_id, "information_phone": "010 555 1234",
+            },
+            "parties": [{ "name": "Minna Mäkinen", "method": "handed", "served_on": "" }],
+        })
+        .to_string(),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = json(&r.body)["id"].as_i64().unwrap();
+    assert_eq!(decide(addr, &sari, id, 1).await.status, 204);
+    let e = get_as(addr, &sari, &format!("/api/documents/{id}/export")).await;
+    assert_eq!(e.status, 403, "{}", e.body);
+    assert!(
+        e.body.contains("outcome") && e.body.contains("not confirmed"),
+        "{}",
+        e.body
+    );
+    let (_, why) = last_refusal(&db, sari_id).await;
+    assert!(why.contains("1.2.246.537.6.1248"), "{why}");
+    // The decision itself is decided, and its printout is there.
+    let p = get_as(addr, &sari, &format!("/api/documents/{id}/decision")).await;
+    assert_eq!(p.status, 200, "{}", p.body);
+}
+
+#[tokio::test]
 async fn the_demo_decisions_were_drafted_by_one_worker_and_decided_by_another() {
     let (db, _) = demo_db().await;
     let rows: Vec<(String, String, bool)> = sqlx::query_as(

@@ -829,8 +829,10 @@ pub async fn export(
     let areas = access.areas().to_vec();
     let row = sqlx::query(
         "SELECT d.sub_register_id, d.state, d.kind, d.content, d.definition_oid, d.client_first_names, d.client_surname,
-                d.client_identity_code, d.author_name, d.author_title, t.code AS task_code, t.name_fi AS task_name
+                d.client_identity_code, d.author_name, d.author_title, t.code AS task_code, t.name_fi AS task_name,
+                su.first_names AS author_first_names, su.surname AS author_surname
          FROM document d JOIN service_task t ON t.id = d.service_task_id
+         JOIN staff_user su ON su.id = d.author_id
          WHERE d.id = $1 AND d.client_id = $2",
     )
     .bind(id)
@@ -883,6 +885,15 @@ pub async fn export(
     };
     let identity_code: Option<String> = r.try_get("client_identity_code")?;
     if let Content::Form(f) = &content {
+        if let Some((field, why)) = f.refused_codes().into_iter().next() {
+            return Err(g
+                .deny(format!(
+                    "denied: document {id} cannot be exported: its {field}: {why} (docs/documents.md, codes Kirjo does not have)"
+                ))
+                .await);
+        }
+    }
+    if let Content::Form(f) = &content {
         if f.spec.needs_identity_code && identity_code.is_none() {
             return Err(g
                 .deny(format!(
@@ -900,6 +911,10 @@ pub async fn export(
         task_name: r.try_get("task_name")?,
         author_name: r.try_get("author_name")?,
         author_title: r.try_get("author_title")?,
+        author_names: Some((
+            r.try_get("author_first_names")?,
+            r.try_get("author_surname")?,
+        )),
     };
     let definition: String = r.try_get("definition_oid")?;
     let national = match &content {
@@ -1015,6 +1030,7 @@ pub async fn export_client_document(
         task_name: String::new(),
         author_name: String::new(),
         author_title: String::new(),
+        author_names: None,
     };
     let mut client = national_client(&input);
     let birth: NaiveDate = person.try_get("birth_date")?;
@@ -1051,9 +1067,9 @@ pub async fn export_client_document(
     .bind(&areas)
     .fetch_all(&mut *conn)
     .await?;
-    let workers: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT u.name FROM client_relationship r JOIN staff_user u ON u.id = r.responsible_worker_id
-         WHERE r.client_id = $1 AND r.sub_register_id = ANY($2) AND r.ended_on IS NULL ORDER BY u.name",
+    let workers: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT u.first_names, u.surname FROM client_relationship r JOIN staff_user u ON u.id = r.responsible_worker_id
+         WHERE r.client_id = $1 AND r.sub_register_id = ANY($2) AND r.ended_on IS NULL ORDER BY u.surname, u.first_names",
     )
     .bind(client_id)
     .bind(&areas)
@@ -1103,10 +1119,7 @@ pub async fn export_client_document(
             Value::Array(
                 workers
                     .iter()
-                    .map(|w| {
-                        let (first, last) = split_name(w);
-                        json!({ "sukunimi": last, "etunimet": first })
-                    })
+                    .map(|(first, last)| json!({ "sukunimi": last, "etunimet": first }))
                     .collect(),
             ),
         );
@@ -1211,7 +1224,7 @@ pub fn national_form(
         });
         body.insert(path.into(), wrap(shape, task));
     }
-    let (first, last) = split_name(&i.author_name);
+    let (first, last) = i.author();
     let author = json!({ "sukunimi": last, "etunimet": first, "tehtavanimike": i.author_title });
     if spec.author != Shape::Absent {
         body.insert("laatija".into(), wrap(spec.author, author.clone()));
@@ -1328,7 +1341,7 @@ pub fn national_notification(
         "ainakin_toiselle_huoltajalle_on_kerrottu_lastensuojeluilmoituksesta".into(),
         json!(n.guardian_told_on.is_some()),
     );
-    let (first, last) = split_name(&i.author_name);
+    let (first, last) = i.author();
     body.insert(
         "laatija".into(),
         json!({ "sukunimi": last, "etunimet": first, "tehtavanimike": i.author_title }),
@@ -1349,6 +1362,19 @@ pub struct NationalInput {
     pub task_name: String,
     pub author_name: String,
     pub author_title: String,
+    /// The author's first names and surname as the staff table keeps them
+    /// (separate fields); None: taken from the whole name, its last word
+    /// the surname.
+    pub author_names: Option<(String, String)>,
+}
+
+impl NationalInput {
+    /// The author's (first names, surname).
+    pub fn author(&self) -> (String, String) {
+        self.author_names
+            .clone()
+            .unwrap_or_else(|| split_name(&self.author_name))
+    }
 }
 
 /// A narrative entry in its national structure: the client (with the
@@ -1359,7 +1385,7 @@ pub struct NationalInput {
 pub fn national_narrative(i: &NationalInput, n: &Narrative) -> serde_json::Value {
     use serde_json::{json, Map, Value};
     let client = national_client(i);
-    let (author_first, author_last) = split_name(&i.author_name);
+    let (author_first, author_last) = i.author();
     let mut body = Map::new();
     body.insert("asiakas".into(), Value::Array(vec![Value::Object(client)]));
     body.insert(
