@@ -96,6 +96,9 @@ pub struct DecidedView {
     pub parties: Vec<ServedRow>,
     pub deadline: Option<String>,
     pub final_: Option<String>,
+    /// The user records servings and finality: a client worker of the
+    /// decision's area.
+    pub can_record: bool,
 }
 
 /// A party's serving as shown.
@@ -407,6 +410,10 @@ async fn decision_view(
                 kirjo_domain::contact::Lang::En => l.en.clone(),
             };
             DecidedView {
+                can_record: actor.roles.iter().any(|r| {
+                    r.role == kirjo_access::Role::ClientWorker
+                        && r.service_area.as_deref() == Some(d.service_area.as_str())
+                }),
                 maker: format!(
                     "{} {}, {}",
                     p.decision_maker.first_names, p.decision_maker.surname, p.decision_maker.title
