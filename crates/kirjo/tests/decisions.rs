@@ -625,6 +625,81 @@ async fn a_code_kirjo_does_not_have_is_refused_at_export_not_guessed() {
 }
 
 #[tokio::test]
+async fn a_notification_reporters_confidentiality_goes_out_with_its_grounds_and_no_guessed_code() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let ella = common::person_id(&db.owner, "Ella").await;
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let path = format!("/api/clients/{ella}/documents?lang=en");
+    let body = |extra: &str| {
+        format!(
+            r#"{{"service_task":"lastensuojelu","kind":"child_welfare_notification","notification":{{"received_on":"2026-11-10","reporter":"private_person","reporter_name":"Naapuri Nieminen","channel":"phone","content":"Ella on ollut yksin kotona myöhään illalla.","urgency":"not_immediate","decision":"start","decided_on":"2026-11-12","guardian_told_on":"2026-11-12"{extra}}}}}"#
+        )
+    };
+    // Confidential needs its grounds; grounds need it to be confidential.
+    let r = post_json(
+        addr,
+        &sari,
+        &path,
+        &body(r#","reporter_confidential":"true""#),
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("notification.confidentiality_grounds"),
+        "{}",
+        r.body
+    );
+    let r = post_json(
+        addr,
+        &sari,
+        &path,
+        &body(r#","confidentiality_grounds":"x""#),
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let grounds =
+        "Ilmoittaja pelkää perheen reaktiota ja pyysi, ettei hänen henkilöllisyyttään kerrota.";
+    let r = post_json(
+        addr,
+        &sari,
+        &path,
+        &body(&format!(
+            r#","reporter_confidential":"true","confidentiality_grounds":"{grounds}""#
+        )),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = json(&r.body)["id"].as_i64().unwrap();
+    let done = http_with(
+        addr,
+        "POST",
+        &format!("/api/documents/{id}/complete"),
+        &[
+            ("cookie", &sari),
+            ("if-match", "\"1\""),
+            ("content-type", "application/json"),
+        ],
+        Some("{}"),
+    )
+    .await;
+    assert_eq!(done.status, 204, "{}", done.body);
+    let e = json(
+        &get_as(addr, &sari, &format!("/api/documents/{id}/export"))
+            .await
+            .body,
+    );
+    let reporter = &e["document"]["lastensuojeluilmoitus"]["ilmoittaja"][0];
+    assert_eq!(reporter["ilmoittajan_tietojen_salassapito"], true, "{e}");
+    assert_eq!(reporter["salassapidon_perustelut"], grounds, "{e}");
+    assert_eq!(reporter["henkilo"]["etunimet"], "Naapuri", "{e}");
+    assert_eq!(reporter["henkilo"]["sukunimi"], "Nieminen", "{e}");
+    // The reporter type's code list is one Kirjo does not have: no code.
+    assert!(reporter.get("taho").is_none(), "{e}");
+    assert!(kirjo_domain::codes::list_missing("1.2.246.537.6.1243"));
+}
+
+#[tokio::test]
 async fn the_demo_decisions_were_drafted_by_one_worker_and_decided_by_another() {
     let (db, _) = demo_db().await;
     let rows: Vec<(String, String, bool)> = sqlx::query_as(

@@ -1316,6 +1316,16 @@ pub fn national_notification(
             }
             reporter.insert("henkilo".into(), Value::Object(person));
         }
+        // The coded reporter type (`taho`, code list 1.2.246.537.6.1243)
+        // is one of the codes Kirjo does not have (kirjo_domain::codes):
+        // left out, and the kind given as text.
+        reporter.insert(
+            "ilmoittajan_tietojen_salassapito".into(),
+            json!(n.reporter_confidential),
+        );
+        if let Some(grounds) = &n.confidentiality_grounds {
+            reporter.insert("salassapidon_perustelut".into(), json!(grounds));
+        }
         reporter.insert(
             "kuvaus".into(),
             json!(match n.reporter {

@@ -654,3 +654,5 @@ appeal-means-appeal = Appeal to the administrative court
 appeal-means-rectification = Request for review
 decisions-to-decide = Decisions waiting for you to decide
 decisions-drafted-by = drafted by { $name }
+notification-reporter-confidential = The reporter's data are kept confidential
+notification-confidentiality-grounds = Grounds for confidentiality

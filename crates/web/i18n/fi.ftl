@@ -654,3 +654,5 @@ appeal-means-appeal = Valitus hallinto-oikeuteen
 appeal-means-rectification = Oikaisuvaatimus
 decisions-to-decide = Päätökset, jotka odottavat sinua
 decisions-drafted-by = luonnoksen laatinut { $name }
+notification-reporter-confidential = Ilmoittajan tiedot ovat salassa pidettäviä
+notification-confidentiality-grounds = Salassapidon perustelut

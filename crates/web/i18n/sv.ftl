@@ -654,3 +654,5 @@ appeal-means-appeal = Besvär hos förvaltningsdomstolen
 appeal-means-rectification = Begäran om omprövning
 decisions-to-decide = Beslut som väntar på dig
 decisions-drafted-by = utkastet gjort av { $name }
+notification-reporter-confidential = Anmälarens uppgifter är sekretessbelagda
+notification-confidentiality-grounds = Grunder för sekretessen

@@ -149,6 +149,12 @@ fn notification_view(ctx: &Ctx, n: &Notification) -> NotificationView {
     if !who.is_empty() {
         fields.push((t.t("notification-reporter-who"), who));
     }
+    if n.reporter_confidential {
+        fields.push((
+            t.t("notification-reporter-confidential"),
+            n.confidentiality_grounds.clone().unwrap_or_default(),
+        ));
+    }
     fields.push((
         t.t("notification-channel"),
         label(
