@@ -272,9 +272,8 @@ mod tests {
             served_on(ServiceMethod::InPerson, sent, Some(sent)),
             Err(ServiceProblem::ReceiptNotByPost)
         );
-        // Sent on Thursday 5 November: the 7th day is Thursday 12th; sent
-        // on Monday 16 November... and a letter sent on Saturday 7th is
-        // served on Saturday 14th, not moved.
+        // A letter sent on Saturday 7 November is served on Saturday 14th:
+        // the 7th day is not moved to a weekday.
         assert_eq!(
             served_on(ServiceMethod::Post, d(2026, 11, 7), None),
             Ok(d(2026, 11, 14))

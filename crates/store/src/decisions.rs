@@ -203,25 +203,6 @@ pub(crate) async fn check_named(
     }))
 }
 
-/// Reads, before the gate, the document's client and, if it is a decision
-/// draft, the decision maker it names (ids only, to choose the step-up).
-pub async fn maker_of(
-    pool: &PgPool,
-    document_id: i64,
-) -> crate::Result<Option<(i64, Option<i64>)>> {
-    let row: Option<(i64, String, serde_json::Value)> =
-        sqlx::query_as("SELECT client_id, kind, content FROM document WHERE id = $1")
-            .bind(document_id)
-            .fetch_optional(pool)
-            .await?;
-    Ok(row.map(|(client, kind, content)| {
-        let maker = Content::from_json(&kind, content)
-            .as_ref()
-            .and_then(named_maker);
-        (client, maker)
-    }))
-}
-
 /// Decides a decision draft: only its named decision maker (whoever drafted
 /// it), who must have the client in the decision's area
 /// (`ViewDocument`: a supervisor decides, who does not write documents),
