@@ -159,12 +159,15 @@ test('sign in with a password reaches the start page, and every page passes axe-
   await page.selectOption('#f-service', 'social_work');
   await page.fill('#f-decision_text', 'Myönnetään sosiaalityön tuki.');
   await page.fill('#f-legal_basis', 'Lastensuojelulaki 36 §');
-  await page.fill('#f-decision_maker', 'Liisa Esimies');
+  await page.selectOption('#f-decision_maker', { label: 'Leena Lahtinen, johtava sosiaalityöntekijä' });
   await page.fill('#p0-name', 'Minna Mäkinen');
   await page.selectOption('#p0-method', 'handed');
   await Promise.all([page.waitForLoadState('load'), page.click('main form button[type=submit]')]);
   assert.match(page.url(), /\/documents\/\d+$/);
   assert.match(await page.textContent('main'), /Minna Mäkinen/);
+  // Waiting for its decision maker: the drafter cannot complete it.
+  assert.match(await page.textContent('#decision-heading + dl + p'), /Odottaa päätöksentekijää: Leena Lahtinen/);
+  assert.equal(await page.$('form[action$="/complete"]'), null);
   await axe(page, 'decision draft');
   // A file attached to the draft from its page: first one not allowed.
   await page.setInputFiles('#file', { name: 'ohjelma.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') });
@@ -256,6 +259,17 @@ test('the supervisor and a worker opening a client with a stated purpose', async
   await axe(page, 'statistics');
   await page.goto(`${kirjo.url}/matters`);
   await axe(page, 'unit matters');
+  // The demo's decision that waits for Leena: she decides it (signed in
+  // just now, without a second factor, her password is the step-up). Its
+  // serving is recorded by a client worker, not by her.
+  await Promise.all([page.waitForLoadState('load'), page.click('#to-decide-heading + ul a')]);
+  const draftUrl = page.url();
+  await axe(page, 'decision to decide');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/decide"] button')]);
+  assert.equal(page.url(), draftUrl);
+  assert.match(await page.textContent('main'), /Valitusosoitus/);
+  await axe(page, 'decided decision');
+  assert.equal(await page.$('form[action$="/service"]'), null);
   await page.goto(`${kirjo.url}/supervision`);
   // A sample of the unit's accesses, and its review.
   await page.fill('#size', '5');

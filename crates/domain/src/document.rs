@@ -332,6 +332,12 @@ pub struct Notification {
     pub reporter_title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporter_organisation: Option<String>,
+    /// The reporter's identity and contact data are kept secret from the
+    /// family (ilmoittajan tietojen salassapito), with the grounds.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reporter_confidential: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidentiality_grounds: Option<String>,
     pub channel: Channel,
     /// Asiasisältö: what was reported.
     pub content: String,
@@ -433,6 +439,11 @@ pub struct NotificationInput {
     pub reporter_title: String,
     #[serde(default)]
     pub reporter_organisation: String,
+    /// `true` (or `on`, a ticked box): the reporter's data are confidential.
+    #[serde(default)]
+    pub reporter_confidential: String,
+    #[serde(default)]
+    pub confidentiality_grounds: String,
     #[serde(default)]
     pub channel: String,
     #[serde(default)]
@@ -510,6 +521,17 @@ impl NotificationInput {
             }
             _ => {}
         }
+        let confidential = matches!(self.reporter_confidential.trim(), "true" | "on" | "1");
+        let grounds = opt(&self.confidentiality_grounds);
+        if confidential && grounds.is_none() {
+            errors.push(("confidentiality_grounds", NotificationError::Required));
+        }
+        if confidential && reporter == Some(Reporter::Anonymous) {
+            errors.push(("reporter_confidential", NotificationError::NamedAnonymous));
+        }
+        if !confidential && grounds.is_some() {
+            errors.push(("confidentiality_grounds", NotificationError::Choice));
+        }
         let content = self.content.trim();
         if content.is_empty() {
             errors.push(("content", NotificationError::Required));
@@ -528,6 +550,11 @@ impl NotificationInput {
             ("urgency_note", self.urgency_note.as_str(), true),
             ("decision_reasons", self.decision_reasons.as_str(), true),
             ("reporter_name", self.reporter_name.as_str(), false),
+            (
+                "confidentiality_grounds",
+                self.confidentiality_grounds.as_str(),
+                false,
+            ),
             ("reporter_title", self.reporter_title.as_str(), false),
             (
                 "reporter_organisation",
@@ -583,6 +610,8 @@ impl NotificationInput {
                     reporter_name: name,
                     reporter_title: title,
                     reporter_organisation: organisation,
+                    reporter_confidential: confidential,
+                    confidentiality_grounds: grounds,
                     channel,
                     content: content.to_owned(),
                     urgency,
@@ -608,6 +637,12 @@ impl NotificationInput {
             reporter_name: n.reporter_name.clone().unwrap_or_default(),
             reporter_title: n.reporter_title.clone().unwrap_or_default(),
             reporter_organisation: n.reporter_organisation.clone().unwrap_or_default(),
+            reporter_confidential: if n.reporter_confidential {
+                "true".to_owned()
+            } else {
+                String::new()
+            },
+            confidentiality_grounds: n.confidentiality_grounds.clone().unwrap_or_default(),
             channel: s(serde_json::to_value(n.channel).unwrap_or_default()),
             content: n.content.clone(),
             urgency: n

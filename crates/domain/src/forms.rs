@@ -74,6 +74,10 @@ pub enum Type {
     Choice(&'static Choices),
     /// A person's name kept whole; exported as first names and surname.
     Name,
+    /// A staff user, by id: a decision's decision maker, chosen from the
+    /// users qualified in the document's service area (the store checks
+    /// who). Exported by the staff table's first names and surname.
+    StaffUser,
 }
 
 /// When a field must be filled in.
@@ -530,10 +534,15 @@ static SPECS: &[Spec] = &[
             n(f("legal_basis", Type::Text, Always, ["Ratkaisun lakiperuste", "Lagrum", "Legal basis"]), "paatos/ratkaisun_lakiperuste"),
             n(f("valid_from", ANY_DATE, Optional, ["Voimassa alkaen", "Gäller från", "In force from"]), "paatos/paatoksen_voimassaolo/alkamispaiva"),
             n(after(f("valid_until", ANY_DATE, Optional, ["Voimassa asti", "Gäller till", "In force until"]), "valid_from"), "paatos/paatoksen_voimassaolo/paattymispaiva"),
-            n(f("decision_maker", Type::Name, Always, ["Päätöksentekijä", "Beslutsfattare", "Decision-maker"]), "paatos/paatoksentekija"),
+            // The staff user who decides (docs/decisions.md): the national
+            // `paatos/paatoksentekija` is filled from the staff table when
+            // the decision is exported.
+            f("decision_maker", Type::StaffUser, Always, ["Päätöksentekijä", "Beslutsfattare", "Decision-maker"]),
             n(f("decision_maker_title", Type::Text, Optional, ["Päätöksentekijän virkanimike", "Beslutsfattarens tjänstebeteckning", "Decision-maker's title"]), "paatos/paatoksentekija/tehtavanimike"),
-            n(f("appeal_means", Type::Choice(&APPEAL), ToComplete, ["Muutoksenhakukeino", "Rättsmedel", "How to seek a change"]), "paatos/muutoksenhaku/muutoksenhakukeino"),
-            n(f("appeal_instructions", Type::LongText, ToComplete, ["Muutoksenhakuohje", "Anvisning om sökande av ändring", "Appeal instructions"]), "paatos/muutoksenhaku/ohjeteksti"),
+            // Filled from the appeal template of the legal basis when the
+            // decision is decided (kirjo_domain::decision).
+            n(f("appeal_means", Type::Choice(&APPEAL), Optional, ["Muutoksenhakukeino", "Rättsmedel", "How to seek a change"]), "paatos/muutoksenhaku/muutoksenhakukeino"),
+            n(f("appeal_instructions", Type::LongText, Optional, ["Muutoksenhakuohje", "Anvisning om sökande av ändring", "Appeal instructions"]), "paatos/muutoksenhaku/ohjeteksti"),
             n(f("appeal_period", Type::Text, Optional, ["Muutoksenhaun määräaika", "Tidsfrist för ändringssökande", "Time limit for seeking a change"]), "paatos/muutoksenhaku/maaraaika"),
             n(f("information_phone", Type::Text, ToComplete, ["Lisätietojen antajan puhelinnumero", "Telefonnummer för tilläggsuppgifter", "Phone number for more information"]), "paatos/lisatietojen_antaja[]/yhteystiedot/puhelinnumero"),
         ],
@@ -831,6 +840,10 @@ impl Spec {
                 Type::Choice(c) => choose(c, raw)
                     .map(FieldValue::Choice)
                     .ok_or(FormError::Choice),
+                Type::StaffUser => match raw.parse::<i64>() {
+                    Ok(v) if v > 0 => Ok(FieldValue::Number(v)),
+                    _ => Err(FormError::Choice),
+                },
             };
             match value {
                 Ok(v) => {
@@ -967,6 +980,20 @@ impl Form {
             .collect()
     }
 
+    /// Sets a decision's appeal from its template (kirjo_domain::decision):
+    /// the means, the instructions and the period.
+    pub fn set_appeal(&mut self, means: &str, instructions: &str, period: &str) {
+        if let Some(o) = choose(&APPEAL, means) {
+            self.values.insert("appeal_means", FieldValue::Choice(o));
+        }
+        self.values.insert(
+            "appeal_instructions",
+            FieldValue::Text(instructions.to_owned()),
+        );
+        self.values
+            .insert("appeal_period", FieldValue::Text(period.to_owned()));
+    }
+
     pub fn date(&self) -> Option<NaiveDate> {
         match self.values.get("date") {
             Some(FieldValue::Date(d)) => Some(*d),
@@ -987,6 +1014,22 @@ impl Form {
             missing.push("parties");
         }
         missing
+    }
+
+    /// The codes of its choices that Kirjo may not export
+    /// (`crate::codes`): (field, why).
+    pub fn refused_codes(&self) -> Vec<(&'static str, String)> {
+        self.spec
+            .fields
+            .iter()
+            .filter_map(|f| match (&f.ty, self.values.get(f.key)) {
+                (Type::Choice(c), Some(FieldValue::Choice(o))) => c
+                    .system
+                    .and_then(|system| crate::codes::refused(system, o.code))
+                    .map(|why| (f.key, why)),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The fields as a person reads them, in the kind's order.
@@ -1190,7 +1233,7 @@ mod tests {
     }
 
     #[test]
-    fn a_decision_round_trips_and_needs_its_appeal_to_complete() {
+    fn a_decision_round_trips_and_names_its_decision_maker_by_id() {
         let s = spec("decision").unwrap_or_else(|| panic!("decision"));
         let form = s
             .check(
@@ -1200,7 +1243,7 @@ mod tests {
                     ("service", "support_person_or_family"),
                     ("decision_text", "Myönnetään tukihenkilö."),
                     ("legal_basis", "Lastensuojelulaki 36 §"),
-                    ("decision_maker", "Liisa Esimies"),
+                    ("decision_maker", "12"),
                 ]),
                 &[PartyInput {
                     name: "Huoltaja Hanna".into(),
@@ -1210,10 +1253,28 @@ mod tests {
                 today(),
             )
             .unwrap_or_else(|e| panic!("{e:?}"));
+        // The appeal comes from the template of the legal basis.
+        assert_eq!(form.missing_for_completion(), vec!["information_phone"]);
         assert_eq!(
-            form.missing_for_completion(),
-            vec!["appeal_means", "appeal_instructions", "information_phone"]
+            form.values.get("decision_maker"),
+            Some(&FieldValue::Number(12))
         );
+        assert!(s
+            .check(
+                &input(&[
+                    ("date", "2026-11-20"),
+                    ("outcome", "positive"),
+                    ("service", "support_person_or_family"),
+                    ("decision_text", "x"),
+                    ("legal_basis", "x"),
+                    ("decision_maker", "Liisa Esimies"),
+                ]),
+                &[],
+                today(),
+            )
+            .err()
+            .unwrap_or_default()
+            .contains(&("decision_maker".to_owned(), FormError::Choice)));
         let back = Form::from_json(s, &form.to_json());
         assert_eq!(back.as_ref(), Some(&form));
         let national = form.national_fields();
@@ -1221,10 +1282,8 @@ mod tests {
             national["paatos"]["ratkaisun_laji"]["system"],
             json!("urn:oid:1.2.246.537.6.1248")
         );
-        assert_eq!(
-            national["paatos"]["paatoksentekija"],
-            json!({ "etunimet": "Liisa", "sukunimi": "Esimies" })
-        );
+        // The decision maker's names come from the staff table at export.
+        assert!(national["paatos"].get("paatoksentekija").is_none());
         assert_eq!(
             national["paatos"]["tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille"],
             json!("Huoltaja Hanna")
@@ -1270,6 +1329,7 @@ mod tests {
                     Type::Bool => "boolean",
                     Type::Number { .. } => "number",
                     Type::Name => "object",
+                    Type::StaffUser => "object",
                     Type::Choice(c) if c.system.is_some() => "object",
                     Type::Choice(_) => "string",
                 };

@@ -9,7 +9,9 @@
 //!   language codes.
 
 pub mod calendar;
+pub mod codes;
 pub mod contact;
+pub mod decision;
 pub mod document;
 pub mod edge;
 mod field;

@@ -34,7 +34,32 @@ pub struct Config {
     pub backup: BackupConfig,
     #[serde(default)]
     pub monitoring: MonitoringConfig,
+    #[serde(default)]
+    pub decisions: DecisionsConfig,
     pub register: RegisterDescription,
+}
+
+/// Decisions: the appeal instructions by legal basis (docs/decisions.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionsConfig {
+    /// `[[decisions.appeal_templates]]`, each with `id`, `legal_bases`
+    /// (words or statute numbers found in a decision's legal basis),
+    /// `means` (`appeal` or `rectification`), `days`, `authority_fi|sv|en`
+    /// and `instructions_fi|sv|en`. The first that matches is used. Absent:
+    /// the shipped ones for the Child Welfare Act (417/2007, an appeal to
+    /// the administrative court) and the Social Welfare Act (1301/2014, a
+    /// request for review), 30 days each.
+    #[serde(default = "kirjo_domain::decision::default_templates")]
+    pub appeal_templates: Vec<kirjo_domain::decision::AppealTemplate>,
+}
+
+impl Default for DecisionsConfig {
+    fn default() -> Self {
+        Self {
+            appeal_templates: kirjo_domain::decision::default_templates(),
+        }
+    }
 }
 
 /// Backups with PostgreSQL's own machinery: base backups and the archive
@@ -686,6 +711,40 @@ fn validate(name: &str, text: &str, config: &Config) -> Result<Vec<String>, Conf
                     ),
                 )
             })?;
+        }
+    }
+    let mut template_ids = std::collections::BTreeSet::new();
+    for (i, t) in config.decisions.appeal_templates.iter().enumerate() {
+        let key = format!("decisions.appeal_templates[{i}]");
+        if t.id.trim().is_empty() || !template_ids.insert(t.id.clone()) {
+            return Err(err(
+                &format!("{key}.id"),
+                "each template needs an id of its own".to_owned(),
+            ));
+        }
+        if t.legal_bases.iter().all(|b| b.trim().is_empty()) {
+            return Err(err(
+                &format!("{key}.legal_bases"),
+                "name at least one legal basis the template is for".to_owned(),
+            ));
+        }
+        if t.days == 0 {
+            return Err(err(
+                &format!("{key}.days"),
+                "the appeal period is at least one day".to_owned(),
+            ));
+        }
+        for (field, text) in [
+            ("instructions_fi", &t.instructions_fi),
+            ("instructions_sv", &t.instructions_sv),
+            ("instructions_en", &t.instructions_en),
+        ] {
+            if text.trim().is_empty() {
+                return Err(err(
+                    &format!("{key}.{field}"),
+                    "the instructions are needed in Finnish, Swedish and English".to_owned(),
+                ));
+            }
         }
     }
     if config.database.runtime_url.is_some() && config.database.url.is_none() {

@@ -861,6 +861,8 @@ async fn documents(tx: &mut PgConnection) -> anyhow::Result<()> {
                 reporter_name: Some("Opettaja Olli Oksanen".to_owned()),
                 reporter_title: Some("luokanopettaja".to_owned()),
                 reporter_organisation: Some("Harjuniemen koulu".to_owned()),
+                reporter_confidential: false,
+                confidentiality_grounds: None,
                 channel: Channel::Electronic,
                 content: "Eetu on ollut toistuvasti poissa koulusta ja kertonut, ettei kotona ole ruokaa.".to_owned(),
                 urgency: Some(Urgency::NotImmediate),
@@ -878,9 +880,11 @@ async fn documents(tx: &mut PgConnection) -> anyhow::Result<()> {
             Notification {
                 received_on: days_ago(12),
                 reporter: Reporter::PrivatePerson,
-                reporter_name: None,
+                reporter_name: Some("Naapuri Nieminen".to_owned()),
                 reporter_title: None,
                 reporter_organisation: None,
+                reporter_confidential: true,
+                confidentiality_grounds: Some("Ilmoittaja pyysi, ettei hänen henkilöllisyyttään kerrota perheelle.".to_owned()),
                 channel: Channel::Phone,
                 content: "Naapuri soitti: asunnosta on kuulunut iltaisin huutoa ja lapsen itkua.".to_owned(),
                 urgency: Some(Urgency::NotImmediate),
@@ -1156,6 +1160,8 @@ async fn form_documents(
     let today = kirjo_domain::calendar::helsinki_today();
     let day = |n: u64| (today - Days::new(n)).to_string();
     let eetu_cw = (eetu, sari, "lapsiperheet", "lastensuojelu");
+    let leena = id_of(tx, "leena.esihenkilo").await?;
+    let outi = id_of(tx, "outi.sijainen").await?;
     // (place, kind, days ago, fields, parties)
     type Doc<'a> = (
         (i64, i64, &'a str, &'a str),
@@ -1208,6 +1214,7 @@ async fn form_documents(
             ("rights_explained", "true".into()),
             ("review", "Kolmen kuukauden kuluttua".into()),
         ], vec![]),
+        // Drafted by Sari, decided by Leena (docs/decisions.md).
         (eetu_cw, "decision", 7, vec![
             ("date", day(7)),
             ("matter_started_on", day(40)),
@@ -1217,16 +1224,28 @@ async fn form_documents(
             ("decision_text", "Eetulle myönnetään tukihenkilö avohuollon tukitoimena. Palvelutarpeen arvioinnin mukaan Eetu tarvitsee turvallisen aikuisen tukea koulunkäyntiin ja vapaa-aikaan.".into()),
             ("legal_basis", "Lastensuojelulaki (417/2007) 36 §".into()),
             ("valid_from", day(7)),
-            ("decision_maker", "Liisa Esimies".into()),
-            ("decision_maker_title", "johtava sosiaalityöntekijä".into()),
-            ("appeal_means", "rectification".into()),
-            ("appeal_instructions", "Päätökseen tyytymätön voi hakea siihen muutosta tekemällä kirjallisen oikaisuvaatimuksen 30 päivän kuluessa päätöksen tiedoksisaannista.".into()),
-            ("appeal_period", "30 päivää tiedoksisaannista".into()),
+            ("decision_maker", leena.to_string()),
             ("information_phone", "010 555 1234".into()),
         ], vec![
             PartyInput { name: "Minna Mäkinen".into(), method: "handed".into(), served_on: day(7) },
-            PartyInput { name: "Jari Mäkinen".into(), method: "letter".into(), served_on: day(4) },
+            PartyInput { name: "Jari Mäkinen".into(), method: "letter".into(), served_on: String::new() },
             PartyInput { name: "Eetu Mäkinen".into(), method: "handed".into(), served_on: day(7) },
+        ]),
+        // An earlier one, drafted by Sari and decided by Outi, served and
+        // final after its appeal period.
+        (eetu_cw, "decision", 75, vec![
+            ("date", day(75)),
+            ("outcome", "positive".into()),
+            ("service", "support_person_or_family".into()),
+            ("service_description", "Perhetyö kahdesti kuukaudessa".into()),
+            ("decision_text", "Perheelle myönnetään perhetyötä avohuollon tukitoimena kolmen kuukauden ajaksi.".into()),
+            ("legal_basis", "Lastensuojelulaki (417/2007) 36 §".into()),
+            ("valid_from", day(75)),
+            ("decision_maker", outi.to_string()),
+            ("information_phone", "010 555 1234".into()),
+        ], vec![
+            PartyInput { name: "Minna Mäkinen".into(), method: "letter".into(), served_on: String::new() },
+            PartyInput { name: "Jari Mäkinen".into(), method: "electronic".into(), served_on: String::new() },
         ]),
         (eetu_cw, "statement", 5, vec![
             ("date", day(5)),
@@ -1262,16 +1281,133 @@ async fn form_documents(
             ("valid_from", day(20)),
         ], vec![]),
     ];
+    let templates = kirjo_store::decisions::templates(&mut *tx).await?;
+    let mut decisions = Vec::new();
     for (place, kind, ago, fields, parties) in docs {
         let spec = spec(kind).ok_or_else(|| anyhow::anyhow!("demo kind {kind}"))?;
         let values = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-        let form = spec
+        let mut form = spec
             .check(&values, &parties, today)
             .map_err(|e| anyhow::anyhow!("demo {kind}: {e:?}"))?;
         let created = (today - Days::new(ago))
             .and_hms_opt(13, 0, 0)
             .map(|t| t.and_utc());
-        insert_document(tx, place, &Content::Form(form), created, true).await?;
+        let mut template = None;
+        if kind == "decision" {
+            let basis = form
+                .values
+                .get("legal_basis")
+                .map(|v| v.as_input())
+                .unwrap_or_default();
+            let t = kirjo_domain::decision::template_for(&templates, &basis)
+                .ok_or_else(|| anyhow::anyhow!("demo decision: no appeal template for {basis}"))?;
+            form.set_appeal(t.means.as_str(), &t.instructions_fi, &t.period_fi());
+            template = Some(t.clone());
+        }
+        let maker = kirjo_store::decisions::named_maker(&Content::Form(form.clone()));
+        let id = insert_document(tx, place, &Content::Form(form), created, true).await?;
+        if let (Some(t), Some(maker), Some(at)) = (template, maker, created) {
+            decisions.push((id, place.1, maker, at, t, ago));
+        }
     }
+    // Each decision decided by its maker the day it was drafted; served.
+    for (id, drafter, maker, at, t, ago) in decisions {
+        sqlx::query(
+            "INSERT INTO decision_act (document_id, drafted_by, decided_by, decided_at, maker_first_names,
+                                       maker_surname, maker_title, appeal_template_id)
+             SELECT $1, $2, u.id, $4, u.first_names, u.surname, u.title, $5 FROM staff_user u WHERE u.id = $3",
+        )
+        .bind(id)
+        .bind(drafter)
+        .bind(maker)
+        .bind(at)
+        .bind(&t.id)
+        .execute(&mut *tx)
+        .await?;
+        use kirjo_domain::decision::ServiceMethod as M;
+        // (party, name, method, days ago sent)
+        let served: Vec<(i32, &str, M, u64)> = if ago > 30 {
+            vec![
+                (0, "Minna Mäkinen", M::Post, ago - 1),
+                (1, "Jari Mäkinen", M::Electronic, ago - 1),
+            ]
+        } else {
+            vec![
+                (0, "Minna Mäkinen", M::InPerson, ago),
+                (2, "Eetu Mäkinen", M::InPerson, ago),
+            ]
+        };
+        for (party, name, method, sent_ago) in served {
+            let sent = today - Days::new(sent_ago);
+            let on = kirjo_domain::decision::served_on(method, sent, None)
+                .map_err(|e| anyhow::anyhow!("demo service: {e:?}"))?;
+            sqlx::query(
+                "INSERT INTO decision_service (document_id, party, party_name, method, sent_on, served_on,
+                                               appeal_ends_on, recorded_by)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(id)
+            .bind(party)
+            .bind(name)
+            .bind(method.as_str())
+            .bind(sent)
+            .bind(on)
+            .bind(kirjo_domain::decision::appeal_ends_on(on, t.days))
+            .bind(drafter)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if ago > 30 {
+            sqlx::query(
+                "UPDATE decision_act SET final_ground = 'appeal_periods_passed', final_by = $2,
+                        final_at = now() - interval '20 days' WHERE document_id = $1",
+            )
+            .bind(id)
+            .bind(drafter)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    // A draft of Sari's that names Leena, waiting for her to decide it.
+    let values = [
+        ("date", day(1)),
+        ("outcome", "positive".into()),
+        ("service", "support_person_or_family".into()),
+        (
+            "service_description",
+            "Tukiperhe Eetulle kerran kuukaudessa".into(),
+        ),
+        (
+            "decision_text",
+            "Eetulle myönnetään tukiperhe avohuollon tukitoimena viikonlopuksi kerran kuukaudessa."
+                .into(),
+        ),
+        ("legal_basis", "Lastensuojelulaki (417/2007) 36 §".into()),
+        ("decision_maker", leena.to_string()),
+        ("information_phone", "010 555 1234".into()),
+    ]
+    .into_iter()
+    .map(|(k, v): (&str, String)| (k.to_owned(), v))
+    .collect();
+    let parties = [
+        PartyInput {
+            name: "Minna Mäkinen".into(),
+            method: "handed".into(),
+            served_on: String::new(),
+        },
+        PartyInput {
+            name: "Jari Mäkinen".into(),
+            method: "letter".into(),
+            served_on: String::new(),
+        },
+    ];
+    let draft = spec("decision")
+        .ok_or_else(|| anyhow::anyhow!("decision"))?
+        .check(&values, &parties, today)
+        .map_err(|e| anyhow::anyhow!("demo draft decision: {e:?}"))?;
+    let created = (today - Days::new(1))
+        .and_hms_opt(10, 0, 0)
+        .map(|t| t.and_utc());
+    insert_document(tx, eetu_cw, &Content::Form(draft), created, false).await?;
     Ok(())
 }

@@ -27,6 +27,8 @@ pub fn gate_settings(loaded: &Loaded) -> kirjo_store::gate::GateSettings {
 /// the configuration and the current user commitment.
 pub async fn prepare(owner: &kirjo_store::PgPool, loaded: &Loaded) -> anyhow::Result<()> {
     register::sync(owner, &loaded.config.register).await?;
+    kirjo_store::decisions::sync_templates(owner, &loaded.config.decisions.appeal_templates)
+        .await?;
     let (fi, sv, en) = crate::commitment::TEXTS;
     kirjo_store::staff::publish_commitment(owner, crate::commitment::VERSION, fi, sv, en).await?;
     Ok(())

@@ -270,3 +270,37 @@ fn the_privacy_notice_is_printed_from_the_configuration() {
     }
     assert_eq!(notice, r.notice_fi());
 }
+
+#[test]
+fn appeal_templates_default_to_the_shipped_two_and_are_checked() {
+    let loaded = load_text(&demo_text()).unwrap();
+    let ids: Vec<&str> = loaded
+        .config
+        .decisions
+        .appeal_templates
+        .iter()
+        .map(|t| t.id.as_str())
+        .collect();
+    assert_eq!(ids, ["child_welfare", "social_welfare"]);
+    // Given, they replace the shipped ones; each needs all three languages.
+    let text = demo_text().replace(
+        "# [[decisions.appeal_templates]]\n# id = \"disability\"\n# legal_bases = [\"675/2023\", \"vammaispalvelulaki\"]\n# means = \"rectification\"          # or \"appeal\"\n# days = 30\n# authority_fi = \"Hyvinvointialueen toimielin\"\n# authority_sv = \"Välfärdsområdets organ\"\n# authority_en = \"The wellbeing services county's board\"\n# instructions_fi = \"Oikaisuvaatimusohje. ...\"\n# instructions_sv = \"Anvisning om begäran om omprövning. ...\"",
+        "[[decisions.appeal_templates]]\nid = \"disability\"\nlegal_bases = [\"675/2023\", \"vammaispalvelulaki\"]\nmeans = \"rectification\"\ndays = 30\nauthority_fi = \"a\"\nauthority_sv = \"b\"\nauthority_en = \"c\"\ninstructions_fi = \"Ohje.\"\ninstructions_sv = \"\"",
+    );
+    assert_ne!(text, demo_text(), "the example is in the demo file");
+    let text = text.replace(
+        "# instructions_en = \"Instructions for a request for review. ...\"",
+        "instructions_en = \"Instructions.\"",
+    );
+    let e = load_text(&text).unwrap_err();
+    assert_eq!(
+        e.key.as_deref(),
+        Some("decisions.appeal_templates[0].instructions_sv"),
+        "{e}"
+    );
+    let loaded =
+        load_text(&text.replace("instructions_sv = \"\"", "instructions_sv = \"Anvisning.\""))
+            .unwrap();
+    assert_eq!(loaded.config.decisions.appeal_templates.len(), 1);
+    assert_eq!(loaded.config.decisions.appeal_templates[0].id, "disability");
+}

@@ -1433,6 +1433,8 @@ fn sample(f: &kirjo_domain::forms::Field) -> serde_json::Value {
         Type::Number { min, .. } => serde_json::json!(min),
         Type::Choice(c) => serde_json::json!(c.options[0].value),
         Type::Name => serde_json::json!("Testi Tekijä"),
+        // Replaced by a real user where the test writes it.
+        Type::StaffUser => serde_json::json!("1"),
     }
 }
 
@@ -1447,17 +1449,31 @@ async fn every_form_kind_round_trips_through_the_api_and_exports() {
     );
     let sari = sign_in(addr, "sari.sosiaalityontekija").await;
     let pekka = sign_in(addr, "pekka.sosiaaliohjaaja").await;
+    let sari_id: i64 =
+        sqlx::query_scalar("SELECT id FROM staff_user WHERE username = 'sari.sosiaalityontekija'")
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
     for spec in specs() {
         let (who, client, task) = match spec.kind {
             "activation_plan" => (&pekka, kalle, "kuntouttava_tyotoiminta"),
             "application" => (&sari, eetu, "lapsiperheiden_kotipalvelu"),
             _ => (&sari, eetu, "lastensuojelu"),
         };
-        let fields: serde_json::Map<String, serde_json::Value> = spec
+        let mut fields: serde_json::Map<String, serde_json::Value> = spec
             .fields
             .iter()
             .map(|f| (f.key.to_owned(), sample(f)))
             .collect();
+        if spec.kind == "decision" {
+            // Sari names herself the decision maker, and the legal basis
+            // one with an appeal template (docs/decisions.md).
+            fields.insert("decision_maker".into(), serde_json::json!(sari_id));
+            fields.insert(
+                "legal_basis".into(),
+                serde_json::json!("Lastensuojelulaki (417/2007) 36 §"),
+            );
+        }
         let mut body = serde_json::json!({
             "kind": spec.kind, "service_task": task, "fields": fields,
         });
@@ -1515,7 +1531,12 @@ async fn every_form_kind_round_trips_through_the_api_and_exports() {
         if spec.parties {
             assert_eq!(d["content"]["parties"][0]["method"], "letter_with_receipt");
         }
-        let done = step(&db, addr, who, id, "complete").await;
+        let how = if spec.kind == "decision" {
+            "decide"
+        } else {
+            "complete"
+        };
+        let done = step(&db, addr, who, id, how).await;
         assert_eq!(done.status, 204, "{}: {}", spec.kind, done.body);
         let e = get_as(addr, who, &format!("/api/documents/{id}/export")).await;
         assert_eq!(e.status, 200, "{}: {}", spec.kind, e.body);
@@ -1546,12 +1567,23 @@ async fn every_form_kind_round_trips_through_the_api_and_exports() {
     )
     .await;
     assert_eq!(r.status, 403, "{}", r.body);
-    // A decision is not completed before its appeal instructions are in.
+    // A decision's decision maker is a staff user, not a typed name; and a
+    // decision is not completed as a draft but decided by that user
+    // (crates/kirjo/tests/decisions.rs).
     let r = post_json(
         addr,
         &sari,
         &format!("/api/clients/{eetu}/documents"),
         r#"{"kind":"decision","service_task":"lastensuojelu","fields":{"date":"2026-11-02","outcome":"negative","service":"social_work","decision_text":"x","legal_basis":"LsL 36 §","decision_maker":"Liisa Esimies"},"parties":[{"name":"Minna Mäkinen","method":"handed","served_on":"2026-11-02"}]}"#,
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("fields.decision_maker"), "{}", r.body);
+    let r = post_json(
+        addr,
+        &sari,
+        &format!("/api/clients/{eetu}/documents"),
+        &format!(r#"{{"kind":"decision","service_task":"lastensuojelu","fields":{{"date":"2026-11-02","outcome":"negative","service":"social_work","decision_text":"x","legal_basis":"LsL 36 §","decision_maker":"{sari_id}"}},"parties":[{{"name":"Minna Mäkinen","method":"handed","served_on":"2026-11-02"}}]}}"#),
     )
     .await;
     assert_eq!(r.status, 201, "{}", r.body);

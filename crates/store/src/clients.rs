@@ -367,13 +367,14 @@ pub struct Band {
 /// [`band`]'s statement; binds $1 the client.
 pub fn band_sql() -> String {
     format!(
-        "SELECT id, first_names, surname, identity_code, birth_date, died_on, {PROTECTED_SQL} AS protected,
+        "SELECT id, first_names, surname, identity_code, birth_date, died_on, {protected} AS protected,
                 ARRAY(SELECT DISTINCT u.name FROM client_relationship r
                       JOIN staff_user u ON u.id = r.responsible_worker_id
                       WHERE r.client_id = $1 AND r.started_on <= kirjo_today()
                         AND (r.ended_on IS NULL OR kirjo_today() <= r.ended_on)
                       ORDER BY u.name) AS workers
-         FROM person WHERE id = $1"
+         FROM person WHERE id = $1",
+        protected = protected_today_sql()
     )
 }
 

@@ -185,6 +185,10 @@ pub async fn create(
     if let Some(why) = outside_life(&mut g, client_id, content).await? {
         return Err(g.refuse(why).await);
     }
+    let (conn, _) = g.parts();
+    if let Some(why) = crate::decisions::check_named(&mut *conn, content, &area).await? {
+        return Err(g.refuse(why).await);
+    }
     let (conn, access) = g.parts();
     let id: i64 = sqlx::query_scalar(INSERT_DOCUMENT)
         .bind(client_id)
@@ -399,6 +403,27 @@ pub async fn draft_step(
             .deny(format!("denied: document {id} is a {kind}, and stays one"))
             .await);
     }
+    if step == DraftStep::Complete && kind == "decision" {
+        let maker = Content::from_json(&kind, stored.clone())
+            .as_ref()
+            .and_then(crate::decisions::named_maker);
+        let (conn, _) = g.parts();
+        let name: Option<String> = match maker {
+            Some(m) => {
+                sqlx::query_scalar("SELECT name FROM staff_user WHERE id = $1")
+                    .bind(m)
+                    .fetch_optional(&mut *conn)
+                    .await?
+            }
+            None => None,
+        };
+        return Err(g
+            .deny(format!(
+                "denied: decision {id} is completed only by the decision maker it names ({}), who decides it with POST /api/documents/{id}/decide",
+                name.unwrap_or_else(|| "none".to_owned())
+            ))
+            .await);
+    }
     if step == DraftStep::Complete {
         let missing = Content::from_json(&kind, stored)
             .map(|c| c.missing_for_completion())
@@ -415,6 +440,17 @@ pub async fn draft_step(
     if let Some(c) = content.filter(|_| step == DraftStep::Edit) {
         if let Some(why) = outside_life(&mut g, client_id, c).await? {
             return Err(g.refuse(why).await);
+        }
+        let (conn, _) = g.parts();
+        let area: Option<String> =
+            sqlx::query_scalar("SELECT sub_register_id FROM document WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if let Some(area) = area {
+            if let Some(why) = crate::decisions::check_named(&mut *conn, c, &area).await? {
+                return Err(g.refuse(why).await);
+            }
         }
     }
     // The revision is checked again where the row is written: a step
@@ -603,7 +639,14 @@ pub async fn read(
             ))
             .await);
     }
-    if doc.state != "completed" && doc.author_id != user {
+    // A decision's draft is read by the decision maker it names too.
+    let named = Content::from_json(&doc.kind, doc.content.clone())
+        .as_ref()
+        .and_then(crate::decisions::named_maker);
+    if doc.state != "completed"
+        && doc.author_id != user
+        && !(doc.state == "draft" && named == Some(user))
+    {
         return Err(g
             .deny(format!("denied: document {id} is a draft of another user"))
             .await);
@@ -808,8 +851,10 @@ pub async fn export(
     let areas = access.areas().to_vec();
     let row = sqlx::query(
         "SELECT d.sub_register_id, d.state, d.kind, d.content, d.definition_oid, d.client_first_names, d.client_surname,
-                d.client_identity_code, d.author_name, d.author_title, t.code AS task_code, t.name_fi AS task_name
+                d.client_identity_code, d.author_name, d.author_title, t.code AS task_code, t.name_fi AS task_name,
+                su.first_names AS author_first_names, su.surname AS author_surname
          FROM document d JOIN service_task t ON t.id = d.service_task_id
+         JOIN staff_user su ON su.id = d.author_id
          WHERE d.id = $1 AND d.client_id = $2",
     )
     .bind(id)
@@ -862,6 +907,15 @@ pub async fn export(
     };
     let identity_code: Option<String> = r.try_get("client_identity_code")?;
     if let Content::Form(f) = &content {
+        if let Some((field, why)) = f.refused_codes().into_iter().next() {
+            return Err(g
+                .deny(format!(
+                    "denied: document {id} cannot be exported: its {field}: {why} (docs/documents.md, codes Kirjo does not have)"
+                ))
+                .await);
+        }
+    }
+    if let Content::Form(f) = &content {
         if f.spec.needs_identity_code && identity_code.is_none() {
             return Err(g
                 .deny(format!(
@@ -879,6 +933,10 @@ pub async fn export(
         task_name: r.try_get("task_name")?,
         author_name: r.try_get("author_name")?,
         author_title: r.try_get("author_title")?,
+        author_names: Some((
+            r.try_get("author_first_names")?,
+            r.try_get("author_surname")?,
+        )),
     };
     let definition: String = r.try_get("definition_oid")?;
     let national = match &content {
@@ -904,7 +962,31 @@ pub async fn export(
                 sqlx::query_as("SELECT address, phone FROM controller WHERE id = 1")
                     .fetch_one(&mut *conn)
                     .await?;
-            national_form(&input, f, &address, &phone)
+            let maker = if f.spec.kind == "decision" {
+                match crate::decisions::maker_names(&mut *conn, id).await? {
+                    Some(m) => Some(m),
+                    None => {
+                        return Err(g
+                            .deny(format!(
+                                "denied: decision {id} has no decision maker's act: it was not decided in Kirjo"
+                            ))
+                            .await)
+                    }
+                }
+            } else {
+                None
+            };
+            let mut national = national_form(&input, f, &address, &phone);
+            if let Some((first, last, title)) = maker {
+                let title = match f.values.get("decision_maker_title") {
+                    Some(kirjo_domain::forms::FieldValue::Text(t)) => t.clone(),
+                    _ => title,
+                };
+                national[f.spec.root]["paatos"]["paatoksentekija"] = serde_json::json!({
+                    "etunimet": first, "sukunimi": last, "tehtavanimike": title,
+                });
+            }
+            national
         }
     };
     Ok(g.finish(Pending::new(Some(Exported {
@@ -970,6 +1052,7 @@ pub async fn export_client_document(
         task_name: String::new(),
         author_name: String::new(),
         author_title: String::new(),
+        author_names: None,
     };
     let mut client = national_client(&input);
     let birth: NaiveDate = person.try_get("birth_date")?;
@@ -1006,9 +1089,9 @@ pub async fn export_client_document(
     .bind(&areas)
     .fetch_all(&mut *conn)
     .await?;
-    let workers: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT u.name FROM client_relationship r JOIN staff_user u ON u.id = r.responsible_worker_id
-         WHERE r.client_id = $1 AND r.sub_register_id = ANY($2) AND r.ended_on IS NULL ORDER BY u.name",
+    let workers: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT u.first_names, u.surname FROM client_relationship r JOIN staff_user u ON u.id = r.responsible_worker_id
+         WHERE r.client_id = $1 AND r.sub_register_id = ANY($2) AND r.ended_on IS NULL ORDER BY u.surname, u.first_names",
     )
     .bind(client_id)
     .bind(&areas)
@@ -1058,10 +1141,7 @@ pub async fn export_client_document(
             Value::Array(
                 workers
                     .iter()
-                    .map(|w| {
-                        let (first, last) = split_name(w);
-                        json!({ "sukunimi": last, "etunimet": first })
-                    })
+                    .map(|(first, last)| json!({ "sukunimi": last, "etunimet": first }))
                     .collect(),
             ),
         );
@@ -1166,7 +1246,7 @@ pub fn national_form(
         });
         body.insert(path.into(), wrap(shape, task));
     }
-    let (first, last) = split_name(&i.author_name);
+    let (first, last) = i.author();
     let author = json!({ "sukunimi": last, "etunimet": first, "tehtavanimike": i.author_title });
     if spec.author != Shape::Absent {
         body.insert("laatija".into(), wrap(spec.author, author.clone()));
@@ -1258,6 +1338,16 @@ pub fn national_notification(
             }
             reporter.insert("henkilo".into(), Value::Object(person));
         }
+        // The coded reporter type (`taho`, code list 1.2.246.537.6.1243)
+        // is one of the codes Kirjo does not have (kirjo_domain::codes):
+        // left out, and the kind given as text.
+        reporter.insert(
+            "ilmoittajan_tietojen_salassapito".into(),
+            json!(n.reporter_confidential),
+        );
+        if let Some(grounds) = &n.confidentiality_grounds {
+            reporter.insert("salassapidon_perustelut".into(), json!(grounds));
+        }
         reporter.insert(
             "kuvaus".into(),
             json!(match n.reporter {
@@ -1283,7 +1373,7 @@ pub fn national_notification(
         "ainakin_toiselle_huoltajalle_on_kerrottu_lastensuojeluilmoituksesta".into(),
         json!(n.guardian_told_on.is_some()),
     );
-    let (first, last) = split_name(&i.author_name);
+    let (first, last) = i.author();
     body.insert(
         "laatija".into(),
         json!({ "sukunimi": last, "etunimet": first, "tehtavanimike": i.author_title }),
@@ -1304,6 +1394,19 @@ pub struct NationalInput {
     pub task_name: String,
     pub author_name: String,
     pub author_title: String,
+    /// The author's first names and surname as the staff table keeps them
+    /// (separate fields); None: taken from the whole name, its last word
+    /// the surname.
+    pub author_names: Option<(String, String)>,
+}
+
+impl NationalInput {
+    /// The author's (first names, surname).
+    pub fn author(&self) -> (String, String) {
+        self.author_names
+            .clone()
+            .unwrap_or_else(|| split_name(&self.author_name))
+    }
 }
 
 /// A narrative entry in its national structure: the client (with the
@@ -1314,7 +1417,7 @@ pub struct NationalInput {
 pub fn national_narrative(i: &NationalInput, n: &Narrative) -> serde_json::Value {
     use serde_json::{json, Map, Value};
     let client = national_client(i);
-    let (author_first, author_last) = split_name(&i.author_name);
+    let (author_first, author_last) = i.author();
     let mut body = Map::new();
     body.insert("asiakas".into(), Value::Array(vec![Value::Object(client)]));
     body.insert(

@@ -47,6 +47,11 @@ pub enum GateError {
     /// a denied attempt, answered 409 (docs/concurrency.md).
     #[error("{explanation}")]
     Conflict { explanation: String, current: i64 },
+    /// Allowed, but the act needs a fresh step-up first (a second-factor
+    /// code, or the password without one): logged as a denied attempt,
+    /// answered 401.
+    #[error("{explanation}")]
+    StepUp { explanation: String },
     #[error("no such client")]
     NoSuchClient,
     #[error(transparent)]
@@ -309,6 +314,15 @@ impl Guarded {
     pub async fn refuse(self, explanation: impl Into<String>) -> GateError {
         match self.log_refusal(explanation.into()).await {
             Ok(explanation) => GateError::Invalid { explanation },
+            Err(e) => e,
+        }
+    }
+
+    /// Refuses an act that needs a fresh step-up ([`GateError::StepUp`],
+    /// a 401), logged as [`Guarded::deny`] logs it.
+    pub async fn step_up(self, explanation: impl Into<String>) -> GateError {
+        match self.log_refusal(explanation.into()).await {
+            Ok(explanation) => GateError::StepUp { explanation },
             Err(e) => e,
         }
     }

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod bootstrap;
 pub mod clients;
 pub mod data_groups;
+pub mod decisions;
 pub mod demo;
 pub mod documents;
 pub mod extract;

@@ -115,6 +115,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0018_monitoring_state",
         sql: include_str!("../migrations/0018_monitoring_state.sql"),
     },
+    Migration {
+        version: 19,
+        name: "0019_decisions",
+        sql: include_str!("../migrations/0019_decisions.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.

@@ -651,6 +651,31 @@ pub async fn reauthenticated(pool: &PgPool, token: &str) -> Result<()> {
     Ok(())
 }
 
+/// Marks that the user gave a second-factor code in this session (at
+/// sign-in or at a step-up): deciding a decision needs it recently.
+pub async fn second_factor_given(pool: &PgPool, token: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE staff_session SET second_factor_at = now() WHERE token_hash = $1 AND ended_at IS NULL",
+    )
+    .bind(token_hash(token))
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Seconds since the user last gave a second-factor code in this session,
+/// if ever.
+pub async fn second_factor_age(pool: &PgPool, token: &str) -> Result<Option<f64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT extract(epoch FROM now() - second_factor_at)::float8 FROM staff_session
+         WHERE token_hash = $1 AND ended_at IS NULL",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(pool)
+    .await?
+    .flatten())
+}
+
 /// An open session, as a request sees it.
 #[derive(Debug, Clone)]
 pub struct OpenSession {

@@ -16,6 +16,7 @@ pub mod shared;
 
 pub mod account;
 pub mod clients;
+pub mod decisions;
 pub mod documents;
 pub mod home;
 pub mod logs;
@@ -37,6 +38,7 @@ pub fn routes() -> Vec<Route> {
         home::routes,
         account::routes,
         clients::routes,
+        decisions::routes,
         documents::routes,
         logs::routes,
         matters::routes,

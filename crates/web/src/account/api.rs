@@ -123,7 +123,7 @@ pub async fn reauthenticate(
     me: SignedIn,
     axum::Json(body): axum::Json<Reauth>,
 ) -> Result<Response, ApiError> {
-    if reauthenticate_with(&state, &me, &body.password).await? {
+    if reauthenticate_with(&state, &me, &body.password, body.code.as_deref()).await? {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
         Err(ApiError::bad_credentials())

@@ -75,6 +75,17 @@ pub struct ReauthPage {
     pub shell: Shell,
     pub back: String,
     pub error: Option<String>,
+    /// The user has a second factor: its code may be given too (a step-up,
+    /// which deciding a decision needs).
+    pub needs_code: bool,
+}
+
+async fn has_second_factor(state: &AppState, user: i64) -> bool {
+    kirjo_store::second_factor::secret(&state.db, user)
+        .await
+        .ok()
+        .flatten()
+        .is_some()
 }
 
 #[derive(Template)]
@@ -508,6 +519,7 @@ pub async fn reauth_get(
             shell: ctx.shell(ctx.tr.t("reauth-title"), Some(&actor)),
             back: local_path(q.back.as_deref()),
             error: None,
+            needs_code: has_second_factor(&state, actor.user_id).await,
         },
     ))
 }
@@ -516,6 +528,8 @@ pub async fn reauth_get(
 pub struct ReauthForm {
     pub password: String,
     pub back: Option<String>,
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 /// `POST /reauth`.
@@ -526,7 +540,7 @@ pub async fn reauth_submit(
 ) -> PageResult {
     let (me, actor) = ctx.user(&state).await?;
     let back = local_path(f.back.as_deref());
-    if crate::account::password::reauthenticate_with(&state, &me, &f.password)
+    if crate::account::password::reauthenticate_with(&state, &me, &f.password, f.code.as_deref())
         .await
         .map_err(|e| ctx.api_error(e, Some(&actor)))?
     {
@@ -538,6 +552,7 @@ pub async fn reauth_submit(
                 shell: ctx.shell(ctx.tr.t("reauth-title"), Some(&actor)),
                 back,
                 error: Some(ctx.tr.t("reauth-wrong")),
+                needs_code: has_second_factor(&state, actor.user_id).await,
             },
         ))
     }

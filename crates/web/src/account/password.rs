@@ -73,13 +73,19 @@ pub async fn change_own_password(
 #[derive(Debug, Deserialize)]
 pub struct Reauth {
     pub password: String,
+    /// A second-factor code too: the step-up that deciding a decision
+    /// needs from a user with a second factor.
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
-/// Checks the password again in this session; logged, failure included.
+/// Checks the password again in this session, and with `code` the second
+/// factor too (a step-up); logged, failure included.
 pub async fn reauthenticate_with(
     state: &AppState,
     me: &SignedIn,
     password: &str,
+    code: Option<&str>,
 ) -> Result<bool, ApiError> {
     let Some((username, hash)) = staff::credentials(&state.db, me.caller.user_id)
         .await
@@ -149,5 +155,8 @@ pub async fn reauthenticate_with(
             .await
             .map_err(ApiError::from_store)?;
     }
-    Ok(ok)
+    match code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) if ok => crate::account::second_factor::step_up(state, me, code).await,
+        _ => Ok(ok),
+    }
 }

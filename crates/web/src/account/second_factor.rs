@@ -138,6 +138,9 @@ pub async fn verify(state: &AppState, s: &AnySession, code: &str) -> Result<Code
                 return Ok(CodeCheck::SessionEnded);
             }
             signed_in(state, s).await?;
+            staff::second_factor_given(&state.db, &s.token)
+                .await
+                .map_err(ApiError::from_store)?;
             log(
                 state,
                 s,
@@ -160,6 +163,9 @@ pub async fn verify(state: &AppState, s: &AnySession, code: &str) -> Result<Code
             return Ok(CodeCheck::SessionEnded);
         }
         signed_in(state, s).await?;
+        staff::second_factor_given(&state.db, &s.token)
+            .await
+            .map_err(ApiError::from_store)?;
         let left = second_factor::recovery_codes_left(&state.db, s.caller.user_id)
             .await
             .map_err(ApiError::from_store)?;
@@ -349,6 +355,9 @@ pub async fn confirm(
         }
         signed_in(state, s).await?;
     }
+    staff::second_factor_given(&state.db, &s.token)
+        .await
+        .map_err(ApiError::from_store)?;
     // Any other session of the user (perhaps someone else's, with the
     // password) ends with the old factor.
     let ended = staff::end_other_sessions(
@@ -368,4 +377,81 @@ pub async fn confirm(
     )
     .await?;
     Ok(Ok(codes))
+}
+
+/// A step-up in a signed-in session: the second-factor code given again
+/// (after the password, at `POST /api/session/reauth` or `/reauth`), as
+/// deciding a decision needs. A code is good once; a wrong one counts as a
+/// failure for the session and the account, as at sign-in, and too many
+/// end the session. Logged, failure included.
+pub async fn step_up(
+    state: &AppState,
+    me: &crate::shared::session::SignedIn,
+    code: &str,
+) -> Result<bool, ApiError> {
+    let log = |ok: bool, why: &'static str| {
+        crate::account::session::log_event(state, &me.caller, "second_factor_step_up", ok, why)
+    };
+    let Some((secret, _)) = second_factor::secret(&state.db, me.caller.user_id)
+        .await
+        .map_err(ApiError::from_store)?
+    else {
+        log(false, "denied: no second factor is enrolled").await?;
+        return Ok(false);
+    };
+    let accepted = match crate::account::totp::matching_step(&secret, code, unix_now()) {
+        Some(step) => second_factor::accept_step(&state.db, me.caller.user_id, step)
+            .await
+            .map_err(ApiError::from_store)?,
+        None => false,
+    };
+    if accepted {
+        staff::second_factor_given(&state.db, &me.token)
+            .await
+            .map_err(ApiError::from_store)?;
+        log(true, "second-factor code given again (step-up)").await?;
+        return Ok(true);
+    }
+    let failures = staff::second_factor_failed(&state.db, &me.token)
+        .await
+        .map_err(ApiError::from_store)?;
+    let name = username(state, me.caller.user_id).await?;
+    staff::record_attempt(&state.db, &name, me.caller.source_address.as_deref(), false)
+        .await
+        .map_err(ApiError::from_store)?;
+    if i64::from(failures) >= state.sessions.max_account_failures {
+        staff::end_session(&state.db, &me.token, "too many wrong second-factor codes")
+            .await
+            .map_err(ApiError::from_store)?;
+        log(false, "denied: too many wrong codes, the session ended").await?;
+        return Err(ApiError::unauthenticated());
+    }
+    log(false, "denied: wrong or used code").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(
+        state.sessions.failure_delay_ms,
+    ))
+    .await;
+    Ok(false)
+}
+
+/// Whether the user's step-up is fresh for deciding a decision: with a
+/// second factor, a code given in this session within the
+/// re-authentication window; without one, the password.
+pub async fn stepped_up(
+    state: &AppState,
+    me: &crate::shared::session::SignedIn,
+) -> Result<bool, ApiError> {
+    let enrolled = second_factor::secret(&state.db, me.caller.user_id)
+        .await
+        .map_err(ApiError::from_store)?
+        .is_some();
+    let window = state.sessions.reauth_secs as f64;
+    if enrolled {
+        Ok(staff::second_factor_age(&state.db, &me.token)
+            .await
+            .map_err(ApiError::from_store)?
+            .is_some_and(|age| age <= window))
+    } else {
+        Ok(me.auth_age_secs <= window)
+    }
 }

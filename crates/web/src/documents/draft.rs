@@ -95,7 +95,8 @@ async fn save_typed(
             )),
         },
         Err(Refusal::Fields(errors)) => {
-            let page = form_page(ctx, actor, place, f, false, &errors);
+            let mut page = form_page(ctx, actor, place, f, false, &errors);
+            crate::documents::form::with_makers(&mut page, state, actor).await;
             Ok(Saved::No(
                 ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page),
             ))
@@ -122,6 +123,7 @@ async fn save_typed(
             };
             let rows = conflict_rows(ctx, &typed, &stored);
             let mut page = form_page(ctx, actor, place, typed, false, &[]);
+            crate::documents::form::with_makers(&mut page, state, actor).await;
             page.conflict = Some(rows);
             Ok(Saved::No(ctx.render(StatusCode::CONFLICT, &page)))
         }
@@ -323,7 +325,8 @@ pub async fn correct_get(
         action: format!("/documents/{id}/correct"),
         cancel: format!("/documents/{id}"),
     };
-    let page = form_page(&ctx, &actor, place, form, true, &[]);
+    let mut page = form_page(&ctx, &actor, place, form, true, &[]);
+    crate::documents::form::with_makers(&mut page, &state, &actor).await;
     Ok(ctx.render(StatusCode::OK, &page))
 }
 
@@ -345,7 +348,8 @@ pub async fn correct_post(
                 action: format!("/documents/{id}/correct"),
                 cancel: format!("/documents/{id}"),
             };
-            let page = form_page(&ctx, &actor, place, f, true, &errors);
+            let mut page = form_page(&ctx, &actor, place, f, true, &errors);
+            crate::documents::form::with_makers(&mut page, &state, &actor).await;
             Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(r) => Err(ctx.refused(r, &actor)),

@@ -251,6 +251,8 @@ fn field_views(form: &DocForm, lang: kirjo_domain::contact::Lang) -> Vec<FieldVi
             let value = form.rest.get(&id).cloned().unwrap_or_default();
             let (input, options) = match &f.ty {
                 Type::Text | Type::Name => ("text", Vec::new()),
+                // Filled by `with_makers`: the qualified staff.
+                Type::StaffUser => ("select", Vec::new()),
                 Type::LongText => ("textarea", Vec::new()),
                 Type::Date { .. } => ("date", Vec::new()),
                 Type::Number { .. } => ("number", Vec::new()),
@@ -527,6 +529,33 @@ pub(crate) fn form_page(
     }
 }
 
+/// Fills a decision's decision-maker choice with the staff who may be
+/// named in the areas where the user does client work (the store checks
+/// the one chosen against the decision's own area).
+pub(crate) async fn with_makers(page: &mut FormPage, state: &AppState, actor: &Actor) {
+    if page.form.kind != "decision" {
+        return;
+    }
+    let areas: Vec<String> = actor
+        .roles
+        .iter()
+        .filter_map(|r| r.service_area.clone())
+        .collect();
+    let makers = kirjo_store::decisions::qualified_makers(&state.db, &areas)
+        .await
+        .unwrap_or_default();
+    for f in page
+        .fields
+        .iter_mut()
+        .filter(|f| f.id == "f-decision_maker")
+    {
+        f.options = makers
+            .iter()
+            .map(|m| (m.id.to_string(), format!("{}, {}", m.name, m.title)))
+            .collect();
+    }
+}
+
 fn new_heading(ctx: &Ctx, f: &DocForm) -> String {
     if let Some(spec) = f.spec() {
         return ctx.tr.t1("doc-new", "kind", spec.name(ctx.tr.lang));
@@ -595,6 +624,7 @@ pub async fn new_get(
     let mut page = form_page(&ctx, &actor, place, form, false, &[]);
     page.tasks = task_choices(&state, &ctx, &actor).await;
     page.band = Some(band);
+    with_makers(&mut page, &state, &actor).await;
     Ok(ctx.render(StatusCode::OK, &page))
 }
 
@@ -639,6 +669,7 @@ pub async fn new_post(
                 )
                 .await?,
             );
+            with_makers(&mut page, &state, &actor).await;
             Ok(ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(r) => Err(ctx.refused(r, &actor)),

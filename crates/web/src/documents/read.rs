@@ -71,6 +71,45 @@ pub struct DocumentPage {
     pub files: Vec<(i64, String, String, String)>,
     /// Why the file just sent was not attached.
     pub upload_error: Option<String>,
+    /// A decision: who decides it, and once decided, its serving, appeal
+    /// and finality.
+    pub decision: Option<DecisionView>,
+}
+
+/// A decision on its page.
+pub struct DecisionView {
+    /// The decision maker the draft names.
+    pub named: String,
+    /// The user is that decision maker and the decision is a draft.
+    pub can_decide: bool,
+    pub decided: Option<DecidedView>,
+}
+
+/// A decided decision's act, serving and appeal, as shown.
+pub struct DecidedView {
+    pub maker: String,
+    pub decided_on: String,
+    pub means: String,
+    pub authority: String,
+    pub instructions: String,
+    pub days: u32,
+    pub parties: Vec<ServedRow>,
+    pub deadline: Option<String>,
+    pub final_: Option<String>,
+    /// The user records servings and finality: a client worker of the
+    /// decision's area.
+    pub can_record: bool,
+}
+
+/// A party's serving as shown.
+pub struct ServedRow {
+    pub n: usize,
+    pub name: String,
+    pub method: String,
+    pub sent_on: String,
+    pub served_on: String,
+    pub appeal_ends_on: String,
+    pub served: bool,
 }
 
 impl DocumentPage {
@@ -109,6 +148,12 @@ fn notification_view(ctx: &Ctx, n: &Notification) -> NotificationView {
     .join(", ");
     if !who.is_empty() {
         fields.push((t.t("notification-reporter-who"), who));
+    }
+    if n.reporter_confidential {
+        fields.push((
+            t.t("notification-reporter-confidential"),
+            n.confidentiality_grounds.clone().unwrap_or_default(),
+        ));
     }
     fields.push((
         t.t("notification-channel"),
@@ -215,7 +260,11 @@ pub(crate) async fn show(
         (t.t("doc-definition"), d.definition_oid.clone()),
     ];
     let mine_draft = d.state == "draft" && d.author_id == me.caller.user_id;
-    let edit = match (&content, mine_draft) {
+    let decision = match &content {
+        Some(c) if d.kind == "decision" => Some(decision_view(state, ctx, me, actor, d, c).await?),
+        _ => None,
+    };
+    let mut edit = match (&content, mine_draft) {
         (Some(c), true) => Some(form_page(
             ctx,
             actor,
@@ -233,6 +282,9 @@ pub(crate) async fn show(
         )),
         _ => None,
     };
+    if let Some(page) = edit.as_mut() {
+        crate::documents::form::with_makers(page, state, actor).await;
+    }
     let versions = h
         .versions
         .iter()
@@ -309,6 +361,7 @@ pub(crate) async fn show(
             edit,
             revision: d.revision,
             upload_error,
+            decision,
             files: h
                 .attachments
                 .iter()
@@ -323,4 +376,92 @@ pub(crate) async fn show(
                 .collect(),
         },
     ))
+}
+
+/// A decision's part of its page: the named decision maker, and once
+/// decided its printout data (a logged read of its own).
+async fn decision_view(
+    state: &AppState,
+    ctx: &Ctx,
+    me: &SignedIn,
+    actor: &Actor,
+    d: &documents::Document,
+    c: &Content,
+) -> Result<DecisionView, Response> {
+    let t = &ctx.tr;
+    let maker = kirjo_store::decisions::named_maker(c);
+    let named = match maker {
+        Some(m) => kirjo_store::decisions::qualified_makers(
+            &state.db,
+            std::slice::from_ref(&d.service_area),
+        )
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|u| u.id == m)
+        .map_or_else(|| format!("#{m}"), |u| format!("{}, {}", u.name, u.title)),
+        None => "–".to_owned(),
+    };
+    let can_decide = d.state == "draft" && maker == Some(me.caller.user_id);
+    let decided = if d.state == "completed" {
+        let p =
+            kirjo_store::decisions::printout(&state.db, &me.caller, &state.gate, d.client_id, d.id)
+                .await
+                .map_err(|e| ctx.gate_error(e, actor))?;
+        p.map(|p| {
+            let lang = t.lang;
+            let pick = |l: &kirjo_store::decisions::Languages| match lang {
+                kirjo_domain::contact::Lang::Fi => l.fi.clone(),
+                kirjo_domain::contact::Lang::Sv => l.sv.clone(),
+                kirjo_domain::contact::Lang::En => l.en.clone(),
+            };
+            DecidedView {
+                can_record: actor.roles.iter().any(|r| {
+                    r.role == kirjo_access::Role::ClientWorker
+                        && r.service_area.as_deref() == Some(d.service_area.as_str())
+                }),
+                maker: format!(
+                    "{} {}, {}",
+                    p.decision_maker.first_names, p.decision_maker.surname, p.decision_maker.title
+                ),
+                decided_on: date(p.decided_on),
+                means: t.t(&format!("appeal-means-{}", p.appeal.means)),
+                authority: pick(&p.appeal.authority),
+                instructions: pick(&p.appeal.instructions),
+                days: p.appeal.days,
+                deadline: p.appeal_deadline.map(date),
+                final_: p.final_.as_ref().map(|f| {
+                    let why = t.t(&format!("decision-final-{}", f.ground));
+                    match &f.reason {
+                        Some(r) => format!("{why}: {r} ({}, {})", f.by, helsinki_time(f.at)),
+                        None => format!("{why} ({}, {})", f.by, helsinki_time(f.at)),
+                    }
+                }),
+                parties: p
+                    .parties
+                    .iter()
+                    .map(|s| ServedRow {
+                        n: s.party,
+                        name: s.name.clone(),
+                        method: s
+                            .method
+                            .as_ref()
+                            .map(|m| t.t(&format!("service-method-{m}")))
+                            .unwrap_or_default(),
+                        sent_on: s.sent_on.map(date).unwrap_or_default(),
+                        served_on: s.served_on.map(date).unwrap_or_default(),
+                        appeal_ends_on: s.appeal_ends_on.map(date).unwrap_or_default(),
+                        served: s.served_on.is_some(),
+                    })
+                    .collect(),
+            }
+        })
+    } else {
+        None
+    };
+    Ok(DecisionView {
+        named,
+        can_decide,
+        decided,
+    })
 }

@@ -447,6 +447,9 @@ pub struct OpenPage {
     /// The supervisor's monthly charts: the decision to start, the
     /// completed assessment.
     pub charts: Vec<super::chart::Chart>,
+    /// Decision drafts naming the user as decision maker: (document, client,
+    /// drafted by, when).
+    pub to_decide: Vec<(i64, String, String, String)>,
 }
 
 /// `GET /matters`: the user's open matters against their deadlines, late
@@ -466,6 +469,27 @@ pub async fn open_matters(State(state): State<AppState>, ctx: Ctx) -> PageResult
         matters::open_list(&state.db, &me.caller, &state.gate, OpenList::MyUnits)
             .await
             .map_err(|e| ctx.gate_error(e, &actor))?
+    } else {
+        Vec::new()
+    };
+    let may_decide = actor
+        .roles
+        .iter()
+        .any(|r| matches!(r.role, Role::ClientWorker | Role::UnitSupervisor));
+    let to_decide = if may_decide {
+        kirjo_store::decisions::awaiting(&state.db, &me.caller, &state.gate)
+            .await
+            .map_err(|e| ctx.gate_error(e, &actor))?
+            .into_iter()
+            .map(|a| {
+                (
+                    a.document_id,
+                    a.client_name,
+                    a.drafted_by,
+                    crate::shared::page::helsinki_time(a.created_at),
+                )
+            })
+            .collect()
     } else {
         Vec::new()
     };
@@ -518,6 +542,7 @@ pub async fn open_matters(State(state): State<AppState>, ctx: Ctx) -> PageResult
             units: units.iter().map(|m| row(&ctx, &tasks, m)).collect(),
             workers,
             charts,
+            to_decide,
         },
     ))
 }

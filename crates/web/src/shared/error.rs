@@ -97,6 +97,10 @@ impl ApiError {
                 message: explanation,
             },
             GateError::Conflict { explanation, .. } => Self::conflict(explanation),
+            GateError::StepUp { explanation } => Self {
+                status: StatusCode::UNAUTHORIZED,
+                message: explanation,
+            },
             GateError::NoSuchClient => Self::not_found(),
             GateError::Store(s) => Self::from_store(s),
         }

@@ -311,6 +311,9 @@ impl Ctx {
                 self.tr.t("conflict-reload"),
                 Some(actor),
             ),
+            GateError::StepUp { explanation } => {
+                self.error(StatusCode::UNAUTHORIZED, explanation, Some(actor))
+            }
             GateError::NoSuchClient => self.error(
                 StatusCode::NOT_FOUND,
                 self.tr.t("error-no-client"),

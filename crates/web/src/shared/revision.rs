@@ -16,8 +16,9 @@ use axum::Json;
 
 /// The API's changes of a record edited in place: each takes `If-Match`
 /// (the OpenAPI document says so). Method and path template.
-pub const CONDITIONAL: [(&str, &str); 4] = [
+pub const CONDITIONAL: [(&str, &str); 5] = [
     ("PUT", "/api/documents/{id}"),
+    ("POST", "/api/documents/{id}/decide"),
     ("POST", "/api/documents/{id}/complete"),
     ("POST", "/api/documents/{id}/discard"),
     ("PUT", "/api/clients/{id}"),
