@@ -746,6 +746,14 @@ async fn hot_queries(c: &County) -> Vec<Hot> {
                 Dates(vec![now.date_naive(), now.date_naive()]),
             ],
         ),
+        // The client band on every client page.
+        hot("clients::band", clients::band_sql(), vec![Int(c.client)]),
+        // The decisions waiting for the user to decide them.
+        hot(
+            "decisions::awaiting",
+            kirjo_store::decisions::awaiting_sql(),
+            vec![Int(c.worker)],
+        ),
         // The supervisor's and the DPO's open review items.
         hot(
             "monitoring::open_items",

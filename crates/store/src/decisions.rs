@@ -946,5 +946,7 @@ pub async fn awaiting(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    g.record_shown(&list.iter().map(|a| a.client_id).collect::<Vec<_>>())
+        .await?;
     Ok(g.finish(Pending::new(list)).await?)
 }

@@ -120,6 +120,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0019_decisions",
         sql: include_str!("../migrations/0019_decisions.sql"),
     },
+    Migration {
+        version: 20,
+        name: "0020_decisions_awaiting_index",
+        sql: include_str!("../migrations/0020_decisions_awaiting_index.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.
