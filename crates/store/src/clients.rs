@@ -63,7 +63,10 @@ pub struct Address {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Relation {
     pub kind: String,
-    pub person_id: i64,
+    /// None with the name: a person the user may not see is not shown by
+    /// id either, so that the card says nothing of which person it is (nor
+    /// that such an id exists).
+    pub person_id: Option<i64>,
     /// None: a person the user may not see, related by someone who could
     /// not see them either; nothing of theirs is shown.
     pub name: Option<String>,
@@ -282,10 +285,15 @@ pub async fn basic_data(
         .await?
         .iter()
         .map(|r| {
+            let name: Option<String> = r.try_get("name")?;
             Ok(Relation {
                 kind: r.try_get("kind")?,
-                person_id: r.try_get("id")?,
-                name: r.try_get("name")?,
+                person_id: if name.is_some() {
+                    Some(r.try_get("id")?)
+                } else {
+                    None
+                },
+                name,
                 openable: r.try_get("openable")?,
                 scope: r.try_get("scope")?,
                 right_of_access: r.try_get("right_of_access")?,

@@ -356,7 +356,8 @@ async fn client_card(
             RelationLine {
                 kind: t.t(&format!("relation-{}", r.kind)),
                 name: r.name.clone(),
-                person_id: r.person_id,
+                // Only a person shown by name has an id to link to.
+                person_id: r.person_id.unwrap_or_default(),
                 openable: r.openable,
                 details: details.join(", "),
                 guardian: r.kind == "guardian" && minor && r.name.is_some() && may_disclose,
