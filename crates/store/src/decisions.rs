@@ -6,7 +6,9 @@
 //! period computed from it, and marking it final; and its printout-ready
 //! data with the appeal instructions of its legal basis.
 
-use crate::gate::{enter_on_client as on_client, Caller, GateError, GateSettings, Pending};
+use crate::gate::{
+    enter_on_client as on_client, Caller, GateError, GateSettings, Guarded, Pending,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use kirjo_access::Action;
 use kirjo_domain::decision::{
@@ -401,34 +403,15 @@ pub async fn record_service(
     id: i64,
     s: &ServiceInput,
 ) -> Result<Served, GateError> {
-    let mut g = on_client(
+    let (mut g, d, user) = enter_decided(
         pool,
         caller,
         settings,
-        Action::WriteDocument,
         client_id,
+        id,
         &format!("document:{id} service to party {}", s.party),
-        None,
     )
     .await?;
-    let (conn, access) = g.parts();
-    let user = access.user_id();
-    let areas = access.areas().to_vec();
-    let Some(d) = decided(&mut *conn, id, client_id).await? else {
-        return Err(g
-            .deny(format!(
-                "denied: document {id} is not a decided decision of the client"
-            ))
-            .await);
-    };
-    if !areas.contains(&d.area) {
-        return Err(g
-            .deny(format!(
-                "denied: decision {id} is in {}, where the user does not write",
-                d.area
-            ))
-            .await);
-    }
     let Some(name) = d.parties.get(s.party).cloned() else {
         return Err(g
             .refuse(format!("decision {id} has no party {}", s.party))
@@ -506,6 +489,49 @@ struct Decided {
     final_ground: Option<String>,
 }
 
+/// Enters the gate to write on a decided decision of the client (its
+/// serving, its finality): the access, the decision, and the user. A
+/// document that is not a decided decision of the client, or one in an area
+/// where the user does not write, is refused and logged.
+async fn enter_decided(
+    pool: &PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    client_id: i64,
+    id: i64,
+    data: &str,
+) -> Result<(Guarded, Decided, i64), GateError> {
+    let mut g = on_client(
+        pool,
+        caller,
+        settings,
+        Action::WriteDocument,
+        client_id,
+        data,
+        None,
+    )
+    .await?;
+    let (conn, access) = g.parts();
+    let user = access.user_id();
+    let areas = access.areas().to_vec();
+    let Some(d) = decided(&mut *conn, id, client_id).await? else {
+        return Err(g
+            .deny(format!(
+                "denied: document {id} is not a decided decision of the client"
+            ))
+            .await);
+    };
+    if !areas.contains(&d.area) {
+        return Err(g
+            .deny(format!(
+                "denied: decision {id} is in {}, where the user does not write",
+                d.area
+            ))
+            .await);
+    }
+    Ok((g, d, user))
+}
+
 async fn decided(
     conn: &mut PgConnection,
     id: i64,
@@ -551,34 +577,15 @@ pub async fn mark_final(
     ground: FinalGround,
     reason: &str,
 ) -> Result<(), GateError> {
-    let mut g = on_client(
+    let (mut g, d, user) = enter_decided(
         pool,
         caller,
         settings,
-        Action::WriteDocument,
         client_id,
+        id,
         &format!("document:{id} final: {}", ground.as_str()),
-        None,
     )
     .await?;
-    let (conn, access) = g.parts();
-    let user = access.user_id();
-    let areas = access.areas().to_vec();
-    let Some(d) = decided(&mut *conn, id, client_id).await? else {
-        return Err(g
-            .deny(format!(
-                "denied: document {id} is not a decided decision of the client"
-            ))
-            .await);
-    };
-    if !areas.contains(&d.area) {
-        return Err(g
-            .deny(format!(
-                "denied: decision {id} is in {}, where the user does not write",
-                d.area
-            ))
-            .await);
-    }
     if d.final_ground.is_some() {
         return Err(g
             .conflict(format!("conflict: decision {id} is final already"), 0)
