@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import assert from 'node:assert/strict';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, '..', '..');
@@ -17,6 +18,37 @@ export const { chromium } = require('playwright-core');
 export const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const DEMO_PASSWORD = 'harjuniemi-demo-2026';
+
+/** A configuration edit: sessions end after one idle minute, so that the
+ * tests can see one end. */
+export function oneIdleMinute(t) {
+  const edited = t.replace('idle_timeout_minutes = 30', 'idle_timeout_minutes = 1');
+  assert.notEqual(edited, t, 'the demo configuration names idle_timeout_minutes');
+  return edited;
+}
+
+/** A page in a fresh Finnish browser context that records CSP breaks. */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ locale: 'fi-FI', ...options });
+  const page = await context.newPage();
+  page.cspErrors = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/.test(m.text())) page.cspErrors.push(m.text());
+  });
+  return page;
+}
+
+/** axe-core (WCAG 2.1 A and AA, best practices) on the page as it is now:
+ * no violations, no CSP breaks. */
+export async function checkAxe(page, name) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  }));
+  const found = result.violations.map((v) => `${v.id}: ${v.help} [${v.nodes.map((n) => n.target.join(' ')).join(' | ')}]`);
+  assert.deepEqual(found, [], `axe-core on ${name}`);
+  assert.deepEqual(page.cspErrors, [], `CSP on ${name}`);
+}
 
 async function freePort() {
   return new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startKirjo, launch, axeSource, signIn, totp, DEMO_PASSWORD } from './kirjo.mjs';
+import { startKirjo, launch, signIn, totp, DEMO_PASSWORD, oneIdleMinute, newPage as freshPage, checkAxe } from './kirjo.mjs';
 
 let kirjo;
 let browser;
@@ -14,13 +14,7 @@ const checked = new Set();
 
 before(async () => {
   // One minute of idle time, so that the idle timeout can be seen.
-  kirjo = await startKirjo({
-    edit: (t) => {
-      const edited = t.replace('idle_timeout_minutes = 30', 'idle_timeout_minutes = 1');
-      assert.notEqual(edited, t, 'the demo configuration names idle_timeout_minutes');
-      return edited;
-    },
-  });
+  kirjo = await startKirjo({ edit: oneIdleMinute });
   browser = await launch();
   const context = await browser.newContext({ locale: 'fi-FI' });
   const page = await context.newPage();
@@ -34,26 +28,12 @@ after(async () => {
   await kirjo?.stop();
 });
 
-async function newPage(options = {}) {
-  // A Finnish browser, as at a Finnish municipality's desk.
-  const context = await browser.newContext({ locale: 'fi-FI', ...options });
-  const page = await context.newPage();
-  page.cspErrors = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/.test(m.text())) page.cspErrors.push(m.text());
-  });
-  return page;
-}
+/** A Finnish browser, as at a Finnish municipality's desk. */
+const newPage = (options = {}) => freshPage(browser, options);
 
 /** axe-core on the page as it is now: no violations, no CSP breaks. */
 async function axe(page, name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-  }));
-  const found = result.violations.map((v) => `${v.id}: ${v.help} [${v.nodes.map((n) => n.target.join(' ')).join(' | ')}]`);
-  assert.deepEqual(found, [], `axe-core on ${name}`);
-  assert.deepEqual(page.cspErrors, [], `CSP on ${name}`);
+  await checkAxe(page, name);
   checked.add(name);
 }
 

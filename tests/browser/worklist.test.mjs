@@ -4,7 +4,7 @@
 // checked with axe-core in the language it is shown in.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKirjo, launch, axeSource, signIn, DEMO_PASSWORD } from './kirjo.mjs';
+import { startKirjo, launch, signIn, DEMO_PASSWORD, oneIdleMinute, newPage as freshPage, checkAxe } from './kirjo.mjs';
 
 let kirjo;
 let browser;
@@ -15,13 +15,7 @@ const TYPED = 'Kotikäynti iltapäivällä. Eetu esitteli koulutyönsä ja kerto
 
 before(async () => {
   // One minute of idle time, so that a session can be seen to end.
-  kirjo = await startKirjo({
-    edit: (t) => {
-      const edited = t.replace('idle_timeout_minutes = 30', 'idle_timeout_minutes = 1');
-      assert.notEqual(edited, t, 'the demo configuration names idle_timeout_minutes');
-      return edited;
-    },
-  });
+  kirjo = await startKirjo({ edit: oneIdleMinute });
   browser = await launch();
   const page = await newPage();
   await signIn(page, kirjo.url, 'sari.sosiaalityontekija');
@@ -37,25 +31,8 @@ after(async () => {
   await kirjo?.stop();
 });
 
-async function newPage(options = {}) {
-  const context = await browser.newContext({ locale: 'fi-FI', ...options });
-  const page = await context.newPage();
-  page.cspErrors = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/.test(m.text())) page.cspErrors.push(m.text());
-  });
-  return page;
-}
-
-async function axe(page, name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-  }));
-  const found = result.violations.map((v) => `${v.id}: ${v.help} [${v.nodes.map((n) => n.target.join(' ')).join(' | ')}]`);
-  assert.deepEqual(found, [], `axe-core on ${name}`);
-  assert.deepEqual(page.cspErrors, [], `CSP on ${name}`);
-}
+const newPage = (options = {}) => freshPage(browser, options);
+const axe = checkAxe;
 
 /** The id of the first client a name search finds. */
 async function clientId(page, name) {
