@@ -176,6 +176,70 @@ pub struct ServiceTask {
     /// `decision`, ...; see `crate::document::kinds`). Absent: every kind.
     #[serde(default)]
     pub document_kinds: Option<Vec<String>>,
+    /// Which national decision a decision written under this task is
+    /// (Sosmeta: a families' services decision is not a child welfare
+    /// decision). Absent: a decision under this task is not exported.
+    #[serde(default)]
+    pub decision_definition: Option<DecisionDefinition>,
+}
+
+/// The national structure of a decision, by the service it is made in
+/// (Sosmeta's "Päätös" definitions). They differ in their root element
+/// (and the child welfare decision's hearing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionDefinition {
+    /// Lastensuojelun palvelu- tai tukitoimipäätös (11002).
+    ChildWelfare,
+    /// Lapsiperheiden palvelupäätös (11001).
+    Families,
+    /// Työikäisten palvelupäätös (11052).
+    WorkingAge,
+    /// Iäkkäiden palvelupäätös (11000).
+    Elderly,
+}
+
+impl DecisionDefinition {
+    pub const ALL: [DecisionDefinition; 4] = [
+        Self::ChildWelfare,
+        Self::Families,
+        Self::WorkingAge,
+        Self::Elderly,
+    ];
+
+    /// As written in the configuration and stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ChildWelfare => "child_welfare",
+            Self::Families => "families",
+            Self::WorkingAge => "working_age",
+            Self::Elderly => "elderly",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
+    /// The definition's OID with its version.
+    pub fn oid(self) -> &'static str {
+        match self {
+            Self::ChildWelfare => "1.2.246.537.6.1506.11002.2023.9.8",
+            Self::Families => "1.2.246.537.6.1506.11001.2023.9.8",
+            Self::WorkingAge => "1.2.246.537.6.1506.11052.2023.9.8",
+            Self::Elderly => "1.2.246.537.6.1506.11000.2023.9.8",
+        }
+    }
+
+    /// The root element of the national structure.
+    pub fn root(self) -> &'static str {
+        match self {
+            Self::ChildWelfare => "lastensuojelun_palvelu__tai_tukitoimipaatos",
+            Self::Families => "lapsiperheiden_palvelupaatos",
+            Self::WorkingAge => "tyoikaisten_palvelupaatos",
+            Self::Elderly => "iakkaiden_palvelupaatos",
+        }
+    }
 }
 
 /// Osarekisteri: a part of a register by service area.

@@ -940,12 +940,21 @@ async fn insert_document(
     completed: bool,
 ) -> anyhow::Result<i64> {
     let (client, author, area, task) = place;
+    let decision_definition: Option<String> =
+        sqlx::query_scalar("SELECT decision_definition FROM service_task WHERE id = $1")
+            .bind(task)
+            .fetch_optional(&mut *tx)
+            .await?
+            .flatten();
     Ok(sqlx::query_scalar(kirjo_store::documents::INSERT_DOCUMENT)
         .bind(client)
         .bind(area)
         .bind(content.to_json())
         .bind(content.name(kirjo_domain::contact::Lang::Fi))
-        .bind(content.definition_oid())
+        .bind(kirjo_store::documents::definition_of(
+            content,
+            decision_definition.as_deref(),
+        ))
         .bind(author)
         .bind(task)
         .bind(content.kind())
@@ -1261,6 +1270,22 @@ async fn form_documents(
             ("reasons", "Vanhemman sairastuminen; arjen tuki lasten hoitoon kahden kuukauden ajan.".into()),
             ("electronic_service", "true".into()),
         ], vec![]),
+        // A families' services decision: out as Sosmeta's families' services
+        // decision (11001), not the child welfare one, by its service task.
+        ((ella, sari, "lapsiperheet", "lapsiperheiden_kotipalvelu"), "decision", 15, vec![
+            ("date", day(15)),
+            ("matter_started_on", day(20)),
+            ("outcome", "positive".into()),
+            ("service", "social_work".into()),
+            ("service_description", "Lapsiperheiden kotipalvelu kahdesti viikossa kahden kuukauden ajan".into()),
+            ("decision_text", "Perheelle myönnetään lapsiperheiden kotipalvelua vanhemman sairastumisen ajaksi. Palvelu tukee lasten hoitoa ja arjen sujumista.".into()),
+            ("legal_basis", "Sosiaalihuoltolaki (1301/2014) 19 §".into()),
+            ("valid_from", day(14)),
+            ("decision_maker", leena.to_string()),
+            ("information_phone", "010 555 1234".into()),
+        ], vec![
+            PartyInput { name: "Minna Mäkinen".into(), method: "electronic".into(), served_on: String::new() },
+        ]),
         ((kalle, pekka, "aikuiset", "kuntouttava_tyotoiminta"), "activation_plan", 25, vec![
             ("date", day(25)),
             ("participants", "Kalle Virtanen, sosiaaliohjaaja, työvoimaviranomaisen asiantuntija".into()),

@@ -808,3 +808,72 @@ async fn the_decision_maker_finds_and_decides_the_draft_on_the_pages() {
     .unwrap();
     assert_eq!(served, today + chrono::Days::new(7));
 }
+
+/// Issue 16, "each kind exports with the definition for its service": a
+/// families' services decision goes out as Sosmeta's families' services
+/// decision (11001), a child welfare decision as the child welfare one
+/// (11002), by the service task's `decision_definition`; a decision under a
+/// task that names none is refused at export, not guessed. (That each
+/// validates against its schema is `documents.rs`,
+/// `every_completed_document_exports_valid_against_its_national_schema`.)
+#[tokio::test]
+async fn a_decision_goes_out_as_the_decision_of_its_services_definition() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let decided = |task: &'static str| {
+        let db = &db;
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT d.id FROM document d JOIN decision_act a ON a.document_id = d.id
+                 WHERE d.kind = 'decision' AND d.service_task_id = $1 ORDER BY d.id LIMIT 1",
+            )
+            .bind(task)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap()
+        }
+    };
+    let export = |id: i64| {
+        let sari = sari.clone();
+        async move { get_as(addr, &sari, &format!("/api/documents/{id}/export")).await }
+    };
+    let families = export(decided("lapsiperheiden_kotipalvelu").await).await;
+    assert_eq!(families.status, 200, "{}", families.body);
+    let e = json(&families.body);
+    assert_eq!(e["definition"], "1.2.246.537.6.1506.11001.2023.9.8");
+    assert!(
+        e["document"]["lapsiperheiden_palvelupaatos"]["paatos"].is_object(),
+        "{e}"
+    );
+    assert!(e["document"]
+        .get("lastensuojelun_palvelu__tai_tukitoimipaatos")
+        .is_none());
+    let child_welfare = export(decided("lastensuojelu").await).await;
+    assert_eq!(child_welfare.status, 200, "{}", child_welfare.body);
+    let e = json(&child_welfare.body);
+    assert_eq!(e["definition"], "1.2.246.537.6.1506.11002.2023.9.8");
+    assert!(e["document"]["lastensuojelun_palvelu__tai_tukitoimipaatos"]["paatos"].is_object());
+    // The page names the definition the decision was written to.
+    let stored: String = sqlx::query_scalar(
+        "SELECT definition_oid FROM document WHERE service_task_id = 'lapsiperheiden_kotipalvelu' AND kind = 'decision' LIMIT 1",
+    )
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(stored, "1.2.246.537.6.1506.11001.2023.9.8");
+
+    // A task that names no decision definition: the decision is refused
+    // at export, and the refusal logged.
+    sqlx::query("UPDATE service_task SET decision_definition = NULL WHERE id = 'lapsiperheiden_kotipalvelu'")
+        .execute(&db.owner)
+        .await
+        .unwrap();
+    let refused = export(decided("lapsiperheiden_kotipalvelu").await).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(
+        refused.body.contains("decision_definition"),
+        "{}",
+        refused.body
+    );
+}

@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kirjo_access::{Action, StatedPurpose};
 use kirjo_domain::contact::Lang;
 use kirjo_domain::document::{Content, Narrative};
+use kirjo_domain::register::DecisionDefinition;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -96,6 +97,19 @@ pub async fn client_of(pool: &sqlx::PgPool, document_id: i64) -> crate::Result<O
         .await?)
 }
 
+/// The national definition a document is written to: a decision's by its
+/// service task (`service_task.decision_definition`), every other kind's
+/// by the kind.
+pub fn definition_of(content: &Content, decision_definition: Option<&str>) -> &'static str {
+    match (
+        content.kind(),
+        decision_definition.and_then(DecisionDefinition::parse),
+    ) {
+        ("decision", Some(d)) => d.oid(),
+        _ => content.definition_oid(),
+    }
+}
+
 /// [`client_of`]'s query. Binds: $1 the document.
 pub const CLIENT_OF_SQL: &str = "SELECT client_id FROM document WHERE id = $1";
 
@@ -157,13 +171,16 @@ pub async fn create(
             .await);
     };
     let (conn, _) = g.parts();
-    let task: Option<(String, Option<Vec<String>>)> = sqlx::query_as(
-        "SELECT sub_register_id, document_kinds FROM service_task WHERE id = $1 AND in_configuration",
+    let task: Option<(String, Option<Vec<String>>, Option<String>)> = sqlx::query_as(
+        "SELECT sub_register_id, document_kinds, decision_definition FROM service_task WHERE id = $1 AND in_configuration",
     )
     .bind(service_task)
     .fetch_optional(&mut *conn)
     .await?;
-    let (task_area, kinds) = task.unzip();
+    let (task_area, kinds, decision_definition) = match task {
+        Some((a, k, d)) => (Some(a), Some(k), d),
+        None => (None, None, None),
+    };
     if task_area.as_deref() != Some(area.as_str()) {
         return Err(g
             .deny(format!(
@@ -195,7 +212,7 @@ pub async fn create(
         .bind(&area)
         .bind(content.to_json())
         .bind(content.name(Lang::Fi))
-        .bind(content.definition_oid())
+        .bind(definition_of(content, decision_definition.as_deref()))
         .bind(access.user_id())
         .bind(service_task)
         .bind(content.kind())
@@ -573,7 +590,11 @@ pub async fn correct(
                                author_id, author_name, author_title, state, completed_at,
                                corrects_id, correction_reason)
          SELECT coalesce(d.series_id, d.id), d.version + 1, d.client_id, d.register_id, d.sub_register_id,
-                d.service_task_id, d.kind, $2, $3, $4, d.client_first_names, d.client_surname,
+                d.service_task_id, d.kind, $2, $3,
+                -- A decision's definition is its service task's, as the
+                -- version it corrects was written to.
+                CASE WHEN d.kind = 'decision' THEN d.definition_oid ELSE $4 END,
+                d.client_first_names, d.client_surname,
                 d.client_identity_code, d.organiser, d.producer,
                 su.id, su.name, su.title, 'completed', now(), d.id, $5
          FROM document d, staff_user su WHERE d.id = $1 AND su.id = $6
@@ -852,7 +873,7 @@ pub async fn export(
     let row = sqlx::query(
         "SELECT d.sub_register_id, d.state, d.kind, d.content, d.definition_oid, d.client_first_names, d.client_surname,
                 d.client_identity_code, d.author_name, d.author_title, t.code AS task_code, t.name_fi AS task_name,
-                su.first_names AS author_first_names, su.surname AS author_surname
+                t.decision_definition, su.first_names AS author_first_names, su.surname AS author_surname
          FROM document d JOIN service_task t ON t.id = d.service_task_id
          JOIN staff_user su ON su.id = d.author_id
          WHERE d.id = $1 AND d.client_id = $2",
@@ -938,7 +959,28 @@ pub async fn export(
             r.try_get("author_surname")?,
         )),
     };
-    let definition: String = r.try_get("definition_oid")?;
+    let mut definition: String = r.try_get("definition_oid")?;
+    // A decision goes out as the decision of its service task's service
+    // (a families' services decision is not a child welfare decision); a
+    // task that names none in the configuration has no decision to export.
+    let decision_definition = if kind == "decision" {
+        let named: Option<String> = r.try_get("decision_definition")?;
+        match named.as_deref().and_then(DecisionDefinition::parse) {
+            Some(d) => {
+                definition = d.oid().to_owned();
+                Some(d)
+            }
+            None => {
+                return Err(g
+                    .deny(format!(
+                        "denied: decision {id} cannot be exported: its service task names no decision_definition in the configuration (child_welfare, families, working_age or elderly)"
+                    ))
+                    .await)
+            }
+        }
+    } else {
+        None
+    };
     let national = match &content {
         Content::Narrative(n) => national_narrative(&input, n),
         Content::ChildWelfareNotification(n) => {
@@ -985,6 +1027,11 @@ pub async fn export(
                 national[f.spec.root]["paatos"]["paatoksentekija"] = serde_json::json!({
                     "etunimet": first, "sukunimi": last, "tehtavanimike": title,
                 });
+            }
+            if let (Some(d), Some(map)) = (decision_definition, national.as_object_mut()) {
+                if let Some(body) = map.remove(f.spec.root) {
+                    map.insert(d.root().to_owned(), body);
+                }
             }
             national
         }

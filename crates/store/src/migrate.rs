@@ -125,6 +125,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0020_decisions_awaiting_index",
         sql: include_str!("../migrations/0020_decisions_awaiting_index.sql"),
     },
+    Migration {
+        version: 21,
+        name: "0021_decision_definition",
+        sql: include_str!("../migrations/0021_decision_definition.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.

@@ -65,11 +65,13 @@ pub async fn sync(owner: &PgPool, desc: &RegisterDescription) -> Result<()> {
             .await?;
             for t in &s.service_tasks {
                 sqlx::query(
-                    "INSERT INTO service_task (id, sub_register_id, code, name_fi, name_sv, name_en, document_kinds)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                    "INSERT INTO service_task (id, sub_register_id, code, name_fi, name_sv, name_en, document_kinds,
+                                               decision_definition)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                      ON CONFLICT (id) DO UPDATE SET sub_register_id = EXCLUDED.sub_register_id,
                        code = EXCLUDED.code, name_fi = EXCLUDED.name_fi, name_sv = EXCLUDED.name_sv,
                        name_en = EXCLUDED.name_en, document_kinds = EXCLUDED.document_kinds,
+                       decision_definition = EXCLUDED.decision_definition,
                        in_configuration = true,
                        updated_at = CASE WHEN (service_task.sub_register_id, service_task.code, service_task.name_fi, service_task.name_sv, service_task.name_en, service_task.document_kinds)
                            IS DISTINCT FROM (EXCLUDED.sub_register_id, EXCLUDED.code, EXCLUDED.name_fi, EXCLUDED.name_sv, EXCLUDED.name_en, EXCLUDED.document_kinds)
@@ -82,6 +84,7 @@ pub async fn sync(owner: &PgPool, desc: &RegisterDescription) -> Result<()> {
                 .bind(&t.name_sv)
                 .bind(&t.name_en)
                 .bind(&t.document_kinds)
+                .bind(t.decision_definition.map(|d| d.as_str()))
                 .execute(&mut *tx)
                 .await?;
             }
