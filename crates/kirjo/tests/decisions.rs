@@ -877,3 +877,56 @@ async fn a_decision_goes_out_as_the_decision_of_its_services_definition() {
         refused.body
     );
 }
+
+/// A decided decision is the act of its decision maker: a "correction"
+/// written by anyone would change what the maker decided without them. It
+/// is refused (and logged); an error is corrected by a new decision that
+/// the maker decides.
+#[tokio::test]
+async fn a_decided_decision_is_not_corrected_in_place() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let sari = sign_in(addr, "sari.sosiaalityontekija").await;
+    let sari_id = user_id(&db, "sari.sosiaalityontekija").await;
+    let (id, content): (i64, serde_json::Value) = sqlx::query_as(
+        "SELECT d.id, d.content FROM document d JOIN decision_act a ON a.document_id = d.id
+         WHERE d.service_task_id = 'lastensuojelu' ORDER BY d.id LIMIT 1",
+    )
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    let mut fields = content.clone();
+    fields.as_object_mut().and_then(|m| m.remove("parties"));
+    let today = kirjo_domain::calendar::helsinki_today().to_string();
+    let parties =
+        serde_json::json!([{"name": "Minna Mäkinen", "method": "handed", "served_on": today}]);
+    fields["decision_text"] = serde_json::json!("Eetulle ei myönnetä tukihenkilöä.");
+    let body = serde_json::json!({
+        "kind": "decision",
+        "fields": fields,
+        "parties": parties,
+        "reason": "Korjaus",
+    })
+    .to_string();
+    let r = post_json(
+        addr,
+        &sari,
+        &format!("/api/documents/{id}/corrections"),
+        &body,
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.body.contains("new decision"), "{}", r.body);
+    let (data, explanation) = last_refusal(&db, sari_id).await;
+    assert_eq!(data, format!("document:{id} correction"));
+    assert!(
+        explanation.contains("not corrected in place"),
+        "{explanation}"
+    );
+    let versions: i64 = sqlx::query_scalar("SELECT count(*) FROM document WHERE corrects_id = $1")
+        .bind(id)
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    assert_eq!(versions, 0);
+}

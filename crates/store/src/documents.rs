@@ -579,6 +579,17 @@ pub async fn correct(
             ))
             .await);
     }
+    // A decision is the act of its decision maker: a correction written
+    // by anyone would change what the maker decided. An error in it is
+    // corrected by a new decision that the maker decides (Administrative
+    // Procedure Act 434/2003 §50-51), not in place.
+    if kind == "decision" {
+        return Err(g
+            .deny(format!(
+                "denied: decision {id} is not corrected in place: draft a new decision that corrects it, for the decision maker to decide"
+            ))
+            .await);
+    }
     if let Some(why) = outside_life(&mut g, client_id, content).await? {
         return Err(g.refuse(why).await);
     }

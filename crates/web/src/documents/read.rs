@@ -355,7 +355,8 @@ pub(crate) async fn show(
             meta,
             state: ctx.tr.t(&format!("doc-state-{}", d.state)),
             mine_draft,
-            correctable: d.state == "completed" && !d.superseded,
+            // A decision is corrected by a new decision, not in place.
+            correctable: d.state == "completed" && !d.superseded && d.kind != "decision",
             superseded_note: d.superseded,
             versions,
             edit,
