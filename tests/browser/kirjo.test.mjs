@@ -123,9 +123,9 @@ test('sign in with a password reaches the start page, and every page passes axe-
   await axe(page, 'new notification');
   await page.selectOption('#service_task', 'lastensuojelu');
   await page.selectOption('#reporter', 'anonymous');
-  await page.fill('#reporter_name', 'Naapuri');
+  await page.fill('#reporter_surname', 'Naapuri');
   await Promise.all([page.waitForLoadState('load'), page.click('main form button[type=submit]')]);
-  assert.equal(await page.getAttribute('#reporter_name', 'aria-invalid'), 'true');
+  assert.equal(await page.getAttribute('#reporter_surname', 'aria-invalid'), 'true');
   assert.equal(await page.getAttribute('#content', 'aria-invalid'), 'true');
   await axe(page, 'new notification with errors');
   // A decision: its form, its errors, its parties, and the timeline's filter.

@@ -326,6 +326,14 @@ pub enum AssessmentDecision {
 pub struct Notification {
     pub received_on: NaiveDate,
     pub reporter: Reporter,
+    /// The reporter's first names and surname, as separate fields (the
+    /// national structure names people so).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter_first_names: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter_surname: Option<String>,
+    /// The whole name, as notifications stored before the names were kept
+    /// apart have it; a new one never sets it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporter_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -358,6 +366,31 @@ pub struct Notification {
 }
 
 impl Notification {
+    /// The reporter's first names and surname: as stored apart, or (for a
+    /// notification stored before they were kept apart) the whole name
+    /// split at its last space, as a worker correcting it will see it.
+    pub fn reporter_names(&self) -> (Option<String>, Option<String>) {
+        match (
+            &self.reporter_first_names,
+            &self.reporter_surname,
+            &self.reporter_name,
+        ) {
+            (None, None, Some(whole)) => {
+                let (first, last) = crate::forms::split_name(whole);
+                (Some(first), Some(last))
+            }
+            (first, last, _) => (first.clone(), last.clone()),
+        }
+    }
+
+    /// The reporter's name to show: first names and surname.
+    pub fn reporter_full_name(&self) -> Option<String> {
+        match self.reporter_names() {
+            (Some(f), Some(l)) => Some(format!("{f} {l}")),
+            (f, l) => f.or(l),
+        }
+    }
+
     /// The statutory deadlines from the day of receipt.
     pub fn deadlines(&self) -> crate::calendar::ChildWelfareDeadlines {
         crate::calendar::child_welfare_deadlines(self.received_on)
@@ -389,6 +422,8 @@ pub enum NotificationError {
     ReasonsRequired,
     /// A decision needs its date, and a date its decision.
     DecisionAndDate,
+    /// A whole name where first names and surname are asked separately.
+    NameInParts,
     /// A character refused in any text (`edge::check_text`).
     BadText(crate::edge::TextProblem),
 }
@@ -411,6 +446,15 @@ impl NotificationError {
             (Self::TooLong, Lang::Fi) => "Teksti on liian pitkä (enintään 20 000 merkkiä).",
             (Self::TooLong, Lang::Sv) => "Texten är för lång (högst 20 000 tecken).",
             (Self::TooLong, Lang::En) => "The text is too long (at most 20,000 characters).",
+            (Self::NameInParts, Lang::Fi) => {
+                "Anna ilmoittajan etunimet ja sukunimi omiin kenttiinsä."
+            }
+            (Self::NameInParts, Lang::Sv) => {
+                "Ange anmälarens förnamn och efternamn i var sitt fält."
+            }
+            (Self::NameInParts, Lang::En) => {
+                "Give the reporter's first names and surname in their own fields."
+            }
             (Self::NamedAnonymous, Lang::Fi) => "Nimetön ilmoitus ei nimeä ilmoittajaa.",
             (Self::NamedAnonymous, Lang::Sv) => "En anonym anmälan namnger inte anmälaren.",
             (Self::NamedAnonymous, Lang::En) => "An anonymous notification names nobody.",
@@ -434,6 +478,12 @@ pub struct NotificationInput {
     #[serde(default)]
     pub reporter: String,
     #[serde(default)]
+    pub reporter_first_names: String,
+    #[serde(default)]
+    pub reporter_surname: String,
+    /// A whole name is not taken (the names are asked separately); kept so
+    /// that a client sending one is told, not silently ignored.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reporter_name: String,
     #[serde(default)]
     pub reporter_title: String,
@@ -505,19 +555,29 @@ impl NotificationInput {
         if channel.is_none() {
             errors.push(("channel", NotificationError::Choice));
         }
-        let (name, title, organisation) = (
-            opt(&self.reporter_name),
+        let (first_names, surname, title, organisation) = (
+            opt(&self.reporter_first_names),
+            opt(&self.reporter_surname),
             opt(&self.reporter_title),
             opt(&self.reporter_organisation),
         );
+        if opt(&self.reporter_name).is_some() {
+            errors.push(("reporter_name", NotificationError::NameInParts));
+        }
+        let named = first_names.is_some() || surname.is_some();
         match reporter {
-            Some(Reporter::Anonymous)
-                if name.is_some() || title.is_some() || organisation.is_some() =>
-            {
-                errors.push(("reporter_name", NotificationError::NamedAnonymous))
+            Some(Reporter::Anonymous) if named || title.is_some() || organisation.is_some() => {
+                errors.push(("reporter_surname", NotificationError::NamedAnonymous))
             }
-            Some(Reporter::Professional) if name.is_none() => {
-                errors.push(("reporter_name", NotificationError::Required))
+            Some(Reporter::Anonymous) => {}
+            // A professional is named; anyone named is named in full.
+            Some(r) if named || r == Reporter::Professional => {
+                if first_names.is_none() {
+                    errors.push(("reporter_first_names", NotificationError::Required));
+                }
+                if surname.is_none() {
+                    errors.push(("reporter_surname", NotificationError::Required));
+                }
             }
             _ => {}
         }
@@ -549,7 +609,12 @@ impl NotificationInput {
             ("content", self.content.as_str(), true),
             ("urgency_note", self.urgency_note.as_str(), true),
             ("decision_reasons", self.decision_reasons.as_str(), true),
-            ("reporter_name", self.reporter_name.as_str(), false),
+            (
+                "reporter_first_names",
+                self.reporter_first_names.as_str(),
+                false,
+            ),
+            ("reporter_surname", self.reporter_surname.as_str(), false),
             (
                 "confidentiality_grounds",
                 self.confidentiality_grounds.as_str(),
@@ -607,7 +672,9 @@ impl NotificationInput {
                 Ok(Notification {
                     received_on,
                     reporter,
-                    reporter_name: name,
+                    reporter_first_names: first_names,
+                    reporter_surname: surname,
+                    reporter_name: None,
                     reporter_title: title,
                     reporter_organisation: organisation,
                     reporter_confidential: confidential,
@@ -631,10 +698,13 @@ impl NotificationInput {
     pub fn of(n: &Notification) -> Self {
         let s = |v: serde_json::Value| v.as_str().unwrap_or_default().to_owned();
         let d = |v: Option<NaiveDate>| v.map(|d| d.to_string()).unwrap_or_default();
+        let (first_names, surname) = n.reporter_names();
         Self {
             received_on: n.received_on.to_string(),
             reporter: s(serde_json::to_value(n.reporter).unwrap_or_default()),
-            reporter_name: n.reporter_name.clone().unwrap_or_default(),
+            reporter_first_names: first_names.unwrap_or_default(),
+            reporter_surname: surname.unwrap_or_default(),
+            reporter_name: String::new(),
             reporter_title: n.reporter_title.clone().unwrap_or_default(),
             reporter_organisation: n.reporter_organisation.clone().unwrap_or_default(),
             reporter_confidential: if n.reporter_confidential {
@@ -785,7 +855,8 @@ mod notification_tests {
         NotificationInput {
             received_on: "2026-11-10".into(),
             reporter: "professional".into(),
-            reporter_name: "Opettaja Olli".into(),
+            reporter_first_names: "Olli".into(),
+            reporter_surname: "Opettaja".into(),
             channel: "electronic".into(),
             content: "Lapsi on ollut poissa koulusta.".into(),
             ..NotificationInput::default()
@@ -803,7 +874,7 @@ mod notification_tests {
         bad.decided_on = "2026-11-09".into();
         bad.received_on = "2026-11-10".into();
         let errors = bad.check(today()).err().unwrap_or_default();
-        assert!(errors.contains(&("reporter_name", NotificationError::NamedAnonymous)));
+        assert!(errors.contains(&("reporter_surname", NotificationError::NamedAnonymous)));
         assert!(errors.contains(&("decision_reasons", NotificationError::ReasonsRequired)));
         assert!(errors.contains(&("decided_on", NotificationError::BeforeReceipt)));
         let mut half = input();

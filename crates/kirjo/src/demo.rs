@@ -858,7 +858,9 @@ async fn documents(tx: &mut PgConnection) -> anyhow::Result<()> {
             Notification {
                 received_on: on_time_received,
                 reporter: Reporter::Professional,
-                reporter_name: Some("Opettaja Olli Oksanen".to_owned()),
+                reporter_first_names: Some("Olli".to_owned()),
+                reporter_surname: Some("Oksanen".to_owned()),
+                reporter_name: None,
                 reporter_title: Some("luokanopettaja".to_owned()),
                 reporter_organisation: Some("Harjuniemen koulu".to_owned()),
                 reporter_confidential: false,
@@ -880,7 +882,9 @@ async fn documents(tx: &mut PgConnection) -> anyhow::Result<()> {
             Notification {
                 received_on: days_ago(12),
                 reporter: Reporter::PrivatePerson,
-                reporter_name: Some("Naapuri Nieminen".to_owned()),
+                reporter_first_names: Some("Niina".to_owned()),
+                reporter_surname: Some("Nieminen".to_owned()),
+                reporter_name: None,
                 reporter_title: None,
                 reporter_organisation: None,
                 reporter_confidential: true,

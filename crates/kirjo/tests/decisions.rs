@@ -633,7 +633,7 @@ async fn a_notification_reporters_confidentiality_goes_out_with_its_grounds_and_
     let path = format!("/api/clients/{ella}/documents?lang=en");
     let body = |extra: &str| {
         format!(
-            r#"{{"service_task":"lastensuojelu","kind":"child_welfare_notification","notification":{{"received_on":"2026-11-10","reporter":"private_person","reporter_name":"Naapuri Nieminen","channel":"phone","content":"Ella on ollut yksin kotona myöhään illalla.","urgency":"not_immediate","decision":"start","decided_on":"2026-11-12","guardian_told_on":"2026-11-12"{extra}}}}}"#
+            r#"{{"service_task":"lastensuojelu","kind":"child_welfare_notification","notification":{{"received_on":"2026-11-10","reporter":"private_person","reporter_first_names":"Niina","reporter_surname":"Nieminen","channel":"phone","content":"Ella on ollut yksin kotona myöhään illalla.","urgency":"not_immediate","decision":"start","decided_on":"2026-11-12","guardian_told_on":"2026-11-12"{extra}}}}}"#
         )
     };
     // Confidential needs its grounds; grounds need it to be confidential.
@@ -692,7 +692,7 @@ async fn a_notification_reporters_confidentiality_goes_out_with_its_grounds_and_
     let reporter = &e["document"]["lastensuojeluilmoitus"]["ilmoittaja"][0];
     assert_eq!(reporter["ilmoittajan_tietojen_salassapito"], true, "{e}");
     assert_eq!(reporter["salassapidon_perustelut"], grounds, "{e}");
-    assert_eq!(reporter["henkilo"]["etunimet"], "Naapuri", "{e}");
+    assert_eq!(reporter["henkilo"]["etunimet"], "Niina", "{e}");
     assert_eq!(reporter["henkilo"]["sukunimi"], "Nieminen", "{e}");
     // The reporter type's code list is one Kirjo does not have: no code.
     assert!(reporter.get("taho").is_none(), "{e}");

@@ -643,7 +643,7 @@ async fn a_child_welfare_notification_carries_its_deadlines_and_is_completed_onl
         addr,
         &sari,
         &path,
-        r#"{"service_task":"lastensuojelu","kind":"child_welfare_notification","notification":{"received_on":"2026-11-10","reporter":"anonymous","reporter_name":"Naapuri","channel":"phone","content":""}}"#,
+        r#"{"service_task":"lastensuojelu","kind":"child_welfare_notification","notification":{"received_on":"2026-11-10","reporter":"anonymous","reporter_surname":"Naapuri","channel":"phone","content":""}}"#,
     )
     .await;
     assert_eq!(bad.status, 422, "{}", bad.body);
@@ -655,13 +655,37 @@ async fn a_child_welfare_notification_carries_its_deadlines_and_is_completed_onl
         .collect();
     assert_eq!(
         fields,
-        ["notification.reporter_name", "notification.content"]
+        ["notification.reporter_surname", "notification.content"]
+    );
+    // Issue 16: a reporter's first names and surname are separate fields;
+    // a whole name is refused with its field named, not split by guess.
+    let whole = post_json(
+        addr,
+        &sari,
+        &path,
+        r#"{"service_task":"lastensuojelu","kind":"child_welfare_notification","notification":{"received_on":"2026-11-10","reporter":"professional","reporter_name":"Olli Opettaja","channel":"electronic","content":"Ella on väsynyt.","urgency":"not_immediate"}}"#,
+    )
+    .await;
+    assert_eq!(whole.status, 422, "{}", whole.body);
+    let fields: Vec<String> = json(&whole.body)["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "notification.reporter_name",
+            "notification.reporter_first_names",
+            "notification.reporter_surname"
+        ]
     );
     let created = post_json(
         addr,
         &sari,
         &path,
-        r#"{"service_task":"lastensuojelu","kind":"child_welfare_notification","notification":{"received_on":"2026-11-10","reporter":"professional","reporter_name":"Olli Opettaja","reporter_title":"luokanopettaja","reporter_organisation":"Harjuniemen koulu","channel":"electronic","content":"Ella on ollut väsynyt ja poissa koulusta.","urgency":"not_immediate"}}"#,
+        r#"{"service_task":"lastensuojelu","kind":"child_welfare_notification","notification":{"received_on":"2026-11-10","reporter":"professional","reporter_first_names":"Olli","reporter_surname":"Opettaja","reporter_title":"luokanopettaja","reporter_organisation":"Harjuniemen koulu","channel":"electronic","content":"Ella on ollut väsynyt ja poissa koulusta.","urgency":"not_immediate"}}"#,
     )
     .await;
     assert_eq!(created.status, 201, "{}", created.body);
@@ -700,7 +724,7 @@ async fn a_child_welfare_notification_carries_its_deadlines_and_is_completed_onl
             ("content-type", "application/json"),
             ("if-match", &tag_of(&db, id).await),
         ],
-        Some(r#"{"kind":"child_welfare_notification","notification":{"received_on":"2026-11-10","reporter":"professional","reporter_name":"Olli Opettaja","channel":"electronic","content":"Ella on ollut väsynyt ja poissa koulusta.","urgency":"not_immediate","decision":"start","decided_on":"2026-11-20","guardian_told_on":"2026-11-20"}}"#),
+        Some(r#"{"kind":"child_welfare_notification","notification":{"received_on":"2026-11-10","reporter":"professional","reporter_first_names":"Olli","reporter_surname":"Opettaja","channel":"electronic","content":"Ella on ollut väsynyt ja poissa koulusta.","urgency":"not_immediate","decision":"start","decided_on":"2026-11-20","guardian_told_on":"2026-11-20"}}"#),
     )
     .await;
     assert_eq!(decided.status, 204, "{}", decided.body);

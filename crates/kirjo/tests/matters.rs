@@ -59,7 +59,8 @@ fn notification(on: NaiveDate) -> String {
         "notification": {
             "received_on": on.to_string(),
             "reporter": "professional",
-            "reporter_name": "Olli Opettaja",
+            "reporter_first_names": "Olli",
+            "reporter_surname": "Opettaja",
             "reporter_title": "luokanopettaja",
             "reporter_organisation": "Harjuniemen koulu",
             "channel": "electronic",

@@ -1383,11 +1383,14 @@ pub fn national_notification(
     );
     if n.reporter != Reporter::Anonymous {
         let mut reporter = Map::new();
-        if let Some(name) = &n.reporter_name {
-            let (first, last) = split_name(name);
+        // First names and surname as kept apart (a notification stored
+        // before they were has its whole name split at the last space).
+        if let (first, Some(last)) = n.reporter_names() {
             let mut person = Map::new();
             person.insert("sukunimi".into(), json!(last));
-            person.insert("etunimet".into(), json!(first));
+            if let Some(first) = first {
+                person.insert("etunimet".into(), json!(first));
+            }
             if let Some(t) = &n.reporter_title {
                 person.insert("tehtavanimike".into(), json!(t));
             }

@@ -340,9 +340,14 @@ pub(crate) fn conflict_rows(
             ("notification-received", &a.received_on, &b.received_on),
             ("notification-reporter", &a.reporter, &b.reporter),
             (
-                "notification-reporter-name",
-                &a.reporter_name,
-                &b.reporter_name,
+                "notification-reporter-first-names",
+                &a.reporter_first_names,
+                &b.reporter_first_names,
+            ),
+            (
+                "notification-reporter-surname",
+                &a.reporter_surname,
+                &b.reporter_surname,
             ),
             (
                 "notification-reporter-title",

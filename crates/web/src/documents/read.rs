@@ -138,7 +138,7 @@ fn notification_view(ctx: &Ctx, n: &Notification) -> NotificationView {
         ),
     ];
     let who = [
-        &n.reporter_name,
+        &n.reporter_full_name(),
         &n.reporter_title,
         &n.reporter_organisation,
     ]
