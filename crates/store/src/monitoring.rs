@@ -21,6 +21,23 @@ pub struct Flag {
     pub explanation: String,
 }
 
+/// The open flags (`f`, with their log row `l`) that the caller `$1` may
+/// review: all for the data protection officer, their units' for a unit
+/// supervisor. Shared by the flags and the review items.
+macro_rules! open_flags_of_caller {
+    () => {
+        "
+         FROM access_flag f JOIN use_log l ON l.id = f.use_log_id
+         WHERE NOT EXISTS (SELECT 1 FROM access_flag_review r WHERE r.flag_id = f.id)
+           AND (EXISTS (SELECT 1 FROM role_grant g WHERE g.user_id = $1 AND g.role = 'data_protection_officer'
+                        AND g.ended_at IS NULL AND g.valid_from <= kirjo_today()
+                        AND (g.valid_until IS NULL OR kirjo_today() <= g.valid_until))
+                OR f.unit_id IN (SELECT g.unit_id FROM role_grant g WHERE g.user_id = $1 AND g.role = 'unit_supervisor'
+                        AND g.ended_at IS NULL AND g.valid_from <= kirjo_today()
+                        AND (g.valid_until IS NULL OR kirjo_today() <= g.valid_until)))"
+    };
+}
+
 pub async fn open_flags(
     pool: &PgPool,
     caller: &Caller,
@@ -35,18 +52,11 @@ pub async fn open_flags(
     )
     .await?;
     let (conn, access) = g.parts();
-    let rows = sqlx::query(
-        "SELECT f.id, f.kind, f.client_id, f.user_id, l.user_name, f.unit_id, l.logged_at, l.purpose, l.explanation
-         FROM access_flag f JOIN use_log l ON l.id = f.use_log_id
-         WHERE NOT EXISTS (SELECT 1 FROM access_flag_review r WHERE r.flag_id = f.id)
-           AND (EXISTS (SELECT 1 FROM role_grant g WHERE g.user_id = $1 AND g.role = 'data_protection_officer'
-                        AND g.ended_at IS NULL AND g.valid_from <= kirjo_today()
-                        AND (g.valid_until IS NULL OR kirjo_today() <= g.valid_until))
-                OR f.unit_id IN (SELECT g.unit_id FROM role_grant g WHERE g.user_id = $1 AND g.role = 'unit_supervisor'
-                        AND g.ended_at IS NULL AND g.valid_from <= kirjo_today()
-                        AND (g.valid_until IS NULL OR kirjo_today() <= g.valid_until)))
-         ORDER BY f.created_at, f.id LIMIT 1000",
-    )
+    let rows = sqlx::query(concat!(
+        "SELECT f.id, f.kind, f.client_id, f.user_id, l.user_name, f.unit_id, l.logged_at, l.purpose, l.explanation",
+        open_flags_of_caller!(),
+        " ORDER BY f.created_at, f.id LIMIT 1000"
+    ))
     .bind(access.user_id())
     .fetch_all(conn)
     .await?;
@@ -99,18 +109,13 @@ pub const ITEM_LISTED: i64 = 500;
 /// The open review items the caller may review, oldest first: all for the
 /// DPO, their units' for a unit supervisor (`ReviewMonitoring`). Binds: $1
 /// the caller, $2 how many rows an item lists. Public for the plan guard.
-pub const OPEN_ITEMS_SQL: &str = "WITH open AS (
+pub const OPEN_ITEMS_SQL: &str = concat!(
+    "WITH open AS (
              SELECT f.id, f.kind, f.user_id, f.unit_id, f.client_id, f.use_log_id, f.created_at,
                     l.logged_at, l.user_name, l.purpose, l.explanation,
-                    (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date AS day
-             FROM access_flag f JOIN use_log l ON l.id = f.use_log_id
-             WHERE NOT EXISTS (SELECT 1 FROM access_flag_review r WHERE r.flag_id = f.id)
-               AND (EXISTS (SELECT 1 FROM role_grant g WHERE g.user_id = $1 AND g.role = 'data_protection_officer'
-                            AND g.ended_at IS NULL AND g.valid_from <= kirjo_today()
-                            AND (g.valid_until IS NULL OR kirjo_today() <= g.valid_until))
-                    OR f.unit_id IN (SELECT g.unit_id FROM role_grant g WHERE g.user_id = $1 AND g.role = 'unit_supervisor'
-                            AND g.ended_at IS NULL AND g.valid_from <= kirjo_today()
-                            AND (g.valid_until IS NULL OR kirjo_today() <= g.valid_until))))
+                    (l.logged_at AT TIME ZONE 'Europe/Helsinki')::date AS day",
+    open_flags_of_caller!(),
+    ")
          SELECT min(id) AS id, kind, user_id, unit_id, day, count(*) AS count,
                 min(logged_at) AS first_at, max(logged_at) AS last_at,
                 (array_agg(DISTINCT client_id) FILTER (WHERE client_id IS NOT NULL))[1:$2] AS client_ids,
@@ -120,7 +125,8 @@ pub const OPEN_ITEMS_SQL: &str = "WITH open AS (
                 (array_agg(explanation ORDER BY logged_at, id))[1] AS explanation
          FROM open
          GROUP BY kind, user_id, unit_id, day
-         ORDER BY min(created_at), min(id) LIMIT 1000";
+         ORDER BY min(created_at), min(id) LIMIT 1000"
+);
 
 /// The open review items the caller may review (see [`OPEN_ITEMS_SQL`]).
 pub async fn open_items(
