@@ -85,6 +85,30 @@ test('sign in with a password reaches the start page, and every page passes axe-
   // The protected address is shown only with a reason.
   await page.goto(`${kirjo.url}/search?name=Eetu`);
   await Promise.all([page.waitForLoadState('load'), page.click('table a >> nth=0')]);
+  // Eetu's decided decision that is not yet served to every party: a
+  // serving dated tomorrow comes back with the error at its field and
+  // what was typed kept.
+  const eetu = page.url();
+  await page.goto(`${eetu}/documents?kind=decision`);
+  const decisions = await page.$$eval('main table a[href^="/documents/"]', (as) => as.map((a) => a.getAttribute('href')));
+  let served = false;
+  for (const href of decisions) {
+    await page.goto(kirjo.url + href);
+    if (await page.$('form[action$="/service"]')) { served = true; break; }
+  }
+  assert.ok(served, 'a decided decision waiting for a serving');
+  await axe(page, 'decided decision');
+  const form = page.locator('form[action$="/service"]').first();
+  const tomorrow = new Date(Date.now() + 36 * 3600 * 1000).toISOString().slice(0, 10);
+  await form.locator('select').selectOption('electronic');
+  await form.locator('input[name=sent_on]').fill(tomorrow);
+  await Promise.all([page.waitForLoadState('load'), form.locator('button[type=submit]').click()]);
+  const sent = page.locator('form[action$="/service"] input[name=sent_on][aria-invalid=true]');
+  assert.equal(await sent.inputValue(), tomorrow);
+  assert.match(await page.textContent('[role=alert]'), /Päivämäärä ei voi olla tulevaisuudessa/);
+  assert.equal(await page.locator('form[action$="/service"]:has(input[aria-invalid=true]) select').inputValue(), 'electronic');
+  await axe(page, 'decision serving with errors');
+  await page.goto(eetu);
   assert.doesNotMatch(await page.textContent('main'), /Suojatie/);
   await page.fill('#reason', 'kotikäynnin sopiminen');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/reveal"] button')]);

@@ -36,6 +36,20 @@ try {
   await sari.click('#deadlines-heading ~ div a >> nth=1');
   await sari.waitForLoadState('load');
   await shot(sari, 'notification');
+  // A decided decision waiting for a serving, and a serving sent back.
+  await sari.goto(`${kirjo.url}/search?name=Eetu`);
+  await Promise.all([sari.waitForLoadState('load'), sari.click('table a >> nth=0')]);
+  await sari.goto(`${sari.url()}/documents?kind=decision`);
+  const decisions = await sari.$$eval('main table a[href^="/documents/"]', (as) => as.map((a) => a.getAttribute('href')));
+  for (const href of decisions) {
+    await sari.goto(kirjo.url + href);
+    if (await sari.$('form[action$="/service"]')) break;
+  }
+  await shot(sari, 'decision');
+  const serving = sari.locator('form[action$="/service"]').first();
+  await serving.locator('input[name=sent_on]').fill('2099-01-01');
+  await Promise.all([sari.waitForLoadState('load'), serving.locator('button[type=submit]').click()]);
+  await shot(sari, 'decision-serving-refused');
 
   const leena = await page();
   await signIn(leena, kirjo.url, 'leena.esihenkilo');

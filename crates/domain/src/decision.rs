@@ -60,6 +60,105 @@ pub enum ServiceProblem {
     ReceiptNotByPost,
     /// The receipt is dated before the letter was sent.
     ReceiptBeforeSent,
+    /// The decision is dated as sent after today.
+    SentInFuture,
+    /// The receipt is dated after today.
+    ReceiptInFuture,
+    /// The decision is dated as sent before it was decided.
+    SentBeforeDecided,
+}
+
+impl ServiceProblem {
+    pub const ALL: [Self; 5] = [
+        Self::ReceiptNotByPost,
+        Self::ReceiptBeforeSent,
+        Self::SentInFuture,
+        Self::ReceiptInFuture,
+        Self::SentBeforeDecided,
+    ];
+
+    /// The form field the problem is at.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::ReceiptNotByPost | Self::ReceiptBeforeSent | Self::ReceiptInFuture => {
+                "receipt_on"
+            }
+            Self::SentInFuture | Self::SentBeforeDecided => "sent_on",
+        }
+    }
+
+    /// The refusal as the use log keeps it and the API answers it.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Self::ReceiptNotByPost => "a receipt's day is given only for a letter",
+            Self::ReceiptBeforeSent => "the receipt is dated before the letter was sent",
+            Self::SentInFuture => "a service is not dated in the future: the day it was sent",
+            Self::ReceiptInFuture => "a service is not dated in the future: the day of the receipt",
+            Self::SentBeforeDecided => "a decision is served after it was decided",
+        }
+    }
+
+    /// The problem whose [`explanation`](Self::explanation) this is (it
+    /// may be followed by its details).
+    pub fn of_explanation(explanation: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|p| explanation.starts_with(p.explanation()))
+    }
+
+    /// The problem as the user is told it, next to its field.
+    pub fn say(self, lang: Lang) -> &'static str {
+        let n: [&'static str; 3] = match self {
+            Self::ReceiptNotByPost => [
+                "Vastaanottopäivä annetaan vain kirjeelle.",
+                "Mottagningsdagen anges endast för ett brev.",
+                "A day of receipt is given only for a letter.",
+            ],
+            Self::ReceiptBeforeSent => [
+                "Vastaanottopäivä ei voi olla ennen lähetyspäivää.",
+                "Mottagningsdagen kan inte vara före avsändningsdagen.",
+                "The day of receipt cannot be before the day it was sent.",
+            ],
+            Self::SentInFuture | Self::ReceiptInFuture => [
+                "Päivämäärä ei voi olla tulevaisuudessa.",
+                "Datumet kan inte vara i framtiden.",
+                "The date cannot be in the future.",
+            ],
+            Self::SentBeforeDecided => [
+                "Päätöstä ei voi lähettää ennen päätöspäivää.",
+                "Beslutet kan inte sändas före beslutsdagen.",
+                "The decision cannot be sent before the day it was made.",
+            ],
+        };
+        match lang {
+            Lang::Fi => n[0],
+            Lang::Sv => n[1],
+            Lang::En => n[2],
+        }
+    }
+}
+
+/// The day of service of a decision made on `decided_on`, served as given,
+/// checked on `today`: nothing in the future, nothing sent before the
+/// decision was made, a receipt only for a letter and not before it was
+/// sent.
+pub fn check_service(
+    method: ServiceMethod,
+    sent_on: NaiveDate,
+    receipt_on: Option<NaiveDate>,
+    decided_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<NaiveDate, ServiceProblem> {
+    if sent_on > today {
+        return Err(ServiceProblem::SentInFuture);
+    }
+    if receipt_on.is_some_and(|r| r > today) {
+        return Err(ServiceProblem::ReceiptInFuture);
+    }
+    if sent_on < decided_on {
+        return Err(ServiceProblem::SentBeforeDecided);
+    }
+    served_on(method, sent_on, receipt_on)
 }
 
 /// The day of service: by post the 7th day after sending unless a receipt
@@ -239,6 +338,93 @@ pub fn appeal_periods_passed(ends: &[Option<NaiveDate>], today: NaiveDate) -> bo
     !ends.is_empty() && ends.iter().all(|e| e.is_some_and(|e| e < today))
 }
 
+/// Why a decision cannot be marked final on the ground given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinalProblem {
+    /// Not yet served to every party.
+    NotServedToAll,
+    /// Served to all, but an appeal period has not passed.
+    PeriodsRunning,
+    /// Final before the periods passed, with no reason given.
+    NoReason,
+}
+
+impl FinalProblem {
+    pub const ALL: [Self; 3] = [Self::NotServedToAll, Self::PeriodsRunning, Self::NoReason];
+
+    /// The form field the problem is at.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::NotServedToAll | Self::PeriodsRunning => "ground",
+            Self::NoReason => "reason",
+        }
+    }
+
+    /// The refusal as the use log keeps it and the API answers it.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Self::NotServedToAll => "a decision is not final before it has been served to every party and their appeal periods have passed",
+            Self::PeriodsRunning => "a decision is not final before every party's appeal period has passed",
+            Self::NoReason => "marking a decision final before its appeal periods have passed needs the reason (the appeal waived)",
+        }
+    }
+
+    /// The problem whose [`explanation`](Self::explanation) this is (it
+    /// may be followed by its details).
+    pub fn of_explanation(explanation: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|p| explanation.starts_with(p.explanation()))
+    }
+
+    /// The problem as the user is told it, next to its field.
+    pub fn say(self, lang: Lang) -> &'static str {
+        let n: [&'static str; 3] = match self {
+            Self::NotServedToAll => [
+                "Päätöstä ei ole vielä annettu tiedoksi kaikille asianosaisille.",
+                "Beslutet har ännu inte delgetts alla parter.",
+                "The decision has not yet been served to every party.",
+            ],
+            Self::PeriodsRunning => [
+                "Kaikkien asianosaisten valitusaika ei ole vielä päättynyt.",
+                "Besvärstiden har ännu inte gått ut för alla parter.",
+                "Not every party's appeal period has passed yet.",
+            ],
+            Self::NoReason => [
+                "Kirjoita peruste, esimerkiksi että asianosaiset ovat luopuneet muutoksenhausta.",
+                "Skriv grunden, till exempel att parterna har avstått från att söka ändring.",
+                "Write the reason, for example that the parties waived their appeal.",
+            ],
+        };
+        match lang {
+            Lang::Fi => n[0],
+            Lang::Sv => n[1],
+            Lang::En => n[2],
+        }
+    }
+}
+
+/// Whether a decision whose parties' appeal periods end on `ends` (none
+/// where a party is not served) may be marked final on `ground` today.
+pub fn check_final(
+    ground: FinalGround,
+    reason: &str,
+    ends: &[Option<NaiveDate>],
+    today: NaiveDate,
+) -> Result<(), FinalProblem> {
+    match ground {
+        FinalGround::AppealPeriodsPassed if !appeal_periods_passed(ends, today) => {
+            if ends.is_empty() || ends.iter().any(Option::is_none) {
+                Err(FinalProblem::NotServedToAll)
+            } else {
+                Err(FinalProblem::PeriodsRunning)
+            }
+        }
+        FinalGround::AppealWaived if reason.trim().is_empty() => Err(FinalProblem::NoReason),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,6 +464,61 @@ mod tests {
             served_on(ServiceMethod::Post, d(2026, 11, 7), None),
             Ok(d(2026, 11, 14))
         );
+    }
+
+    #[test]
+    fn a_service_is_checked_against_today_and_the_decision() {
+        let decided = d(2026, 11, 2);
+        let today = d(2026, 11, 20);
+        let post = ServiceMethod::Post;
+        let check = |sent, receipt| check_service(post, sent, receipt, decided, today);
+        assert_eq!(
+            check(d(2026, 11, 21), None),
+            Err(ServiceProblem::SentInFuture)
+        );
+        assert_eq!(
+            check(d(2026, 11, 3), Some(d(2026, 11, 21))),
+            Err(ServiceProblem::ReceiptInFuture)
+        );
+        assert_eq!(
+            check(d(2026, 11, 1), None),
+            Err(ServiceProblem::SentBeforeDecided)
+        );
+        assert_eq!(check(decided, None), Ok(d(2026, 11, 9)));
+        for p in ServiceProblem::ALL {
+            assert_eq!(ServiceProblem::of_explanation(p.explanation()), Some(p));
+        }
+    }
+
+    #[test]
+    fn finality_needs_every_period_passed_or_a_reason() {
+        let today = d(2026, 12, 10);
+        let passed = FinalGround::AppealPeriodsPassed;
+        assert_eq!(
+            check_final(passed, "", &[Some(d(2026, 12, 1)), None], today),
+            Err(FinalProblem::NotServedToAll)
+        );
+        assert_eq!(
+            check_final(passed, "", &[], today),
+            Err(FinalProblem::NotServedToAll)
+        );
+        assert_eq!(
+            check_final(passed, "", &[Some(d(2026, 12, 10))], today),
+            Err(FinalProblem::PeriodsRunning)
+        );
+        assert_eq!(
+            check_final(passed, "", &[Some(d(2026, 12, 9))], today),
+            Ok(())
+        );
+        let waived = FinalGround::AppealWaived;
+        assert_eq!(
+            check_final(waived, "  ", &[None], today),
+            Err(FinalProblem::NoReason)
+        );
+        assert_eq!(check_final(waived, "luopuneet", &[None], today), Ok(()));
+        for p in FinalProblem::ALL {
+            assert_eq!(FinalProblem::of_explanation(p.explanation()), Some(p));
+        }
     }
 
     #[test]

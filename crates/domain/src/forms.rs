@@ -1032,15 +1032,15 @@ impl Form {
             .collect()
     }
 
-    /// The fields as a person reads them, in the kind's order.
-    pub fn display(&self, lang: Lang) -> Vec<(&'static str, String)> {
+    /// The fields as a person reads them, in the kind's order: key, label, value.
+    pub fn display(&self, lang: Lang) -> Vec<(&'static str, &'static str, String)> {
         self.spec
             .fields
             .iter()
             .filter_map(|f| {
                 self.values
                     .get(f.key)
-                    .map(|v| (f.name(lang), v.display(lang)))
+                    .map(|v| (f.key, f.name(lang), v.display(lang)))
             })
             .collect()
     }

@@ -782,14 +782,77 @@ async fn the_decision_maker_finds_and_decides_the_draft_on_the_pages() {
     assert_eq!(r.status, 303, "{}", r.body);
     let page = get_as(addr, &leena, &format!("/documents/{draft}")).await;
     assert!(page.body.contains("Valitusosoitus"), "{}", page.body);
+    // The content names the decision maker, not their user id.
+    assert!(
+        page.body.contains("<dt>Päätöksentekijä</dt><dd class=\"entry-body\">Leena Lahtinen, johtava sosiaalityöntekijä</dd>"),
+        "{}",
+        page.body
+    );
     assert!(
         page.body
             .contains("Leena Lahtinen, johtava sosiaalityöntekijä"),
         "{}",
         page.body
     );
-    // Sari records the serving of the letter to Jari from the page.
+    // A serving with problems comes back to the page (422): each problem
+    // at its field in Finnish, what was typed kept, nothing recorded, and
+    // the refused attempt logged.
     let today = kirjo_domain::calendar::helsinki_today();
+    let tomorrow = today + chrono::Days::new(1);
+    let r = common::post_form(
+        addr,
+        &format!("/documents/{draft}/service"),
+        &sari,
+        &format!("csrf={sari_token}&party=1&method=in_person&sent_on={tomorrow}&receipt_on="),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("href=\"#sent-1\"")
+            && r.body
+                .contains("<span class=\"hds-text-input__error-text\" id=\"sent-error-1\">Päivämäärä ei voi olla tulevaisuudessa.</span>"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains(&format!(
+            "id=\"sent-1\" name=\"sent_on\" value=\"{tomorrow}\""
+        )),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("<option value=\"in_person\" selected>"),
+        "{}",
+        r.body
+    );
+    let r = common::post_form(
+        addr,
+        &format!("/documents/{draft}/service"),
+        &sari,
+        &format!("csrf={sari_token}&party=1&method=in_person&sent_on={today}&receipt_on={today}"),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body
+            .contains("id=\"receipt-error-1\">Vastaanottopäivä annetaan vain kirjeelle.</span>"),
+        "{}",
+        r.body
+    );
+    let (recorded, refused): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM decision_service WHERE document_id = $1),
+                (SELECT count(*) FROM use_log WHERE data = $2 AND NOT allowed)",
+    )
+    .bind(draft)
+    .bind(format!("document:{draft} service to party 1"))
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!((recorded, refused), (0, 2));
+    // Sari records the serving of the letter to Jari from the page.
     let r = common::post_form(
         addr,
         &format!("/documents/{draft}/service"),
@@ -807,6 +870,44 @@ async fn the_decision_maker_finds_and_decides_the_draft_on_the_pages() {
     .await
     .unwrap();
     assert_eq!(served, today + chrono::Days::new(7));
+    // Finality waived without its reason comes back the same way, with the
+    // waiver still chosen.
+    let r = common::post_form(
+        addr,
+        &format!("/documents/{draft}/final"),
+        &sari,
+        &format!("csrf={sari_token}&ground=appeal_waived&reason=+"),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("href=\"#final-reason\"")
+            && r.body
+                .contains("id=\"final-reason-error\">Kirjoita peruste"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("value=\"appeal_waived\" checked"),
+        "{}",
+        r.body
+    );
+    // And the appeal periods that have not passed are said at the ground.
+    let r = common::post_form(
+        addr,
+        &format!("/documents/{draft}/final"),
+        &sari,
+        &format!("csrf={sari_token}&ground=appeal_periods_passed&reason="),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"ground-error\">Päätöstä ei ole vielä annettu tiedoksi kaikille asianosaisille.</p>"),
+        "{}",
+        r.body
+    );
 }
 
 /// Issue 16, "each kind exports with the definition for its service": a

@@ -12,8 +12,8 @@ use crate::gate::{
 use chrono::{DateTime, NaiveDate, Utc};
 use kirjo_access::Action;
 use kirjo_domain::decision::{
-    appeal_ends_on, appeal_periods_passed, served_on, AppealMeans, AppealTemplate, FinalGround,
-    ServiceMethod, ServiceProblem,
+    appeal_ends_on, check_final, check_service, AppealMeans, AppealTemplate, FinalGround,
+    FinalProblem, ServiceMethod, ServiceProblem,
 };
 use kirjo_domain::document::Content;
 use kirjo_domain::forms::FieldValue;
@@ -419,26 +419,14 @@ pub async fn record_service(
     };
     let today = kirjo_domain::calendar::helsinki_today();
     let decided_on = kirjo_domain::calendar::helsinki(d.decided_at).date();
-    if s.sent_on > today || s.receipt_on.is_some_and(|r| r > today) {
-        return Err(g.refuse("a service is not dated in the future").await);
-    }
-    if s.sent_on < decided_on {
-        return Err(g
-            .refuse(format!(
-                "a decision is served after it was decided ({decided_on})"
-            ))
-            .await);
-    }
-    let served = match served_on(s.method, s.sent_on, s.receipt_on) {
+    let served = match check_service(s.method, s.sent_on, s.receipt_on, decided_on, today) {
         Ok(d) => d,
-        Err(ServiceProblem::ReceiptNotByPost) => {
-            return Err(g.refuse("a receipt's day is given only for a letter").await)
-        }
-        Err(ServiceProblem::ReceiptBeforeSent) => {
+        Err(p @ ServiceProblem::SentBeforeDecided) => {
             return Err(g
-                .refuse("the receipt is dated before the letter was sent")
+                .refuse(format!("{} ({decided_on})", p.explanation()))
                 .await)
         }
+        Err(p) => return Err(g.refuse(p.explanation()).await),
     };
     let (conn, _) = g.parts();
     let days = template_by_id(&mut *conn, &d.template)
@@ -605,26 +593,16 @@ pub async fn mark_final(
         })
         .collect();
     let today = kirjo_domain::calendar::helsinki_today();
-    match ground {
-        FinalGround::AppealPeriodsPassed if !appeal_periods_passed(&per_party, today) => {
+    match check_final(ground, reason, &per_party, today) {
+        Err(p @ FinalProblem::PeriodsRunning) => {
             let last = per_party.iter().flatten().max();
+            let last = last.map(|l| format!(" (the last ends on {l})"));
             return Err(g
-                .refuse(match (per_party.iter().all(Option::is_some), last) {
-                    (true, Some(last)) => format!(
-                        "decision {id} is not final before every party's appeal period has passed (the last ends on {last})"
-                    ),
-                    _ => format!(
-                        "decision {id} is not final before it has been served to every party and their appeal periods have passed"
-                    ),
-                })
+                .refuse(format!("{}{}", p.explanation(), last.unwrap_or_default()))
                 .await);
         }
-        FinalGround::AppealWaived if reason.trim().is_empty() => {
-            return Err(g
-                .refuse("marking a decision final before its appeal periods have passed needs the reason (the appeal waived)")
-                .await);
-        }
-        _ => {}
+        Err(p) => return Err(g.refuse(p.explanation()).await),
+        Ok(()) => {}
     }
     let (conn, _) = g.parts();
     sqlx::query(

@@ -1,8 +1,12 @@
 //! The decision's forms on the document's page: deciding it, recording its
 //! serving to a party, and marking it final. Each answers with the
-//! document's page again; a refusal with an error page that says why.
+//! document's page again; input with problems the page with each problem
+//! at its field and what was typed kept (422); any other refusal an error
+//! page that says why.
 
 use crate::decisions::api::{decide_as, service_input};
+use crate::documents::read::{show, Again, FinalAgain, ServiceAgain};
+use crate::shared::fields::FieldError;
 use crate::shared::page::page_id;
 use crate::shared::page::see_other;
 use crate::shared::page::Ctx;
@@ -12,10 +16,11 @@ use crate::shared::Refusal;
 use axum::extract::Path;
 use axum::extract::State;
 use axum::Form;
-use kirjo_domain::decision::FinalGround;
+use kirjo_domain::decision::{FinalGround, FinalProblem, ServiceProblem};
 use kirjo_store::decisions;
 use kirjo_store::gate::GateError;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct DecideForm {
@@ -55,7 +60,9 @@ pub struct ServiceForm {
     pub receipt_on: String,
 }
 
-/// `POST /documents/{id}/service`: a party's serving.
+/// `POST /documents/{id}/service`: a party's serving. Input with problems
+/// answers the document's page again (422), each problem at its field and
+/// what was typed kept.
 pub async fn service(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -71,9 +78,41 @@ pub async fn service(
         Ok::<(), Refusal>(())
     }
     .await;
-    match done {
-        Ok(()) => Ok(see_other(&format!("/documents/{id}#decision-heading"))),
+    let errors = match done {
+        Ok(()) => return Ok(see_other(&format!("/documents/{id}#decision-heading"))),
+        Err(r) => at_fields(r, |e| {
+            ServiceProblem::of_explanation(e).map(|p| (p.field(), p.say(ctx.tr.lang)))
+        }),
+    };
+    match errors {
+        Ok(errors) => {
+            let again = Again::Service(ServiceAgain {
+                party: f.party,
+                method: f.method,
+                sent_on: f.sent_on,
+                receipt_on: f.receipt_on,
+                errors,
+            });
+            show(&state, &ctx, &me, &actor, id, Some(again)).await
+        }
         Err(r) => Err(ctx.refused(r, &actor)),
+    }
+}
+
+/// A refusal's problems by their fields, where it is about the input: the
+/// input's own, or the gate's refusal that `known` maps to a field and its
+/// message. Any other refusal as it is.
+fn at_fields(
+    r: Refusal,
+    known: impl Fn(&str) -> Option<(&'static str, &'static str)>,
+) -> Result<BTreeMap<String, String>, Refusal> {
+    match r {
+        Refusal::Fields(errors) => Ok(errors.into_iter().map(|e| (e.field, e.message)).collect()),
+        Refusal::Gate(GateError::Invalid { explanation }) => match known(&explanation) {
+            Some((field, message)) => Ok(BTreeMap::from([(field.to_owned(), message.to_owned())])),
+            None => Err(Refusal::Gate(GateError::Invalid { explanation })),
+        },
+        r => Err(r),
     }
 }
 
@@ -85,7 +124,8 @@ pub struct FinalForm {
     pub reason: String,
 }
 
-/// `POST /documents/{id}/final`: marks the decision final.
+/// `POST /documents/{id}/final`: marks the decision final; a problem
+/// answers the page again as [`service`] does.
 pub async fn final_(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -94,9 +134,13 @@ pub async fn final_(
 ) -> PageResult {
     let id = page_id(&ctx, &id)?;
     let (me, actor) = ctx.user(&state).await?;
+    let lang = ctx.tr.lang;
     let done = async {
         let ground = FinalGround::parse(&f.ground).ok_or_else(|| {
-            crate::shared::error::ApiError::bad_request("choose why the decision is final")
+            Refusal::Fields(vec![FieldError {
+                field: "ground".into(),
+                message: kirjo_domain::forms::say(kirjo_domain::forms::CHOOSE, lang).to_owned(),
+            }])
         })?;
         let client = crate::documents::actions::client_of(&state, id).await?;
         decisions::mark_final(
@@ -112,8 +156,21 @@ pub async fn final_(
         Ok::<(), Refusal>(())
     }
     .await;
-    match done {
-        Ok(()) => Ok(see_other(&format!("/documents/{id}#decision-heading"))),
+    let errors = match done {
+        Ok(()) => return Ok(see_other(&format!("/documents/{id}#decision-heading"))),
+        Err(r) => at_fields(r, |e| {
+            FinalProblem::of_explanation(e).map(|p| (p.field(), p.say(lang)))
+        }),
+    };
+    match errors {
+        Ok(errors) => {
+            let again = Again::Final(FinalAgain {
+                ground: f.ground,
+                reason: f.reason,
+                errors,
+            });
+            show(&state, &ctx, &me, &actor, id, Some(again)).await
+        }
         Err(r) => Err(ctx.refused(r, &actor)),
     }
 }

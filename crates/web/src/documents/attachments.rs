@@ -1,5 +1,6 @@
 use crate::documents::read::client_of;
 use crate::documents::read::show;
+use crate::documents::read::Again;
 use crate::shared::csrf::BodyProblem;
 use crate::shared::csrf::UPLOAD_LIMIT;
 use crate::shared::error::ApiError;
@@ -71,7 +72,9 @@ pub async fn upload(
     };
     let (name, media_type, bytes) = match file {
         Ok(f) => f,
-        Err(message) => return show(&state, &ctx, &me, &actor, id, Some(message)).await,
+        Err(message) => {
+            return show(&state, &ctx, &me, &actor, id, Some(Again::Upload(message))).await
+        }
     };
     let client = client_of(&state, &ctx, id).await?;
     documents::add_attachment(

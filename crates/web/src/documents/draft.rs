@@ -196,7 +196,7 @@ fn facts_of(ctx: &Ctx, c: &Content) -> Vec<(String, String)> {
         Content::Form(f) => f
             .display(t.lang)
             .into_iter()
-            .map(|(label, value)| (label.to_owned(), value))
+            .map(|(_, label, value)| (label.to_owned(), value))
             .collect(),
     }
 }

@@ -24,6 +24,7 @@ use kirjo_domain::calendar::day_month_year as date;
 use kirjo_domain::document::Content;
 use kirjo_domain::document::Notification;
 use kirjo_store::documents;
+use std::collections::BTreeMap;
 
 pub struct VersionRow {
     pub id: i64,
@@ -71,9 +72,38 @@ pub struct DocumentPage {
     pub files: Vec<(i64, String, String, String)>,
     /// Why the file just sent was not attached.
     pub upload_error: Option<String>,
+    /// A serving sent back with its problems.
+    pub service_again: Option<ServiceAgain>,
+    /// A finality sent back with its problems.
+    pub final_again: Option<FinalAgain>,
     /// A decision: who decides it, and once decided, its serving, appeal
     /// and finality.
     pub decision: Option<DecisionView>,
+}
+
+/// A form of the document's page sent back with its problems: the page is
+/// answered 422, with each problem at its field and what was typed kept.
+pub enum Again {
+    /// Why the file sent was not attached.
+    Upload(String),
+    Service(ServiceAgain),
+    Final(FinalAgain),
+}
+
+/// A party's serving as typed, with its problems by field.
+pub struct ServiceAgain {
+    pub party: usize,
+    pub method: String,
+    pub sent_on: String,
+    pub receipt_on: String,
+    pub errors: BTreeMap<String, String>,
+}
+
+/// The finality as typed, with its problems by field.
+pub struct FinalAgain {
+    pub ground: String,
+    pub reason: String,
+    pub errors: BTreeMap<String, String>,
 }
 
 /// A decision on its page.
@@ -113,12 +143,109 @@ pub struct ServedRow {
 }
 
 impl DocumentPage {
-    /// The summary above the page of a file that was not attached.
-    pub fn upload_summary(&self) -> Vec<(String, String)> {
+    /// Whether a form was sent back with problems.
+    pub fn has_problems(&self) -> bool {
+        self.upload_error.is_some() || self.service_again.is_some() || self.final_again.is_some()
+    }
+
+    /// The summary above the page of the form sent back: each problem
+    /// after its field's label, linked to the field.
+    pub fn problems_summary(&self) -> Vec<(String, String)> {
+        let t = &self.shell.t;
         let file = "file".to_owned();
-        summary(self.upload_error.iter().map(|e| (&file, e)), |_| {
-            Some(self.shell.t.t("file-choose"))
-        })
+        let mut rows = summary(self.upload_error.iter().map(|e| (&file, e)), |_| {
+            Some(t.t("file-choose"))
+        });
+        if let Some(a) = &self.service_again {
+            rows.extend(
+                summary(&a.errors, |f| Some(t.t(service_label(f))))
+                    .into_iter()
+                    .map(|(f, text)| (service_anchor(&f, a.party), text)),
+            );
+        }
+        if let Some(a) = &self.final_again {
+            rows.extend(
+                summary(&a.errors, |f| {
+                    Some(t.t(if f == "reason" {
+                        "decision-final-reason"
+                    } else {
+                        "decision-mark-final"
+                    }))
+                })
+                .into_iter()
+                .map(|(f, text)| (final_anchor(&f).to_owned(), text)),
+            );
+        }
+        rows
+    }
+
+    /// What was typed in party `n`'s serving field, if it was sent back.
+    pub fn service_value(&self, n: &usize, field: &str) -> &str {
+        match &self.service_again {
+            Some(a) if a.party == *n => match field {
+                "method" => &a.method,
+                "sent_on" => &a.sent_on,
+                _ => &a.receipt_on,
+            },
+            _ => "",
+        }
+    }
+
+    /// The problem at party `n`'s serving field.
+    pub fn service_error(&self, n: &usize, field: &str) -> Option<&String> {
+        self.service_again
+            .as_ref()
+            .filter(|a| a.party == *n)
+            .and_then(|a| a.errors.get(field))
+    }
+
+    /// Whether `value` is the serving method to show chosen for party `n`.
+    pub fn method_chosen(&self, n: &usize, value: &str) -> bool {
+        self.service_value(n, "method") == value
+    }
+
+    /// The reason typed for finality, if it was sent back.
+    pub fn final_reason(&self) -> &str {
+        self.final_again.as_ref().map_or("", |a| a.reason.as_str())
+    }
+
+    /// Whether the finality was sent back with the appeal waived chosen.
+    pub fn waived_chosen(&self) -> bool {
+        self.final_again
+            .as_ref()
+            .is_some_and(|a| a.ground == "appeal_waived")
+    }
+
+    /// The problem at the finality's field.
+    pub fn final_error(&self, field: &str) -> Option<&String> {
+        self.final_again.as_ref().and_then(|a| a.errors.get(field))
+    }
+}
+
+/// The label of a serving field.
+fn service_label(field: &str) -> &'static str {
+    match field {
+        "method" => "parties-how",
+        "sent_on" => "service-sent-on",
+        _ => "service-receipt-on",
+    }
+}
+
+/// The id of party `n`'s serving field on the page.
+fn service_anchor(field: &str, n: usize) -> String {
+    match field {
+        "method" => format!("method-{n}"),
+        "sent_on" => format!("sent-{n}"),
+        _ => format!("receipt-{n}"),
+    }
+}
+
+/// The id of the finality's field on the page.
+fn final_anchor(field: &str) -> &'static str {
+    if field == "reason" {
+        "final-reason"
+    } else {
+        "ground-passed"
     }
 }
 
@@ -215,16 +342,23 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
     show(&state, &ctx, &me, &actor, id, None).await
 }
 
-/// The document's page; with `upload_error`, answered 422 with the error
-/// next to the file field.
+/// The document's page; with a form sent back ([`Again`]), answered 422
+/// with its problems at their fields and what was typed kept.
 pub(crate) async fn show(
     state: &AppState,
     ctx: &Ctx,
     me: &SignedIn,
     actor: &Actor,
     id: i64,
-    upload_error: Option<String>,
+    again: Option<Again>,
 ) -> PageResult {
+    let (upload_error, service_again, final_again) = match again {
+        Some(Again::Upload(e)) => (Some(e), None, None),
+        Some(Again::Service(a)) => (None, Some(a), None),
+        Some(Again::Final(a)) => (None, None, Some(a)),
+        None => (None, None, None),
+    };
+    let sent_back = upload_error.is_some() || service_again.is_some() || final_again.is_some();
     let client = client_of(state, ctx, id).await?;
     let Some(h) = documents::read(&state.db, &me.caller, &state.gate, client, id, None)
         .await
@@ -301,7 +435,15 @@ pub(crate) async fn show(
         Some(Content::Form(f)) => Some((
             f.display(ctx.tr.lang)
                 .into_iter()
-                .map(|(label, value)| (label.to_owned(), value))
+                .map(|(key, label, value)| match &decision {
+                    // The decision maker by name, not by user id: once
+                    // decided, as the act recorded them.
+                    Some(dv) if key == "decision_maker" => (
+                        label.to_owned(),
+                        dv.decided.as_ref().map_or(&dv.named, |d| &d.maker).clone(),
+                    ),
+                    _ => (label.to_owned(), value),
+                })
                 .collect(),
             f.parties
                 .iter()
@@ -336,7 +478,7 @@ pub(crate) async fn show(
         Some(Content::Form(_)) | None => Default::default(),
     };
     Ok(ctx.render(
-        if upload_error.is_some() {
+        if sent_back {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
             StatusCode::OK
@@ -362,6 +504,8 @@ pub(crate) async fn show(
             edit,
             revision: d.revision,
             upload_error,
+            service_again,
+            final_again,
             decision,
             files: h
                 .attachments
