@@ -92,8 +92,8 @@ async fn an_entry_posted_after_the_session_ended_is_saved_after_the_password_and
     // A browser with a session that has ended (deleted, as a revocation or
     // an expiry leaves it: no open session by that token).
     let (_, csrf_cookie) = form_token(addr, None, "/sign-in").await;
-    let (token, _) = form_token(addr, Some(&csrf_cookie), "/sign-in").await;
     let cookies = format!("{csrf_cookie}; kirjo_session=ended0000");
+    let (token, _) = form_token(addr, Some(&cookies), "/sign-in").await;
     let entry = form(&[
         ("csrf", &token),
         ("kind", "narrative"),
@@ -196,6 +196,8 @@ async fn an_entry_posted_after_the_session_ended_is_saved_after_the_password_and
         .to_owned();
     assert_eq!(drafts(&db).await, before, "nothing saved before the code");
     let cookies = format!("{csrf_cookie}; {session}");
+    // The code page's form carries the new session's token.
+    let token = hidden(&r.body, "csrf");
     let code = totp::code_at(&secret, totp::step_of(chrono::Utc::now().timestamp()));
     let r = post_form(
         addr,

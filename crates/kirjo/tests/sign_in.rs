@@ -329,6 +329,47 @@ async fn page_forms_need_their_token_and_this_origin() {
     assert!(start.body.contains("Sari"), "{}", start.body);
     assert_eq!(start.header("cache-control"), Some("no-store"));
 
+    // The forms' token is bound to the session: the token of before
+    // signing in does nothing in it (the form is kept on the password
+    // page, not acted on), and the session's own token is another.
+    let before = token.clone();
+    let (token, _) = form_token(addr, Some(&cookies), "/").await;
+    assert_ne!(token, before);
+    let stale = post_form(
+        addr,
+        "/language",
+        &cookies,
+        &format!("csrf={before}&lang=en&back=%2Fsearch"),
+        &[],
+    )
+    .await;
+    assert_eq!(stale.status, 200, "{}", stale.body);
+    assert!(
+        stale.body.contains(r#"action="/sign-in/resume""#),
+        "{}",
+        stale.body
+    );
+    let language: Option<String> = sqlx::query_scalar(
+        "SELECT language FROM staff_user WHERE username = 'sari.sosiaalityontekija'",
+    )
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(language, None, "a stale token changed nothing");
+    // Another session's token is refused on an address no form is kept
+    // for, and a token of some other shape anywhere.
+    let other = post_form(
+        addr,
+        "/sign-in/resume",
+        &cookies,
+        &format!("csrf={before}&to=%2Flanguage&posted=lang%3Den&username=x&password=y"),
+        &[],
+    )
+    .await;
+    assert_eq!(other.status, 403, "{}", other.body);
+    let odd = post_form(addr, "/language", &cookies, "csrf=x&lang=en", &[]).await;
+    assert_eq!(odd.status, 403, "{}", odd.body);
+
     // The language is remembered for the user, not only in a cookie.
     let lang = post_form(
         addr,

@@ -452,7 +452,10 @@ pub async fn page_session(addr: std::net::SocketAddr, username: &str) -> (String
         .next()
         .unwrap()
         .to_owned();
-    (format!("{session}; {csrf}"), token)
+    let cookies = format!("{session}; {csrf}");
+    // The forms' token is bound to the session: read it from a page.
+    let (token, _) = form_token(addr, Some(&cookies), "/account").await;
+    (cookies, token)
 }
 
 /// The password step of a demo user's sign-in: status, session cookie and

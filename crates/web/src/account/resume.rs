@@ -92,17 +92,13 @@ fn without_token(body: &[u8]) -> String {
 /// page's redirect to the sign-in page becomes the password page, with
 /// the form in it.
 pub async fn keep_posted(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let is_form = request.method() == Method::POST
-        && !request.uri().path().starts_with("/api/")
-        && sendable(request.uri().path())
-        && request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    if !keepable(&request) {
         return next.run(request).await;
     }
+    let stale = request
+        .extensions()
+        .get::<crate::shared::csrf::TokenOfAnotherSession>()
+        .is_some();
     let (parts, body) = request.into_parts();
     // The CSRF guard read this body already (and refused a larger one).
     let Ok(bytes) = read_body(body, FORM_LIMIT, 0).await else {
@@ -116,17 +112,15 @@ pub async fn keep_posted(State(state): State<AppState>, request: Request, next: 
         .uri
         .path_and_query()
         .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned());
-    let answer = next
-        .run(Request::from_parts(parts, Body::from(bytes.clone())))
-        .await;
-    let to_sign_in = answer.status() == StatusCode::SEE_OTHER
-        && answer
-            .headers()
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|l| l.starts_with("/sign-in?next="));
-    if !to_sign_in {
-        return answer;
+    // A form of an earlier session never reaches its page: the password
+    // page keeps it, and the replay sends it with a token of the new one.
+    if !stale {
+        let answer = next
+            .run(Request::from_parts(parts, Body::from(bytes.clone())))
+            .await;
+        if !to_sign_in(&answer) {
+            return answer;
+        }
     }
     let ctx = match Ctx::from_request_parts(&mut copy, &state).await {
         Ok(ctx) => ctx,
@@ -143,6 +137,29 @@ pub async fn keep_posted(State(state): State<AppState>, request: Request, next: 
             error: None,
         },
     )
+}
+
+/// Whether a request is a page's form that may be kept: posted to one of
+/// the pages' own addresses, urlencoded.
+pub(crate) fn keepable(request: &Request) -> bool {
+    request.method() == Method::POST
+        && !request.uri().path().starts_with("/api/")
+        && sendable(request.uri().path())
+        && request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
+/// Whether a page answered "sign in first".
+fn to_sign_in(answer: &Response) -> bool {
+    answer.status() == StatusCode::SEE_OTHER
+        && answer
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|l| l.starts_with("/sign-in?next="))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -248,7 +265,7 @@ pub async fn resume_submit(
                 Stage::SecondFactor => ctx.render(
                     StatusCode::OK,
                     &ResumePage {
-                        shell: ctx.shell(ctx.tr.t("resume-title"), None),
+                        shell: ctx.shell_of_session(ctx.tr.t("resume-title"), &token),
                         to: f.to.clone(),
                         posted: f.posted.clone(),
                         username: f.username.clone(),
@@ -306,6 +323,7 @@ pub async fn replay(State(inner): State<Router>, request: Request, next: Next) -
         return answer;
     };
     let csrf = crate::shared::page::cookie_value(&headers, crate::shared::page::CSRF_COOKIE)
+        .map(|c| crate::shared::csrf::form_token(&c, Some(&kept.token)))
         .unwrap_or_default();
     let mut pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(&kept.posted).unwrap_or_default();

@@ -85,14 +85,23 @@ pub(crate) async fn csrf_guard(request: Request, next: Next) -> Response {
             .into_response()
         }
     };
-    if !form_token_ok(
-        &parts.headers,
-        form_urlencoded_value(&bytes, "csrf").as_deref(),
-    ) {
-        return csrf_refusal();
+    let token = form_urlencoded_value(&bytes, "csrf");
+    let stale = !form_token_ok(&parts.headers, token.as_deref());
+    let mut request = Request::from_parts(parts, axum::body::Body::from(bytes));
+    if stale {
+        // A token of this site's shape, with a session cookie: a form of
+        // an earlier session, kept (never acted on) rather than lost.
+        let token_given =
+            token.is_some_and(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
+        let has_session =
+            crate::shared::page::cookie_value(request.headers(), crate::shared::session::COOKIE)
+                .is_some();
+        if !(token_given && has_session && crate::account::resume::keepable(&request)) {
+            return csrf_refusal();
+        }
+        request.extensions_mut().insert(TokenOfAnotherSession);
     }
-    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
-        .await
+    next.run(request).await
 }
 
 /// Whether the request says it has no body: no `Transfer-Encoding`, and no
@@ -111,16 +120,48 @@ fn is_upload_path(path: &str) -> bool {
         .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Whether a form's token equals the `kirjo_csrf` cookie.
+/// The token a page's forms carry: bound to the session where there is
+/// one (a digest of the `kirjo_csrf` cookie and the session's token, so a
+/// token is good for one session only, and a cookie planted by someone
+/// else is not enough), the `kirjo_csrf` cookie itself before signing in.
+pub(crate) fn form_token(csrf_cookie: &str, session: Option<&str>) -> String {
+    use sha2::Digest;
+    match session.filter(|s| !s.is_empty()) {
+        Some(session) => {
+            let mut h = sha2::Sha256::new();
+            h.update(b"kirjo form token\0");
+            h.update(csrf_cookie.as_bytes());
+            h.update(b"\0");
+            h.update(session.as_bytes());
+            hex::encode(h.finalize())
+        }
+        None => csrf_cookie.to_owned(),
+    }
+}
+
+/// The form token a request's cookies call for, if it has a CSRF cookie.
+pub(crate) fn expected_form_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    let csrf = crate::shared::page::cookie_value(headers, crate::shared::page::CSRF_COOKIE)
+        .filter(|c| !c.is_empty())?;
+    let session = crate::shared::page::cookie_value(headers, crate::shared::session::COOKIE);
+    Some(form_token(&csrf, session.as_deref()))
+}
+
+/// Whether a form's token is the one the request's cookies call for
+/// ([`form_token`]).
 pub(crate) fn form_token_ok(headers: &axum::http::HeaderMap, token: Option<&str>) -> bool {
-    match (
-        crate::shared::page::cookie_value(headers, crate::shared::page::CSRF_COOKIE),
-        token,
-    ) {
-        (Some(c), Some(t)) => !c.is_empty() && same_bytes(c.as_bytes(), t.as_bytes()),
+    match (expected_form_token(headers), token) {
+        (Some(e), Some(t)) => same_bytes(e.as_bytes(), t.as_bytes()),
         _ => false,
     }
 }
+
+/// A page's form from this site whose token is of another session (a tab
+/// left open from before the user signed in again): not refused, so that
+/// what was typed is not lost; `resume::keep_posted` answers it with the
+/// password page that keeps the form, and nothing of it reaches a page.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TokenOfAnotherSession;
 
 /// The answer to a request that may come from another site.
 fn refuse(why: &str) -> Response {

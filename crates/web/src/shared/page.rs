@@ -32,7 +32,10 @@ pub type PageResult = Result<Response, Response>;
 #[derive(Debug, Clone)]
 pub struct Ctx {
     pub tr: Tr,
+    /// The token of this page's forms ([`crate::shared::csrf::form_token`]).
     pub csrf: String,
+    /// The CSRF cookie's value.
+    csrf_cookie: String,
     /// The CSRF cookie is new and must be set with this answer.
     new_csrf: bool,
     /// The path (and query) of this page, to come back to.
@@ -78,13 +81,17 @@ impl FromRequestParts<AppState> for Ctx {
             Some(l) => l,
             None => crate::shared::fields::lang(None, &parts.headers),
         };
-        let (csrf, new_csrf) = match cookie_value(&parts.headers, CSRF_COOKIE) {
+        let (csrf_cookie, new_csrf) = match cookie_value(&parts.headers, CSRF_COOKIE) {
             Some(c) if c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()) => (c, false),
             _ => (
                 random_hex().ok_or_else(|| ApiError::internal("no randomness").into_response())?,
                 true,
             ),
         };
+        let csrf = crate::shared::csrf::form_token(
+            &csrf_cookie,
+            cookie_value(&parts.headers, crate::shared::session::COOKIE).as_deref(),
+        );
         let here = parts
             .uri
             .path_and_query()
@@ -92,6 +99,7 @@ impl FromRequestParts<AppState> for Ctx {
         Ok(Ctx {
             tr: Tr::new(lang),
             csrf,
+            csrf_cookie,
             new_csrf,
             here,
             session,
@@ -195,6 +203,15 @@ fn nav_for(t: &Tr, actor: &Actor, here: &str) -> Vec<NavItem> {
 }
 
 impl Ctx {
+    /// The shell of a page answered with a new session's cookie: its
+    /// forms carry that session's token.
+    pub fn shell_of_session(&self, title: String, session: &str) -> Shell {
+        Shell {
+            csrf: crate::shared::csrf::form_token(&self.csrf_cookie, Some(session)),
+            ..self.shell(title, None)
+        }
+    }
+
     pub fn shell(&self, title: String, actor: Option<&Actor>) -> Shell {
         Shell {
             t: self.tr,
@@ -224,7 +241,7 @@ impl Ctx {
                 if self.new_csrf {
                     if let Ok(v) = HeaderValue::from_str(&format!(
                         "{CSRF_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict{}",
-                        self.csrf,
+                        self.csrf_cookie,
                         self.secure_flag()
                     )) {
                         r.headers_mut().append(header::SET_COOKIE, v);
