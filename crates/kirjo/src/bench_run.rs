@@ -489,10 +489,21 @@ async fn sign_in(
         .header("cookie", &cookie)
         .send()
         .await?;
-    let csrf = cookie_of(&page, kirjo_web::shared::page::CSRF_COOKIE)
+    let csrf_cookie = cookie_of(&page, kirjo_web::shared::page::CSRF_COOKIE)
+        .ok_or_else(|| anyhow!("the start page gave {username} no CSRF cookie"))?;
+    // The forms' token is bound to the session: the one in the page.
+    let body = page.text().await?;
+    let csrf = body
+        .split(r#"name="csrf" value=""#)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .map(str::to_owned)
         .ok_or_else(|| anyhow!("the start page gave {username} no form token"))?;
     Ok(Session {
-        cookie: format!("{cookie}; {}={csrf}", kirjo_web::shared::page::CSRF_COOKIE),
+        cookie: format!(
+            "{cookie}; {}={csrf_cookie}",
+            kirjo_web::shared::page::CSRF_COOKIE
+        ),
         csrf,
         token,
     })
