@@ -73,6 +73,16 @@ test('sign in with a password reaches the start page, and every page passes axe-
   assert.equal(await page.inputValue('#prohibition_reason'), 'Lapsen oma toive');
   assert.ok(await page.isChecked('#scope-some'));
   await axe(page, 'prohibition form with errors');
+  // Opening a client relationship: the form, and its errors at their fields.
+  await page.goto(cardUrl);
+  await Promise.all([page.waitForLoadState('load'), page.click('main a[href$="/relationships/new"]')]);
+  await axe(page, 'open a relationship');
+  await page.fill('#document_id', 'kaksi');
+  await Promise.all([page.waitForLoadState('load'), page.click('main form button[type=submit]')]);
+  assert.equal(await page.getAttribute('#document_id', 'aria-invalid'), 'true');
+  assert.equal(await page.inputValue('#document_id'), 'kaksi');
+  assert.match(await page.textContent('[role=alert]'), /Korjaa lomakkeen virheet/);
+  await axe(page, 'open a relationship with errors');
   await page.goto(cardUrl);
   await page.click('main a[href*="/guardian-answer"]');
   assert.match(await page.textContent('h1'), /Huoltajan tietopyyntö/);
@@ -518,7 +528,8 @@ test('axe-core checked every page', () => {
     'notification', 'new notification', 'new notification with errors', 'guardian answer',
     'prohibition form', 'prohibition form with errors',
     'new decision', 'new decision with errors', 'decision draft', 'attachment refused',
-    'draft with an attachment', 'timeline filtered by kind', 'edit conflict'];
+    'draft with an attachment', 'timeline filtered by kind', 'edit conflict',
+    'open a relationship', 'open a relationship with errors', 'decided decision', 'decision serving with errors'];
   const missing = expected.filter((name) => !checked.has(name));
   assert.deepEqual(missing, []);
 });

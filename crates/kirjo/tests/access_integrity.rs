@@ -850,6 +850,131 @@ async fn a_relationship_is_opened_only_on_a_basis_kirjo_records_and_a_new_one_is
     assert_eq!(card.status, 200);
 }
 
+/// Issue 14: the page form opens a relationship as the API does. A form
+/// with problems comes back as typed, each problem at its field, and its
+/// refusal is logged; the supervisor names the responsible worker from the
+/// unit's client workers.
+#[tokio::test]
+async fn a_relationship_is_opened_from_the_page_form_with_its_errors_at_their_fields() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let kalle = common::person_id(&db.owner, "Kalle").await;
+    let timo = common::person_id(&db.owner, "Timo").await;
+    let pekka_id = user_id(&db, "pekka.sosiaaliohjaaja").await;
+    let (pekka, token) = page_session(addr, "pekka.sosiaaliohjaaja").await;
+    let card = get_as(addr, &pekka, &format!("/clients/{kalle}")).await;
+    assert!(
+        card.body
+            .contains(&format!("href=\"/clients/{kalle}/relationships/new\"")),
+        "{}",
+        card.body
+    );
+    let form = get_as(addr, &pekka, &format!("/clients/{kalle}/relationships/new")).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(
+        form.body
+            .contains("<option value=\"aikuiset|aikuisyksikko\">"),
+        "{}",
+        form.body
+    );
+    assert!(
+        !form.body.contains("id=\"basis-assignment\""),
+        "a worker makes no assignment"
+    );
+    let intake = document_of(
+        &db,
+        kalle,
+        "aikuiset",
+        "aikuissosiaalityo",
+        "intake",
+        pekka_id,
+    )
+    .await;
+    // No basis, a document number that is not one, a day in the past with
+    // no reason: each at its field, what was typed kept, logged.
+    let d = denied(&db, pekka_id).await;
+    let yesterday = today() - chrono::Days::new(1);
+    let r = post_form(
+        addr,
+        &format!("/clients/{kalle}/relationships/new"),
+        &pekka,
+        &format!("csrf={token}&place=aikuiset%7Caikuisyksikko&basis=&document_id=kaksi&started_on={yesterday}&backdating_reason="),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    for (anchor, field) in [
+        ("basis-document", "basis-error"),
+        ("document_id", "document_id-error"),
+        ("backdating_reason", "backdating_reason-error"),
+    ] {
+        assert!(
+            r.body.contains(&format!("href=\"#{anchor}\""))
+                && r.body.contains(&format!("id=\"{field}\"")),
+            "{anchor}: {}",
+            r.body
+        );
+    }
+    assert!(r.body.contains("value=\"kaksi\""), "{}", r.body);
+    assert!(
+        r.body
+            .contains("<option value=\"aikuiset|aikuisyksikko\" selected>"),
+        "{}",
+        r.body
+    );
+    assert_eq!(denied(&db, pekka_id).await, d + 1);
+    // On the intake: opened, back to the card.
+    let r = post_form(
+        addr,
+        &format!("/clients/{kalle}/relationships/new"),
+        &pekka,
+        &format!("csrf={token}&place=aikuiset%7Caikuisyksikko&basis=document&document_id={intake}&started_on={}", today()),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        r.header("location"),
+        Some(format!("/clients/{kalle}#relationships-heading").as_str())
+    );
+    let basis: Option<i64> = sqlx::query_scalar(
+        "SELECT basis_document_id FROM client_relationship WHERE client_id = $1 AND basis = 'document'",
+    )
+    .bind(kalle)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(basis, Some(intake));
+    // The supervisor assigns Pekka from the unit's client workers.
+    let (matti, matti_token) = page_session(addr, "matti.esihenkilo").await;
+    let form = get_as(addr, &matti, &format!("/clients/{timo}/relationships/new")).await;
+    assert!(
+        form.body.contains("id=\"basis-assignment\"")
+            && form
+                .body
+                .contains(&format!("<option value=\"{pekka_id}\">")),
+        "{}",
+        form.body
+    );
+    let r = post_form(
+        addr,
+        &format!("/clients/{timo}/relationships/new"),
+        &matti,
+        &format!("csrf={matti_token}&place=aikuiset%7Caikuisyksikko&basis=assignment&responsible_worker_id={pekka_id}&started_on={}", today()),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let worker: i64 = sqlx::query_scalar(
+        "SELECT responsible_worker_id FROM client_relationship WHERE client_id = $1 AND basis = 'assignment'",
+    )
+    .bind(timo)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert_eq!(worker, pekka_id);
+}
+
 #[tokio::test]
 async fn a_relation_to_a_person_one_may_not_see_names_no_one_and_tells_no_existence() {
     let (db, settings) = demo_db().await;

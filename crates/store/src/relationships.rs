@@ -38,6 +38,27 @@ async fn has_role(
     .await
 }
 
+/// The client workers of a unit and service area today, by name: whom a
+/// supervisor may name as a relationship's responsible worker. Staff
+/// names only, no client data.
+pub async fn client_workers(
+    pool: &sqlx::PgPool,
+    unit: &str,
+    area: &str,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT DISTINCT u.id, u.name FROM role_grant g JOIN staff_user u ON u.id = g.user_id
+          WHERE g.role = 'client_worker' AND g.unit_id = $1 AND g.sub_register_id = $2
+            AND g.ended_at IS NULL AND g.valid_from <= kirjo_today()
+            AND (g.valid_until IS NULL OR kirjo_today() <= g.valid_until)
+          ORDER BY u.name",
+    )
+    .bind(unit)
+    .bind(area)
+    .fetch_all(pool)
+    .await
+}
+
 /// The document kinds that start client work in a service area: a child
 /// welfare notification, an application, a contact or intake received by
 /// the unit. A relationship may be opened on one of these, for that client

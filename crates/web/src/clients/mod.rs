@@ -32,6 +32,8 @@ Route::new("POST", "/clients/{id}", Some(Action::ViewBasicData), card::client_wi
 Route::new("GET", "/clients/{id}/edit", Some(Action::ViewBasicData), person_form::edit_get),
 Route::new("POST", "/clients/{id}/edit", Some(Action::EditBasicData), person_form::edit_post),
 Route::new("POST", "/clients/{id}/reveal", Some(Action::RevealProtectedAddress), person_form::reveal),
+Route::new("GET", "/clients/{id}/relationships/new", Some(Action::ManageRelationship), relationship::relationship_form),
+Route::new("POST", "/clients/{id}/relationships/new", Some(Action::ManageRelationship), relationship::open_from_page),
 Route::api(
 Operation {
         method: "GET",
