@@ -8,6 +8,7 @@ pub mod resume;
 pub mod second_factor;
 pub mod session;
 pub mod totp;
+pub mod webauthn;
 
 use crate::shared::route::In;
 use crate::shared::route::Operation;
