@@ -177,6 +177,13 @@ pub struct ServerConfig {
     /// Address to listen on. Default 127.0.0.1:8080.
     #[serde(default = "default_listen")]
     pub listen: SocketAddr,
+    /// The address users reach Kirjo at (`https://kirjo.example.fi`): its
+    /// host name is WebAuthn's relying party id and the whole is the origin
+    /// security keys and passkeys are bound to. Default: with a loopback
+    /// `listen`, `http://localhost:PORT` (`https` with TLS); otherwise
+    /// none, and security keys are off until it is set.
+    #[serde(default)]
+    pub public_url: Option<String>,
     /// HTTPS: the certificate chain (PEM). With `tls_private_key`, Kirjo
     /// serves HTTPS only (rustls), cookies are `Secure` and pages send HSTS.
     #[serde(default)]
@@ -212,6 +219,7 @@ impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             listen: default_listen(),
+            public_url: None,
             tls_certificate: None,
             tls_private_key: None,
             header_read_timeout_secs: None,
@@ -224,6 +232,23 @@ impl Default for ServerConfig {
 }
 
 impl ServerConfig {
+    /// The public address in force: the configured one, or with a loopback
+    /// `listen` the local one; `None` when neither.
+    pub fn public_url(&self) -> Option<String> {
+        if let Some(url) = &self.public_url {
+            return Some(url.trim_end_matches('/').to_owned());
+        }
+        let scheme = if self.tls_certificate.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        self.listen
+            .ip()
+            .is_loopback()
+            .then(|| format!("{scheme}://localhost:{}", self.listen.port()))
+    }
+
     pub const DEFAULT_HEADER_READ_TIMEOUT_SECS: u64 = 10;
     pub const DEFAULT_BODY_READ_TIMEOUT_SECS: u64 = 30;
     pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
@@ -846,6 +871,17 @@ fn validate(name: &str, text: &str, config: &Config) -> Result<Vec<String>, Conf
             "0 would expire every password at once: leave it out for no maximum age".to_owned(),
         ));
     }
+    if let Some(url) = &config.server.public_url {
+        if kirjo_web::account::webauthn::RelyingParty::from_public_url(url, "Kirjo").is_none() {
+            return Err(err(
+                "server.public_url",
+                format!(
+                    "`{url}` is not an address like https://kirjo.example.fi: http or https, \
+                     a host name (not an IP address), an optional port, no path"
+                ),
+            ));
+        }
+    }
     if config.storage.data_dir.as_os_str().is_empty() {
         return Err(err("storage.data_dir", "must not be empty".to_owned()));
     }
@@ -875,6 +911,13 @@ fn validate(name: &str, text: &str, config: &Config) -> Result<Vec<String>, Conf
         ));
     }
     let mut warnings = Vec::new();
+    if config.server.public_url().is_none() {
+        warnings.push(
+            "server.public_url: not set and the listen address is not loopback: \
+             security keys and passkeys are off until it is set"
+                .to_owned(),
+        );
+    }
     for p in config.register.validate() {
         let key = format!("register.{}", p.path);
         if p.warning {
