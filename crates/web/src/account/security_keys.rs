@@ -383,6 +383,11 @@ pub async fn register(
         .await?;
         return Ok(Err(NotRegistered::Duplicate));
     };
+    // The new key was just used in this session: it counts as the second
+    // factor given (the page listing the keys asks for it).
+    staff::second_factor_given(&state.db, &me.token)
+        .await
+        .map_err(ApiError::from_store)?;
     log(
         true,
         format!(
