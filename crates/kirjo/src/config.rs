@@ -955,6 +955,46 @@ pub fn mask_url(url: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The demo configuration with `line` added under `[server]`.
+    fn with_server_line(tag: &str, line: &str) -> Result<Loaded, ConfigError> {
+        let dir = std::env::temp_dir().join(format!("kirjo-cfg-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let file = dir.join("kirjo.toml");
+        let text = DEMO_CONFIG.replacen("[server]\n", &format!("[server]\n{line}\n"), 1);
+        std::fs::write(&file, text).unwrap_or_default();
+        let loaded = load(ConfigSource::File(file), &|_| None);
+        std::fs::remove_dir_all(&dir).unwrap_or_default();
+        loaded
+    }
+
+    #[test]
+    fn the_public_address_is_a_host_name_and_defaults_to_localhost_on_loopback() {
+        let demo = load(ConfigSource::BuiltInDemo, &|_| None).map(|l| l.config.server.public_url());
+        assert_eq!(
+            demo.ok().flatten().as_deref(),
+            Some("http://localhost:8080")
+        );
+        let set = with_server_line("url", r#"public_url = "https://kirjo.example.fi/""#)
+            .map(|l| l.config.server.public_url());
+        assert_eq!(
+            set.ok().flatten().as_deref(),
+            Some("https://kirjo.example.fi")
+        );
+        let bad = with_server_line("ip", r#"public_url = "https://10.0.0.5""#);
+        assert_eq!(
+            bad.err().and_then(|e| e.key).as_deref(),
+            Some("server.public_url")
+        );
+        // Listening on every address, with no public address: keys are off,
+        // and the check says so.
+        let open = with_server_line("any", "").map(|l| {
+            let mut c = l.config.server.clone();
+            c.listen = "0.0.0.0:8080".parse().unwrap_or(c.listen);
+            c.public_url()
+        });
+        assert_eq!(open.ok().flatten(), None);
+    }
+
     #[test]
     fn every_role_needs_a_second_factor_unless_the_configuration_says_otherwise() {
         let dir = std::env::temp_dir().join(format!("kirjo-cfg-{}", std::process::id()));
