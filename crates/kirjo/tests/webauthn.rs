@@ -396,6 +396,27 @@ async fn the_verifier_refuses_what_is_not_a_fresh_signature_of_the_users_own_key
     );
     refused("the credential is another user's").await;
 
+    // A challenge superseded by a newer one of the same session.
+    let cookie = at_second_factor(addr, USER).await;
+    let first = begin(addr, &cookie).await;
+    begin(addr, &cookie).await;
+    assert_eq!(finish(addr, &cookie, &key.assert(&first)).await, 401);
+    refused("wrong, used or expired challenge").await;
+
+    // The user's own key, claiming another user's handle.
+    let cookie = at_second_factor(addr, USER).await;
+    let challenge = begin(addr, &cookie).await;
+    let mut answer = key.assert(&challenge);
+    let handle: Vec<u8> =
+        sqlx::query_scalar("SELECT webauthn_user_handle FROM staff_user WHERE username = $1")
+            .bind(OTHER)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    answer["user_handle"] = json!(b64(&handle));
+    assert_eq!(finish(addr, &cookie, &answer).await, 401);
+    refused("the credential is another user's").await;
+
     // The right answer still works: none of the above was taken.
     let cookie = at_second_factor(addr, USER).await;
     let challenge = begin(addr, &cookie).await;
@@ -551,4 +572,156 @@ async fn the_last_key_of_a_role_that_requires_a_second_factor_stays() {
     let path = format!("/api/me/webauthn/credentials/{their_id}");
     let r = kirjo_testkit::http_with(strict, "DELETE", &path, &[("cookie", &cookie)], None).await;
     assert_eq!(r.status, 404, "{}", r.body);
+}
+
+fn form(fields: &[(&str, &str)]) -> String {
+    serde_urlencoded::to_string(fields).unwrap()
+}
+
+/// HTML text with its character references resolved.
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail.find(';').unwrap();
+        let entity = &tail[1..end];
+        let c = match entity {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            e if e.starts_with("#x") || e.starts_with("#X") => {
+                char::from_u32(u32::from_str_radix(&e[2..], 16).unwrap()).unwrap()
+            }
+            e => char::from_u32(e[1..].parse().unwrap()).unwrap(),
+        };
+        out.push(c);
+        rest = &tail[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The value of the hidden field `name` on a page.
+fn hidden(body: &str, name: &str) -> String {
+    let raw = body
+        .split(&format!(r#"name="{name}" value=""#))
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_else(|| panic!("no {name} in {body}"));
+    unescape(raw)
+}
+
+/// The pages take a key where they take a code: the second-factor step
+/// and a form resumed after the session ended, which is then sent.
+#[tokio::test]
+async fn the_pages_take_a_key_at_the_second_factor_and_when_a_form_is_resumed() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings, vec![]).await;
+    let mut key = SoftKey::new();
+    register(addr, &signed_in(addr, OTHER).await, &key).await;
+
+    // The second-factor page offers the key (with the script) besides the code.
+    let (session, token) = common::page_session(addr, OTHER).await;
+    let page = common::get_as(addr, &session, "/sign-in/second-factor").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(r#"data-webauthn="get""#),
+        "{}",
+        page.body
+    );
+    assert!(page
+        .body
+        .contains(r#"<script src="/static/webauthn.js" defer></script>"#));
+    assert!(page.body.contains(r#"id="code""#), "the code field stays");
+    let session_cookie = session.split("; ").next().unwrap().to_owned();
+    // A refused key: the page says so, 401.
+    let challenge = begin(addr, &session_cookie).await;
+    let bad = key
+        .assert_with(&challenge, "http://evil.example", RP_ID, 50)
+        .to_string();
+    let r = common::post_form(
+        addr,
+        "/sign-in/second-factor",
+        &session,
+        &form(&[("csrf", &token), ("code", ""), ("assertion", &bad)]),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 401, "{}", r.body);
+    assert!(r.body.contains("ei hyväksytty"), "{}", r.body);
+    let challenge = begin(addr, &session_cookie).await;
+    let good = key.assert(&challenge).to_string();
+    let r = common::post_form(
+        addr,
+        "/sign-in/second-factor",
+        &session,
+        &form(&[("csrf", &token), ("code", ""), ("assertion", &good)]),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/"));
+    assert_eq!(me(addr, &session_cookie).await, 200);
+
+    // A form posted after the session ended: the password, then the key.
+    let eetu = common::person_id(&db.owner, "Eetu").await;
+    let (_, csrf_cookie) = common::form_token(addr, None, "/sign-in").await;
+    let (token, _) = common::form_token(addr, Some(&csrf_cookie), "/sign-in").await;
+    let ended = format!("{csrf_cookie}; kirjo_session=ended0000");
+    let today = kirjo_domain::calendar::helsinki_today().to_string();
+    let entry = form(&[
+        ("csrf", &token),
+        ("kind", "narrative"),
+        ("service_task", "lastensuojelu"),
+        ("entry", "meeting_or_contact"),
+        ("date", &today),
+        ("text", "Kotikäynti avaimen kanssa."),
+    ]);
+    let path = format!("/clients/{eetu}/documents/new");
+    let r = common::post_form(addr, &path, &ended, &entry, &[]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let posted = hidden(&r.body, "posted");
+    let step = |extra: Vec<(&'static str, String)>, cookies: String| {
+        let mut fields = vec![
+            ("csrf", token.clone()),
+            ("to", path.clone()),
+            ("posted", posted.clone()),
+            ("username", OTHER.to_owned()),
+        ];
+        fields.extend(extra);
+        async move {
+            let body = serde_urlencoded::to_string(&fields).unwrap();
+            common::post_form(addr, "/sign-in/resume", &cookies, &body, &[]).await
+        }
+    };
+    let r = step(
+        vec![("password", kirjo::demo::DEMO_PASSWORD.to_owned())],
+        ended.clone(),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains(r#"data-webauthn="get""#), "{}", r.body);
+    let session = r
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let challenge = begin(addr, &session).await;
+    let answer = key.assert(&challenge).to_string();
+    let r = step(
+        vec![("assertion", answer)],
+        format!("{csrf_cookie}; {session}"),
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let location = r.header("location").unwrap().to_owned();
+    assert!(location.starts_with("/documents/"), "{location}");
+    let (ok, why) = last_event(&db, "second_factor").await;
+    assert!(ok && why.contains("security key #"), "{why}");
 }

@@ -25,8 +25,9 @@ impl Ceremony {
     }
 }
 
-/// Stores a challenge for the session's ceremony, good for `ttl_secs`.
-/// Expired challenges (of any session) go at the same time.
+/// Stores a challenge for the session's ceremony, good for `ttl_secs`. It
+/// replaces the session's earlier challenge for the ceremony (one is
+/// outstanding at a time); expired challenges of any session go too.
 pub async fn issue_challenge(
     pool: &PgPool,
     token: &str,
@@ -35,9 +36,14 @@ pub async fn issue_challenge(
     ttl_secs: i64,
 ) -> Result<()> {
     let mut tx = pool.begin().await?;
-    sqlx::query("DELETE FROM staff_webauthn_challenge WHERE expires_at < now()")
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "DELETE FROM staff_webauthn_challenge
+         WHERE expires_at < now() OR (session_hash = $1 AND ceremony = $2)",
+    )
+    .bind(token_hash(token))
+    .bind(ceremony.as_str())
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "INSERT INTO staff_webauthn_challenge (challenge, session_hash, ceremony, expires_at)
          VALUES ($1, $2, $3, now() + make_interval(secs => $4))",
@@ -70,6 +76,17 @@ pub async fn take_challenge(
     .fetch_optional(pool)
     .await?;
     Ok(row.is_some_and(|(c, same_session, fresh)| c == ceremony.as_str() && same_session && fresh))
+}
+
+/// The user's handle for authenticators, if one was made.
+pub async fn existing_user_handle(pool: &PgPool, user_id: i64) -> Result<Option<Vec<u8>>> {
+    Ok(
+        sqlx::query_scalar("SELECT webauthn_user_handle FROM staff_user WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?
+            .flatten(),
+    )
 }
 
 /// The user's handle for authenticators, made on first use.

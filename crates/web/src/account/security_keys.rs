@@ -180,6 +180,15 @@ pub async fn check_assertion(
     if credential.user_id != user_id {
         return Ok(Err(Refusal::AnotherUsersCredential));
     }
+    // A user handle, when the authenticator gives one, must be this user's.
+    if let Some(handle) = r.user_handle.as_deref().filter(|h| !h.is_empty()) {
+        let mine = store::existing_user_handle(&state.db, user_id)
+            .await
+            .map_err(ApiError::from_store)?;
+        if unb64(handle).ok() != mine {
+            return Ok(Err(Refusal::AnotherUsersCredential));
+        }
+    }
     let stored = u32::try_from(credential.sign_count).unwrap_or(u32::MAX);
     let asserted =
         match webauthn::assertion(&data, &json, &signature, &credential.public_key, stored, rp) {
