@@ -1217,6 +1217,16 @@ fn print_config(loaded: &Loaded) {
         )?;
         writeln!(
             o,
+            "server.public_url = {} (security keys and passkeys {})",
+            sv.public_url().unwrap_or_else(|| "none".to_owned()),
+            if sv.public_url().is_some() {
+                "on"
+            } else {
+                "off"
+            }
+        )?;
+        writeln!(
+            o,
             "auth.password_hashing_concurrency = {}, auth.password_hashing_queue = {}",
             c.auth.password_hashing_concurrency(),
             c.auth.password_hashing_queue()

@@ -177,6 +177,13 @@ pub struct ServerConfig {
     /// Address to listen on. Default 127.0.0.1:8080.
     #[serde(default = "default_listen")]
     pub listen: SocketAddr,
+    /// The address users reach Kirjo at (`https://kirjo.example.fi`): its
+    /// host name is WebAuthn's relying party id and the whole is the origin
+    /// security keys and passkeys are bound to. Default: with a loopback
+    /// `listen`, `http://localhost:PORT` (`https` with TLS); otherwise
+    /// none, and security keys are off until it is set.
+    #[serde(default)]
+    pub public_url: Option<String>,
     /// HTTPS: the certificate chain (PEM). With `tls_private_key`, Kirjo
     /// serves HTTPS only (rustls), cookies are `Secure` and pages send HSTS.
     #[serde(default)]
@@ -212,6 +219,7 @@ impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             listen: default_listen(),
+            public_url: None,
             tls_certificate: None,
             tls_private_key: None,
             header_read_timeout_secs: None,
@@ -224,6 +232,23 @@ impl Default for ServerConfig {
 }
 
 impl ServerConfig {
+    /// The public address in force: the configured one, or with a loopback
+    /// `listen` the local one; `None` when neither.
+    pub fn public_url(&self) -> Option<String> {
+        if let Some(url) = &self.public_url {
+            return Some(url.trim_end_matches('/').to_owned());
+        }
+        let scheme = if self.tls_certificate.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        self.listen
+            .ip()
+            .is_loopback()
+            .then(|| format!("{scheme}://localhost:{}", self.listen.port()))
+    }
+
     pub const DEFAULT_HEADER_READ_TIMEOUT_SECS: u64 = 10;
     pub const DEFAULT_BODY_READ_TIMEOUT_SECS: u64 = 30;
     pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
@@ -846,6 +871,17 @@ fn validate(name: &str, text: &str, config: &Config) -> Result<Vec<String>, Conf
             "0 would expire every password at once: leave it out for no maximum age".to_owned(),
         ));
     }
+    if let Some(url) = &config.server.public_url {
+        if kirjo_web::account::webauthn::RelyingParty::from_public_url(url, "Kirjo").is_none() {
+            return Err(err(
+                "server.public_url",
+                format!(
+                    "`{url}` is not an address like https://kirjo.example.fi: http or https, \
+                     a host name (not an IP address), an optional port, no path"
+                ),
+            ));
+        }
+    }
     if config.storage.data_dir.as_os_str().is_empty() {
         return Err(err("storage.data_dir", "must not be empty".to_owned()));
     }
@@ -875,6 +911,13 @@ fn validate(name: &str, text: &str, config: &Config) -> Result<Vec<String>, Conf
         ));
     }
     let mut warnings = Vec::new();
+    if config.server.public_url().is_none() {
+        warnings.push(
+            "server.public_url: not set and the listen address is not loopback: \
+             security keys and passkeys are off until it is set"
+                .to_owned(),
+        );
+    }
     for p in config.register.validate() {
         let key = format!("register.{}", p.path);
         if p.warning {
@@ -911,6 +954,46 @@ pub fn mask_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The demo configuration with `line` added under `[server]`.
+    fn with_server_line(tag: &str, line: &str) -> Result<Loaded, ConfigError> {
+        let dir = std::env::temp_dir().join(format!("kirjo-cfg-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let file = dir.join("kirjo.toml");
+        let text = DEMO_CONFIG.replacen("[server]\n", &format!("[server]\n{line}\n"), 1);
+        std::fs::write(&file, text).unwrap_or_default();
+        let loaded = load(ConfigSource::File(file), &|_| None);
+        std::fs::remove_dir_all(&dir).unwrap_or_default();
+        loaded
+    }
+
+    #[test]
+    fn the_public_address_is_a_host_name_and_defaults_to_localhost_on_loopback() {
+        let demo = load(ConfigSource::BuiltInDemo, &|_| None).map(|l| l.config.server.public_url());
+        assert_eq!(
+            demo.ok().flatten().as_deref(),
+            Some("http://localhost:8080")
+        );
+        let set = with_server_line("url", r#"public_url = "https://kirjo.example.fi/""#)
+            .map(|l| l.config.server.public_url());
+        assert_eq!(
+            set.ok().flatten().as_deref(),
+            Some("https://kirjo.example.fi")
+        );
+        let bad = with_server_line("ip", r#"public_url = "https://10.0.0.5""#);
+        assert_eq!(
+            bad.err().and_then(|e| e.key).as_deref(),
+            Some("server.public_url")
+        );
+        // Listening on every address, with no public address: keys are off,
+        // and the check says so.
+        let open = with_server_line("any", "").map(|l| {
+            let mut c = l.config.server.clone();
+            c.listen = "0.0.0.0:8080".parse().unwrap_or(c.listen);
+            c.public_url()
+        });
+        assert_eq!(open.ok().flatten(), None);
+    }
 
     #[test]
     fn every_role_needs_a_second_factor_unless_the_configuration_says_otherwise() {

@@ -620,6 +620,9 @@ pub fn session_settings(loaded: &Loaded, tls: bool) -> kirjo_web::SessionSetting
         second_factor_roles: auth.second_factor_roles.clone(),
         max_password_age_days: auth.max_password_age_days.map(i64::from),
         issuer: format!("Kirjo {}", loaded.config.register.controller.name),
+        relying_party: loaded.config.server.public_url().and_then(|url| {
+            kirjo_web::account::webauthn::RelyingParty::from_public_url(&url, "Kirjo")
+        }),
         ..defaults
     }
 }

@@ -24,6 +24,7 @@ pub mod second_factor;
 pub mod staff;
 pub mod statistics;
 pub mod vtj;
+pub mod webauthn;
 
 pub use sqlx::PgPool;
 

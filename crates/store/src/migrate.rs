@@ -130,6 +130,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0021_decision_definition",
         sql: include_str!("../migrations/0021_decision_definition.sql"),
     },
+    Migration {
+        version: 22,
+        name: "0022_webauthn",
+        sql: include_str!("../migrations/0022_webauthn.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.

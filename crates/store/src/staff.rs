@@ -519,7 +519,9 @@ pub async fn account_by_username(pool: &PgPool, username: &str) -> Result<Option
                 (duties_ended_at IS NOT NULL AND duties_ended_at <= now()) AS ended,
                 extract(epoch FROM now() - coalesce(password_changed_at, created_at))::float8 / 86400
                     AS password_age_days,
-                totp_secret IS NOT NULL AS has_second_factor
+                (totp_secret IS NOT NULL OR EXISTS (
+                    SELECT 1 FROM staff_webauthn_credential c WHERE c.user_id = staff_user.id
+                )) AS has_second_factor
          FROM staff_user WHERE username = $1",
     )
     .bind(username)
@@ -539,7 +541,7 @@ pub async fn account_by_username(pool: &PgPool, username: &str) -> Result<Option
     .transpose()
 }
 
-fn token_hash(token: &str) -> Vec<u8> {
+pub(crate) fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 

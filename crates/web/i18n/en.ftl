@@ -697,3 +697,33 @@ relationship-backdating-reason = Why the start date is in the past
 relationship-backdating-hint = Needed only when the start date is before today.
 relationship-number = Give a number.
 relationship-open = Open the relationship
+# Security keys and passkeys (WebAuthn)
+keys-title = Security keys and passkeys
+keys-count = { $count ->
+    [one] { $count } registered
+   *[other] { $count } registered
+}
+keys-manage = Security keys and passkeys
+keys-intro = A security key or a passkey (on your phone or computer) can be used instead of the authenticator app's code when you sign in or confirm an action. Register more than one, or keep the authenticator app as well, so that losing one does not lock you out.
+keys-none = You have no security keys or passkeys.
+keys-registered = Your security keys and passkeys
+keys-name = Name
+keys-name-help = A name that tells you which key this is, for example "Yellow key" or "Work phone". At most 60 characters.
+keys-name-invalid = Give the key a name of 1 to 60 characters.
+keys-added = Added
+keys-last-used = Last used
+keys-never = Never
+keys-actions = Actions
+keys-remove = Remove
+keys-add-title = Add a security key or passkey
+keys-add = Add
+keys-needs-script = Adding a security key or passkey needs a browser that supports them, with JavaScript on. You can still sign in with the authenticator app's code.
+keys-added-notice = The security key or passkey was added.
+keys-removed-notice = The security key or passkey was removed.
+keys-last = This is your last second factor, and your role requires one. Add another security key or the authenticator app first.
+keys-off = Security keys and passkeys are not in use in this installation.
+keys-or = Or use a security key or passkey instead of the code.
+keys-use = Use a security key or passkey
+keys-failed = The security key or passkey could not be used. Try again, or give the code.
+keys-cancelled = Using the security key or passkey was cancelled or timed out. Try again, or give the code.
+keys-refused = The security key or passkey was not accepted. Try again, or give the code.

@@ -697,3 +697,33 @@ relationship-backdating-reason = Syy menneeseen alkupäivään
 relationship-backdating-hint = Tarvitaan vain, jos alkupäivä on ennen tätä päivää.
 relationship-number = Anna numero.
 relationship-open = Avaa asiakkuus
+# Turva-avaimet ja pääsyavaimet (WebAuthn)
+keys-title = Turva-avaimet ja pääsyavaimet
+keys-count = { $count ->
+    [one] { $count } rekisteröity
+   *[other] { $count } rekisteröity
+}
+keys-manage = Turva-avaimet ja pääsyavaimet
+keys-intro = Turva-avainta tai pääsyavainta (puhelimessa tai tietokoneessa) voi käyttää todennussovelluksen koodin sijasta, kun kirjaudut tai vahvistat toimenpiteen. Rekisteröi useampi kuin yksi tai pidä myös todennussovellus, jotta yhden katoaminen ei estä kirjautumista.
+keys-none = Sinulla ei ole turva-avaimia eikä pääsyavaimia.
+keys-registered = Turva-avaimesi ja pääsyavaimesi
+keys-name = Nimi
+keys-name-help = Nimi, josta tunnistat avaimen, esimerkiksi "Keltainen avain" tai "Työpuhelin". Enintään 60 merkkiä.
+keys-name-invalid = Anna avaimelle 1–60 merkin nimi.
+keys-added = Lisätty
+keys-last-used = Viimeksi käytetty
+keys-never = Ei koskaan
+keys-actions = Toiminnot
+keys-remove = Poista
+keys-add-title = Lisää turva-avain tai pääsyavain
+keys-add = Lisää
+keys-needs-script = Turva-avaimen tai pääsyavaimen lisääminen vaatii selaimen, joka tukee niitä, ja JavaScriptin. Voit edelleen kirjautua todennussovelluksen koodilla.
+keys-added-notice = Turva-avain tai pääsyavain lisättiin.
+keys-removed-notice = Turva-avain tai pääsyavain poistettiin.
+keys-last = Tämä on viimeinen toinen tunnistustekijäsi, ja roolisi edellyttää sellaista. Lisää ensin toinen turva-avain tai todennussovellus.
+keys-off = Turva-avaimet ja pääsyavaimet eivät ole käytössä tässä asennuksessa.
+keys-or = Tai käytä koodin sijasta turva-avainta tai pääsyavainta.
+keys-use = Käytä turva-avainta tai pääsyavainta
+keys-failed = Turva-avainta tai pääsyavainta ei voitu käyttää. Yritä uudelleen tai anna koodi.
+keys-cancelled = Turva-avaimen tai pääsyavaimen käyttö peruttiin tai aika loppui. Yritä uudelleen tai anna koodi.
+keys-refused = Turva-avainta tai pääsyavainta ei hyväksytty. Yritä uudelleen tai anna koodi.

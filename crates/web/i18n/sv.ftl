@@ -697,3 +697,33 @@ relationship-backdating-reason = Skäl till ett startdatum i det förflutna
 relationship-backdating-hint = Behövs endast om startdatumet är före i dag.
 relationship-number = Ange ett nummer.
 relationship-open = Öppna klientrelationen
+# Säkerhetsnycklar och nyckelkoder (WebAuthn)
+keys-title = Säkerhetsnycklar och nyckelkoder
+keys-count = { $count ->
+    [one] { $count } registrerad
+   *[other] { $count } registrerade
+}
+keys-manage = Säkerhetsnycklar och nyckelkoder
+keys-intro = En säkerhetsnyckel eller en nyckelkod (i telefonen eller datorn) kan användas i stället för autentiseringsappens kod när du loggar in eller bekräftar en åtgärd. Registrera fler än en, eller behåll också autentiseringsappen, så att du inte blir utelåst om en försvinner.
+keys-none = Du har inga säkerhetsnycklar eller nyckelkoder.
+keys-registered = Dina säkerhetsnycklar och nyckelkoder
+keys-name = Namn
+keys-name-help = Ett namn som säger vilken nyckel det är, till exempel "Gul nyckel" eller "Arbetstelefon". Högst 60 tecken.
+keys-name-invalid = Ge nyckeln ett namn på 1–60 tecken.
+keys-added = Tillagd
+keys-last-used = Senast använd
+keys-never = Aldrig
+keys-actions = Åtgärder
+keys-remove = Ta bort
+keys-add-title = Lägg till en säkerhetsnyckel eller nyckelkod
+keys-add = Lägg till
+keys-needs-script = För att lägga till en säkerhetsnyckel eller nyckelkod behövs en webbläsare som stöder dem, med JavaScript påslaget. Du kan fortfarande logga in med autentiseringsappens kod.
+keys-added-notice = Säkerhetsnyckeln eller nyckelkoden lades till.
+keys-removed-notice = Säkerhetsnyckeln eller nyckelkoden togs bort.
+keys-last = Detta är din sista andra faktor, och din roll kräver en. Lägg först till en annan säkerhetsnyckel eller autentiseringsappen.
+keys-off = Säkerhetsnycklar och nyckelkoder används inte i den här installationen.
+keys-or = Eller använd en säkerhetsnyckel eller nyckelkod i stället för koden.
+keys-use = Använd en säkerhetsnyckel eller nyckelkod
+keys-failed = Säkerhetsnyckeln eller nyckelkoden kunde inte användas. Försök igen, eller ange koden.
+keys-cancelled = Användningen av säkerhetsnyckeln eller nyckelkoden avbröts eller tiden tog slut. Försök igen, eller ange koden.
+keys-refused = Säkerhetsnyckeln eller nyckelkoden godtogs inte. Försök igen, eller ange koden.

@@ -453,8 +453,15 @@ pub async fn page_session(addr: std::net::SocketAddr, username: &str) -> (String
         .unwrap()
         .to_owned();
     let cookies = format!("{session}; {csrf}");
-    // The forms' token is bound to the session: read it from a page.
-    let (token, _) = form_token(addr, Some(&cookies), "/account").await;
+    // The forms' token is bound to the session: read it from the page the
+    // sign-in leads to (the start page, or the second factor's step).
+    let to = r.header("location").unwrap_or("/").to_owned();
+    let to = if to.starts_with('/') {
+        to
+    } else {
+        "/".to_owned()
+    };
+    let (token, _) = form_token(addr, Some(&cookies), &to).await;
     (cookies, token)
 }
 

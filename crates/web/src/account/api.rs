@@ -123,7 +123,15 @@ pub async fn reauthenticate(
     me: SignedIn,
     axum::Json(body): axum::Json<Reauth>,
 ) -> Result<Response, ApiError> {
-    if reauthenticate_with(&state, &me, &body.password, body.code.as_deref()).await? {
+    if reauthenticate_with(
+        &state,
+        &me,
+        &body.password,
+        body.code.as_deref(),
+        body.assertion.as_ref(),
+    )
+    .await?
+    {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
         Err(ApiError::bad_credentials())
@@ -235,4 +243,103 @@ pub async fn accept_commitment(
             body.version
         )))
     }
+}
+
+// ------------------------------------------------- security keys (WebAuthn)
+
+/// `POST /api/session/webauthn/begin`: a challenge and the options for
+/// `navigator.credentials.get`, at the second-factor step or for a step-up.
+pub async fn webauthn_begin(
+    State(state): State<AppState>,
+    s: AnySession,
+) -> Result<Response, ApiError> {
+    if s.session.stage == Stage::Enrol {
+        return Err(s
+            .clone()
+            .signed_in()
+            .err()
+            .unwrap_or_else(ApiError::unauthenticated));
+    }
+    let options =
+        crate::account::security_keys::assertion_options(&state, &s.token, s.caller.user_id)
+            .await?;
+    Ok(Json(options).into_response())
+}
+
+/// `POST /api/session/webauthn/finish`: a security key's answer instead of
+/// the code after the password.
+pub async fn webauthn_finish(
+    State(state): State<AppState>,
+    s: AnySession,
+    _origin: Origin,
+    Json(body): Json<crate::account::security_keys::AssertionResponse>,
+) -> Result<Response, ApiError> {
+    check_answer(crate::account::second_factor::verify_key(&state, &s, &body).await?)
+}
+
+/// `GET /api/me/webauthn/credentials`: the user's security keys.
+pub async fn webauthn_credentials(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<Response, ApiError> {
+    let keys = kirjo_store::webauthn::credentials(&state.db, me.caller.user_id)
+        .await
+        .map_err(ApiError::from_store)?;
+    let list: Vec<_> = keys
+        .iter()
+        .map(|k| {
+            serde_json::json!({
+                "id": k.id, "name": k.name, "algorithm": k.algorithm,
+                "user_verified": k.user_verified, "created_at": k.created_at,
+                "last_used_at": k.last_used_at,
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "credentials": list })).into_response())
+}
+
+/// `POST /api/me/webauthn/register/begin`: a challenge and the options for
+/// `navigator.credentials.create`.
+pub async fn webauthn_register_begin(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<Response, ApiError> {
+    let options = crate::account::security_keys::registration_options(&state, &me).await?;
+    Ok(Json(options).into_response())
+}
+
+/// `POST /api/me/webauthn/register/finish`: the authenticator's answer and
+/// the key's name; 201 with its id.
+pub async fn webauthn_register_finish(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Json(body): Json<crate::account::security_keys::RegistrationResponse>,
+) -> Result<Response, ApiError> {
+    use crate::account::security_keys::NotRegistered;
+    match crate::account::security_keys::register(&state, &me, &body).await? {
+        Ok(id) => Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))).into_response()),
+        Err(NotRegistered::BadName) => {
+            let lang = crate::shared::fields::lang(None, &headers);
+            let tr = crate::shared::i18n::Tr::new(lang);
+            Ok(password_error("name", &tr.t("keys-name-invalid")))
+        }
+        Err(NotRegistered::Refused(r)) => Err(ApiError::bad_request(format!(
+            "the authenticator's answer was refused: {}",
+            r.reason()
+        ))),
+        Err(NotRegistered::Duplicate) => Err(ApiError::conflict(
+            "this security key is registered already",
+        )),
+    }
+}
+
+/// `DELETE /api/me/webauthn/credentials/{id}`: remove a security key.
+pub async fn webauthn_remove(
+    State(state): State<AppState>,
+    me: SignedIn,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<Response, ApiError> {
+    crate::account::security_keys::remove(&state, &me, id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

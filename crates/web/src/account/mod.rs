@@ -6,13 +6,23 @@ pub mod password;
 pub mod passwords;
 pub mod resume;
 pub mod second_factor;
+pub mod security_keys;
 pub mod session;
 pub mod totp;
+pub mod webauthn;
 
 use crate::shared::route::In;
 use crate::shared::route::Operation;
 use crate::shared::route::Param;
 use crate::shared::route::Route;
+
+/// The JSON of a security key's answer (`navigator.credentials.get`),
+/// binary fields in base64url.
+macro_rules! assertion_schema {
+    () => {
+        r#"{"type":"object","required":["id","client_data_json","authenticator_data","signature"],"properties":{"id":{"type":"string","minLength":1},"client_data_json":{"type":"string","minLength":1},"authenticator_data":{"type":"string","minLength":1},"signature":{"type":"string","minLength":1},"user_handle":{"type":["string","null"]}}}"#
+    };
+}
 
 /// This feature's routes: path, method, gate action, OpenAPI description and handler.
 pub fn routes() -> Vec<Route> {
@@ -28,6 +38,8 @@ Route::new("POST", "/commitment", None, pages::accept_commitment),
 Route::new("GET", "/account", None, pages::account),
 Route::new("GET", "/account/second-factor", None, pages::enrol_get),
 Route::new("POST", "/account/second-factor", None, pages::enrol_submit),
+Route::new("GET", "/account/security-keys", None, pages::keys_get),
+Route::new("POST", "/account/security-keys/{id}/remove", None, pages::keys_remove),
 Route::new("GET", "/account/password", None, pages::password_get),
 Route::new("POST", "/account/password", None, pages::password_submit),
 Route::new("GET", "/reauth", None, pages::reauth_get),
@@ -84,9 +96,9 @@ Route::api(
 Operation {
         method: "POST",
         path: "/api/session/reauth",
-        summary: "Give the password again: revealing a protected address, approving rights, ending duties and resetting a password need it within the last 5 minutes (else 401).",
+        summary: "Give the password again: revealing a protected address, approving rights, ending duties and resetting a password need it within the last 5 minutes (else 401). With `code` (a TOTP code) or `assertion` (a security key's answer to `POST /api/session/webauthn/begin`), the second factor too: the step-up deciding a decision and managing security keys need.",
         params: &[],
-        body: Some(r#"{"type":"object","required":["password"],"properties":{"password":{"type":"string"}}}"#),
+        body: Some(concat!(r#"{"type":"object","required":["password"],"properties":{"password":{"type":"string"},"code":{"type":"string"},"assertion":"#, assertion_schema!(), "}}")),
         returns: "No content.",
     },
 None,
@@ -139,6 +151,78 @@ Operation {
     },
 None,
 api::change_password,
+),
+Route::api(
+Operation {
+        method: "POST",
+        path: "/api/session/webauthn/begin",
+        summary: "Begin using a security key or passkey (WebAuthn) instead of the code, after the password or for a step-up: a challenge bound to the session, good once for 5 minutes.",
+        params: &[],
+        body: None,
+        returns: "The options for `navigator.credentials.get` (`PublicKeyCredentialRequestOptions`), binary fields in base64url: `challenge`, `rpId`, `timeout`, `userVerification`, `allowCredentials`. 400 when the user has no security key; 404 when security keys are off (no `server.public_url`).",
+    },
+None,
+api::webauthn_begin,
+),
+Route::api(
+Operation {
+        method: "POST",
+        path: "/api/session/webauthn/finish",
+        summary: "Finish signing in with a security key or passkey: the answer of `navigator.credentials.get` to the challenge of `.../begin`.",
+        params: &[],
+        body: Some(assertion_schema!()),
+        returns: "204 when it verifies (the session is signed in); 401 when refused (a wrong, used or expired challenge, another origin or relying party, a bad signature, a signature counter that did not increase, an unknown credential or another user's), counted like a wrong code; 429 when too many failures ended the session.",
+    },
+None,
+api::webauthn_finish,
+),
+Route::api(
+Operation {
+        method: "GET",
+        path: "/api/me/webauthn/credentials",
+        summary: "The user's security keys and passkeys.",
+        params: &[],
+        body: None,
+        returns: "`credentials`: each with `id`, `name`, `algorithm` (COSE: -7, -8 or -257), `user_verified` (at registration), `created_at`, `last_used_at`.",
+    },
+None,
+api::webauthn_credentials,
+),
+Route::api(
+Operation {
+        method: "POST",
+        path: "/api/me/webauthn/register/begin",
+        summary: "Begin registering a security key or passkey. Needs the password and the existing second factor (if any) given within the last 5 minutes (`POST /api/session/reauth`), else 401.",
+        params: &[],
+        body: None,
+        returns: "The options for `navigator.credentials.create` (`PublicKeyCredentialCreationOptions`), binary fields in base64url; attestation `none`. 404 when security keys are off.",
+    },
+None,
+api::webauthn_register_begin,
+),
+Route::api(
+Operation {
+        method: "POST",
+        path: "/api/me/webauthn/register/finish",
+        summary: "Finish registering: the answer of `navigator.credentials.create` to the challenge of `.../begin`, and a name for the key (1-60 characters).",
+        params: &[],
+        body: Some(r#"{"type":"object","required":["name","id","client_data_json","attestation_object"],"properties":{"name":{"type":"string","minLength":1,"maxLength":60},"id":{"type":"string","minLength":1},"client_data_json":{"type":"string","minLength":1},"attestation_object":{"type":"string","minLength":1}}}"#),
+        returns: "201 with the key's `id`; 400 when the answer is refused (the challenge, the origin, the relying party, the user not present, a key of another kind than ES256, EdDSA or RS256); 409 when the key is registered already; 422 when the name is not acceptable.",
+    },
+None,
+api::webauthn_register_finish,
+),
+Route::api(
+Operation {
+        method: "DELETE",
+        path: "/api/me/webauthn/credentials/{id}",
+        summary: "Remove a security key. Needs the password and the second factor given within the last 5 minutes; the last second factor of a user whose role requires one is not removed (409).",
+        params: &[Param("id", In::Path, "integer", true, "The key's id.")],
+        body: None,
+        returns: "No content.",
+    },
+None,
+api::webauthn_remove,
 ),
     ]
 }

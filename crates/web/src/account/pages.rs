@@ -40,6 +40,8 @@ pub struct SignInPage {
 pub struct SecondFactorPage {
     pub shell: Shell,
     pub error: Option<String>,
+    /// The user has a security key: it may be used instead of the code.
+    pub keys: bool,
 }
 
 #[derive(Template)]
@@ -78,6 +80,8 @@ pub struct ReauthPage {
     /// The user has a second factor: its code may be given too (a step-up,
     /// which deciding a decision needs).
     pub needs_code: bool,
+    /// The user has a security key: it may be used instead of the code.
+    pub keys: bool,
 }
 
 async fn has_second_factor(state: &AppState, user: i64) -> bool {
@@ -88,6 +92,24 @@ async fn has_second_factor(state: &AppState, user: i64) -> bool {
         .is_some()
 }
 
+/// Whether the pages offer the user a security key: keys are in use and
+/// the user has one.
+pub(crate) async fn offers_keys(state: &AppState, user: i64) -> bool {
+    state.sessions.relying_party.is_some()
+        && kirjo_store::webauthn::has_credentials(&state.db, user)
+            .await
+            .unwrap_or(false)
+}
+
+/// A security key's answer as a form carries it (JSON); one that cannot be
+/// read is refused by the verifier like any malformed answer.
+pub(crate) fn assertion_field(
+    text: Option<&str>,
+) -> Option<crate::account::security_keys::AssertionResponse> {
+    let text = text.map(str::trim).filter(|t| !t.is_empty())?;
+    Some(serde_json::from_str(text).unwrap_or_default())
+}
+
 #[derive(Template)]
 #[template(path = "account/account.html")]
 pub struct AccountPage {
@@ -95,6 +117,27 @@ pub struct AccountPage {
     pub username: String,
     pub second_factor: bool,
     pub recovery_left: i64,
+    /// Security keys registered, and whether they are in use at all.
+    pub keys: i64,
+    pub keys_on: bool,
+}
+
+/// A registered key as the page lists it.
+pub struct KeyRow {
+    pub id: i64,
+    pub name: String,
+    pub added: String,
+    pub last_used: String,
+    pub remove_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/keys.html")]
+pub struct KeysPage {
+    pub shell: Shell,
+    pub keys: Vec<KeyRow>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
 }
 
 // ---------------------------------------------------------------- handlers
@@ -184,13 +227,14 @@ pub async fn sign_in_submit(
 }
 
 /// `GET /sign-in/second-factor`.
-pub async fn second_factor_page(ctx: Ctx) -> PageResult {
+pub async fn second_factor_page(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     match &ctx.session {
         Some(s) if s.session.stage == Stage::SecondFactor => Ok(ctx.render(
             StatusCode::OK,
             &SecondFactorPage {
                 shell: ctx.shell(ctx.tr.t("second-factor-title"), None),
                 error: None,
+                keys: offers_keys(&state, s.caller.user_id).await,
             },
         )),
         Some(_) => Ok(see_other("/")),
@@ -203,11 +247,20 @@ pub struct CodeForm {
     pub code: String,
 }
 
+/// The second-factor step's form: a code, or a security key's answer.
+#[derive(Debug, Deserialize)]
+pub struct FactorForm {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub assertion: Option<String>,
+}
+
 /// `POST /sign-in/second-factor`.
 pub async fn second_factor_submit(
     State(state): State<AppState>,
     ctx: Ctx,
-    Form(f): Form<CodeForm>,
+    Form(f): Form<FactorForm>,
 ) -> PageResult {
     let Some(s) = ctx.session.clone() else {
         return Ok(see_other("/sign-in"));
@@ -215,16 +268,24 @@ pub async fn second_factor_submit(
     if s.session.stage != Stage::SecondFactor {
         return Ok(see_other("/"));
     }
-    let check = crate::account::second_factor::verify(&state, &s, &f.code)
-        .await
-        .map_err(|e| ctx.api_error(e, None))?;
+    let key = assertion_field(f.assertion.as_deref());
+    let check = match &key {
+        Some(answer) => crate::account::second_factor::verify_key(&state, &s, answer).await,
+        None => crate::account::second_factor::verify(&state, &s, &f.code).await,
+    }
+    .map_err(|e| ctx.api_error(e, None))?;
     match check {
         CodeCheck::Accepted => Ok(see_other("/")),
         CodeCheck::Wrong => Ok(ctx.render(
             StatusCode::UNAUTHORIZED,
             &SecondFactorPage {
                 shell: ctx.shell(ctx.tr.t("second-factor-title"), None),
-                error: Some(ctx.tr.t("code-wrong")),
+                error: Some(ctx.tr.t(if key.is_some() {
+                    "keys-refused"
+                } else {
+                    "code-wrong"
+                })),
+                keys: offers_keys(&state, s.caller.user_id).await,
             },
         )),
         CodeCheck::SessionEnded => Ok(ctx.error(
@@ -422,6 +483,10 @@ pub async fn account(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let left = second_factor::recovery_codes_left(&state.db, me.caller.user_id)
         .await
         .map_err(fail)?;
+    let keys = kirjo_store::webauthn::credentials(&state.db, me.caller.user_id)
+        .await
+        .map_err(fail)?
+        .len();
     Ok(ctx.render(
         StatusCode::OK,
         &AccountPage {
@@ -429,6 +494,8 @@ pub async fn account(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             username,
             second_factor: second,
             recovery_left: left,
+            keys: i64::try_from(keys).unwrap_or(i64::MAX),
+            keys_on: state.sessions.relying_party.is_some(),
         },
     ))
 }
@@ -520,6 +587,7 @@ pub async fn reauth_get(
             back: local_path(q.back.as_deref()),
             error: None,
             needs_code: has_second_factor(&state, actor.user_id).await,
+            keys: offers_keys(&state, actor.user_id).await,
         },
     ))
 }
@@ -530,6 +598,9 @@ pub struct ReauthForm {
     pub back: Option<String>,
     #[serde(default)]
     pub code: Option<String>,
+    /// A security key's answer instead of the code.
+    #[serde(default)]
+    pub assertion: Option<String>,
 }
 
 /// `POST /reauth`.
@@ -540,9 +611,16 @@ pub async fn reauth_submit(
 ) -> PageResult {
     let (me, actor) = ctx.user(&state).await?;
     let back = local_path(f.back.as_deref());
-    if crate::account::password::reauthenticate_with(&state, &me, &f.password, f.code.as_deref())
-        .await
-        .map_err(|e| ctx.api_error(e, Some(&actor)))?
+    let key = assertion_field(f.assertion.as_deref());
+    if crate::account::password::reauthenticate_with(
+        &state,
+        &me,
+        &f.password,
+        f.code.as_deref(),
+        key.as_ref(),
+    )
+    .await
+    .map_err(|e| ctx.api_error(e, Some(&actor)))?
     {
         Ok(see_other(&back))
     } else {
@@ -553,7 +631,98 @@ pub async fn reauth_submit(
                 back,
                 error: Some(ctx.tr.t("reauth-wrong")),
                 needs_code: has_second_factor(&state, actor.user_id).await,
+                keys: offers_keys(&state, actor.user_id).await,
             },
         ))
+    }
+}
+
+fn key_rows(ctx: &Ctx, keys: &[kirjo_store::webauthn::Credential]) -> Vec<KeyRow> {
+    let day = crate::shared::page::helsinki_time;
+    keys.iter()
+        .map(|k| KeyRow {
+            id: k.id,
+            name: k.name.clone(),
+            added: day(k.created_at),
+            last_used: k.last_used_at.map_or_else(|| ctx.tr.t("keys-never"), day),
+            remove_label: format!("{}: {}", ctx.tr.t("keys-remove"), k.name),
+        })
+        .collect()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct KeysQuery {
+    pub added: Option<String>,
+    pub removed: Option<String>,
+}
+
+/// `GET /account/security-keys`: the user's security keys and passkeys,
+/// and adding one. Needs the password (and the second factor) given
+/// recently, as the other changes of one's own sign-in.
+pub async fn keys_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<KeysQuery>,
+) -> PageResult {
+    let (me, actor) = ctx.user(&state).await?;
+    if state.sessions.relying_party.is_none() {
+        return Err(ctx.error(StatusCode::NOT_FOUND, ctx.tr.t("keys-off"), Some(&actor)));
+    }
+    match crate::account::security_keys::require_fresh(&state, &me).await {
+        Ok(()) => {}
+        Err(e) if e.status == StatusCode::UNAUTHORIZED => {
+            return Ok(see_other("/reauth?back=/account/security-keys"))
+        }
+        Err(e) => return Err(ctx.api_error(e, Some(&actor))),
+    }
+    let keys = kirjo_store::webauthn::credentials(&state.db, me.caller.user_id)
+        .await
+        .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
+    let notice = if q.added.is_some() {
+        Some(ctx.tr.t("keys-added-notice"))
+    } else if q.removed.is_some() {
+        Some(ctx.tr.t("keys-removed-notice"))
+    } else {
+        None
+    };
+    Ok(ctx.render(
+        StatusCode::OK,
+        &KeysPage {
+            shell: ctx.shell(ctx.tr.t("keys-title"), Some(&actor)),
+            keys: key_rows(&ctx, &keys),
+            notice,
+            error: None,
+        },
+    ))
+}
+
+/// `POST /account/security-keys/{id}/remove`.
+pub async fn keys_remove(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> PageResult {
+    let (me, actor) = ctx.user(&state).await?;
+    let id = crate::shared::page::page_id(&ctx, &id)?;
+    match crate::account::security_keys::remove(&state, &me, id).await {
+        Ok(()) => Ok(see_other("/account/security-keys?removed=1")),
+        Err(e) if e.status == StatusCode::UNAUTHORIZED => {
+            Ok(see_other("/reauth?back=/account/security-keys"))
+        }
+        Err(e) if e.status == StatusCode::CONFLICT => {
+            let keys = kirjo_store::webauthn::credentials(&state.db, me.caller.user_id)
+                .await
+                .map_err(|e| ctx.api_error(ApiError::from_store(e), Some(&actor)))?;
+            Ok(ctx.render(
+                StatusCode::CONFLICT,
+                &KeysPage {
+                    shell: ctx.shell(ctx.tr.t("keys-title"), Some(&actor)),
+                    keys: key_rows(&ctx, &keys),
+                    notice: None,
+                    error: Some(ctx.tr.t("keys-last")),
+                },
+            ))
+        }
+        Err(e) => Err(ctx.api_error(e, Some(&actor))),
     }
 }

@@ -77,15 +77,21 @@ pub struct Reauth {
     /// needs from a user with a second factor.
     #[serde(default)]
     pub code: Option<String>,
+    /// Or a security key's answer (`POST /api/session/webauthn/begin`
+    /// gives the challenge).
+    #[serde(default)]
+    pub assertion: Option<crate::account::security_keys::AssertionResponse>,
 }
 
-/// Checks the password again in this session, and with `code` the second
-/// factor too (a step-up); logged, failure included.
+/// Checks the password again in this session, and with `code` (or a
+/// security key's `assertion`) the second factor too (a step-up); logged,
+/// failure included.
 pub async fn reauthenticate_with(
     state: &AppState,
     me: &SignedIn,
     password: &str,
     code: Option<&str>,
+    assertion: Option<&crate::account::security_keys::AssertionResponse>,
 ) -> Result<bool, ApiError> {
     let Some((username, hash)) = staff::credentials(&state.db, me.caller.user_id)
         .await
@@ -155,8 +161,14 @@ pub async fn reauthenticate_with(
             .await
             .map_err(ApiError::from_store)?;
     }
-    match code.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(code) if ok => crate::account::second_factor::step_up(state, me, code).await,
+    use crate::account::second_factor::Proof;
+    let proof = match (assertion, code.map(str::trim).filter(|c| !c.is_empty())) {
+        (Some(a), _) => Some(Proof::Key(a)),
+        (None, Some(c)) => Some(Proof::Code(c)),
+        (None, None) => None,
+    };
+    match proof {
+        Some(proof) if ok => crate::account::second_factor::step_up(state, me, proof).await,
         _ => Ok(ok),
     }
 }

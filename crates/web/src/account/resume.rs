@@ -63,6 +63,8 @@ pub struct ResumePage {
     /// The password was right: the second factor's code is asked.
     pub code_step: bool,
     pub error: Option<String>,
+    /// The user has a security key: it may be used instead of the code.
+    pub keys: bool,
 }
 
 /// Whether a kept form may be sent to `to`: one of the pages' own
@@ -135,6 +137,7 @@ pub async fn keep_posted(State(state): State<AppState>, request: Request, next: 
             username: String::new(),
             code_step: false,
             error: None,
+            keys: false,
         },
     )
 }
@@ -174,6 +177,9 @@ pub struct ResumeForm {
     pub password: String,
     #[serde(default)]
     pub code: Option<String>,
+    /// A security key's answer instead of the code.
+    #[serde(default)]
+    pub assertion: Option<String>,
 }
 
 /// What `replay` sends: the kept form, to its page, in the new session.
@@ -203,6 +209,12 @@ pub async fn resume_submit(
     if !sendable(&f.to) {
         return Ok(see_other("/sign-in"));
     }
+    let keys = match ctx.session.as_ref() {
+        Some(s) if s.session.stage == Stage::SecondFactor => {
+            crate::account::pages::offers_keys(&state, s.caller.user_id).await
+        }
+        _ => false,
+    };
     let again = |code_step: bool, status: StatusCode, error: String| {
         ctx.render(
             status,
@@ -213,11 +225,14 @@ pub async fn resume_submit(
                 username: f.username.clone(),
                 code_step,
                 error: Some(error),
+                keys: keys && code_step,
             },
         )
     };
-    // The second step: the code, in the session the password began.
-    if let Some(code) = &f.code {
+    let key = crate::account::pages::assertion_field(f.assertion.as_deref());
+    // The second step: the code (or a security key), in the session the
+    // password began.
+    if f.code.is_some() || key.is_some() {
         let Some(s) = ctx
             .session
             .clone()
@@ -229,15 +244,24 @@ pub async fn resume_submit(
                 ctx.tr.t("session-ended"),
             ));
         };
-        let check = crate::account::second_factor::verify(&state, &s, code)
-            .await
-            .map_err(|e| ctx.api_error(e, None))?;
+        let check = match &key {
+            Some(answer) => crate::account::second_factor::verify_key(&state, &s, answer).await,
+            None => {
+                let code = f.code.as_deref().unwrap_or_default();
+                crate::account::second_factor::verify(&state, &s, code).await
+            }
+        }
+        .map_err(|e| ctx.api_error(e, None))?;
         return match check {
             CodeCheck::Accepted => Ok(send_kept(f.to.clone(), f.posted.clone(), s.token)),
             CodeCheck::Wrong => Ok(again(
                 true,
                 StatusCode::UNAUTHORIZED,
-                ctx.tr.t("code-wrong"),
+                ctx.tr.t(if key.is_some() {
+                    "keys-refused"
+                } else {
+                    "code-wrong"
+                }),
             )),
             CodeCheck::SessionEnded => Ok(ctx.error(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -257,9 +281,16 @@ pub async fn resume_submit(
         .await
         .map_err(|e| ctx.api_error(e, None))?;
     match outcome {
-        SignInOutcome::Started { token, stage, .. } => {
+        SignInOutcome::Started {
+            token,
+            stage,
+            user_id,
+            ..
+        } => {
             let cookie = crate::shared::session::session_cookie(&state, &token)
                 .map_err(IntoResponse::into_response)?;
+            let keys = stage == Stage::SecondFactor
+                && crate::account::pages::offers_keys(&state, user_id).await;
             let mut r = match stage {
                 Stage::SignedIn => send_kept(f.to.clone(), f.posted.clone(), token),
                 Stage::SecondFactor => ctx.render(
@@ -271,6 +302,7 @@ pub async fn resume_submit(
                         username: f.username.clone(),
                         code_step: true,
                         error: None,
+                        keys,
                     },
                 ),
                 Stage::Enrol => see_other("/account/second-factor"),

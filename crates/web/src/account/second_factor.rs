@@ -83,6 +83,19 @@ async fn signed_in(state: &AppState, s: &AnySession) -> Result<(), ApiError> {
 /// A wrong code: counted for the session and, like a wrong password, for
 /// the account name and address; too many end the session.
 async fn wrong_code(state: &AppState, s: &AnySession, action: &str) -> Result<CodeCheck, ApiError> {
+    refused(state, s, action, "denied: wrong or used code").await
+}
+
+/// A refused second factor (a wrong code, a security key's answer that
+/// does not verify), logged with `why`: counted for the session and, like
+/// a wrong password, for the account name and address; too many end the
+/// session.
+async fn refused(
+    state: &AppState,
+    s: &AnySession,
+    action: &str,
+    why: &str,
+) -> Result<CodeCheck, ApiError> {
     let failures = staff::second_factor_failed(&state.db, &s.token)
         .await
         .map_err(ApiError::from_store)?;
@@ -99,17 +112,79 @@ async fn wrong_code(state: &AppState, s: &AnySession, action: &str) -> Result<Co
             s,
             action,
             false,
-            "denied: too many wrong codes, the session ended",
+            &format!("{why}; too many failures, the session ended"),
         )
         .await?;
         return Ok(CodeCheck::SessionEnded);
     }
-    log(state, s, action, false, "denied: wrong or used code").await?;
+    log(state, s, action, false, why).await?;
     tokio::time::sleep(std::time::Duration::from_millis(
         state.sessions.failure_delay_ms,
     ))
     .await;
     Ok(CodeCheck::Wrong)
+}
+
+/// Takes a security key's or passkey's answer at the second-factor step,
+/// instead of a code: refusals count like wrong codes.
+pub async fn verify_key(
+    state: &AppState,
+    s: &AnySession,
+    answer: &crate::account::security_keys::AssertionResponse,
+) -> Result<CodeCheck, ApiError> {
+    if s.session.stage != Stage::SecondFactor {
+        return Err(ApiError::bad_request("no second factor is awaited"));
+    }
+    if locked_out(state, s, "second_factor").await? {
+        return Ok(CodeCheck::SessionEnded);
+    }
+    let used = match crate::account::security_keys::check_assertion(
+        state,
+        &s.token,
+        s.caller.user_id,
+        answer,
+    )
+    .await?
+    {
+        Ok(used) => used,
+        Err(refusal) => {
+            if matches!(
+                refusal,
+                crate::account::webauthn::Refusal::CounterNotIncreased { .. }
+            ) {
+                tracing::warn!(
+                    user_id = s.caller.user_id,
+                    "a security key's signature counter went back: possible cloned key"
+                );
+            }
+            return refused(
+                state,
+                s,
+                "second_factor",
+                &format!("denied: security key refused: {}", refusal.reason()),
+            )
+            .await;
+        }
+    };
+    if !staff::set_stage(&state.db, &s.token, Stage::SignedIn)
+        .await
+        .map_err(ApiError::from_store)?
+    {
+        return Ok(CodeCheck::SessionEnded);
+    }
+    signed_in(state, s).await?;
+    staff::second_factor_given(&state.db, &s.token)
+        .await
+        .map_err(ApiError::from_store)?;
+    log(
+        state,
+        s,
+        "second_factor",
+        true,
+        &format!("signed in with password and {}", used.describe()),
+    )
+    .await?;
+    Ok(CodeCheck::Accepted)
 }
 
 /// Takes a TOTP code (or a recovery code) at the second-factor step.
@@ -124,6 +199,10 @@ pub async fn verify(state: &AppState, s: &AnySession, code: &str) -> Result<Code
         .await
         .map_err(ApiError::from_store)?
     else {
+        // A user with security keys only has no code to give.
+        if crate::account::security_keys::has_keys(state, s.caller.user_id).await? {
+            return wrong_code(state, s, "second_factor").await;
+        }
         return Err(ApiError::bad_request("no second factor is enrolled"));
     };
     if let Some(step) = crate::account::totp::matching_step(&secret, code, unix_now()) {
@@ -379,39 +458,86 @@ pub async fn confirm(
     Ok(Ok(codes))
 }
 
-/// A step-up in a signed-in session: the second-factor code given again
-/// (after the password, at `POST /api/session/reauth` or `/reauth`), as
-/// deciding a decision needs. A code is good once; a wrong one counts as a
-/// failure for the session and the account, as at sign-in, and too many
-/// end the session. Logged, failure included.
+/// What a step-up gives: a code, or a security key's answer.
+#[derive(Debug, Clone, Copy)]
+pub enum Proof<'a> {
+    Code(&'a str),
+    Key(&'a crate::account::security_keys::AssertionResponse),
+}
+
+/// A step-up in a signed-in session: the second factor given again (after
+/// the password, at `POST /api/session/reauth` or `/reauth`), as deciding
+/// a decision needs: a code (good once) or a security key. A refusal counts
+/// as a failure for the session and the account, as at sign-in, and too
+/// many end the session. Logged, failure included.
 pub async fn step_up(
     state: &AppState,
     me: &crate::shared::session::SignedIn,
-    code: &str,
+    proof: Proof<'_>,
 ) -> Result<bool, ApiError> {
-    let log = |ok: bool, why: &'static str| {
-        crate::account::session::log_event(state, &me.caller, "second_factor_step_up", ok, why)
-    };
-    let Some((secret, _)) = second_factor::secret(&state.db, me.caller.user_id)
-        .await
-        .map_err(ApiError::from_store)?
-    else {
-        log(false, "denied: no second factor is enrolled").await?;
-        return Ok(false);
-    };
-    let accepted = match crate::account::totp::matching_step(&secret, code, unix_now()) {
-        Some(step) => second_factor::accept_step(&state.db, me.caller.user_id, step)
+    let log = |ok: bool, why: String| async move {
+        crate::account::session::log_event(state, &me.caller, "second_factor_step_up", ok, &why)
             .await
-            .map_err(ApiError::from_store)?,
-        None => false,
     };
-    if accepted {
-        staff::second_factor_given(&state.db, &me.token)
-            .await
-            .map_err(ApiError::from_store)?;
-        log(true, "second-factor code given again (step-up)").await?;
-        return Ok(true);
-    }
+    let outcome: Result<String, String> = match proof {
+        Proof::Code(code) => {
+            let Some((secret, _)) = second_factor::secret(&state.db, me.caller.user_id)
+                .await
+                .map_err(ApiError::from_store)?
+            else {
+                log(false, "denied: no second factor is enrolled".to_owned()).await?;
+                return Ok(false);
+            };
+            let accepted = match crate::account::totp::matching_step(&secret, code, unix_now()) {
+                Some(step) => second_factor::accept_step(&state.db, me.caller.user_id, step)
+                    .await
+                    .map_err(ApiError::from_store)?,
+                None => false,
+            };
+            if accepted {
+                Ok("second-factor code given again (step-up)".to_owned())
+            } else {
+                Err("denied: wrong or used code".to_owned())
+            }
+        }
+        Proof::Key(answer) => {
+            match crate::account::security_keys::check_assertion(
+                state,
+                &me.token,
+                me.caller.user_id,
+                answer,
+            )
+            .await?
+            {
+                Ok(used) => Ok(format!("{} given (step-up)", used.describe())),
+                Err(refusal) => {
+                    if matches!(
+                        refusal,
+                        crate::account::webauthn::Refusal::CounterNotIncreased { .. }
+                    ) {
+                        tracing::warn!(
+                            user_id = me.caller.user_id,
+                            "a security key's signature counter went back: possible cloned key"
+                        );
+                    }
+                    Err(format!(
+                        "denied: security key refused: {}",
+                        refusal.reason()
+                    ))
+                }
+            }
+        }
+    };
+    let why = match outcome {
+        Ok(why) => {
+            staff::second_factor_given(&state.db, &me.token)
+                .await
+                .map_err(ApiError::from_store)?;
+            log(true, why).await?;
+            return Ok(true);
+        }
+        Err(why) => why,
+    };
     let failures = staff::second_factor_failed(&state.db, &me.token)
         .await
         .map_err(ApiError::from_store)?;
@@ -423,10 +549,14 @@ pub async fn step_up(
         staff::end_session(&state.db, &me.token, "too many wrong second-factor codes")
             .await
             .map_err(ApiError::from_store)?;
-        log(false, "denied: too many wrong codes, the session ended").await?;
+        log(
+            false,
+            format!("{why}; too many failures, the session ended"),
+        )
+        .await?;
         return Err(ApiError::unauthenticated());
     }
-    log(false, "denied: wrong or used code").await?;
+    log(false, why).await?;
     tokio::time::sleep(std::time::Duration::from_millis(
         state.sessions.failure_delay_ms,
     ))
@@ -444,7 +574,8 @@ pub async fn stepped_up(
     let enrolled = second_factor::secret(&state.db, me.caller.user_id)
         .await
         .map_err(ApiError::from_store)?
-        .is_some();
+        .is_some()
+        || crate::account::security_keys::has_keys(state, me.caller.user_id).await?;
     let window = state.sessions.reauth_secs as f64;
     if enrolled {
         Ok(staff::second_factor_age(&state.db, &me.token)

@@ -30,6 +30,9 @@ pub struct SessionSettings {
     pub max_password_age_days: Option<i64>,
     /// The name an authenticator app shows for Kirjo.
     pub issuer: String,
+    /// WebAuthn's relying party (security keys and passkeys), from the
+    /// configured public address; `None` turns them off.
+    pub relying_party: Option<crate::account::webauthn::RelyingParty>,
 }
 
 impl Default for SessionSettings {
@@ -46,6 +49,10 @@ impl Default for SessionSettings {
             second_factor_roles: Vec::new(),
             max_password_age_days: None,
             issuer: "Kirjo".to_owned(),
+            relying_party: crate::account::webauthn::RelyingParty::from_public_url(
+                "http://localhost:8080",
+                "Kirjo",
+            ),
         }
     }
 }

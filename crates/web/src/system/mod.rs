@@ -33,13 +33,17 @@ const KIRJO_CSS: &str = include_str!("../../static/kirjo.css");
 
 const KIRJO_ICON: &str = include_str!("../../static/kirjo.svg");
 
-/// `GET /static/{file}`: the style sheets, built into the binary.
+const WEBAUTHN_JS: &str = include_str!("../../static/webauthn.js");
+
+/// `GET /static/{file}`: the style sheets and the security keys' script,
+/// built into the binary.
 async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
     let (kind, body) = match file.as_str() {
         "hds-base.css" => ("text/css; charset=utf-8", HDS_BASE),
         "hds-components.css" => ("text/css; charset=utf-8", HDS_COMPONENTS),
         "kirjo.css" => ("text/css; charset=utf-8", KIRJO_CSS),
         "kirjo.svg" => ("image/svg+xml", KIRJO_ICON),
+        "webauthn.js" => ("text/javascript; charset=utf-8", WEBAUTHN_JS),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     ([(header::CONTENT_TYPE, kind)], body).into_response()
