@@ -267,3 +267,91 @@ async fn a_page_post_with_an_open_session_is_not_touched_and_a_sign_in_post_is_n
     assert_eq!(r.status, 401);
     assert!(!r.body.contains("/sign-in/resume"));
 }
+
+/// Issue 17: a form kept after a session ended is its typist's. The
+/// password page names them, and another user signing in on it is refused
+/// without signing in or saving anything.
+#[tokio::test]
+async fn a_kept_form_is_sent_only_by_the_user_who_typed_it() {
+    let (db, settings) = demo_db().await;
+    let sessions = kirjo_web::SessionSettings {
+        failure_delay_ms: 1,
+        ..Default::default()
+    };
+    let addr = serve_with(&db, settings, sessions, kirjo_web::UiSettings::default()).await;
+    let eetu: i64 = sqlx::query_scalar("SELECT id FROM person WHERE first_names LIKE 'Eetu%'")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    let (cookies, token) = page_session(addr, "sari.sosiaalityontekija").await;
+    // Sari's session ends (an idle timeout leaves it ended, not gone).
+    sqlx::query("UPDATE staff_session SET ended_at = now(), end_reason = 'idle'")
+        .execute(&db.owner)
+        .await
+        .unwrap();
+    let today = kirjo_domain::calendar::helsinki_today().to_string();
+    let entry = form(&[
+        ("csrf", &token),
+        ("kind", "narrative"),
+        ("service_task", "lastensuojelu"),
+        ("entry", "meeting_or_contact"),
+        ("date", &today),
+        ("text", "Sarin kirjaama kotikäynti."),
+    ]);
+    let path = format!("/clients/{eetu}/documents/new");
+    let r = post_form(addr, &path, &cookies, &entry, &[]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains(r#"value="sari.sosiaalityontekija""#),
+        "the page names whose form it is: {}",
+        r.body
+    );
+    let posted = hidden(&r.body, "posted");
+    let attempts = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sign_in_attempt")
+            .fetch_one(&db.owner)
+            .await
+            .unwrap()
+    };
+    let before = attempts().await;
+    let r = post_form(
+        addr,
+        "/sign-in/resume",
+        &cookies,
+        &form(&[
+            ("csrf", &token),
+            ("to", &path),
+            ("posted", &posted),
+            ("username", "pekka.sosiaaliohjaaja"),
+            ("password", kirjo::demo::DEMO_PASSWORD),
+        ]),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(
+        r.body.contains("Tämän lomakkeen täytti toinen käyttäjä"),
+        "{}",
+        r.body
+    );
+    assert!(r.header("set-cookie").is_none(), "no one was signed in");
+    assert_eq!(attempts().await, before);
+    assert_eq!(hidden(&r.body, "posted"), posted, "the form is still kept");
+    // Sari herself goes on (to her code, or straight to the saved entry).
+    let r = post_form(
+        addr,
+        "/sign-in/resume",
+        &cookies,
+        &form(&[
+            ("csrf", &token),
+            ("to", &path),
+            ("posted", &posted),
+            ("username", "Sari.Sosiaalityontekija"),
+            ("password", kirjo::demo::DEMO_PASSWORD),
+        ]),
+        &[],
+    )
+    .await;
+    assert!(r.status == 200 || r.status == 303, "{}", r.body);
+    assert!(r.header("set-cookie").is_some(), "{}", r.body);
+}

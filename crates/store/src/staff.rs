@@ -753,6 +753,18 @@ pub async fn resolve_session(
     }))
 }
 
+/// The username of whoever a session's token belongs to, whether or not
+/// the session is still open: whose form a page kept after it ended.
+pub async fn session_owner(pool: &PgPool, token: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT u.username FROM staff_session s JOIN staff_user u ON u.id = s.user_id
+          WHERE s.token_hash = $1",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(pool)
+    .await?)
+}
+
 pub async fn end_session(pool: &PgPool, token: &str, reason: &str) -> Result<()> {
     sqlx::query("UPDATE staff_session SET ended_at = now(), end_reason = $2 WHERE token_hash = $1 AND ended_at IS NULL")
         .bind(token_hash(token))

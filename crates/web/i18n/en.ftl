@@ -60,6 +60,7 @@ resume-title = Your session ended: what you sent is kept
 resume-lead = Sign in again on this page, and the form you sent is saved as if the session had not ended. It is kept on this browser page only: do not close it.
 resume-code-lead = The password was right. Give the one-time code too, and the form you sent is saved.
 resume-send = Sign in and save
+resume-other-user = Another user filled in this form. Only they can save it, by signing in with their own username.
 resume-hint = If you do not want to save the form, close the page: it has not been stored anywhere else.
 username = Username
 password = Password

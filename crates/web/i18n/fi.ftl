@@ -60,6 +60,7 @@ resume-title = Istuntosi päättyi: lähettämäsi tiedot ovat tallessa
 resume-lead = Kirjaudu uudelleen tällä sivulla, niin lähettämäsi lomake tallennetaan kuten se olisi tallentunut ilman katkosta. Tiedot ovat vain tällä selaimen sivulla: älä sulje sitä.
 resume-code-lead = Salasana oli oikein. Anna vielä kertakoodi, niin lähettämäsi lomake tallennetaan.
 resume-send = Kirjaudu ja tallenna
+resume-other-user = Tämän lomakkeen täytti toinen käyttäjä. Vain hän voi tallentaa sen kirjautumalla omalla tunnuksellaan.
 resume-hint = Jos et halua tallentaa lomaketta, sulje sivu: tietoja ei ole tallennettu minnekään muualle.
 username = Käyttäjätunnus
 password = Salasana

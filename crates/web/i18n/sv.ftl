@@ -60,6 +60,7 @@ resume-title = Din session har upphört: det du skickade finns kvar
 resume-lead = Logga in igen på den här sidan, så sparas formuläret du skickade som om sessionen inte hade avbrutits. Uppgifterna finns bara på den här sidan i webbläsaren: stäng den inte.
 resume-code-lead = Lösenordet var rätt. Ange ännu engångskoden, så sparas formuläret du skickade.
 resume-send = Logga in och spara
+resume-other-user = Formuläret fylldes i av en annan användare. Endast hen kan spara det genom att logga in med sitt eget användarnamn.
 resume-hint = Om du inte vill spara formuläret, stäng sidan: uppgifterna har inte sparats någon annanstans.
 username = Användarnamn
 password = Lösenord

@@ -128,18 +128,30 @@ pub async fn keep_posted(State(state): State<AppState>, request: Request, next: 
         Ok(ctx) => ctx,
         Err(r) => return r,
     };
+    // The form is its typist's: the password page names them.
+    let username = owner(&state, &copy.headers).await.unwrap_or_default();
     ctx.render(
         StatusCode::OK,
         &ResumePage {
             shell: ctx.shell(ctx.tr.t("resume-title"), None),
             to,
             posted: without_token(&bytes),
-            username: String::new(),
+            username,
             code_step: false,
             error: None,
             keys: false,
         },
     )
+}
+
+/// Whose session the request's cookie is (open or ended): the user who
+/// typed a kept form, who alone may send it.
+async fn owner(state: &AppState, headers: &axum::http::HeaderMap) -> Option<String> {
+    let token = crate::shared::page::cookie_value(headers, crate::shared::session::COOKIE)?;
+    kirjo_store::staff::session_owner(&state.db, &token)
+        .await
+        .ok()
+        .flatten()
 }
 
 /// Whether a request is a page's form that may be kept: posted to one of
@@ -204,6 +216,7 @@ pub async fn resume_submit(
     State(state): State<AppState>,
     ctx: Ctx,
     origin: Origin,
+    headers: axum::http::HeaderMap,
     Form(f): Form<ResumeForm>,
 ) -> PageResult {
     if !sendable(&f.to) {
@@ -269,6 +282,17 @@ pub async fn resume_submit(
                 None,
             )),
         };
+    }
+    // A form kept from someone's session is sent by them only: another
+    // user signing in on its page would save it as their own.
+    if let Some(typist) = owner(&state, &headers).await {
+        if !typist.eq_ignore_ascii_case(f.username.trim()) {
+            return Ok(again(
+                false,
+                StatusCode::FORBIDDEN,
+                ctx.tr.t("resume-other-user"),
+            ));
+        }
     }
     if f.username.trim().is_empty() || f.password.is_empty() {
         return Ok(again(
