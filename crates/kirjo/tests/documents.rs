@@ -1832,3 +1832,79 @@ async fn a_long_timeline_comes_a_page_at_a_time_in_the_api_and_the_pages() {
     .await;
     assert_eq!(bad.status, 422);
 }
+
+/// Issue 17, the start page as a worklist: the worker's own drafts to
+/// resume and the clients she opened lately, each a logged list that
+/// records the clients it showed, and only clients she may still see.
+#[tokio::test]
+async fn the_start_page_lists_my_drafts_and_the_clients_i_opened_lately() {
+    let (db, settings) = demo_db().await;
+    let addr = serve(&db, settings).await;
+    let (sari, _) = common::page_session(addr, "sari.sosiaalityontekija").await;
+    let sari_id: i64 =
+        sqlx::query_scalar("SELECT id FROM staff_user WHERE username = 'sari.sosiaalityontekija'")
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    let draft: i64 = sqlx::query_scalar(
+        "SELECT id FROM document WHERE author_id = $1 AND state = 'draft' ORDER BY updated_at DESC LIMIT 1",
+    )
+    .bind(sari_id)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    let start = get_as(addr, &sari, "/").await;
+    assert_eq!(start.status, 200, "{}", start.body);
+    assert!(
+        start.body.contains("Keskeneräiset luonnokseni"),
+        "{}",
+        start.body
+    );
+    assert!(
+        start.body.contains(&format!("href=\"/documents/{draft}\"")),
+        "{}",
+        start.body
+    );
+    // She opens Eetu's card: he is on her list of clients opened lately.
+    let eetu = common::person_id(&db.owner, "Eetu").await;
+    assert_eq!(
+        get_as(addr, &sari, &format!("/clients/{eetu}"))
+            .await
+            .status,
+        200
+    );
+    let start = get_as(addr, &sari, "/").await;
+    let recent = start
+        .body
+        .split("id=\"recent-heading\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        recent.contains(&format!("href=\"/clients/{eetu}\"")),
+        "{}",
+        start.body
+    );
+    // Each list is a logged use that names the clients it showed.
+    let shown: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM use_log WHERE user_id = $1 AND client_id = $2
+            AND action = 'shown_in_list' AND data LIKE '%recently opened clients%'",
+    )
+    .bind(sari_id)
+    .bind(eetu)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    assert!(shown >= 1, "the recent list's row for Eetu");
+    // A client she may no longer see drops off both lists.
+    sqlx::query("UPDATE client_relationship SET ended_on = kirjo_today() - 1, end_reason = 'asiakkuus päättyi', started_on = least(started_on, kirjo_today() - 2) WHERE client_id = $1")
+        .bind(eetu)
+        .execute(&db.owner)
+        .await
+        .unwrap();
+    let start = get_as(addr, &sari, "/").await;
+    assert!(
+        !start.body.contains(&format!("href=\"/clients/{eetu}\"")),
+        "{}",
+        start.body
+    );
+}

@@ -754,6 +754,18 @@ async fn hot_queries(c: &County) -> Vec<Hot> {
             kirjo_store::decisions::awaiting_sql(),
             vec![Int(c.worker)],
         ),
+        // The start page's worklist: the worker's own drafts, and the
+        // clients they opened lately (their own rows of the use log).
+        hot(
+            "worklist::my_drafts",
+            kirjo_store::worklist::my_drafts_sql(),
+            vec![Int(c.worker), Int(kirjo_store::worklist::LIST_LIMIT)],
+        ),
+        hot(
+            "worklist::recent_clients",
+            kirjo_store::worklist::recent_clients_sql(),
+            vec![Int(c.worker), Int(kirjo_store::worklist::LIST_LIMIT)],
+        ),
         // The supervisor's and the DPO's open review items.
         hot(
             "monitoring::open_items",

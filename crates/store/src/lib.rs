@@ -25,6 +25,7 @@ pub mod staff;
 pub mod statistics;
 pub mod vtj;
 pub mod webauthn;
+pub mod worklist;
 
 pub use sqlx::PgPool;
 

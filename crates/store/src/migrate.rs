@@ -135,6 +135,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0022_webauthn",
         sql: include_str!("../migrations/0022_webauthn.sql"),
     },
+    Migration {
+        version: 23,
+        name: "0023_worklist",
+        sql: include_str!("../migrations/0023_worklist.sql"),
+    },
 ];
 
 /// A fingerprint of all migrations, used to name test templates.

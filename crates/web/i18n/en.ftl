@@ -728,3 +728,8 @@ keys-use = Use a security key or passkey
 keys-failed = The security key or passkey could not be used. Try again, or give the code.
 keys-cancelled = Using the security key or passkey was cancelled or timed out. Try again, or give the code.
 keys-refused = The security key or passkey was not accepted. Try again, or give the code.
+
+start-drafts = My drafts
+start-edited = edited { $when }
+start-recent = Clients opened lately
+start-opened = opened { $when }

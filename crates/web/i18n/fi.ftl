@@ -728,3 +728,8 @@ keys-use = Käytä turva-avainta tai pääsyavainta
 keys-failed = Turva-avainta tai pääsyavainta ei voitu käyttää. Yritä uudelleen tai anna koodi.
 keys-cancelled = Turva-avaimen tai pääsyavaimen käyttö peruttiin tai aika loppui. Yritä uudelleen tai anna koodi.
 keys-refused = Turva-avainta tai pääsyavainta ei hyväksytty. Yritä uudelleen tai anna koodi.
+
+start-drafts = Keskeneräiset luonnokseni
+start-edited = muokattu { $when }
+start-recent = Viimeksi avatut asiakkaat
+start-opened = avattu { $when }

@@ -728,3 +728,8 @@ keys-use = Använd en säkerhetsnyckel eller nyckelkod
 keys-failed = Säkerhetsnyckeln eller nyckelkoden kunde inte användas. Försök igen, eller ange koden.
 keys-cancelled = Användningen av säkerhetsnyckeln eller nyckelkoden avbröts eller tiden tog slut. Försök igen, eller ange koden.
 keys-refused = Säkerhetsnyckeln eller nyckelkoden godtogs inte. Försök igen, eller ange koden.
+
+start-drafts = Mina utkast
+start-edited = ändrat { $when }
+start-recent = Senast öppnade klienter
+start-opened = öppnad { $when }

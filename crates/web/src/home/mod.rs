@@ -1,4 +1,6 @@
-//! The start page: the user's roles and the deadlines of their clients' notifications.
+//! The start page, a worklist: search, the deadlines of the user's clients'
+//! notifications, their own drafts to resume, the clients they opened
+//! lately, and their roles.
 
 use crate::shared::error::ApiError;
 use crate::shared::page::lang_index;
@@ -59,6 +61,14 @@ pub(crate) async fn deadline_rows(
         .collect())
 }
 
+/// A line of the worklist: where it goes, what it is, whose, when.
+pub struct WorkLine {
+    pub href: String,
+    pub label: String,
+    pub client: String,
+    pub when: String,
+}
+
 pub struct RoleLine {
     pub role: String,
     pub unit: String,
@@ -72,6 +82,10 @@ pub struct StartPage {
     pub name: String,
     /// Child welfare notifications with their deadlines.
     pub deadlines: Vec<DeadlineRow>,
+    /// The user's own drafts to resume.
+    pub drafts: Vec<WorkLine>,
+    /// The clients the user opened lately.
+    pub recent: Vec<WorkLine>,
     pub roles: Vec<RoleLine>,
     pub can_search: bool,
     /// The user commitment to accept: version and text.
@@ -115,16 +129,49 @@ pub async fn start(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             Role::ClientWorker | Role::UnitSupervisor | Role::RegistryClerk | Role::ProviderWorker
         )
     });
+    let works = can_search && actor.commitment_accepted;
+    let (drafts, recent) = if works {
+        let drafts = kirjo_store::worklist::my_drafts(&state.db, &me.caller, &state.gate)
+            .await
+            .map_err(|e| ctx.gate_error(e, &actor))?;
+        let recent = kirjo_store::worklist::recent_clients(&state.db, &me.caller, &state.gate)
+            .await
+            .map_err(|e| ctx.gate_error(e, &actor))?;
+        (
+            drafts
+                .into_iter()
+                .map(|d| WorkLine {
+                    href: format!("/documents/{}", d.id),
+                    label: d.name,
+                    client: d.client_name,
+                    when: crate::shared::page::helsinki_time(d.updated_at),
+                })
+                .collect(),
+            recent
+                .into_iter()
+                .map(|c| WorkLine {
+                    href: format!("/clients/{}", c.client_id),
+                    label: c.name.clone(),
+                    client: c.name,
+                    when: crate::shared::page::helsinki_time(c.opened_at),
+                })
+                .collect(),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Ok(ctx.render(
         StatusCode::OK,
         &StartPage {
             shell: ctx.shell(ctx.tr.t("nav-my-work"), Some(&actor)),
             name: actor.name.clone(),
-            deadlines: if can_search && actor.commitment_accepted {
+            deadlines: if works {
                 deadline_rows(&state, &me, &actor, &ctx).await?
             } else {
                 Vec::new()
             },
+            drafts,
+            recent,
             roles,
             can_search,
             commitment,
