@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{demo_db, form_token, get_as, page_session, post_form, serve_with};
+use common::{demo_db, form_token, get_as, hidden, page_session, post_form, serve_with};
 use kirjo_web::account::totp;
 
 fn enc(v: &str) -> String {
@@ -27,43 +27,6 @@ fn form(fields: &[(&str, &str)]) -> String {
         .map(|(k, v)| format!("{k}={}", enc(v)))
         .collect::<Vec<_>>()
         .join("&")
-}
-
-/// HTML text with its character references resolved.
-fn unescape(s: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at..];
-        let end = tail.find(';').unwrap();
-        let entity = &tail[1..end];
-        let c = match entity {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            e if e.starts_with("#x") || e.starts_with("#X") => {
-                char::from_u32(u32::from_str_radix(&e[2..], 16).unwrap()).unwrap()
-            }
-            e => char::from_u32(e[1..].parse().unwrap()).unwrap(),
-        };
-        out.push(c);
-        rest = &tail[end + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The value of the hidden field `name` on a page.
-fn hidden(body: &str, name: &str) -> String {
-    let raw = body
-        .split(&format!(r#"name="{name}" value=""#))
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap_or_else(|| panic!("no {name} in {body}"));
-    unescape(raw)
 }
 
 const TEXT: &str =

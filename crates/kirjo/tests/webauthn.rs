@@ -9,7 +9,7 @@
 mod common;
 
 use ciborium::value::Value;
-use common::{demo_db, password_step, post_json, serve_with};
+use common::{demo_db, hidden, password_step, post_json, serve_with};
 use kirjo_access::Role;
 use kirjo_testkit::TestDb;
 use kirjo_web::account::webauthn::b64;
@@ -576,43 +576,6 @@ async fn the_last_key_of_a_role_that_requires_a_second_factor_stays() {
 
 fn form(fields: &[(&str, &str)]) -> String {
     serde_urlencoded::to_string(fields).unwrap()
-}
-
-/// HTML text with its character references resolved.
-fn unescape(s: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at..];
-        let end = tail.find(';').unwrap();
-        let entity = &tail[1..end];
-        let c = match entity {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            e if e.starts_with("#x") || e.starts_with("#X") => {
-                char::from_u32(u32::from_str_radix(&e[2..], 16).unwrap()).unwrap()
-            }
-            e => char::from_u32(e[1..].parse().unwrap()).unwrap(),
-        };
-        out.push(c);
-        rest = &tail[end + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The value of the hidden field `name` on a page.
-fn hidden(body: &str, name: &str) -> String {
-    let raw = body
-        .split(&format!(r#"name="{name}" value=""#))
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap_or_else(|| panic!("no {name} in {body}"));
-    unescape(raw)
 }
 
 /// The pages take a key where they take a code: the second-factor step

@@ -8,6 +8,7 @@ use crate::gate::{Caller, GateError, GateSettings, Pending};
 use chrono::{DateTime, Utc};
 use kirjo_access::Action;
 use serde::Serialize;
+use sqlx::postgres::PgRow;
 use sqlx::Row;
 
 /// A draft of the user's own.
@@ -29,25 +30,47 @@ pub async fn my_drafts(
     caller: &Caller,
     settings: &GateSettings,
 ) -> Result<Vec<Draft>, GateError> {
-    let mut g =
-        crate::gate::enter_general(pool, caller, settings, Action::Search, "my drafts").await?;
-    let (conn, access) = g.parts();
-    let rows = sqlx::query(&my_drafts_sql())
-        .bind(access.user_id())
-        .bind(LIST_LIMIT)
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut list = Vec::new();
-    for r in &rows {
-        list.push(Draft {
+    let row = |r: &PgRow| {
+        Ok(Draft {
             id: r.try_get("id")?,
             name: r.try_get("name")?,
             client_id: r.try_get("client_id")?,
             client_name: r.try_get("client_name")?,
             updated_at: r.try_get("updated_at")?,
-        });
-    }
-    g.record_shown(&list.iter().map(|d| d.client_id).collect::<Vec<_>>())
+        })
+    };
+    list(
+        pool,
+        caller,
+        settings,
+        "my drafts",
+        &my_drafts_sql(),
+        row,
+        |d| d.client_id,
+    )
+    .await
+}
+
+/// A list of the worklist: decided as a search, its rows read by `sql`
+/// (binds: the user, [`LIST_LIMIT`]), and the clients it showed recorded.
+async fn list<T>(
+    pool: &sqlx::PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    what: &str,
+    sql: &str,
+    row: impl Fn(&PgRow) -> Result<T, sqlx::Error>,
+    client: impl Fn(&T) -> i64,
+) -> Result<Vec<T>, GateError> {
+    let mut g = crate::gate::enter_general(pool, caller, settings, Action::Search, what).await?;
+    let (conn, access) = g.parts();
+    let rows = sqlx::query(sql)
+        .bind(access.user_id())
+        .bind(LIST_LIMIT)
+        .fetch_all(&mut *conn)
+        .await?;
+    let list = rows.iter().map(row).collect::<Result<Vec<T>, _>>()?;
+    g.record_shown(&list.iter().map(client).collect::<Vec<_>>())
         .await?;
     Ok(g.finish(Pending::new(list)).await?)
 }
@@ -81,31 +104,24 @@ pub async fn recent_clients(
     caller: &Caller,
     settings: &GateSettings,
 ) -> Result<Vec<RecentClient>, GateError> {
-    let mut g = crate::gate::enter_general(
-        pool,
-        caller,
-        settings,
-        Action::Search,
-        "recently opened clients",
-    )
-    .await?;
-    let (conn, access) = g.parts();
-    let rows = sqlx::query(&recent_clients_sql())
-        .bind(access.user_id())
-        .bind(LIST_LIMIT)
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut list = Vec::new();
-    for r in &rows {
-        list.push(RecentClient {
+    let row = |r: &PgRow| {
+        Ok(RecentClient {
             client_id: r.try_get("client_id")?,
             name: r.try_get("name")?,
             opened_at: r.try_get("opened_at")?,
-        });
-    }
-    g.record_shown(&list.iter().map(|c| c.client_id).collect::<Vec<_>>())
-        .await?;
-    Ok(g.finish(Pending::new(list)).await?)
+        })
+    };
+    let sql = recent_clients_sql();
+    list(
+        pool,
+        caller,
+        settings,
+        "recently opened clients",
+        &sql,
+        row,
+        |c| c.client_id,
+    )
+    .await
 }
 
 /// [`recent_clients`]' query. Binds: $1 the user, $2 the limit. The user's

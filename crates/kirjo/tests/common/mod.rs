@@ -536,3 +536,40 @@ pub fn sign_in_raw(port: u16, username: &str) -> String {
         .unwrap()
         .to_owned()
 }
+
+/// HTML text with its character references resolved.
+pub fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail.find(';').unwrap();
+        let entity = &tail[1..end];
+        let c = match entity {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            e if e.starts_with("#x") || e.starts_with("#X") => {
+                char::from_u32(u32::from_str_radix(&e[2..], 16).unwrap()).unwrap()
+            }
+            e => char::from_u32(e[1..].parse().unwrap()).unwrap(),
+        };
+        out.push(c);
+        rest = &tail[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The value of the hidden field `name` on a page.
+pub fn hidden(body: &str, name: &str) -> String {
+    let raw = body
+        .split(&format!(r#"name="{name}" value=""#))
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_else(|| panic!("no {name} in {body}"));
+    unescape(raw)
+}

@@ -166,6 +166,17 @@ pub async fn verify_key(
             .await;
         }
     };
+    accepted(
+        state,
+        s,
+        &format!("signed in with password and {}", used.describe()),
+    )
+    .await
+}
+
+/// The second factor was given: the session is signed in, the factor's
+/// time kept for step-ups, and the sign-in logged with how (`how`).
+async fn accepted(state: &AppState, s: &AnySession, how: &str) -> Result<CodeCheck, ApiError> {
     if !staff::set_stage(&state.db, &s.token, Stage::SignedIn)
         .await
         .map_err(ApiError::from_store)?
@@ -176,14 +187,7 @@ pub async fn verify_key(
     staff::second_factor_given(&state.db, &s.token)
         .await
         .map_err(ApiError::from_store)?;
-    log(
-        state,
-        s,
-        "second_factor",
-        true,
-        &format!("signed in with password and {}", used.describe()),
-    )
-    .await?;
+    log(state, s, "second_factor", true, how).await?;
     Ok(CodeCheck::Accepted)
 }
 
@@ -210,53 +214,22 @@ pub async fn verify(state: &AppState, s: &AnySession, code: &str) -> Result<Code
             .await
             .map_err(ApiError::from_store)?
         {
-            if !staff::set_stage(&state.db, &s.token, Stage::SignedIn)
-                .await
-                .map_err(ApiError::from_store)?
-            {
-                return Ok(CodeCheck::SessionEnded);
-            }
-            signed_in(state, s).await?;
-            staff::second_factor_given(&state.db, &s.token)
-                .await
-                .map_err(ApiError::from_store)?;
-            log(
-                state,
-                s,
-                "second_factor",
-                true,
-                "signed in with password and TOTP code",
-            )
-            .await?;
-            return Ok(CodeCheck::Accepted);
+            return accepted(state, s, "signed in with password and TOTP code").await;
         }
     } else if looks_like_recovery_code(code)
         && second_factor::use_recovery_code(&state.db, s.caller.user_id, code)
             .await
             .map_err(ApiError::from_store)?
     {
-        if !staff::set_stage(&state.db, &s.token, Stage::SignedIn)
-            .await
-            .map_err(ApiError::from_store)?
-        {
-            return Ok(CodeCheck::SessionEnded);
-        }
-        signed_in(state, s).await?;
-        staff::second_factor_given(&state.db, &s.token)
-            .await
-            .map_err(ApiError::from_store)?;
         let left = second_factor::recovery_codes_left(&state.db, s.caller.user_id)
             .await
             .map_err(ApiError::from_store)?;
-        log(
+        return accepted(
             state,
             s,
-            "second_factor",
-            true,
             &format!("signed in with password and a recovery code; {left} codes left"),
         )
-        .await?;
-        return Ok(CodeCheck::Accepted);
+        .await;
     }
     wrong_code(state, s, "second_factor").await
 }
