@@ -676,3 +676,8 @@ decisions-to-decide = Decisions waiting for you to decide
 decisions-drafted-by = drafted by { $name }
 notification-reporter-confidential = The reporter's data are kept confidential
 notification-confidentiality-grounds = Grounds for confidentiality
+
+# Printouts and the privacy notice
+print-pdf = Print PDF
+notice-languages = Language of the notice
+notice-link = Privacy notice

@@ -676,3 +676,8 @@ decisions-to-decide = Päätökset, jotka odottavat sinua
 decisions-drafted-by = luonnoksen laatinut { $name }
 notification-reporter-confidential = Ilmoittajan tiedot ovat salassa pidettäviä
 notification-confidentiality-grounds = Salassapidon perustelut
+
+# Printouts and the privacy notice
+print-pdf = Tulosta PDF
+notice-languages = Selosteen kieli
+notice-link = Tietosuojaseloste

@@ -676,3 +676,8 @@ decisions-to-decide = Beslut som väntar på dig
 decisions-drafted-by = utkastet gjort av { $name }
 notification-reporter-confidential = Anmälarens uppgifter är sekretessbelagda
 notification-confidentiality-grounds = Grunder för sekretessen
+
+# Printouts and the privacy notice
+print-pdf = Skriv ut PDF
+notice-languages = Beskrivningens språk
+notice-link = Dataskyddsbeskrivning
