@@ -86,6 +86,16 @@ ensure_chromium() {
   return 0
 }
 
+# Debian's poppler-utils (pdftotext, pdftoppm): the printout tests read the
+# PDFs back as text, and docs/ shows their pages as pictures.
+ensure_poppler() {
+  if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+    echo "==> installing poppler-utils (Debian package) for the printout tests"
+    apt_install poppler-utils
+  fi
+  return 0
+}
+
 # A command from the Debian package of the same name, installed if missing.
 ensure_command() {
   if ! command -v "$1" >/dev/null 2>&1; then

@@ -18,4 +18,6 @@ mod field;
 pub mod forms;
 pub mod hetu;
 pub mod matter;
+pub mod notice;
 pub mod register;
+pub mod retention;

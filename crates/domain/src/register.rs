@@ -11,6 +11,7 @@
 //! checks what serde cannot (ids unique, contacts usable, retention rule set
 //! known) and reports each problem with the dotted path of its key.
 
+use crate::contact::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -26,9 +27,16 @@ pub struct RegisterDescription {
     pub contacts: Vec<Person>,
     /// Tietosuojavastaava.
     pub data_protection_officer: Person,
-    /// Valvontaviranomainen. Defaults to the Office of the Data Protection Ombudsman.
-    #[serde(default = "SupervisoryAuthority::data_protection_ombudsman")]
+    /// Valvontaviranomainen: the data protection supervisory authority
+    /// (Tietosuojavaltuutetun toimisto). In the configuration, not in code:
+    /// authorities change their names and addresses.
     pub supervisory_authority: SupervisoryAuthority,
+    /// The authority supervising social services (Lupa- ja valvontavirasto
+    /// since 1.1.2026, in place of the regional state administrative
+    /// agencies and Valvira), named in the notice's complaints section.
+    pub social_services_authority: SupervisoryAuthority,
+    /// When and by whom the notice was made, and where the request forms are.
+    pub notice: NoticeMeta,
     pub registers: Vec<Register>,
     /// Purposes a user may state to open a client outside their own client
     /// relationships ("another proper connection", rule 1), where the
@@ -70,7 +78,7 @@ pub struct Controller {
 #[serde(deny_unknown_fields)]
 pub struct Person {
     pub name: String,
-    pub title: String,
+    pub title: Text,
     #[serde(default)]
     pub phone: Option<String>,
     #[serde(default)]
@@ -79,22 +87,86 @@ pub struct Person {
     pub address: Option<String>,
 }
 
-/// The supervisory authority named in the notice.
+/// An authority named in the notice, with its contact data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SupervisoryAuthority {
-    pub name: String,
-    pub address: String,
-    pub email: String,
+    pub name: Text,
+    /// Postal address.
+    pub address: Text,
+    #[serde(default)]
+    pub visiting_address: Option<Text>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub web: Option<String>,
 }
 
-impl SupervisoryAuthority {
-    /// Tietosuojavaltuutetun toimisto, the Finnish supervisory authority.
-    pub fn data_protection_ombudsman() -> Self {
+/// The notice's own data: when it was made (or last revised) and by whom,
+/// and where the data subject's request forms are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeMeta {
+    /// `YYYY-MM-DD`.
+    pub made_on: chrono::NaiveDate,
+    pub made_by: Text,
+    /// Where the forms for access, rectification and log requests are.
+    pub request_forms: Text,
+}
+
+/// A text of the notice in Finnish, Swedish and English. In the
+/// configuration either a table `{ fi = "...", sv = "...", en = "..." }`
+/// or, for a name that is the same in every language, one string.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Text {
+    pub fi: String,
+    pub sv: String,
+    pub en: String,
+}
+
+impl Text {
+    /// The same text in every language.
+    pub fn same(s: &str) -> Self {
         Self {
-            name: "Tietosuojavaltuutetun toimisto".to_owned(),
-            address: "PL 800, 00521 Helsinki".to_owned(),
-            email: "tietosuoja@om.fi".to_owned(),
+            fi: s.to_owned(),
+            sv: s.to_owned(),
+            en: s.to_owned(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fi => &self.fi,
+            Lang::Sv => &self.sv,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Three {
+            fi: String,
+            sv: String,
+            en: String,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            One(String),
+            Three(Three),
+        }
+        match Either::deserialize(d)? {
+            Either::One(s) => Ok(Text::same(&s)),
+            Either::Three(t) => Ok(Text {
+                fi: t.fi,
+                sv: t.sv,
+                en: t.en,
+            }),
         }
     }
 }
@@ -152,11 +224,11 @@ impl RetentionRuleSet {
 #[serde(deny_unknown_fields)]
 pub struct RegularDisclosure {
     /// Who receives, e.g. "THL", "Kela".
-    pub recipient: String,
+    pub recipient: Text,
     /// What is disclosed.
-    pub data: String,
+    pub data: Text,
     /// The legal basis, e.g. "Laki sosiaali- ja terveydenhuollon asiakastietojen käsittelystä 703/2023".
-    pub legal_basis: String,
+    pub legal_basis: Text,
 }
 
 /// A service task (palvelutehtävä) of a sub-register.
@@ -262,37 +334,52 @@ pub struct SubRegister {
 #[serde(deny_unknown_fields)]
 pub struct Register {
     pub id: String,
-    pub name: String,
+    pub name: Text,
     /// Käsittelyn tarkoitus.
-    pub purpose: String,
+    pub purpose: Text,
     pub lawful_basis: Vec<LawfulBasis>,
+    /// The art. 9(2) basis for special categories of data (health etc.).
+    pub special_categories_basis: Text,
+    /// The art. 10 basis for data on criminal convictions and offences.
+    pub criminal_data_basis: Text,
+    /// Whether giving the data is a statutory duty, and what follows from
+    /// not giving it.
+    pub statutory_duty: Text,
     /// Viranomaisrekisteri: a register of a public authority.
     pub authority_register: bool,
     /// Automated decisions or profiling. Kirjo makes none; `true` is refused.
     #[serde(default)]
     pub automated_decisions: bool,
     /// Governing laws.
-    pub laws: Vec<String>,
+    pub laws: Vec<Text>,
+    /// Rekisteröityjen ryhmät (art. 30(1)(c)).
+    pub data_subjects: Vec<Text>,
     /// Rekisterin tietosisältö.
-    pub data_content: Vec<String>,
+    pub data_content: Vec<Text>,
     /// Säännönmukaiset tietolähteet.
-    pub regular_sources: Vec<String>,
+    pub regular_sources: Vec<Text>,
     #[serde(default)]
     pub regular_disclosures: Vec<RegularDisclosure>,
     pub transfers_outside_eea: TransfersOutsideEea,
+    /// Salassapito and its legal grounds, as the notice says it.
+    pub confidentiality: Text,
+    /// The short legal ground printed on every page of a printout beside
+    /// "Salassa pidettävä" (e.g. "JulkL 24 § 1 mom. 25 k").
+    pub confidentiality_ground: Text,
     /// Systems used (Kirjo itself and the adapters around it).
-    pub systems: Vec<String>,
+    pub systems: Vec<Text>,
     /// Manuaalinen aineisto: paper records and where they are kept.
     #[serde(default)]
-    pub paper_records: Option<String>,
+    pub paper_records: Option<Text>,
     /// Outsourced processing (palveluntuottajat, toimeksiantosopimukset).
     #[serde(default)]
-    pub outsourced_processing: Vec<String>,
-    /// Rekisterin suojauksen periaatteet.
-    pub protection_principles: Vec<String>,
+    pub outsourced_processing: Vec<Text>,
+    /// Rekisterin suojauksen periaatteet. Transport encryption is not said
+    /// here: the notice states it from the server's TLS configuration.
+    pub protection_principles: Vec<Text>,
     pub retention_rule_set: RetentionRuleSet,
-    /// Rekisteröidyn oikeudet ja niiden käyttäminen.
-    pub data_subject_rights: String,
+    /// Rekisteröidyn oikeuksien käyttäminen: where requests go.
+    pub data_subject_rights: Text,
     pub sub_registers: Vec<SubRegister>,
 }
 
@@ -345,10 +432,21 @@ impl RegisterDescription {
                 "needs an email or a phone number: data subjects must be able to reach the DPO",
             );
         }
-        p.email(
-            "supervisory_authority.email",
-            &self.supervisory_authority.email,
-        );
+        for (key, a) in [
+            ("supervisory_authority", &self.supervisory_authority),
+            ("social_services_authority", &self.social_services_authority),
+        ] {
+            p.text(&format!("{key}.name"), &a.name);
+            p.text(&format!("{key}.address"), &a.address);
+            if let Some(e) = &a.email {
+                p.email(&format!("{key}.email"), e);
+            }
+            if let Some(ph) = &a.phone {
+                p.phone(&format!("{key}.phone"), ph);
+            }
+        }
+        p.text("notice.made_by", &self.notice.made_by);
+        p.text("notice.request_forms", &self.notice.request_forms);
         if self.registers.is_empty() {
             p.error("registers", "at least one register is needed");
         }
@@ -358,9 +456,18 @@ impl RegisterDescription {
         for (i, r) in self.registers.iter().enumerate() {
             let at = format!("registers[{i}]");
             p.id(&format!("{at}.id"), &r.id, &mut register_ids);
-            p.non_empty(&format!("{at}.name"), &r.name);
-            p.non_empty(&format!("{at}.purpose"), &r.purpose);
-            p.non_empty(&format!("{at}.data_subject_rights"), &r.data_subject_rights);
+            for (key, t) in [
+                ("name", &r.name),
+                ("purpose", &r.purpose),
+                ("data_subject_rights", &r.data_subject_rights),
+                ("special_categories_basis", &r.special_categories_basis),
+                ("criminal_data_basis", &r.criminal_data_basis),
+                ("statutory_duty", &r.statutory_duty),
+                ("confidentiality", &r.confidentiality),
+                ("confidentiality_ground", &r.confidentiality_ground),
+            ] {
+                p.text(&format!("{at}.{key}"), t);
+            }
             if r.lawful_basis.is_empty() {
                 p.error(
                     &format!("{at}.lawful_basis"),
@@ -388,6 +495,7 @@ impl RegisterDescription {
             }
             for (key, list) in [
                 ("laws", &r.laws),
+                ("data_subjects", &r.data_subjects),
                 ("data_content", &r.data_content),
                 ("regular_sources", &r.regular_sources),
                 ("systems", &r.systems),
@@ -397,14 +505,22 @@ impl RegisterDescription {
                     p.error(&format!("{at}.{key}"), "must not be empty");
                 }
                 for (j, s) in list.iter().enumerate() {
-                    p.non_empty(&format!("{at}.{key}[{j}]"), s);
+                    p.text(&format!("{at}.{key}[{j}]"), s);
+                }
+            }
+            for (j, s) in r.protection_principles.iter().enumerate() {
+                if promises_transport_encryption(s) {
+                    p.error(
+                        &format!("{at}.protection_principles[{j}]"),
+                        "speaks of encryption: the notice states transport encryption itself, from server.tls_certificate, so that it promises only what Kirjo does",
+                    );
                 }
             }
             for (j, d) in r.regular_disclosures.iter().enumerate() {
                 let dat = format!("{at}.regular_disclosures[{j}]");
-                p.non_empty(&format!("{dat}.recipient"), &d.recipient);
-                p.non_empty(&format!("{dat}.data"), &d.data);
-                p.non_empty(&format!("{dat}.legal_basis"), &d.legal_basis);
+                p.text(&format!("{dat}.recipient"), &d.recipient);
+                p.text(&format!("{dat}.data"), &d.data);
+                p.text(&format!("{dat}.legal_basis"), &d.legal_basis);
             }
             if r.retention_rule_set == RetentionRuleSet::ClientDocumentsAct2015 {
                 p.warning(
@@ -480,139 +596,6 @@ impl RegisterDescription {
         p.0
     }
 
-    /// The privacy notice (tietosuojaseloste) in Finnish, as Markdown, in
-    /// the order of the public notices Kirjo's brief is drawn from. Printed
-    /// from the same description the system enforces, so that what the
-    /// notice promises is what Kirjo does.
-    pub fn notice_fi(&self) -> String {
-        use std::fmt::Write;
-        let mut o = String::new();
-        let person = |p: &Person| {
-            let mut line = format!("{}, {}", p.name, p.title);
-            for v in [&p.phone, &p.email, &p.address].into_iter().flatten() {
-                line.push_str(", ");
-                line.push_str(v);
-            }
-            line
-        };
-        let list = |o: &mut String, items: &[String]| {
-            for i in items {
-                let _ = writeln!(o, "- {i}");
-            }
-        };
-        let c = &self.controller;
-        for r in &self.registers {
-            let _ = writeln!(o, "# Tietosuojaseloste: {}\n", r.name);
-            let _ = writeln!(
-                o,
-                "EU:n yleinen tietosuoja-asetus (2016/679), artiklat 13 ja 14.\n"
-            );
-            let _ = writeln!(o, "## 1. Rekisterin nimi\n\n{}\n", r.name);
-            let mut lines = vec![c.name.clone(), c.address.clone(), c.phone.clone()];
-            lines.extend(c.email.clone());
-            lines.push(format!("Y-tunnus {}", c.business_id));
-            let _ = writeln!(o, "## 2. Rekisterinpitäjä\n\n{}\n", lines.join("  \n"));
-            let _ = writeln!(
-                o,
-                "## 3. Rekisteristä vastaava viranhaltija\n\n{}\n",
-                person(&self.responsible_official)
-            );
-            let _ = writeln!(o, "## 4. Rekisterin yhteyshenkilöt\n");
-            for p in &self.contacts {
-                let _ = writeln!(o, "- {}", person(p));
-            }
-            let _ = writeln!(
-                o,
-                "\n## 5. Tietosuojavastaava\n\n{}\n",
-                person(&self.data_protection_officer)
-            );
-            let _ = writeln!(
-                o,
-                "## 6. Henkilötietojen käsittelyn tarkoitus\n\n{}\n",
-                r.purpose
-            );
-            let _ = writeln!(o, "## 7. Käsittelyn oikeusperuste\n");
-            for b in &r.lawful_basis {
-                let text = match b {
-                    LawfulBasis::PublicAuthority => {
-                        "yleinen etu tai julkisen vallan käyttö (6 artiklan 1 e)"
-                    }
-                    LawfulBasis::LegalObligation => {
-                        "rekisterinpitäjän lakisääteinen velvoite (6 artiklan 1 c)"
-                    }
-                    LawfulBasis::Consent => "rekisteröidyn suostumus (6 artiklan 1 a)",
-                    LawfulBasis::Contract => "sopimuksen täytäntöönpano (6 artiklan 1 b)",
-                };
-                let _ = writeln!(o, "- {text}");
-            }
-            let _ = writeln!(
-                o,
-                "\nRekisteri {} viranomaistoiminnan rekisteri. Tietoja ei käytetä automatisoituihin yksittäispäätöksiin eikä profilointiin.\n",
-                if r.authority_register { "on" } else { "ei ole" }
-            );
-            let _ = writeln!(o, "Toimintaa ohjaava lainsäädäntö:\n");
-            list(&mut o, &r.laws);
-            let _ = writeln!(o, "\n## 8. Rekisterin tietosisältö\n");
-            list(&mut o, &r.data_content);
-            let _ = writeln!(o, "\nOsarekisterit:\n");
-            for s in &r.sub_registers {
-                let tasks: Vec<&str> = s.service_tasks.iter().map(|t| t.name_fi.as_str()).collect();
-                let _ = writeln!(o, "- {}: {}", s.name_fi, tasks.join(", "));
-            }
-            let _ = writeln!(o, "\n## 9. Säännönmukaiset tietolähteet\n");
-            list(&mut o, &r.regular_sources);
-            let _ = writeln!(o, "\n## 10. Säännönmukaiset tietojen luovutukset\n");
-            if r.regular_disclosures.is_empty() {
-                let _ = writeln!(o, "Ei säännönmukaisia luovutuksia.");
-            }
-            for d in &r.regular_disclosures {
-                let _ = writeln!(o, "- {}: {} ({})", d.recipient, d.data, d.legal_basis);
-            }
-            let _ = writeln!(
-                o,
-                "\nMuutoin tietoja luovutetaan vain asiakkaan tai hänen laillisen edustajansa suostumuksella tai lakiin perustuvan pyynnön perusteella. Jokainen luovutus kirjataan luovutuslokiin.\n"
-            );
-            let _ = writeln!(
-                o,
-                "## 11. Tietojen siirto EU:n tai ETA:n ulkopuolelle\n\n{}\n",
-                match r.transfers_outside_eea {
-                    TransfersOutsideEea::None => "Tietoja ei siirretä EU:n tai ETA:n ulkopuolelle.",
-                    TransfersOutsideEea::OnlyWithExplicitConsentOrLegalRequest => {
-                        "Tietoja siirretään EU:n tai ETA:n ulkopuolelle vain asiakkaan nimenomaisella suostumuksella tai lakiin perustuvan pyynnön perusteella."
-                    }
-                }
-            );
-            let _ = writeln!(o, "## 12. Rekisteritietojen ylläpitojärjestelmät\n");
-            list(&mut o, &r.systems);
-            if let Some(paper) = &r.paper_records {
-                let _ = writeln!(o, "\nManuaalinen aineisto: {paper}");
-            }
-            if !r.outsourced_processing.is_empty() {
-                let _ = writeln!(o, "\nUlkoistettu käsittely:\n");
-                list(&mut o, &r.outsourced_processing);
-            }
-            let _ = writeln!(o, "\n## 13. Tietojen suojaamisen periaatteet\n");
-            list(&mut o, &r.protection_principles);
-            let _ = writeln!(
-                o,
-                "\n## 14. Säilytysajat\n\nAsiakirjat säilytetään lain {} liitteen mukaisesti; käyttö- ja luovutuslokit 12 vuotta. Kun säilytysaika päättyy, asiakirjat hävitetään viipymättä, ja hävittämisestä jää merkintä.\n",
-                r.retention_rule_set.statute()
-            );
-            let _ = writeln!(
-                o,
-                "## 15. Rekisteröidyn oikeudet\n\n{}\n",
-                r.data_subject_rights
-            );
-            let a = &self.supervisory_authority;
-            let _ = writeln!(
-                o,
-                "## 16. Valvontaviranomainen\n\nRekisteröidyllä on oikeus tehdä valitus valvontaviranomaiselle: {}, {}, {}.\n",
-                a.name, a.address, a.email
-            );
-        }
-        o
-    }
-
     /// Every sub-register with the register it belongs to.
     pub fn sub_registers(&self) -> impl Iterator<Item = (&Register, &SubRegister)> {
         self.registers
@@ -644,6 +627,13 @@ impl Problems {
             self.error(path, "must not be empty");
         }
     }
+    fn text(&mut self, path: &str, t: &Text) {
+        for (lang, v) in [("fi", &t.fi), ("sv", &t.sv), ("en", &t.en)] {
+            if v.trim().is_empty() {
+                self.error(path, &format!("must not be empty (in `{lang}`)"));
+            }
+        }
+    }
     fn names(&mut self, at: &str, fi: &str, sv: &str, en: &str) {
         self.non_empty(&format!("{at}.name_fi"), fi);
         self.non_empty(&format!("{at}.name_sv"), sv);
@@ -671,7 +661,7 @@ impl Problems {
     }
     fn person(&mut self, at: &str, person: &Person) {
         self.non_empty(&format!("{at}.name"), &person.name);
-        self.non_empty(&format!("{at}.title"), &person.title);
+        self.text(&format!("{at}.title"), &person.title);
         if let Some(e) = &person.email {
             self.email(&format!("{at}.email"), e);
         }
@@ -679,6 +669,16 @@ impl Problems {
             self.phone(&format!("{at}.phone"), ph);
         }
     }
+}
+
+/// Whether a free text speaks of encryption (in any of the three languages).
+pub fn promises_transport_encryption(t: &Text) -> bool {
+    [&t.fi, &t.sv, &t.en].iter().any(|s| {
+        let s = s.to_lowercase();
+        ["salat", "salaus", "krypter", "encrypt", "tls", "https"]
+            .iter()
+            .any(|w| s.contains(w))
+    })
 }
 
 /// Kirjo ids: lower-case ASCII letters, digits and `_`, starting with a letter.

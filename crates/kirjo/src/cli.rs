@@ -284,12 +284,19 @@ struct ServeArgs {
 
 #[derive(Debug, Subcommand)]
 enum RegisterCommand {
-    /// Print the privacy notice (tietosuojaseloste) in Finnish, as Markdown,
-    /// from the configuration.
+    /// Print the privacy notice (tietosuojaseloste, GDPR art. 13-14) and
+    /// the record of processing activities (art. 30) of each register, as
+    /// Markdown, from the configuration Kirjo enforces.
     Notice {
         /// Use the built-in demo configuration when no file is given.
         #[arg(long)]
         demo: bool,
+        /// fi, sv or en.
+        #[arg(long, default_value = "fi")]
+        lang: String,
+        /// Write the notice as a PDF to FILE instead.
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
     },
 }
 
@@ -312,14 +319,42 @@ pub fn main() -> ExitCode {
     let env = |k: &str| std::env::var(k).ok();
     match cli.command {
         Command::Register {
-            command: RegisterCommand::Notice { demo },
-        } => match load(cli.config, &env, demo, None) {
-            Ok(loaded) => {
-                print!("{}", loaded.config.register.notice_fi());
-                ExitCode::SUCCESS
+            command: RegisterCommand::Notice { demo, lang, pdf },
+        } => {
+            let Some(lang) = kirjo_domain::contact::Lang::parse(&lang) else {
+                eprintln!("kirjo: --lang is fi, sv or en");
+                return ExitCode::from(EXIT_BAD_INPUT);
+            };
+            match load(cli.config, &env, demo, None) {
+                Ok(loaded) => {
+                    let notices = kirjo_domain::notice::all(
+                        &loaded.config.register,
+                        loaded.config.notice_facts(),
+                        lang,
+                    );
+                    if let Some(file) = pdf {
+                        let reg = kirjo_web::RegisterConfig {
+                            description: loaded.config.register.clone(),
+                            facts: loaded.config.notice_facts(),
+                        };
+                        return match kirjo_web::printouts::notice::render(&reg, lang)
+                            .map_err(anyhow::Error::from)
+                            .and_then(|bytes| Ok(std::fs::write(&file, bytes)?))
+                        {
+                            Ok(()) => ExitCode::SUCCESS,
+                            Err(e) => {
+                                eprintln!("kirjo: {e:#}");
+                                ExitCode::FAILURE
+                            }
+                        };
+                    }
+                    let text: Vec<String> = notices.iter().map(|n| n.to_markdown()).collect();
+                    print!("{}", text.join("\n"));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail_config(&e),
             }
-            Err(e) => fail_config(&e),
-        },
+        }
         Command::Config {
             command: ConfigCommand::Check { demo },
         } => match load(cli.config, &env, demo, None) {
@@ -1276,12 +1311,17 @@ fn print_config(loaded: &Loaded) {
             "register.data_protection_officer = {}",
             r.data_protection_officer.name
         )?;
+        writeln!(
+            o,
+            "register.supervisory_authority = {}; register.social_services_authority = {}",
+            r.supervisory_authority.name.fi, r.social_services_authority.name.fi
+        )?;
         for reg in &r.registers {
             writeln!(
                 o,
                 "register `{}`: {} (retention {}, {}authority register, lawful basis {:?}, {} regular disclosures)",
                 reg.id,
-                reg.name,
+                reg.name.fi,
                 reg.retention_rule_set.statute(),
                 if reg.authority_register { "" } else { "not an " },
                 reg.lawful_basis,

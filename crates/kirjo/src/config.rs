@@ -39,6 +39,17 @@ pub struct Config {
     pub register: RegisterDescription,
 }
 
+impl Config {
+    /// What the privacy notice states from Kirjo's own configuration:
+    /// HTTPS only when a certificate and key are given.
+    pub fn notice_facts(&self) -> kirjo_domain::notice::Facts {
+        kirjo_domain::notice::Facts {
+            https_only: self.server.tls_certificate.is_some()
+                && self.server.tls_private_key.is_some(),
+        }
+    }
+}
+
 /// Decisions: the appeal instructions by legal basis (docs/decisions.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

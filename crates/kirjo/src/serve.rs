@@ -579,6 +579,7 @@ async fn run_server(
             purposes: cfg.register.access_purposes.clone(),
             tls: tls.is_some(),
         })
+        .with_register(cfg.register.clone(), cfg.notice_facts())
         .with_hashing(
             cfg.auth.password_hashing_concurrency(),
             cfg.auth.password_hashing_queue(),

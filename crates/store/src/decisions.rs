@@ -679,6 +679,8 @@ pub struct FinalOut {
 pub struct Printout {
     pub document_id: i64,
     pub client: Person,
+    /// The client's language of service (`fi`, `sv`, ...), if recorded.
+    pub client_service_language: Option<String>,
     pub client_identity_code: Option<String>,
     pub organiser: String,
     pub date: Option<NaiveDate>,
@@ -709,13 +711,31 @@ pub async fn printout(
     client_id: i64,
     id: i64,
 ) -> Result<Option<Printout>, GateError> {
+    printout_as(pool, caller, settings, client_id, id, Action::ViewDocument).await
+}
+
+/// [`printout`] logged as `action`: `Print` when it is printed on paper
+/// or as PDF (a logged use of its own, rule 3).
+pub async fn printout_as(
+    pool: &PgPool,
+    caller: &Caller,
+    settings: &GateSettings,
+    client_id: i64,
+    id: i64,
+    action: Action,
+) -> Result<Option<Printout>, GateError> {
+    let what = if action == Action::Print {
+        "decision printed as PDF"
+    } else {
+        "decision printout"
+    };
     let mut g = on_client(
         pool,
         caller,
         settings,
-        Action::ViewDocument,
+        action,
         client_id,
-        &format!("document:{id} decision printout"),
+        &format!("document:{id} {what}"),
         None,
     )
     .await?;
@@ -726,7 +746,8 @@ pub async fn printout(
                 d.client_identity_code, d.organiser,
                 w.first_names AS w_first, w.surname AS w_last,
                 a.decided_by, a.decided_at, a.maker_first_names, a.maker_surname, a.maker_title,
-                a.appeal_template_id, a.final_ground, a.final_reason, a.final_at, f.name AS final_name
+                a.appeal_template_id, a.final_ground, a.final_reason, a.final_at, f.name AS final_name,
+                (SELECT p.service_language FROM person p WHERE p.id = d.client_id) AS service_language
          FROM document d JOIN staff_user w ON w.id = d.author_id
          LEFT JOIN decision_act a ON a.document_id = d.id
          LEFT JOIN staff_user f ON f.id = a.final_by
@@ -817,6 +838,7 @@ pub async fn printout(
             first_names: r.try_get("client_first_names")?,
             surname: r.try_get("client_surname")?,
         },
+        client_service_language: r.try_get("service_language")?,
         client_identity_code: r.try_get("client_identity_code")?,
         organiser: r.try_get("organiser")?,
         date: content["date"]

@@ -41,7 +41,7 @@ pub async fn sync(owner: &PgPool, desc: &RegisterDescription) -> Result<()> {
                  THEN now() ELSE register.updated_at END",
         )
         .bind(&r.id)
-        .bind(&r.name)
+        .bind(&r.name.fi)
         .bind(r.retention_rule_set.statute())
         .bind(r.authority_register)
         .execute(&mut *tx)

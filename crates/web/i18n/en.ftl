@@ -733,3 +733,7 @@ start-drafts = My drafts
 start-edited = edited { $when }
 start-recent = Clients opened lately
 start-opened = opened { $when }
+# Printouts and the privacy notice
+print-pdf = Print PDF
+notice-languages = Language of the notice
+notice-link = Privacy notice

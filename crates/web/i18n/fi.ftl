@@ -733,3 +733,7 @@ start-drafts = Keskeneräiset luonnokseni
 start-edited = muokattu { $when }
 start-recent = Viimeksi avatut asiakkaat
 start-opened = avattu { $when }
+# Printouts and the privacy notice
+print-pdf = Tulosta PDF
+notice-languages = Selosteen kieli
+notice-link = Tietosuojaseloste

@@ -733,3 +733,7 @@ start-drafts = Mina utkast
 start-edited = ändrat { $when }
 start-recent = Senast öppnade klienter
 start-opened = öppnad { $when }
+# Printouts and the privacy notice
+print-pdf = Skriv ut PDF
+notice-languages = Beskrivningens språk
+notice-link = Dataskyddsbeskrivning

@@ -21,11 +21,12 @@ pub mod documents;
 pub mod home;
 pub mod logs;
 pub mod matters;
+pub mod printouts;
 pub mod rights;
 pub mod statistics;
 pub mod system;
 
-pub use shared::{ApiError, AppState, RequestId, SessionSettings, UiSettings};
+pub use shared::{ApiError, AppState, RegisterConfig, RequestId, SessionSettings, UiSettings};
 
 use axum::response::{IntoResponse, Response};
 use axum::{middleware, Json, Router};
@@ -42,6 +43,7 @@ pub fn routes() -> Vec<Route> {
         documents::routes,
         logs::routes,
         matters::routes,
+        printouts::routes,
         rights::routes,
         statistics::routes,
         system::routes,

@@ -28,4 +28,4 @@ pub use page::{Ctx, PageResult, Shell};
 pub use refusal::Refusal;
 pub use route::Route;
 pub use session::{AnySession, Origin, SignedIn};
-pub use state::{AppState, RequestId, SessionSettings, UiSettings};
+pub use state::{AppState, RegisterConfig, RequestId, SessionSettings, UiSettings};

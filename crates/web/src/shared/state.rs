@@ -68,6 +68,17 @@ pub struct AppState {
     pub ui: Arc<UiSettings>,
     /// The limit on password hashing (see `shared::unavailable`).
     pub hashing: Arc<crate::shared::unavailable::HashLimiter>,
+    /// The register description in force, and what the privacy notice
+    /// states from the rest of the configuration: the public notice and
+    /// the printouts' letterhead. `None`: no notice, no printouts (404).
+    pub register: Option<Arc<RegisterConfig>>,
+}
+
+/// The register description and the configuration facts the notice states.
+#[derive(Debug, Clone)]
+pub struct RegisterConfig {
+    pub description: kirjo_domain::register::RegisterDescription,
+    pub facts: kirjo_domain::notice::Facts,
 }
 
 /// What the pages need of the configuration.
@@ -89,7 +100,18 @@ impl AppState {
             sessions: Arc::new(SessionSettings::default()),
             ui: Arc::new(UiSettings::default()),
             hashing: Arc::new(crate::shared::unavailable::HashLimiter::default()),
+            register: None,
         }
+    }
+
+    /// The register description in force (the notice and the printouts).
+    pub fn with_register(
+        mut self,
+        description: kirjo_domain::register::RegisterDescription,
+        facts: kirjo_domain::notice::Facts,
+    ) -> Self {
+        self.register = Some(Arc::new(RegisterConfig { description, facts }));
+        self
     }
 
     /// Password hashes at once (`slots`) and sign-ins that may wait (`queue`).
