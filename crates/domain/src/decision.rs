@@ -130,11 +130,7 @@ impl ServiceProblem {
                 "The decision cannot be sent before the day it was made.",
             ],
         };
-        match lang {
-            Lang::Fi => n[0],
-            Lang::Sv => n[1],
-            Lang::En => n[2],
-        }
+        crate::field::pick(&n, lang)
     }
 }
 
@@ -396,11 +392,7 @@ impl FinalProblem {
                 "Write the reason, for example that the parties waived their appeal.",
             ],
         };
-        match lang {
-            Lang::Fi => n[0],
-            Lang::Sv => n[1],
-            Lang::En => n[2],
-        }
+        crate::field::pick(&n, lang)
     }
 }
 

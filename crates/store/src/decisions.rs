@@ -656,6 +656,17 @@ pub struct Languages {
     pub en: String,
 }
 
+impl Languages {
+    /// The text in `lang`.
+    pub fn get(&self, lang: kirjo_domain::contact::Lang) -> String {
+        match lang {
+            kirjo_domain::contact::Lang::Fi => self.fi.clone(),
+            kirjo_domain::contact::Lang::Sv => self.sv.clone(),
+            kirjo_domain::contact::Lang::En => self.en.clone(),
+        }
+    }
+}
+
 /// The decision maker on the printout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MakerOut {

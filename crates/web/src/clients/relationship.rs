@@ -413,8 +413,7 @@ pub async fn open_from_page(
     let today = kirjo_domain::calendar::helsinki_today();
     let (input, more) = f.input(ctx.tr.lang, today);
     let no_place = more.iter().any(|e| e.field == "place");
-    let (_, mut all) = check(&state, &input, ctx.tr.lang, today);
-    all.extend(more.clone());
+    let read_errors = more.clone();
     match open(&state, &me.caller, id, &input, more, ctx.tr.lang).await {
         Ok(_) => Ok(crate::shared::page::see_other(&format!(
             "/clients/{id}#relationships-heading"
@@ -426,6 +425,8 @@ pub async fn open_from_page(
         // No unit and area chosen: the gate refused (and logged) an act
         // in no area; the form says what is missing.
         Err(Refusal::Gate(GateError::Denied { .. })) if no_place => {
+            let (_, mut all) = check(&state, &input, ctx.tr.lang, today);
+            all.extend(read_errors);
             let errors = all.into_iter().map(|e| (e.field, e.message)).collect();
             relationship_page(&state, &ctx, &actor, id, f, errors).await
         }

@@ -553,53 +553,45 @@ async fn decision_view(
             kirjo_store::decisions::printout(&state.db, &me.caller, &state.gate, d.client_id, d.id)
                 .await
                 .map_err(|e| ctx.gate_error(e, actor))?;
-        p.map(|p| {
-            let lang = t.lang;
-            let pick = |l: &kirjo_store::decisions::Languages| match lang {
-                kirjo_domain::contact::Lang::Fi => l.fi.clone(),
-                kirjo_domain::contact::Lang::Sv => l.sv.clone(),
-                kirjo_domain::contact::Lang::En => l.en.clone(),
-            };
-            DecidedView {
-                can_record: actor.roles.iter().any(|r| {
-                    r.role == kirjo_access::Role::ClientWorker
-                        && r.service_area.as_deref() == Some(d.service_area.as_str())
-                }),
-                maker: format!(
-                    "{} {}, {}",
-                    p.decision_maker.first_names, p.decision_maker.surname, p.decision_maker.title
-                ),
-                decided_on: date(p.decided_on),
-                means: t.t(&format!("appeal-means-{}", p.appeal.means)),
-                authority: pick(&p.appeal.authority),
-                instructions: pick(&p.appeal.instructions),
-                days: p.appeal.days,
-                deadline: p.appeal_deadline.map(date),
-                final_: p.final_.as_ref().map(|f| {
-                    let why = t.t(&format!("decision-final-{}", f.ground));
-                    match &f.reason {
-                        Some(r) => format!("{why}: {r} ({}, {})", f.by, helsinki_time(f.at)),
-                        None => format!("{why} ({}, {})", f.by, helsinki_time(f.at)),
-                    }
-                }),
-                parties: p
-                    .parties
-                    .iter()
-                    .map(|s| ServedRow {
-                        n: s.party,
-                        name: s.name.clone(),
-                        method: s
-                            .method
-                            .as_ref()
-                            .map(|m| t.t(&format!("service-method-{m}")))
-                            .unwrap_or_default(),
-                        sent_on: s.sent_on.map(date).unwrap_or_default(),
-                        served_on: s.served_on.map(date).unwrap_or_default(),
-                        appeal_ends_on: s.appeal_ends_on.map(date).unwrap_or_default(),
-                        served: s.served_on.is_some(),
-                    })
-                    .collect(),
-            }
+        p.map(|p| DecidedView {
+            can_record: actor.roles.iter().any(|r| {
+                r.role == kirjo_access::Role::ClientWorker
+                    && r.service_area.as_deref() == Some(d.service_area.as_str())
+            }),
+            maker: format!(
+                "{} {}, {}",
+                p.decision_maker.first_names, p.decision_maker.surname, p.decision_maker.title
+            ),
+            decided_on: date(p.decided_on),
+            means: t.t(&format!("appeal-means-{}", p.appeal.means)),
+            authority: p.appeal.authority.get(t.lang),
+            instructions: p.appeal.instructions.get(t.lang),
+            days: p.appeal.days,
+            deadline: p.appeal_deadline.map(date),
+            final_: p.final_.as_ref().map(|f| {
+                let why = t.t(&format!("decision-final-{}", f.ground));
+                match &f.reason {
+                    Some(r) => format!("{why}: {r} ({}, {})", f.by, helsinki_time(f.at)),
+                    None => format!("{why} ({}, {})", f.by, helsinki_time(f.at)),
+                }
+            }),
+            parties: p
+                .parties
+                .iter()
+                .map(|s| ServedRow {
+                    n: s.party,
+                    name: s.name.clone(),
+                    method: s
+                        .method
+                        .as_ref()
+                        .map(|m| t.t(&format!("service-method-{m}")))
+                        .unwrap_or_default(),
+                    sent_on: s.sent_on.map(date).unwrap_or_default(),
+                    served_on: s.served_on.map(date).unwrap_or_default(),
+                    appeal_ends_on: s.appeal_ends_on.map(date).unwrap_or_default(),
+                    served: s.served_on.is_some(),
+                })
+                .collect(),
         })
     } else {
         None

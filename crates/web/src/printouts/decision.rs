@@ -4,21 +4,18 @@
 //! the printout carries no address, so a protected one (turvakielto) is
 //! never on it.
 
-use super::frame::{self, day, t};
+use super::frame::{self, t};
+use crate::shared::fields::LangQuery;
 use crate::shared::page::{Ctx, PageResult};
 use crate::shared::refusal::Refusal;
 use crate::shared::state::AppState;
 use axum::extract::{Path, Query, State};
 use kirjo_access::Action;
+use kirjo_domain::calendar::day_month_year as day;
 use kirjo_domain::contact::Lang;
 use kirjo_domain::forms::{self, FieldValue, Form};
 use kirjo_store::decisions::{self, Printout};
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Deserialize)]
-pub struct LangQuery {
-    pub lang: Option<String>,
-}
+use serde::Serialize;
 
 #[derive(Serialize)]
 struct Part {
@@ -129,11 +126,6 @@ fn data(p: &Printout, lang: Lang) -> DecisionData {
         })
         .unwrap_or_default();
     let appeal = &p.appeal;
-    let pick = |l: &kirjo_store::decisions::Languages| match lang {
-        Lang::Fi => l.fi.clone(),
-        Lang::Sv => l.sv.clone(),
-        Lang::En => l.en.clone(),
-    };
     DecisionData {
         words: Words {
             client: t(lang, "Asiakas", "Klient", "Client"),
@@ -229,9 +221,9 @@ fn data(p: &Printout, lang: Lang) -> DecisionData {
                 "Instructions for a request for review",
             )
         },
-        appeal_authority: pick(&appeal.authority),
+        appeal_authority: appeal.authority.get(lang),
         appeal_days: format!("{} {}", appeal.days, t(lang, "päivää", "dagar", "days")),
-        appeal_instructions: pick(&appeal.instructions),
+        appeal_instructions: appeal.instructions.get(lang),
     }
 }
 

@@ -9,18 +9,9 @@ use axum::response::{IntoResponse, Response};
 use kirjo_domain::contact::Lang;
 use kirjo_print::{Confidential, Frame, Letterhead};
 
-pub fn t(lang: Lang, fi: &str, sv: &str, en: &str) -> String {
-    match lang {
-        Lang::Fi => fi,
-        Lang::Sv => sv,
-        Lang::En => en,
-    }
-    .to_owned()
-}
-
-/// A date as Finns write it (also in Swedish; English too, day first).
-pub fn day(d: chrono::NaiveDate) -> String {
-    d.format("%-d.%-m.%Y").to_string()
+/// A word of a printout in its language.
+pub fn t(lang: Lang, fi: &'static str, sv: &'static str, en: &'static str) -> String {
+    kirjo_domain::forms::say([fi, sv, en], lang).to_owned()
 }
 
 /// The frame of a printout. `client`: the client's name, for a printout
@@ -58,7 +49,7 @@ pub fn frame(reg: &RegisterConfig, lang: Lang, title: String, client: Option<Str
             "{} {} {}",
             t(lang, "Tulostettu", "Utskriven", "Printed"),
             now.format("%-d.%-m.%Y %H.%M"),
-            t(lang, "(Kirjo)", "(Kirjo)", "(Kirjo)")
+            "(Kirjo)"
         ),
     }
 }

@@ -3,6 +3,7 @@
 //! configuration Kirjo enforces. Public: no sign-in, no client data.
 
 use super::frame;
+use crate::shared::fields::LangQuery;
 use crate::shared::i18n::{Tr, LANGUAGES};
 use crate::shared::page::{Ctx, Shell};
 use crate::shared::state::{AppState, RegisterConfig};
@@ -12,12 +13,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use kirjo_domain::contact::Lang;
 use kirjo_domain::notice::{self, Notice};
-use serde::Deserialize;
-
-#[derive(Debug, Deserialize)]
-pub struct LangQuery {
-    pub lang: Option<String>,
-}
 
 /// The asked language, else the page's.
 fn lang_of(q: &LangQuery, ctx: &Ctx) -> Lang {
